@@ -1,0 +1,36 @@
+# tradepay-sim: `make run` starts everything, `make test` runs the whole suite.
+# Both make .venv and install what is missing on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+ARGS   ?=
+PYTEST_ARGS ?=
+
+.PHONY: run test bench install install-test browser clean
+
+$(VENV)/.installed-run: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed-run
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $@
+
+install: $(VENV)/.installed-run
+install-test: $(VENV)/.installed-test
+
+## Start the mini program (8100), merchant (8200), wallet (8300) and console (8000).
+run: install
+	$(PY) run_all.py $(ARGS)
+
+## Find or install a Chromium for the browser tests.
+browser: install-test
+	$(PY) -m simulator.testing.browser
+
+## The whole suite: unit, API, browser (headless Chromium) and reliability tests.
+test: install-test browser
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache test-artifacts build dist *.egg-info

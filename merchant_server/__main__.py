@@ -1,0 +1,7 @@
+"""Run the merchant alone: ``python -m merchant_server [--merchant-port P] [--data-dir D] ...``."""
+
+import sys
+
+from simulator.cli import main
+
+sys.exit(main(["run", "--apps", "merchant", *sys.argv[1:]]))

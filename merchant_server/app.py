@@ -1,0 +1,63 @@
+"""The reference merchant server: catalog, orders, signed calls to the wallet, and the
+notification endpoint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import AsyncIterator
+
+import aiohttp
+import aiohttp_jinja2
+from aiohttp import web
+
+from simulator.clock import Clock
+from simulator.db import Database
+from simulator.journal import SCHEMA as JOURNAL_SCHEMA, Journal, journal_routes
+from simulator.web import APP_NAME, MAX_REQUEST_BYTES, health, security_headers, setup_pages
+
+from . import handlers
+from .catalog import CATALOG
+from .config import MerchantConfig
+from .handlers import SHOP
+from .service import Shop
+from .wallet_client import WalletClient
+
+CONFIG = web.AppKey("config", MerchantConfig)
+JOURNAL = web.AppKey("journal", Journal)
+SCHEMA = (Path(__file__).parent / "schema.sql").read_text()
+
+
+def create_app(config: MerchantConfig) -> web.Application:
+    app = web.Application(client_max_size=MAX_REQUEST_BYTES,
+                          middlewares=[security_headers(lambda r: "'none'"), handlers.errors_middleware])
+    app[APP_NAME] = "merchant"
+    app[CONFIG] = config
+    setup_pages(app)
+    app.cleanup_ctx.append(_resources)
+    app.add_routes(handlers.routes())
+    app.add_routes(journal_routes(JOURNAL))
+    app.add_routes([web.get("/_sim/health", health), web.get("/", index)])
+    return app
+
+
+async def index(request: web.Request) -> web.Response:
+    config = request.app[CONFIG]
+    return aiohttp_jinja2.render_template("merchant/index.html", request, {
+        "config": config, "goods": list(CATALOG.values())})
+
+
+async def _resources(app: web.Application) -> AsyncIterator[None]:
+    config = app[CONFIG]
+    db = await Database(config.db_path, SCHEMA + JOURNAL_SCHEMA).open()
+    clock = Clock(config.time_scale)
+    journal = Journal(db, "merchant", clock.now)
+    await journal.start()
+    session = aiohttp.ClientSession()
+    app[SHOP] = Shop(config, db, journal, clock, WalletClient(session, config))
+    app[JOURNAL] = journal
+    try:
+        yield
+    finally:
+        await session.close()
+        await journal.stop()
+        await db.close()

@@ -1,0 +1,296 @@
+"""The shop backend: orders, the signed calls to the wallet, and the rule that an order is
+PAID only on the wallet's word (a verified notification or inquiryPayment)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from simulator import signing
+from simulator.clock import Clock, iso, parse_iso
+from simulator.db import Database
+from simulator.journal import Journal, http_summary
+from simulator.money import Money, MoneyError
+from simulator.signed_http import SignedExchange, read_signed_headers
+from simulator.signing import SignatureError
+
+from . import store
+from .config import MerchantConfig
+from .models import (
+    OPEN,
+    Order,
+    OrderError,
+    OrderStatus,
+    new_order_id,
+    order_total,
+    payment_request_id_for,
+    price_items,
+    sources_of,
+)
+from .wallet_client import WalletClient, WalletUnavailable
+
+log = logging.getLogger("tradepay_sim.merchant")
+
+# What the wallet's paymentStatus / result means for the order.
+_FINAL_FROM_WALLET = {
+    "SUCCESS": OrderStatus.PAID,
+    "FAIL": OrderStatus.FAILED,
+    "CANCELLED": OrderStatus.CANCELLED,
+}
+# Client resultCodes after which the merchant checks with the wallet at once.
+INQUIRE_ON_CLIENT_CODES = {"9000", "8000", "6004"}
+
+
+class NotificationRefused(Exception):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class Shop:
+    def __init__(self, config: MerchantConfig, db: Database, journal: Journal, clock: Clock, wallet: WalletClient):
+        self.config = config
+        self.db = db
+        self.journal = journal
+        self.clock = clock
+        self.wallet = wallet
+
+    # --- orders --------------------------------------------------------------------
+
+    async def create_order(self, items) -> Order:
+        lines = price_items(items)
+        now = self.clock.now()
+        order_id = new_order_id(now)
+        order = Order(
+            order_id=order_id,
+            status=OrderStatus.CREATED,
+            amount=order_total(lines),
+            lines=[line.to_json() for line in lines],
+            payment_request_id=payment_request_id_for(order_id),
+            payment_id=None,
+            payment_url=None,
+            created_at=now,
+            updated_at=now,
+            paid_at=None,
+            paid_via=None,
+            wallet_result_code=None,
+            fulfilled=0,
+        )
+        async with self.db.transaction() as tx:
+            await store.insert_order(tx, order)
+        self.journal.record(3, f"order {order_id} created: {order.amount.format_display()}",
+                            order_id=order_id, payment_request_id=order.payment_request_id,
+                            details={"lines": order.lines})
+        return order
+
+    async def request_payment(self, order: Order) -> Order:
+        """Steps 4 and 7 from the merchant's side: a signed ``pay``; keep the paymentUrl.
+        Safe to call again after a failure: the paymentRequestId is the order's own."""
+        if order.status is OrderStatus.PAYING and order.payment_url:
+            return order
+        if order.status is not OrderStatus.CREATED:
+            raise OrderError(409, "ORDER_NOT_PAYABLE", f"order is {order.status.value}")
+        payload = self._pay_payload(order)
+        ids = {"order_id": order.order_id, "payment_request_id": order.payment_request_id, "at": self.clock.now()}
+        try:
+            reply = await self.wallet.call("pay", payload)
+        except WalletUnavailable as exc:
+            self._journal_call(4, f"pay failed: {exc}", exc.exchange or self.wallet.prepare("pay", payload),
+                               kind="fault", error=str(exc), **ids)
+            raise OrderError(502, "WALLET_UNAVAILABLE", "The wallet could not create the payment. Please try again.",
+                             retryable=True) from None
+        result = reply.result
+        payment_id = reply.body.get("paymentId")
+        self._journal_call(4, f"pay: {result.get('resultStatus')} {result.get('resultCode')}", reply.exchange,
+                           payment_id=payment_id, **ids)
+        url = reply.body.get("normalUrl")
+        now = self.clock.now()
+        if result.get("resultStatus") == "U" and result.get("resultCode") == "PAYMENT_IN_PROCESS" and url:
+            async with self.db.transaction() as tx:
+                await store.set_payment(tx, order.order_id, payment_id, url, now)
+                await store.transition(tx, order.order_id, (OrderStatus.CREATED,), OrderStatus.PAYING, now,
+                                       wallet_result_code="PAYMENT_IN_PROCESS")
+            return await store.get_order(self.db, order.order_id)
+        if result.get("resultStatus") == "U":
+            raise OrderError(502, "WALLET_UNAVAILABLE", "The wallet is busy. Please try again.", retryable=True)
+        if result.get("resultStatus") == "S":
+            # An idempotent replay of a payment that already succeeded.
+            await self.apply_wallet_status(order, "SUCCESS", payment_id, "SUCCESS", via="pay")
+            return await store.get_order(self.db, order.order_id)
+        async with self.db.transaction() as tx:
+            await store.transition(tx, order.order_id, OPEN, OrderStatus.FAILED, now,
+                                   wallet_result_code=result.get("resultCode"))
+        raise OrderError(422, "PAYMENT_REFUSED",
+                         f"The wallet refused the payment: {result.get('resultCode')} {result.get('resultMessage', '')}".strip())
+
+    def _pay_payload(self, order: Order) -> dict:
+        return {
+            "productCode": "CASHIER_PAYMENT",
+            "paymentRequestId": order.payment_request_id,
+            "paymentAmount": order.amount.to_wire(),
+            "order": {
+                "referenceOrderId": order.order_id,
+                "orderDescription": order.description,
+                "orderAmount": order.amount.to_wire(),
+                "goods": [
+                    {
+                        "referenceGoodsId": line["goodsId"],
+                        "goodsName": line["name"],
+                        "goodsUnitAmount": line["unitPrice"],
+                        "goodsQuantity": str(line["quantity"]),
+                    }
+                    for line in order.lines
+                ],
+                "merchant": {"referenceMerchantId": self.config.client_id, "merchantName": self.config.merchant_name},
+                "env": {"terminalType": "MINI_APP"},
+            },
+            "paymentNotifyUrl": self.config.notify_url,
+            "paymentRedirectUrl": f"{self.config.public_url}/api/orders/{order.order_id}",
+            "settlementStrategy": {"settlementCurrency": order.amount.currency},
+        }
+
+    def _journal_call(self, step: int, summary: str, exchange: SignedExchange, *, kind: str = "step",
+                      error: str | None = None, **ids) -> None:
+        self.journal.record(
+            step, summary, kind=kind, **ids,
+            http=http_summary(
+                "POST", exchange.url, status=exchange.status, request_headers=exchange.request_headers,
+                request_body=exchange.request_body, response_headers=exchange.response_headers,
+                response_body=exchange.response_body, error=error, elapsed_ms=exchange.elapsed_ms or None,
+            ),
+        )
+
+    async def get_order(self, order_id: str, client_result_code: str | None = None) -> Order:
+        """The order as the merchant knows it; asks the wallet (inquiryPayment) when the
+        client reports a result the notification has not confirmed yet, or when the
+        notification is overdue."""
+        order = await store.get_order(self.db, order_id)
+        if order is None:
+            raise OrderError(404, "ORDER_NOT_FOUND", f"no order {order_id[:64]}")
+        if order.status in OPEN and order.payment_id and self._should_inquire(order, client_result_code):
+            order = await self.inquire(order)
+        return order
+
+    def _should_inquire(self, order: Order, client_result_code: str | None) -> bool:
+        if client_result_code in INQUIRE_ON_CLIENT_CODES:
+            return True
+        waited = (self.clock.now() - order.updated_at).total_seconds()
+        return waited >= self.config.inquiry_after_seconds / self.config.time_scale
+
+    async def inquire(self, order: Order) -> Order:
+        payload = {"paymentRequestId": order.payment_request_id}
+        ids = {"order_id": order.order_id, "payment_request_id": order.payment_request_id,
+               "payment_id": order.payment_id, "at": self.clock.now()}
+        try:
+            reply = await self.wallet.call("inquiryPayment", payload)
+        except WalletUnavailable as exc:
+            self._journal_call(20, f"inquiryPayment failed: {exc}", exc.exchange or self.wallet.prepare("inquiryPayment", payload),
+                               kind="fault", error=str(exc), **ids)
+            return order  # keep what we know; the client shows it and may ask again
+        body = reply.body
+        self._journal_call(20, f"inquiryPayment: {body.get('paymentStatus')}", reply.exchange, kind="note", **ids)
+        if reply.result.get("resultStatus") == "S":
+            problem = self._mismatch(order, body)
+            if problem:
+                log.warning("inquiry reply for %s does not match the order: %s", order.order_id, problem)
+                return order
+            await self.apply_wallet_status(order, body.get("paymentStatus"), body.get("paymentId"),
+                                           body.get("paymentResultCode"), via="inquiryPayment",
+                                           paid_at=body.get("paymentTime"))
+        return await store.get_order(self.db, order.order_id)
+
+    async def apply_wallet_status(self, order: Order, wallet_status: str | None, payment_id: str | None,
+                                  result_code: str | None, *, via: str, paid_at: str | None = None) -> bool:
+        """Move the order to what the wallet reports. Returns True when this call won
+        the transition (and fulfilled the order, for PAID): exactly once, however many
+        notifications and inquiries race."""
+        target = _FINAL_FROM_WALLET.get(wallet_status or "")
+        if target is None:
+            return False
+        now = self.clock.now()
+        fields = {"wallet_result_code": result_code}
+        if target is OrderStatus.PAID:
+            fields.update(paid_at=_parse_time(paid_at) or now, paid_via=via, fulfilled=1)
+        async with self.db.transaction() as tx:
+            if payment_id:
+                await store.set_payment(tx, order.order_id, payment_id, None, now)
+            won = await store.transition(tx, order.order_id, sources_of(target), target, now, **fields)
+        if won:
+            self.journal.record(19 if via == "notification" else 20,
+                                f"order {order.order_id} {target.value} (from {via})",
+                                kind="note", actor="merchant server", order_id=order.order_id,
+                                payment_request_id=order.payment_request_id, payment_id=payment_id or order.payment_id,
+                                details={"fulfilled": target is OrderStatus.PAID, "via": via})
+        return won
+
+    # --- notifications -------------------------------------------------------------
+
+    def verify_notification(self, method: str, path: str, headers, raw: bytes) -> None:
+        try:
+            signed = read_signed_headers(headers)
+        except SignatureError as exc:
+            raise NotificationRefused("INVALID_SIGNATURE", str(exc)) from None
+        if signed.client_id != self.config.client_id:
+            raise NotificationRefused("INVALID_CLIENT", "the notification is for another client id")
+        if not signing.verify(self.config.wallet_public_pem, method, path, signed.client_id,
+                              signed.request_time, raw, signed.signature):
+            raise NotificationRefused("INVALID_SIGNATURE", "the notification's signature does not verify")
+
+    @staticmethod
+    def _mismatch(order: Order, body: dict) -> str | None:
+        if body.get("paymentRequestId") != order.payment_request_id:
+            return "paymentRequestId differs"
+        if order.payment_id and body.get("paymentId") and body["paymentId"] != order.payment_id:
+            return "paymentId differs"
+        try:
+            amount = Money.from_wire(body.get("paymentAmount"), "paymentAmount")
+        except MoneyError:
+            return "paymentAmount is not valid money"
+        if amount != order.amount:
+            return f"amount {amount.format_display()} differs from the order's {order.amount.format_display()}"
+        return None
+
+    async def handle_notification(self, body: dict) -> Order:
+        """Checks ids and amount against the order, then applies the result once."""
+        if body.get("notifyType") not in ("PAYMENT_RESULT", None):
+            raise NotificationRefused("PARAM_ILLEGAL", f"unsupported notifyType {str(body.get('notifyType'))[:40]}")
+        prid = body.get("paymentRequestId")
+        order = await store.order_by_payment_request(self.db, prid) if isinstance(prid, str) else None
+        if order is None:
+            raise NotificationRefused("ORDER_NOT_EXIST", "no order has this paymentRequestId")
+        problem = self._mismatch(order, body)
+        if problem:
+            raise NotificationRefused("PARAM_ILLEGAL", problem)
+        result = body.get("result") if isinstance(body.get("result"), dict) else {}
+        status = {"S": "SUCCESS", "F": "FAIL"}.get(result.get("resultStatus"))
+        if result.get("resultCode") == "ORDER_IS_CANCELED":
+            status = "CANCELLED"
+        await self.apply_wallet_status(order, status, body.get("paymentId"), result.get("resultCode"),
+                                       via="notification", paid_at=body.get("paymentTime"))
+        return await store.get_order(self.db, order.order_id)
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    try:
+        return parse_iso(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def order_json(order: Order) -> dict:
+    return {
+        "orderId": order.order_id,
+        "status": order.status.value,
+        "amount": order.amount.to_wire(),
+        "amountDisplay": order.amount.format_display(),
+        "items": order.lines,
+        "paymentRequestId": order.payment_request_id,
+        "paymentId": order.payment_id,
+        "paymentUrl": order.payment_url if order.status is OrderStatus.PAYING else None,
+        "walletResultCode": order.wallet_result_code,
+        "createdAt": iso(order.created_at),
+        "paidAt": iso(order.paid_at),
+        "paidVia": order.paid_via,
+        "fulfilled": order.fulfilled,
+    }

@@ -1,0 +1,82 @@
+"""The sandbox: keys and the sandbox merchant, made in the data folder on first start and
+reused after. It plays the part of a wallet's developer dashboard: the wallet is
+configured with the merchant's public key, the merchant with its private key and the
+wallet's public key. Neither app reads the other's files."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import string
+from dataclasses import dataclass
+from pathlib import Path
+
+from .signing import generate_key_pair, public_pem_of
+
+KEYS_DIR = "keys"
+
+
+@dataclass(frozen=True)
+class SandboxCredentials:
+    client_id: str
+    merchant_private_pem: str
+    merchant_public_pem: str
+    wallet_private_pem: str
+    wallet_public_pem: str
+
+    def for_merchant(self, wallet_url: str) -> dict:
+        """What ``GET /_sim/credentials`` shows a developer: never the wallet's private key."""
+        return {
+            "clientId": self.client_id,
+            "merchantPrivateKey": self.merchant_private_pem,
+            "merchantPublicKey": self.merchant_public_pem,
+            "walletPublicKey": self.wallet_public_pem,
+            "keyVersion": "1",
+            "baseUrl": wallet_url,
+            "apiBaseUrl": f"{wallet_url}/aps/api/v1/payments",
+        }
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write atomically with owner-only permissions; keep what another process wrote first."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(text)
+    try:
+        os.link(tmp, path)  # fails if it exists: first writer wins
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
+
+
+def _load_or_make_key(keys: Path, name: str) -> str:
+    path = keys / f"{name}_private.pem"
+    if not path.exists():
+        _write_private(path, generate_key_pair().private_pem)
+    return path.read_text()
+
+
+def new_client_id() -> str:
+    alphabet = string.ascii_uppercase + string.digits
+    return "SANDBOX_" + "".join(secrets.choice(alphabet) for _ in range(16))
+
+
+def load_or_create(data_dir: Path) -> SandboxCredentials:
+    keys = Path(data_dir) / KEYS_DIR
+    keys.mkdir(parents=True, exist_ok=True)
+    wallet_private = _load_or_make_key(keys, "wallet")
+    merchant_private = _load_or_make_key(keys, "sandbox_merchant")
+    meta_path = keys / "sandbox_merchant.json"
+    if not meta_path.exists():
+        _write_private(meta_path, json.dumps({"clientId": new_client_id()}))
+    client_id = json.loads(meta_path.read_text())["clientId"]
+    return SandboxCredentials(
+        client_id=client_id,
+        merchant_private_pem=merchant_private,
+        merchant_public_pem=public_pem_of(merchant_private),
+        wallet_private_pem=wallet_private,
+        wallet_public_pem=public_pem_of(wallet_private),
+    )

@@ -1,0 +1,331 @@
+"""The step journal: every step of every journey, recorded by the app that performs it,
+stored in that app's SQLite file and served at ``GET /_sim/events`` (JSON, and a live
+server-sent-event stream at ``/_sim/events/stream``). The console merges the apps'
+journals over HTTP.
+
+Events are written by a background task that drains a queue in batches, so recording a
+step never makes a request wait for its own commit; readers flush first, so a test that
+reads right after an action sees it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from datetime import datetime
+from typing import Any
+
+from aiohttp import web
+from aiohttp_sse import sse_response
+
+from .clock import iso_precise
+from .db import Database
+from .redact import redact
+from .steps import STEPS
+
+log = logging.getLogger("tradepay_sim.journal")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    step INTEGER,
+    kind TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    order_id TEXT,
+    payment_request_id TEXT,
+    payment_id TEXT,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_order ON events(order_id);
+CREATE INDEX IF NOT EXISTS events_prid ON events(payment_request_id);
+CREATE INDEX IF NOT EXISTS events_pid ON events(payment_id);
+"""
+
+# Event kinds: a step as planned, a retry of it, a fault injected or met, a note.
+KINDS = ("step", "retry", "fault", "note")
+MAX_BODY_CHARS = 16_000
+_ID_FIELDS = ("orderId", "paymentRequestId", "paymentId")
+
+
+def _clip(value: Any) -> Any:
+    """Bodies in events are for reading, not replaying: keep them bounded."""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    if isinstance(value, str) and len(value) > MAX_BODY_CHARS:
+        return value[:MAX_BODY_CHARS] + f"... [{len(value) - MAX_BODY_CHARS} more characters]"
+    return value
+
+
+def http_summary(
+    method: str,
+    url: str,
+    *,
+    status: int | None = None,
+    request_headers: dict | None = None,
+    request_body: Any = None,
+    response_headers: dict | None = None,
+    response_body: Any = None,
+    error: str | None = None,
+    elapsed_ms: float | None = None,
+) -> dict[str, Any]:
+    """The HTTP part of an event: what went over the wire, secrets masked."""
+    out: dict[str, Any] = {"method": method, "url": url}
+    if status is not None:
+        out["status"] = status
+    if request_headers:
+        out["requestHeaders"] = redact(dict(request_headers))
+    if request_body not in (None, b"", ""):
+        out["requestBody"] = _clip(redact(_maybe_json(request_body)))
+    if response_headers:
+        out["responseHeaders"] = redact(dict(response_headers))
+    if response_body not in (None, b"", ""):
+        out["responseBody"] = _clip(redact(_maybe_json(response_body)))
+    if error:
+        out["error"] = error
+    if elapsed_ms is not None:
+        out["elapsedMs"] = round(elapsed_ms, 2)
+    return out
+
+
+def _maybe_json(body: Any) -> Any:
+    if isinstance(body, (bytes, str)):
+        try:
+            return json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            return body
+    return body
+
+
+class Journal:
+    """Records events for one app."""
+
+    def __init__(self, db: Database, app_name: str, now):
+        self.db = db
+        self.app_name = app_name
+        self._now = now  # callable returning an aware datetime
+        self._queue: asyncio.Queue[dict] = asyncio.Queue()
+        self._subscribers: set[asyncio.Queue] = set()
+        self._writer: asyncio.Task | None = None
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    async def start(self) -> None:
+        self._writer = asyncio.create_task(self._write_loop(), name=f"journal-{self.app_name}")
+
+    async def stop(self) -> None:
+        await self.flush()
+        if self._writer:
+            self._writer.cancel()
+            try:
+                await self._writer
+            except asyncio.CancelledError:
+                pass
+        for queue in list(self._subscribers):
+            queue.put_nowait(None)
+
+    def record(
+        self,
+        step: int | None,
+        summary: str,
+        *,
+        actor: str | None = None,
+        kind: str = "step",
+        order_id: str | None = None,
+        payment_request_id: str | None = None,
+        payment_id: str | None = None,
+        details: dict | None = None,
+        http: dict | None = None,
+        at: datetime | None = None,
+    ) -> dict:
+        """Record one event; returns it. Never blocks and never raises for the caller."""
+        if kind not in KINDS:
+            raise ValueError(f"unknown event kind {kind!r}")
+        if actor is None:
+            actor = STEPS[step].actor if step in STEPS else self.app_name
+        event: dict[str, Any] = {
+            "app": self.app_name,
+            "step": step,
+            "kind": kind,
+            "actor": actor,
+            "at": iso_precise(at or self._now()),
+            "orderId": order_id,
+            "paymentRequestId": payment_request_id,
+            "paymentId": payment_id,
+            "summary": summary,
+        }
+        if step in STEPS:
+            event["title"] = STEPS[step].title
+        if details:
+            event["details"] = redact(details)
+        if http:
+            event["http"] = http
+        self._idle.clear()
+        self._queue.put_nowait(event)
+        return event
+
+    async def flush(self) -> None:
+        """Wait until every recorded event is in the database."""
+        if self._writer is None or self._writer.done():
+            return
+        await self._idle.wait()
+
+    async def _write_loop(self) -> None:
+        while True:
+            batch = [await self._queue.get()]
+            while not self._queue.empty():
+                batch.append(self._queue.get_nowait())
+            try:
+                await self._write(batch)
+            except Exception:  # a journal failure must never take the app down
+                log.exception("could not write %d journal events", len(batch))
+            if self._queue.empty():
+                self._idle.set()
+
+    async def _write(self, batch: list[dict]) -> None:
+        async with self.db.transaction() as tx:
+            for event in batch:
+                event["id"] = await tx.insert(
+                    "INSERT INTO events (at, step, kind, actor, order_id, payment_request_id, payment_id, data)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        event["at"],
+                        event["step"],
+                        event["kind"],
+                        event["actor"],
+                        event["orderId"],
+                        event["paymentRequestId"],
+                        event["paymentId"],
+                        json.dumps(event, ensure_ascii=False),
+                    ),
+                )
+        for event in batch:
+            for queue in list(self._subscribers):
+                queue.put_nowait(event)
+
+    async def query(
+        self,
+        *,
+        order_id: str | None = None,
+        payment_request_id: str | None = None,
+        payment_id: str | None = None,
+        after_id: int = 0,
+        limit: int = 5000,
+        order: str = "time",
+    ) -> list[dict]:
+        """Events in time order (or by step number with ``order="step"``). Filtering by ``order_id`` also returns this app's events
+        that carry only a paymentRequestId or paymentId belonging to that order."""
+        await self.flush()
+        where = ["id > ?"]
+        params: list[Any] = [after_id]
+        if order_id:
+            where.append(
+                "(order_id = ? OR payment_request_id IN (SELECT payment_request_id FROM events WHERE order_id = ?"
+                " AND payment_request_id IS NOT NULL) OR payment_id IN (SELECT payment_id FROM events"
+                " WHERE order_id = ? AND payment_id IS NOT NULL))"
+            )
+            params += [order_id] * 3
+        if payment_request_id:
+            where.append("payment_request_id = ?")
+            params.append(payment_request_id)
+        if payment_id:
+            where.append("payment_id = ?")
+            params.append(payment_id)
+        rows = await self.db.fetchall(
+            f"SELECT id, data FROM events WHERE {' AND '.join(where)} ORDER BY "
+            + ("step IS NULL, step, at, id" if order == "step" else "at, id") + " LIMIT ?",
+            (*params, limit),
+        )
+        out = []
+        for row in rows:
+            event = json.loads(row["data"])
+            event["id"] = row["id"]
+            out.append(event)
+        return out
+
+    async def clear(self) -> None:
+        await self.flush()
+        async with self.db.transaction() as tx:
+            await tx.execute("DELETE FROM events")
+
+    def subscribe(self) -> asyncio.Queue:
+        queue: asyncio.Queue = asyncio.Queue(maxsize=10_000)
+        self._subscribers.add(queue)
+        return queue
+
+    def unsubscribe(self, queue: asyncio.Queue) -> None:
+        self._subscribers.discard(queue)
+
+
+def _query_args(request: web.Request) -> dict[str, Any]:
+    q = request.query
+    try:
+        after_id = int(q.get("after", "0"))
+        limit = min(int(q.get("limit", "5000")), 50_000)
+    except ValueError:
+        raise web.HTTPBadRequest(
+            text=json.dumps({"error": "after and limit must be integers"}), content_type="application/json"
+        ) from None
+    order = q.get("order", "time")
+    if order not in ("time", "step"):
+        raise web.HTTPBadRequest(
+            text=json.dumps({"error": "order is time or step"}), content_type="application/json")
+    return {
+        "order": order,
+        "order_id": q.get("orderId"),
+        "payment_request_id": q.get("paymentRequestId"),
+        "payment_id": q.get("paymentId"),
+        "after_id": after_id,
+        "limit": limit,
+    }
+
+
+def _matches(event: dict, args: dict) -> bool:
+    for key, field in (("payment_request_id", "paymentRequestId"), ("payment_id", "paymentId")):
+        if args[key] and event.get(field) != args[key]:
+            return False
+    return not args["order_id"] or event.get("orderId") == args["order_id"]
+
+
+def journal_routes(journal_key: web.AppKey) -> list[web.RouteDef]:
+    """``GET /_sim/events`` and ``GET /_sim/events/stream`` for the journal stored under
+    ``app[journal_key]``."""
+
+    async def list_events(request: web.Request) -> web.Response:
+        journal: Journal = request.app[journal_key]
+        events = await journal.query(**_query_args(request))
+        return web.json_response({"app": journal.app_name, "events": events})
+
+    async def stream_events(request: web.Request) -> web.StreamResponse:
+        journal: Journal = request.app[journal_key]
+        args = _query_args(request)
+        last = request.headers.get("Last-Event-Id")
+        if last and last.isdigit():
+            args["after_id"] = int(last)
+        queue = journal.subscribe()
+        try:
+            async with sse_response(request, ping_interval=10) as resp:
+                # Replay what is stored, then follow live; ids let the client skip repeats.
+                sent = args["after_id"]
+                for event in await journal.query(**args):
+                    await resp.send(json.dumps(event), id=str(event["id"]), event="step")
+                    sent = max(sent, event["id"])
+                while resp.is_connected():
+                    event = await queue.get()
+                    if event is None:
+                        break
+                    if event["id"] <= sent or not _matches(event, args):
+                        continue
+                    await resp.send(json.dumps(event), id=str(event["id"]), event="step")
+                    sent = event["id"]
+        except (ConnectionResetError, asyncio.CancelledError):
+            pass
+        finally:
+            journal.unsubscribe(queue)
+        return resp
+
+    return [
+        web.get("/_sim/events", list_events),
+        web.get("/_sim/events/stream", stream_events),
+    ]

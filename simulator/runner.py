@@ -1,0 +1,153 @@
+"""Start the apps: each its own aiohttp application on its own port, in this process, talking
+to the others only over HTTP. Used by ``run_all.py``, the CLI and the test fixtures."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aiohttp
+from aiohttp import web
+
+from . import credentials as sandbox
+from .settings import APPS, Settings
+
+log = logging.getLogger("tradepay_sim.runner")
+
+ACCESS_LOG_FORMAT = '%a "%r" %s %b %Tfs'
+
+
+class StartupError(RuntimeError):
+    """Something a user can fix (a port in use, a folder not writable)."""
+
+
+def public_host(host: str) -> str:
+    return "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
+
+
+def _bind(host: str, port: int, app: str) -> socket.socket:
+    try:
+        sock = socket.create_server((host, port), reuse_port=False)
+    except OSError as exc:
+        hint = f"; pass --{app}-port 0 for a free port, or another port" if port else ""
+        raise StartupError(f"cannot listen on {host}:{port} for the {app}: {exc.strerror or exc}{hint}") from None
+    sock.setblocking(False)
+    return sock
+
+
+@dataclass
+class RunningSim:
+    settings: Settings
+    urls: dict[str, str]
+    credentials: sandbox.SandboxCredentials
+    runners: dict[str, web.AppRunner] = field(default_factory=dict)
+
+    def app(self, name: str) -> web.Application:
+        return self.runners[name].app
+
+    async def stop(self) -> None:
+        # Stop in reverse dependency order: nothing should call a stopped app mid-shutdown.
+        for name in ("console", "miniprogram", "merchant", "wallet"):
+            runner = self.runners.pop(name, None)
+            if runner is not None:
+                await runner.cleanup()
+
+
+def build_apps(settings: Settings, urls: dict[str, str], creds: sandbox.SandboxCredentials) -> dict[str, web.Application]:
+    """The app factories, configured with each other's URLs and the sandbox keys."""
+    from merchant_server import MerchantConfig, create_app as merchant_app
+    from miniprogram_mock import MiniprogramConfig, create_app as miniprogram_app
+    from wallet_mock import WalletConfig, create_app as wallet_app
+
+    from .console import ConsoleConfig, create_app as console_app
+
+    data_dir = Path(settings.data_dir)
+    factories = {
+        "wallet": lambda: wallet_app(WalletConfig(
+            data_dir=data_dir,
+            public_url=urls["wallet"],
+            wallet_private_pem=creds.wallet_private_pem,
+            sandbox_client_id=creds.client_id,
+            sandbox_merchant_public_pem=creds.merchant_public_pem,
+            sandbox_merchant_private_pem=creds.merchant_private_pem,
+            sandbox_notify_url=f"{urls['merchant']}/api/notify/payment",
+            container_origins=(urls["miniprogram"],),
+            time_scale=settings.time_scale,
+        )),
+        "merchant": lambda: merchant_app(MerchantConfig(
+            data_dir=data_dir,
+            public_url=urls["merchant"],
+            wallet_url=urls["wallet"],
+            client_id=creds.client_id,
+            private_pem=creds.merchant_private_pem,
+            wallet_public_pem=creds.wallet_public_pem,
+            time_scale=settings.time_scale,
+        )),
+        "miniprogram": lambda: miniprogram_app(MiniprogramConfig(
+            data_dir=data_dir,
+            public_url=urls["miniprogram"],
+            merchant_url=urls["merchant"],
+            wallet_url=urls["wallet"],
+            miniprogram_dir=settings.miniprogram_dir,
+        )),
+        "console": lambda: console_app(ConsoleConfig(app_urls={k: v for k, v in urls.items() if k != "console"})),
+    }
+    return {name: factories[name]() for name in settings.apps}
+
+
+async def start(settings: Settings) -> RunningSim:
+    """Bind every port first (so port 0 resolves), then build and start the apps."""
+    host = settings.host
+    sockets: dict[str, socket.socket] = {}
+    try:
+        for name in settings.apps:
+            sockets[name] = _bind(host, settings.port(name), name)
+    except StartupError:
+        for sock in sockets.values():
+            sock.close()
+        raise
+    urls = {}
+    for name in APPS:
+        port = sockets[name].getsockname()[1] if name in sockets else settings.port(name)
+        urls[name] = f"http://{public_host(host)}:{port}"
+    try:
+        Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
+        creds = sandbox.load_or_create(Path(settings.data_dir))
+    except OSError as exc:
+        for sock in sockets.values():
+            sock.close()
+        raise StartupError(f"cannot use the data folder {settings.data_dir}: {exc.strerror or exc}") from None
+    sim = RunningSim(settings, urls, creds)
+    try:
+        for name, app in build_apps(settings, urls, creds).items():
+            runner = web.AppRunner(app, access_log_format=ACCESS_LOG_FORMAT, handle_signals=False)
+            await runner.setup()
+            sim.runners[name] = runner
+            await web.SockSite(runner, sockets[name]).start()
+    except BaseException:
+        await sim.stop()
+        for sock in sockets.values():
+            sock.close()
+        raise
+    return sim
+
+
+async def wait_until_answering(urls: dict[str, str], timeout: float = 10.0) -> None:
+    """Each app answers ``GET /_sim/health`` before we say it is up."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    async with aiohttp.ClientSession() as session:
+        for name, url in urls.items():
+            while True:
+                try:
+                    async with session.get(f"{url}/_sim/health", timeout=aiohttp.ClientTimeout(total=2)) as resp:
+                        if resp.status == 200:
+                            break
+                except (aiohttp.ClientError, asyncio.TimeoutError):
+                    pass
+                if loop.time() > deadline:
+                    raise StartupError(f"the {name} at {url} did not answer within {timeout:g} s")
+                await asyncio.sleep(0.05)

@@ -1,0 +1,107 @@
+"""Settings of a simulator run: one option per knob, each also an environment variable
+(``--wallet-port`` is ``TRADEPAY_SIM_WALLET_PORT``)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+ENV_PREFIX = "TRADEPAY_SIM_"
+APPS = ("miniprogram", "merchant", "wallet", "console")
+DEFAULT_PORTS = {"console": 8000, "miniprogram": 8100, "merchant": 8200, "wallet": 8300}
+
+
+@dataclass
+class Settings:
+    host: str = "127.0.0.1"
+    miniprogram_port: int = DEFAULT_PORTS["miniprogram"]
+    merchant_port: int = DEFAULT_PORTS["merchant"]
+    wallet_port: int = DEFAULT_PORTS["wallet"]
+    console_port: int = DEFAULT_PORTS["console"]
+    data_dir: Path = Path(".tradepay-sim")
+    time_scale: float = 1.0
+    miniprogram_dir: Path | None = None
+    log_format: str = "text"
+    log_level: str = "info"
+    apps: tuple[str, ...] = field(default=APPS)
+
+    def port(self, app: str) -> int:
+        return getattr(self, f"{app}_port")
+
+
+_HELP = {
+    "host": "interface to bind (default 127.0.0.1)",
+    "miniprogram_port": "mini program client port (default 8100; 0 picks a free port)",
+    "merchant_port": "merchant server port (default 8200; 0 picks a free port)",
+    "wallet_port": "wallet server port (default 8300; 0 picks a free port)",
+    "console_port": "console port (default 8000; 0 picks a free port)",
+    "data_dir": "folder for the SQLite files and keys (default ./.tradepay-sim)",
+    "time_scale": "divide waits (notification retries, default expiry, settlement) by this factor (default 1)",
+    "miniprogram_dir": "serve your own mini program pages (HTML and JS) from this folder",
+    "log_format": "text (one readable line per request and step) or json",
+    "log_level": "debug, info, warning or error (default info)",
+    "apps": "comma-separated apps to start: miniprogram,merchant,wallet,console (default all)",
+}
+
+
+def env_name(name: str) -> str:
+    return ENV_PREFIX + name.upper()
+
+
+def add_arguments(parser: argparse.ArgumentParser, only: tuple[str, ...] | None = None) -> None:
+    """Add one ``--option`` per setting, defaulting to its environment variable."""
+    defaults = Settings()
+    for f in fields(Settings):
+        if only is not None and f.name not in only:
+            continue
+        flag = "--" + f.name.replace("_", "-")
+        env = env_name(f.name)
+        default = getattr(defaults, f.name)
+        if f.name == "apps":
+            default = ",".join(default)
+        help_text = f"{_HELP[f.name]} [env {env}]"
+        parser.add_argument(flag, default=os.environ.get(env, default), help=help_text, dest=f.name)
+
+
+def from_namespace(ns: argparse.Namespace) -> Settings:
+    """Convert parsed strings to typed settings, with readable errors."""
+    values = {}
+    for f in fields(Settings):
+        if not hasattr(ns, f.name):
+            continue
+        raw = getattr(ns, f.name)
+        try:
+            values[f.name] = _convert(f.name, raw)
+        except ValueError as exc:
+            raise SystemExit(f"tradepay-sim: invalid --{f.name.replace('_', '-')} {raw!r}: {exc}") from None
+    return Settings(**values)
+
+
+def _convert(name: str, raw):
+    if raw is None:
+        return None
+    if name.endswith("_port"):
+        port = int(raw)
+        if not 0 <= port <= 65535:
+            raise ValueError("a port is between 0 and 65535")
+        return port
+    if name == "time_scale":
+        scale = float(raw)
+        if scale <= 0:
+            raise ValueError("must be positive")
+        return scale
+    if name in ("data_dir", "miniprogram_dir"):
+        return Path(raw) if raw not in ("", None) else None
+    if name == "apps":
+        apps = tuple(a.strip() for a in str(raw).split(",") if a.strip())
+        unknown = set(apps) - set(APPS)
+        if unknown or not apps:
+            raise ValueError(f"choose among {', '.join(APPS)}")
+        return apps
+    if name == "log_format" and raw not in ("text", "json"):
+        raise ValueError("text or json")
+    if name == "log_level" and raw.lower() not in ("debug", "info", "warning", "error"):
+        raise ValueError("debug, info, warning or error")
+    return raw

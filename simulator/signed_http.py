@@ -1,0 +1,151 @@
+"""Signed Alipay+ exchanges over HTTP: the client side (sign a request, check the reply)
+and the server side helpers (read the signed headers, sign a reply).
+
+Both the merchant server (calling the wallet) and the wallet (notifying merchants) use
+this one piece, so the two directions cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Mapping
+
+import aiohttp
+from yarl import URL
+
+from . import signing
+from .signing import SignatureError
+
+JSON_CONTENT_TYPE = "application/json; charset=UTF-8"
+
+
+def dump_json(payload: Any) -> bytes:
+    """The one JSON encoding used on the wire by the simulator itself."""
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+@dataclass
+class SignedHeaders:
+    client_id: str
+    request_time: str
+    signature: str
+    key_version: str
+
+
+def read_signed_headers(headers: Mapping[str, str]) -> SignedHeaders:
+    """Pull Client-Id, Request-Time and Signature out of request headers (any case)."""
+    client_id = headers.get("Client-Id") or headers.get("client-id")
+    if not client_id:
+        raise SignatureError("the Client-Id header is missing")
+    request_time = headers.get("Request-Time") or headers.get("request-time")
+    if not request_time:
+        raise SignatureError("the Request-Time header is missing")
+    parts = signing.parse_signature_header(headers.get("Signature") or headers.get("signature"))
+    return SignedHeaders(client_id, request_time, parts["signature"], parts.get("keyVersion", "1"))
+
+
+def signed_response_headers(private_pem: str, method: str, path: str, client_id: str, body: bytes) -> dict[str, str]:
+    """Headers for a signed reply. Lower case on purpose: Alipay's SDKs match them
+    case-sensitively (``client-id``, ``response-time``, ``signature``)."""
+    now = signing.format_time(datetime.now(timezone.utc))
+    sig = signing.sign(private_pem, method, path, client_id, now, body)
+    return {
+        "client-id": client_id,
+        "response-time": now,
+        "signature": signing.signature_header(sig),
+    }
+
+
+@dataclass
+class SignedExchange:
+    """One signed call as it happened, for the caller and for the step journal."""
+
+    url: str
+    request_headers: dict[str, str]
+    request_body: bytes
+    status: int | None = None
+    response_headers: dict[str, str] = field(default_factory=dict)
+    response_body: bytes = b""
+    response_signature_valid: bool | None = None
+    elapsed_ms: float = 0.0
+
+    def json(self) -> Any:
+        return json.loads(self.response_body)
+
+
+class SignedClient:
+    """Posts signed JSON to an Alipay+ style endpoint and checks the signed reply."""
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        *,
+        client_id: str,
+        private_pem: str,
+        peer_public_pem: str | None = None,
+        key_version: str = signing.DEFAULT_KEY_VERSION,
+    ):
+        self.session = session
+        self.client_id = client_id
+        self.private_pem = private_pem
+        self.peer_public_pem = peer_public_pem
+        self.key_version = key_version
+
+    def prepare(self, url: str, payload: Any) -> SignedExchange:
+        body = payload if isinstance(payload, bytes) else dump_json(payload)
+        path = URL(url).raw_path
+        now = signing.format_time(datetime.now(timezone.utc))
+        sig = signing.sign(self.private_pem, "POST", path, self.client_id, now, body)
+        headers = {
+            "Content-Type": JSON_CONTENT_TYPE,
+            "Client-Id": self.client_id,
+            "Request-Time": now,
+            "Signature": signing.signature_header(sig, self.key_version),
+        }
+        return SignedExchange(url=url, request_headers=headers, request_body=body)
+
+    async def post(self, url: str, payload: Any, *, timeout: float = 10.0) -> SignedExchange:
+        """Send; transport failures (timeouts, refused or dropped connections) raise
+        ``aiohttp.ClientError`` or ``asyncio.TimeoutError`` for the caller to handle."""
+        exchange = self.prepare(url, payload)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        async with self.session.post(
+            url,
+            data=exchange.request_body,
+            headers=exchange.request_headers,
+            timeout=aiohttp.ClientTimeout(total=timeout),
+            allow_redirects=False,
+        ) as resp:
+            exchange.status = resp.status
+            exchange.response_headers = {k.lower(): v for k, v in resp.headers.items()}
+            exchange.response_body = await resp.read()
+        exchange.elapsed_ms = (loop.time() - started) * 1000
+        exchange.response_signature_valid = self.check_reply(exchange)
+        return exchange
+
+    def check_reply(self, exchange: SignedExchange) -> bool | None:
+        """True/False when a peer key is known, None when there is nothing to check with."""
+        if not self.peer_public_pem:
+            return None
+        headers = exchange.response_headers
+        try:
+            parts = signing.parse_signature_header(headers.get("signature"))
+        except SignatureError:
+            return False
+        time = headers.get("response-time")
+        client_id = headers.get("client-id", self.client_id)
+        if not time:
+            return False
+        return signing.verify(
+            self.peer_public_pem,
+            "POST",
+            URL(exchange.url).raw_path,
+            client_id,
+            time,
+            exchange.response_body,
+            parts["signature"],
+        )

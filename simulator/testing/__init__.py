@@ -1,0 +1,1 @@
+"""Helpers for tests that drive the simulator: starting it, finding a browser."""

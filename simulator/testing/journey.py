@@ -1,0 +1,116 @@
+"""Drive a journey over HTTP exactly as the browser would (the shop's order request, the
+cashier page, the cashier's confirmation, the client's step reports), without a browser.
+Used by API tests, the benchmark and the pytest plugin."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import aiohttp
+
+
+_CONFIG = re.compile(r'<script type="application/json" id="cashier-config">(.*?)</script>', re.S)
+DEFAULT_ITEMS = ({"goodsId": "latte", "quantity": 2},)
+
+
+@dataclass
+class Cashier:
+    url: str
+    origin: str
+    token: str
+    csrf: str
+    config: dict
+    html: str
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat()
+
+
+async def open_cashier(session: aiohttp.ClientSession, payment_url: str) -> Cashier:
+    async with session.get(payment_url) as resp:
+        text = await resp.text()
+    match = _CONFIG.search(text)
+    if not match:
+        raise AssertionError(f"no cashier config in the page at {payment_url} (HTTP {resp.status})")
+    config = json.loads(html.unescape(match.group(1)))
+    origin = payment_url.split("/cashier/")[0]
+    return Cashier(payment_url, origin, config["token"], config["csrf"], config, text)
+
+
+async def cashier_action(session: aiohttp.ClientSession, cashier: Cashier, action: str,
+                         body: dict | None = None) -> tuple[int, dict]:
+    async with session.post(
+        f"{cashier.origin}/cashier/{cashier.token}/{action}",
+        json=body or {},
+        headers={"X-CSRF-Token": cashier.csrf, "Origin": cashier.origin},
+    ) as resp:
+        return resp.status, await resp.json()
+
+
+async def report_step(session: aiohttp.ClientSession, miniprogram_url: str, **event) -> None:
+    async with session.post(f"{miniprogram_url}/_sim/events", json=event) as resp:
+        assert resp.status == 201, await resp.text()
+
+
+async def settled_order(session: aiohttp.ClientSession, merchant_url: str, order_id: str,
+                        timeout: float = 10.0, client_result_code: str | None = None) -> dict:
+    """What the result page shows: the merchant's order once it is no longer waiting for
+    the wallet's word (or after ``timeout``)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    params = {"clientResultCode": client_result_code} if client_result_code else {}
+    while True:
+        async with session.get(f"{merchant_url}/api/orders/{order_id}", params=params) as resp:
+            latest = await resp.json()
+        if latest["status"] not in ("CREATED", "PAYING") or loop.time() > deadline:
+            return latest
+        await asyncio.sleep(0.02)
+
+
+@dataclass
+class JourneyResult:
+    order_id: str
+    payment_request_id: str
+    payment_id: str
+    payment_url: str
+    result_code: str
+    order: dict
+
+
+async def api_journey(session: aiohttp.ClientSession, urls: dict[str, str], *, items=DEFAULT_ITEMS,
+                      account: str = "buyer@sandbox.test", password: str = "111111",
+                      report: bool = True, action: str = "confirm") -> JourneyResult:
+    """Steps 1-18 and 20 as the mini program and the cashier perform them; step 19 (the
+    notification) follows on its own."""
+    pressed = _now()
+    async with session.post(f"{urls['merchant']}/api/orders", json={"items": list(items)}) as resp:
+        order = await resp.json()
+        if resp.status != 201:
+            raise AssertionError(f"order creation failed: HTTP {resp.status} {order}")
+    ids = {"orderId": order["orderId"], "paymentRequestId": order["paymentRequestId"]}
+    if report:
+        await report_step(session, urls["miniprogram"], step=1, at=pressed, summary="user pressed Pay", **ids)
+        await report_step(session, urls["miniprogram"], step=2, at=pressed, summary="my.request POST /api/orders", **ids)
+        await report_step(session, urls["miniprogram"], step=9, summary="my.tradePay", paymentId=order["paymentId"], **ids)
+    cashier = await open_cashier(session, order["paymentUrl"])
+    body = {"account": account, "password": password} if action == "confirm" else {}
+    status, reply = await cashier_action(session, cashier, action, body)
+    if status != 200:
+        raise AssertionError(f"cashier {action} refused: HTTP {status} {reply}")
+    code = reply["resultCode"]
+    if report:
+        await report_step(session, urls["miniprogram"], step=18, summary=f"success({code})",
+                          paymentId=order["paymentId"], details={"resultCode": code}, **ids)
+    # Like the result page: wait for the merchant's verdict only when one is coming.
+    wait = 10.0 if code in ("9000", "4000", "6004") else 0.0
+    latest = await settled_order(session, urls["merchant"], order["orderId"], timeout=wait)
+    if report:
+        await report_step(session, urls["miniprogram"], step=20, summary=f"result page: {latest['status']}",
+                          paymentId=order["paymentId"], **ids)
+    return JourneyResult(order["orderId"], order["paymentRequestId"], order["paymentId"], order["paymentUrl"], code, latest)

@@ -1,0 +1,63 @@
+"""Start a whole simulator inside a test: free ports, its own data folder."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import AsyncIterator
+
+import aiohttp
+
+from .. import credentials as sandbox
+from ..runner import RunningSim, start
+from ..settings import APPS, Settings
+
+
+def seed_keys(data_dir: Path, template: Path | None) -> None:
+    """Copy ready-made sandbox keys (RSA key generation is the slowest part of a start)."""
+    if template is None:
+        return
+    target = Path(data_dir) / sandbox.KEYS_DIR
+    if not target.exists():
+        shutil.copytree(template / sandbox.KEYS_DIR, target)
+
+
+@asynccontextmanager
+async def running_sim(data_dir: Path, *, keys_from: Path | None = None, apps: tuple[str, ...] = APPS,
+                      **overrides) -> AsyncIterator[RunningSim]:
+    settings = Settings(
+        host="127.0.0.1",
+        miniprogram_port=0,
+        merchant_port=0,
+        wallet_port=0,
+        console_port=0,
+        data_dir=Path(data_dir),
+        apps=apps,
+        **overrides,
+    )
+    seed_keys(data_dir, keys_from)
+    sim = await start(settings)
+    try:
+        yield sim
+    finally:
+        await sim.stop()
+
+
+async def wait_for(predicate, timeout: float = 10.0, interval: float = 0.05):
+    """Poll an async predicate until it returns something truthy; return that."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        value = await predicate()
+        if value:
+            return value
+        if loop.time() > deadline:
+            raise TimeoutError(f"condition not met within {timeout:g} s")
+        await asyncio.sleep(interval)
+
+
+async def get_json(session: aiohttp.ClientSession, url: str, **kwargs):
+    async with session.get(url, **kwargs) as resp:
+        return resp.status, await resp.json()

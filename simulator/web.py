@@ -1,0 +1,72 @@
+"""aiohttp pieces every app shares: security headers, JSON helpers, the health check."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Awaitable, Callable
+
+from aiohttp import web
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+# Bodies above this are refused before they are read (aiohttp's client_max_size).
+MAX_REQUEST_BYTES = 256 * 1024
+
+
+def json_response(payload: Any, status: int = 200, headers: dict | None = None) -> web.Response:
+    return web.Response(
+        body=json.dumps(payload, ensure_ascii=False).encode(),
+        status=status,
+        headers=headers,
+        content_type="application/json",
+        charset="utf-8",
+    )
+
+
+def json_error(status: int, code: str, message: str) -> web.Response:
+    return json_response({"error": {"code": code, "message": message}}, status=status)
+
+
+def security_headers(frame_ancestors: Callable[[web.Request], str] | None = None):
+    """Middleware adding the headers every page should carry. ``frame_ancestors`` lets
+    an app allow framing (the cashier is framed by the mini program)."""
+
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        resp = await handler(request)
+        if resp.prepared:  # streams (SSE) have already sent their headers
+            return resp
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("Referrer-Policy", "no-referrer")
+        ancestors = frame_ancestors(request) if frame_ancestors else "'self'"
+        resp.headers.setdefault("Content-Security-Policy", f"frame-ancestors {ancestors}")
+        if ancestors == "'none'":
+            resp.headers.setdefault("X-Frame-Options", "DENY")
+        return resp
+
+    return middleware
+
+
+async def health(request: web.Request) -> web.Response:
+    return json_response({"status": "ok", "app": request.app.get(APP_NAME, "")})
+
+
+APP_NAME = web.AppKey("app_name", str)
+
+
+def setup_pages(app: web.Application) -> None:
+    """Templates (autoescaped, compiled once and cached) and ``/static/``."""
+    import aiohttp_jinja2
+    import jinja2
+
+    from .paths import STATIC_DIR, TEMPLATES_DIR
+
+    env = aiohttp_jinja2.setup(
+        app,
+        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default=True),
+        auto_reload=False,
+    )
+    resource = app.router.add_static("/static/", STATIC_DIR, append_version=True, name="static")
+    # static('x.css') -> /static/x.css?v=<hash>: pages get fresh assets after an upgrade.
+    env.globals["static"] = lambda path: str(resource.url_for(filename=path))

@@ -1,0 +1,81 @@
+"""The wallet's pay API with real signatures: accepted when signed right, refused in
+Alipay+ terms when not, replies always signed."""
+
+import json
+import uuid
+
+import pytest
+
+from simulator import signing
+from simulator.signed_http import SignedClient
+from simulator.testing.sim import get_json
+
+
+@pytest.fixture
+async def creds(sim, http):
+    _, body = await get_json(http, f"{sim.urls['wallet']}/_sim/credentials")
+    return body
+
+
+def pay_body(prid=None, value="1234"):
+    return {
+        "productCode": "CASHIER_PAYMENT",
+        "paymentRequestId": prid or f"PR-{uuid.uuid4().hex}",
+        "paymentAmount": {"currency": "USD", "value": value},
+        "order": {"referenceOrderId": f"ORD-{uuid.uuid4().hex[:10]}", "orderDescription": "Test order"},
+        "paymentNotifyUrl": "http://127.0.0.1:9/notify",
+    }
+
+
+def client(http, creds, **over):
+    args = dict(client_id=creds["clientId"], private_pem=creds["merchantPrivateKey"],
+                peer_public_pem=creds["walletPublicKey"])
+    args.update(over)
+    return SignedClient(http, **args)
+
+
+async def test_signed_pay_returns_a_signed_payment_url(sim, http, creds):
+    ex = await client(http, creds).post(f"{creds['apiBaseUrl']}/pay", pay_body())
+    reply = ex.json()
+    assert ex.status == 200 and ex.response_signature_valid is True
+    assert reply["result"] == {"resultCode": "PAYMENT_IN_PROCESS", "resultStatus": "U",
+                               "resultMessage": "The payment is being processed."}
+    assert reply["normalUrl"].startswith(sim.urls["wallet"] + "/cashier/")
+    assert reply["paymentAmount"] == {"currency": "USD", "value": "1234"}
+    for header in ("client-id", "response-time", "signature"):
+        assert header in ex.response_headers
+    async with http.post(f"{creds['apiBaseUrl']}/pay", data=b"{}") as resp:
+        raw_names = [k.decode() for k, _ in resp.raw_headers]
+    assert {"client-id", "response-time", "signature"} <= set(raw_names)  # lower case on the wire
+
+
+async def test_indented_json_as_sdks_send_it(sim, http, creds):
+    body = json.dumps(pay_body(), indent=3).encode()
+    ex = await client(http, creds).post(f"{creds['apiBaseUrl']}/pay", body)
+    assert ex.json()["result"]["resultCode"] == "PAYMENT_IN_PROCESS"
+
+
+async def test_tampered_body_is_invalid_signature_and_writes_nothing(sim, http, creds):
+    c = client(http, creds)
+    body = pay_body()
+    ex = c.prepare(f"{creds['apiBaseUrl']}/pay", body)
+    tampered = ex.request_body.replace(b'"1234"', b'"1"')
+    async with http.post(ex.url, data=tampered, headers=ex.request_headers) as resp:
+        reply = await resp.json()
+    assert resp.status == 200 and reply["result"]["resultCode"] == "INVALID_SIGNATURE"
+    inquiry = await c.post(f"{creds['apiBaseUrl']}/inquiryPayment", {"paymentRequestId": body["paymentRequestId"]})
+    assert inquiry.json()["result"]["resultCode"] == "ORDER_NOT_EXIST"
+
+
+async def test_wrong_key_and_missing_headers(sim, http, creds):
+    other = signing.generate_key_pair()
+    ex = await client(http, creds, private_pem=other.private_pem).post(f"{creds['apiBaseUrl']}/pay", pay_body())
+    assert ex.json()["result"]["resultCode"] == "INVALID_SIGNATURE"
+    async with http.post(f"{creds['apiBaseUrl']}/pay", json=pay_body()) as resp:
+        assert (await resp.json())["result"]["resultCode"] == "INVALID_SIGNATURE"
+
+
+async def test_unknown_client_is_invalid_client(sim, http, creds):
+    ex = await client(http, creds, client_id="NOBODY").post(f"{creds['apiBaseUrl']}/pay", pay_body())
+    assert ex.json()["result"] == {"resultCode": "INVALID_CLIENT", "resultStatus": "F",
+                                   "resultMessage": "client id 'NOBODY' is not registered"}

@@ -1,0 +1,50 @@
+"""One headless Chromium for all browser tests (Playwright's async API: the sync API
+would mark the loop as running and break every aiohttp test after it)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from playwright.async_api import async_playwright
+
+from simulator.testing.browser import launch_options
+
+ARTIFACTS = Path(os.environ.get("TRADEPAY_SIM_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts"))
+
+
+@pytest_asyncio.fixture(scope="session")
+async def browser():
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(**launch_options())
+        yield browser
+        await browser.close()
+
+
+@pytest_asyncio.fixture
+async def page(browser, request):
+    context = await browser.new_context(viewport={"width": 1100, "height": 920})
+    page = await context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
+        ARTIFACTS.mkdir(exist_ok=True)
+        await page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
+    await context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    setattr(item, f"rep_{rep.when}", rep)
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

@@ -1,0 +1,33 @@
+"""Fixtures shared by every test: a simulator on free ports with its own data folder,
+an HTTP session, and (for browser tests) one headless Chromium for the whole run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import aiohttp
+import pytest
+import pytest_asyncio
+
+from simulator import credentials as sandbox
+from simulator.testing.sim import running_sim
+
+
+@pytest.fixture(scope="session")
+def keys_template(tmp_path_factory) -> Path:
+    """Sandbox keys made once per test run and copied into each test's data folder."""
+    folder = tmp_path_factory.mktemp("keys-template")
+    sandbox.load_or_create(folder)
+    return folder
+
+
+@pytest_asyncio.fixture
+async def sim(tmp_path, keys_template):
+    async with running_sim(tmp_path / "data", keys_from=keys_template) as running:
+        yield running
+
+
+@pytest_asyncio.fixture
+async def http():
+    async with aiohttp.ClientSession() as session:
+        yield session

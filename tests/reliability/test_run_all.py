@@ -1,0 +1,61 @@
+"""``run_all.py`` as a user runs it: a real process that prints its URLs once they answer
+and stops cleanly on SIGTERM and Ctrl-C (SIGINT)."""
+
+import asyncio
+import re
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+
+from simulator.testing.sim import get_json
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def start(tmp_path, *extra):
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, str(ROOT / "run_all.py"), "--miniprogram-port", "0", "--merchant-port", "0",
+        "--wallet-port", "0", "--console-port", "0", "--data-dir", str(tmp_path / "data"), "--log-level", "warning",
+        *extra, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, cwd=str(tmp_path))
+    urls = {}
+    while len(urls) < 4:
+        line = (await asyncio.wait_for(proc.stdout.readline(), 20)).decode()
+        assert line, (await proc.stderr.read()).decode()
+        m = re.match(r"\s+(mini program|merchant server|wallet|console)\s+(http://\S+)", line)
+        if m:
+            urls[m.group(1)] = m.group(2)
+    return proc, urls
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+async def test_starts_answers_and_stops_cleanly(tmp_path, http, sig):
+    proc, urls = await start(tmp_path)
+    try:
+        for url in urls.values():
+            status, body = await get_json(http, f"{url}/_sim/health")
+            assert status == 200 and body["status"] == "ok"
+        status, creds = await get_json(http, f"{urls['wallet']}/_sim/credentials")
+        assert creds["baseUrl"] == urls["wallet"]
+    finally:
+        proc.send_signal(sig)
+        out, err = await asyncio.wait_for(proc.communicate(), 20)
+    assert proc.returncode == 0, err.decode()
+    assert b"stopped" in out and b"Traceback" not in err
+
+
+async def test_port_in_use_is_a_clear_error(tmp_path):
+    blocker = await asyncio.start_server(lambda r, w: None, "127.0.0.1", 0)
+    port = blocker.sockets[0].getsockname()[1]
+    try:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, str(ROOT / "run_all.py"), "--wallet-port", str(port), "--miniprogram-port", "0",
+            "--merchant-port", "0", "--console-port", "0", "--data-dir", str(tmp_path / "d"),
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        out, err = await asyncio.wait_for(proc.communicate(), 20)
+    finally:
+        blocker.close()
+    assert proc.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port} for the wallet" in err.decode()
+    assert b"Traceback" not in err

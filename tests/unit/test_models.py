@@ -1,0 +1,69 @@
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from merchant_server.models import OrderError, OrderStatus, TRANSITIONS as ORDER_TRANSITIONS, price_items
+from wallet_mock.errors import ApiError
+from wallet_mock.models import (
+    Outcome, PaymentStatus, TRANSITIONS, check_transition, decide, parse_pay_request)
+
+NOW = datetime(2026, 11, 25, 12, tzinfo=timezone.utc)
+
+
+def pay_body(**over):
+    body = {
+        "paymentRequestId": "PR-1",
+        "paymentAmount": {"currency": "USD", "value": "1000"},
+        "order": {"referenceOrderId": "ORD-1", "orderDescription": "Two lattes"},
+    }
+    body.update(over)
+    return body
+
+
+def test_final_payment_states_have_no_way_out():
+    for status in (PaymentStatus.SUCCESS, PaymentStatus.FAIL, PaymentStatus.CANCELLED):
+        assert status.final and not TRANSITIONS[status]
+        with pytest.raises(ValueError):
+            check_transition(status, PaymentStatus.INIT)
+    check_transition(PaymentStatus.INIT, PaymentStatus.SUCCESS)
+
+
+def test_inquiry_shows_init_as_processing():
+    assert PaymentStatus.INIT.wire == "PROCESSING"
+
+
+def test_every_outcome_has_a_rule():
+    codes = {decide(o).app_result_code for o in Outcome}
+    assert codes == {"9000", "8000", "4000", "6001", "6002", "6004"}
+    assert decide(Outcome.NETWORK_LOST_AFTER_DEBIT).debit and not decide(Outcome.NETWORK_LOST_BEFORE_DEBIT).debit
+
+
+def test_pay_request_is_validated():
+    req = parse_pay_request(pay_body(), NOW)
+    assert req.amount.value == 1000 and req.product_code == "CASHIER_PAYMENT"
+    for bad in (pay_body(paymentRequestId=""), pay_body(order="x"), pay_body(paymentAmount={"currency": "USD", "value": "1.5"}),
+                pay_body(paymentExpiryTime=(NOW - timedelta(minutes=1)).isoformat()),
+                pay_body(paymentNotifyUrl="ftp://x"), pay_body(paymentRequestId="x" * 65)):
+        with pytest.raises(ApiError) as err:
+            parse_pay_request(bad, NOW)
+        assert err.value.code == "PARAM_ILLEGAL"
+
+
+def test_fingerprint_covers_key_fields_only():
+    a = parse_pay_request(pay_body(), NOW)
+    b = parse_pay_request(pay_body(paymentNotifyUrl="https://elsewhere.example/notify"), NOW)
+    c = parse_pay_request(pay_body(paymentAmount={"currency": "USD", "value": "1001"}), NOW)
+    assert a.fingerprint() == b.fingerprint() != c.fingerprint()
+
+
+def test_orders_are_priced_from_the_catalog():
+    lines = price_items([{"goodsId": "latte", "quantity": 2}, {"goodsId": "latte", "quantity": 1}])
+    assert len(lines) == 1 and lines[0].total.value == 3 * 450
+    for bad in ([], [{"goodsId": "nope"}], [{"goodsId": "latte", "quantity": 0}],
+                [{"goodsId": "latte", "quantity": 1.5}], [{"goodsId": "latte", "price": 1}] * 21):
+        with pytest.raises(OrderError):
+            price_items(bad)
+
+
+def test_paid_orders_only_move_to_refunded():
+    assert ORDER_TRANSITIONS[OrderStatus.PAID] == {OrderStatus.REFUNDED}

@@ -1,0 +1,6 @@
+"""tradepay-sim: the wallet app. ``create_app(WalletConfig(...))`` builds it; ``python -m wallet_mock`` runs it alone."""
+
+from .app import create_app
+from .config import WalletConfig
+
+__all__ = ["create_app", "WalletConfig"]

@@ -1,0 +1,197 @@
+"""The Alipay+ online payment API over HTTP: verify the signed request, parse it, call the
+wallet, sign the reply. Served under ``/aps/api/v1/payments/`` and, so that Alipay's
+server SDKs work with only their base URL changed, under ``/ams/api/v1/payments/`` and
+``/ams/sandbox/api/v1/payments/`` too."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from aiohttp import web
+
+from simulator import signing
+from simulator.clock import iso
+from simulator.journal import http_summary
+from simulator.signed_http import dump_json, read_signed_headers, signed_response_headers
+from simulator.signing import SignatureError
+
+from .errors import ApiError, result
+from .models import parse_pay_request, parse_payment_reference
+from .service import Wallet
+from .wire import inquiry_reply, pay_reply
+
+log = logging.getLogger("tradepay_sim.wallet.api")
+
+PREFIXES = ("/aps/api/v1/payments", "/ams/api/v1/payments", "/ams/sandbox/api/v1/payments")
+
+WALLET = web.AppKey("wallet", Wallet)
+
+
+@dataclass
+class ApiCall:
+    """What the middleware learns of one API request, shared with its handler."""
+
+    raw_body: bytes = b""
+    client_id: str = ""
+    body: dict = field(default_factory=dict)
+    journal_step: int | None = None
+    journal_ids: dict | None = None
+
+
+CALL = web.RequestKey("api_call", ApiCall)
+
+
+def is_api_path(path: str) -> bool:
+    return path.startswith(PREFIXES)
+
+
+async def _verified_body(request: web.Request, wallet: Wallet, call: ApiCall) -> None:
+    """Check the signature over the raw bytes, then parse into ``call.body``."""
+    try:
+        raw = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        raise ApiError("PARAM_ILLEGAL", "the request body is too large", http_status=413) from None
+    call.raw_body = raw
+    try:
+        signed = read_signed_headers(request.headers)
+    except SignatureError as exc:
+        raise ApiError("INVALID_SIGNATURE", str(exc)) from None
+    call.client_id = signed.client_id
+    merchant = await wallet.merchant(signed.client_id)
+    if merchant is None:
+        raise ApiError("INVALID_CLIENT", f"client id {signed.client_id[:64]!r} is not registered")
+    try:
+        sent = signing.parse_time(signed.request_time)
+    except SignatureError as exc:
+        raise ApiError("INVALID_SIGNATURE", str(exc)) from None
+    skew = abs((datetime.now(timezone.utc) - sent).total_seconds())
+    window = wallet.config.request_time_window.total_seconds()
+    if skew > window:
+        raise ApiError("INVALID_SIGNATURE", f"Request-Time is {int(skew)} s away from the wallet's clock (window {int(window)} s)")
+    if not signing.verify(merchant["public_key_pem"], request.method, request.path, signed.client_id,
+                          signed.request_time, raw, signed.signature):
+        raise ApiError("INVALID_SIGNATURE", "the signature does not match the request")
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError("PARAM_ILLEGAL", "the body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise ApiError("PARAM_ILLEGAL", "the body must be a JSON object")
+    call.body = body
+
+
+@web.middleware
+async def signed_api_middleware(request: web.Request, handler) -> web.StreamResponse:
+    """Every API reply is JSON, signed, HTTP 200 for business outcomes, never a traceback."""
+    if not is_api_path(request.path):
+        return await handler(request)
+    wallet: Wallet = request.app[WALLET]
+    call = request[CALL] = ApiCall()
+    http_status = 200
+    try:
+        if request.method != "POST":
+            raise ApiError("METHOD_NOT_SUPPORTED", "the Alipay+ API takes POST", http_status=405)
+        if request.content_type not in ("application/json", "text/plain", "application/octet-stream", ""):
+            raise ApiError("MEDIA_TYPE_NOT_ACCEPTABLE", f"Content-Type {request.content_type} is not JSON", http_status=415)
+        await _verified_body(request, wallet, call)
+        payload = await handler(request)
+    except ApiError as exc:
+        payload = exc.payload()
+        http_status = exc.http_status
+    except web.HTTPNotFound:
+        payload = {"result": result("NO_INTERFACE_DEF", f"{request.path} is not an Alipay+ API")}
+        http_status = 404
+    except Exception:
+        log.exception("unexpected error in %s", request.path)
+        payload = {"result": result("UNKNOWN_EXCEPTION")}
+    out = dump_json(payload)
+    client_id = call.client_id or request.headers.get("Client-Id", "")
+    headers = signed_response_headers(wallet.config.wallet_private_pem, request.method, request.path, client_id, out)
+    _journal_call(request, call, wallet, payload, out, headers, http_status)
+    return web.Response(body=out, status=http_status, headers=headers, content_type="application/json",
+                        charset="utf-8")
+
+
+def _journal_call(request, call: ApiCall, wallet: Wallet, payload: dict, out: bytes, headers: dict,
+                  status: int) -> None:
+    body, step = call.body, call.journal_step
+    ids = call.journal_ids or {
+        "payment_request_id": payload.get("paymentRequestId") or body.get("paymentRequestId"),
+        "payment_id": payload.get("paymentId") or body.get("paymentId"),
+        "order_id": (body.get("order") or {}).get("referenceOrderId") if isinstance(body.get("order"), dict) else None,
+    }
+    res = payload.get("result") or {}
+    endpoint = request.path.rsplit("/", 1)[-1]
+    summary = f"{endpoint}: {res.get('resultStatus')} {res.get('resultCode')}"
+    wallet.journal.record(
+        step,
+        summary,
+        kind="step" if step else ("fault" if res.get("resultStatus") == "F" else "note"),
+        actor="wallet server",
+        **ids,
+        http=http_summary(
+            request.method,
+            str(request.rel_url),
+            status=status,
+            request_headers={k: v for k, v in request.headers.items() if k.lower() in ("client-id", "request-time", "signature", "content-type")},
+            request_body=call.raw_body,
+            response_headers=headers,
+            response_body=out,
+        ),
+    )
+
+
+def _ids(p) -> dict:
+    return {"order_id": p.reference_order_id, "payment_request_id": p.payment_request_id, "payment_id": p.payment_id}
+
+
+async def pay(request: web.Request) -> dict:
+    wallet: Wallet = request.app[WALLET]
+    call = request[CALL]
+    req = parse_pay_request(call.body, wallet.clock.now())
+    payment, _created = await wallet.pay(call.client_id, req)
+    call.journal_step = 7
+    call.journal_ids = _ids(payment)
+    return pay_reply(payment, wallet.config.payment_url(payment.token))
+
+
+async def inquiry_payment(request: web.Request) -> dict:
+    wallet: Wallet = request.app[WALLET]
+    call = request[CALL]
+    payment_id, payment_request_id = parse_payment_reference(call.body)
+    p = await wallet.find_payment(call.client_id, payment_id, payment_request_id)
+    call.journal_ids = _ids(p)
+    return inquiry_reply(p)
+
+
+async def cancel_payment(request: web.Request) -> dict:
+    wallet: Wallet = request.app[WALLET]
+    call = request[CALL]
+    payment_id, payment_request_id = parse_payment_reference(call.body)
+    p = await wallet.cancel(call.client_id, payment_id, payment_request_id)
+    call.journal_ids = _ids(p)
+    return {
+        "result": result("SUCCESS"),
+        "paymentId": p.payment_id,
+        "paymentRequestId": p.payment_request_id,
+        "cancelTime": iso(wallet.clock.now()),
+    }
+
+
+async def unknown_api(request: web.Request) -> dict:
+    raise ApiError("NO_INTERFACE_DEF", f"{request.path} is not an Alipay+ API", http_status=404)
+
+
+def routes() -> list[web.RouteDef]:
+    out = []
+    for prefix in PREFIXES:
+        out += [
+            web.route("*", f"{prefix}/pay", pay),
+            web.route("*", f"{prefix}/inquiryPayment", inquiry_payment),
+            web.route("*", f"{prefix}/cancelPayment", cancel_payment),
+            web.route("*", prefix + "/{tail:.*}", unknown_api),
+        ]
+    return out

@@ -1,0 +1,68 @@
+"""The wallet: Alipay+ API, cashier pages and control plane in one aiohttp app."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import AsyncIterator
+
+import aiohttp
+from aiohttp import web
+
+from simulator.clock import Clock
+from simulator.db import Database
+from simulator.journal import SCHEMA as JOURNAL_SCHEMA, Journal, journal_routes
+from simulator.web import APP_NAME, MAX_REQUEST_BYTES, health, security_headers, setup_pages
+
+from . import api, cashier, control
+from .api import WALLET
+from .config import WalletConfig
+from .service import Wallet
+from .worker import Worker
+
+CONFIG = web.AppKey("config", WalletConfig)
+JOURNAL = web.AppKey("journal", Journal)
+WORKER = web.AppKey("worker", Worker)
+SCHEMA = (Path(__file__).parent / "schema.sql").read_text()
+
+
+def create_app(config: WalletConfig) -> web.Application:
+    app = web.Application(
+        client_max_size=MAX_REQUEST_BYTES,
+        middlewares=[security_headers(cashier.frame_ancestors(config.container_origins)), api.signed_api_middleware],
+    )
+    app[APP_NAME] = "wallet"
+    app[CONFIG] = config
+    app[cashier.CSRF_SECRET] = secrets.token_bytes(32)
+    setup_pages(app)
+    app.cleanup_ctx.append(_resources)
+    app.add_routes(api.routes())
+    app.add_routes(cashier.routes())
+    app.add_routes(control.routes())
+    app.add_routes(journal_routes(JOURNAL))
+    app.add_routes([web.get("/_sim/health", health)])
+    return app
+
+
+async def _resources(app: web.Application) -> AsyncIterator[None]:
+    config = app[CONFIG]
+    db = await Database(config.db_path, SCHEMA + JOURNAL_SCHEMA).open()
+    clock = Clock(config.time_scale)
+    journal = Journal(db, "wallet", clock.now)
+    await journal.start()
+    wallet = Wallet(config, db, journal, clock)
+    await wallet.start()
+    session = aiohttp.ClientSession()
+    worker = Worker(wallet, db, journal, clock, session, config.wallet_private_pem)
+    wallet.set_worker_wakeup(worker.wake)
+    await worker.start()
+    app[WALLET] = wallet
+    app[JOURNAL] = journal
+    app[WORKER] = worker
+    try:
+        yield
+    finally:
+        await worker.stop()
+        await session.close()
+        await journal.stop()
+        await db.close()

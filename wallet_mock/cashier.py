@@ -1,0 +1,185 @@
+"""The wallet app's cashier: the page behind the paymentUrl (steps 10-13) and the user's
+confirmation or cancellation (steps 14-17). The page is framed over the mini program by
+``my.tradePay``; its result goes back to the container by ``postMessage``."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from simulator.money import Money
+from simulator.web import json_response
+
+from . import store
+from .accounts import DEFAULT_ACCOUNT, SANDBOX_PASSWORD, TEST_ACCOUNTS
+from .api import WALLET
+from .models import Payment, PaymentStatus
+from .service import APP_MESSAGES, CashierError, Wallet
+
+CSRF_SECRET = web.AppKey("csrf_secret", bytes)
+MAX_FORM_FIELD = 256
+
+
+def csrf_token(app: web.Application, payment_token: str) -> str:
+    """Bound to one payment; unknown to any page that cannot read the cashier."""
+    return hmac.new(app[CSRF_SECRET], payment_token.encode(), hashlib.sha256).hexdigest()
+
+
+def _ids(p: Payment) -> dict:
+    return {"order_id": p.reference_order_id, "payment_request_id": p.payment_request_id, "payment_id": p.payment_id}
+
+
+async def _page(request: web.Request, p: Payment | None, *, error: str | None = None, status: int = 200) -> web.Response:
+    wallet: Wallet = request.app[WALLET]
+    accounts = []
+    if p is not None:
+        for row in await store.list_accounts(wallet.db, p.amount.currency):
+            accounts.append({
+                "loginId": row["login_id"],
+                "name": row["display_name"],
+                "balance": Money(row["balance"] or 0, p.amount.currency).format_display(),
+                "locked": bool(row["locked_at"]),
+            })
+    closed_code = None
+    if p is not None and p.status.final:
+        closed_code = "9000" if p.status is PaymentStatus.SUCCESS else "4000"
+    context = {
+        "payment": p,
+        "accounts": accounts,
+        "default_account": DEFAULT_ACCOUNT,
+        "error": error,
+        "closed_code": closed_code,
+        "config": {
+            "token": p.token if p else None,
+            "csrf": csrf_token(request.app, p.token) if p else None,
+            "containerOrigins": list(wallet.config.container_origins),
+            "paymentId": p.payment_id if p else None,
+            "paymentRequestId": p.payment_request_id if p else None,
+            "orderId": p.reference_order_id if p else None,
+            "redirectUrl": p.redirect_url if p else None,
+            "closedCode": closed_code,
+            "messages": APP_MESSAGES,
+        },
+    }
+    response = aiohttp_jinja2.render_template("wallet/cashier.html", request, context, status=status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+async def cashier_page(request: web.Request) -> web.Response:
+    """Steps 10-13: open the paymentUrl, fetch the order, render the cashier."""
+    wallet: Wallet = request.app[WALLET]
+    token = request.match_info["token"]
+    try:
+        p = await wallet.open_cashier(token)
+    except CashierError as exc:
+        return await _page(request, None, error=exc.message, status=exc.http_status)
+    ids = _ids(p)
+    wallet.journal.record(10, "wallet app opens the paymentUrl", **ids, details={"userAgent": request.headers.get("User-Agent", "")[:120]})
+    wallet.journal.record(11, "cashier asks the wallet server for the order", **ids)
+    wallet.journal.record(12, f"order received: {p.amount.format_display()}, status {p.status.value}", **ids,
+                          details={"payee": p.merchant_name, "orderDescription": p.order_description})
+    error = None
+    if p.status.final:
+        error = {
+            PaymentStatus.SUCCESS: "This order has already been paid.",
+            PaymentStatus.CANCELLED: "This payment was cancelled by the merchant.",
+        }.get(p.status, "This payment has expired or is closed and can no longer be paid.")
+    wallet.journal.record(13, "cashier rendered" + (f" (closed: {error})" if error else ""), **ids)
+    return await _page(request, p, error=error)
+
+
+async def cashier_by_trade_no(request: web.Request) -> web.StreamResponse:
+    """``my.tradePay({tradeNO})``: the container names the wallet's paymentId."""
+    wallet: Wallet = request.app[WALLET]
+    trade_no = request.query.get("tradeNO", "")
+    p = await store.payment_by_id(wallet.db, trade_no) if 0 < len(trade_no) <= 64 else None
+    if p is None:
+        return await _page(request, None, error="No payment has this trade number.", status=404)
+    raise web.HTTPFound(f"/cashier/{p.token}")
+
+
+async def _checked_form(request: web.Request) -> tuple[Wallet, str, dict]:
+    wallet: Wallet = request.app[WALLET]
+    token = request.match_info["token"]
+    if not hmac.compare_digest(request.headers.get("X-CSRF-Token", ""), csrf_token(request.app, token)):
+        raise CashierError("CSRF", "This form has expired. Reload the cashier.", http_status=403)
+    origin = request.headers.get("Origin")
+    if origin and origin != wallet.config.public_url:
+        raise CashierError("CSRF", "Cross-site form posts are refused.", http_status=403)
+    try:
+        form = await request.json()
+    except (ValueError, UnicodeDecodeError):
+        raise CashierError("BAD_REQUEST", "The form could not be read.") from None
+    if not isinstance(form, dict):
+        raise CashierError("BAD_REQUEST", "The form could not be read.")
+    for key, value in form.items():
+        if not isinstance(value, str) or len(value) > MAX_FORM_FIELD:
+            raise CashierError("BAD_REQUEST", f"Field {key[:32]} is not valid.")
+    return wallet, token, form
+
+
+def _result(result) -> web.Response:
+    p = result.payment
+    return json_response({
+        "resultCode": result.app_result_code,
+        "message": result.message,
+        "paymentStatus": p.status.wire,
+        "paymentId": p.payment_id,
+        "paymentRequestId": p.payment_request_id,
+        "orderId": p.reference_order_id,
+    })
+
+
+def _refusal(exc: CashierError) -> web.Response:
+    body = {"error": {"code": exc.code, "message": exc.message}}
+    if exc.tries_left is not None:
+        body["error"]["triesLeft"] = exc.tries_left
+    return json_response(body, status=exc.http_status)
+
+
+async def confirm(request: web.Request) -> web.Response:
+    """Steps 14-17, posted by the cashier page. The password is never logged or journaled."""
+    try:
+        wallet, token, form = await _checked_form(request)
+        result = await wallet.confirm(token, form.get("account", ""), form.get("password", ""))
+    except CashierError as exc:
+        return _refusal(exc)
+    return _result(result)
+
+
+async def cancel(request: web.Request) -> web.Response:
+    try:
+        wallet, token, _form = await _checked_form(request)
+        result = await wallet.user_cancel(token)
+    except CashierError as exc:
+        return _refusal(exc)
+    return _result(result)
+
+
+def frame_ancestors(config_origins: tuple[str, ...]):
+    allowed = " ".join(("'self'", *config_origins))
+    return lambda request: allowed if request.path.startswith("/cashier") else "'self'"
+
+
+def routes() -> list[web.RouteDef]:
+    return [
+        web.get("/cashier", cashier_by_trade_no),
+        web.get("/cashier/{token}", cashier_page),
+        web.post("/cashier/{token}/confirm", confirm),
+        web.post("/cashier/{token}/cancel", cancel),
+    ]
+
+
+def new_csrf_secret() -> bytes:
+    return secrets.token_bytes(32)
+
+
+# Published for documentation and the control API's credentials page.
+SANDBOX_ACCOUNTS = [{"loginId": a.login_id, "outcome": a.outcome.value, "description": a.description}
+                    for a in TEST_ACCOUNTS]
+SANDBOX_PAYMENT_PASSWORD = SANDBOX_PASSWORD

@@ -1,0 +1,35 @@
+"""What the wallet needs to know to run: where it lives, its key, the sandbox merchant."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+# Requests whose Request-Time is further than this from the wallet's clock are refused
+# (INVALID_SIGNATURE): a captured request cannot be replayed later.
+REQUEST_TIME_WINDOW = timedelta(minutes=5)
+
+
+@dataclass
+class WalletConfig:
+    data_dir: Path
+    public_url: str
+    wallet_private_pem: str
+    sandbox_client_id: str
+    sandbox_merchant_public_pem: str
+    # Handed out by GET /_sim/credentials, as a sandbox dashboard hands out generated keys.
+    sandbox_merchant_private_pem: str
+    sandbox_merchant_name: str = "Sandbox Coffee Shop"
+    sandbox_notify_url: str | None = None
+    # Origins of mini program containers allowed to frame the cashier and receive its result.
+    container_origins: tuple[str, ...] = ()
+    time_scale: float = 1.0
+    request_time_window: timedelta = field(default=REQUEST_TIME_WINDOW)
+
+    @property
+    def db_path(self) -> Path:
+        return Path(self.data_dir) / "wallet.sqlite3"
+
+    def payment_url(self, token: str) -> str:
+        return f"{self.public_url}/cashier/{token}"

@@ -1,0 +1,167 @@
+"""The wallet's control plane under ``/_sim/``: credentials, merchants, accounts, reset,
+the clock, the notification outbox and the journal. Nothing here is needed for the
+normal journey; tests and the console use it to look and to steer."""
+
+from __future__ import annotations
+
+import json
+
+from aiohttp import web
+
+from simulator import signing
+from simulator.signing import SignatureError
+from simulator.web import json_error, json_response
+
+from . import store
+from .accounts import MAX_PASSWORD_TRIES, SANDBOX_PASSWORD, TEST_ACCOUNTS
+from .api import WALLET
+from .service import Wallet
+from .worker import RETRY_SCHEDULE_SECONDS
+
+
+
+async def _json_body(request: web.Request) -> dict:
+    if not request.can_read_body:
+        return {}
+    try:
+        body = await request.json()
+    except (ValueError, UnicodeDecodeError):
+        raise web.HTTPBadRequest(text=json.dumps({"error": {"code": "BAD_JSON", "message": "body is not JSON"}}),
+                                 content_type="application/json") from None
+    if not isinstance(body, dict):
+        raise web.HTTPBadRequest(text=json.dumps({"error": {"code": "BAD_JSON", "message": "body must be an object"}}),
+                                 content_type="application/json")
+    return body
+
+
+async def credentials(request: web.Request) -> web.Response:
+    wallet: Wallet = request.app[WALLET]
+    cfg = wallet.config
+    return json_response({
+        "clientId": cfg.sandbox_client_id,
+        "merchantPrivateKey": cfg.sandbox_merchant_private_pem,
+        "merchantPublicKey": cfg.sandbox_merchant_public_pem,
+        "walletPublicKey": signing.public_pem_of(cfg.wallet_private_pem),
+        "keyVersion": signing.DEFAULT_KEY_VERSION,
+        "baseUrl": cfg.public_url,
+        "apiBaseUrl": f"{cfg.public_url}/aps/api/v1/payments",
+        "testAccounts": [{"loginId": a.login_id, "outcome": a.outcome.value, "description": a.description}
+                         for a in TEST_ACCOUNTS],
+        "paymentPassword": SANDBOX_PASSWORD,
+    })
+
+
+async def register_merchant(request: web.Request) -> web.Response:
+    """Register your own merchant: client id, RSA public key (PEM), notify URL."""
+    wallet: Wallet = request.app[WALLET]
+    body = await _json_body(request)
+    client_id = body.get("clientId")
+    name = body.get("name") or client_id
+    public_key = body.get("publicKey")
+    notify_url = body.get("notifyUrl")
+    if not isinstance(client_id, str) or not 1 <= len(client_id) <= 64 or not client_id.isprintable():
+        return json_error(400, "PARAM_ILLEGAL", "clientId must be a string of 1-64 printable characters")
+    if not isinstance(name, str) or len(name) > 128:
+        return json_error(400, "PARAM_ILLEGAL", "name must be a string of at most 128 characters")
+    if not isinstance(public_key, str):
+        return json_error(400, "PARAM_ILLEGAL", "publicKey (PEM or base64 of an RSA public key) is required")
+    try:
+        signing.load_public_key(public_key)
+    except (SignatureError, ValueError) as exc:
+        return json_error(400, "PARAM_ILLEGAL", f"publicKey is not usable: {exc}")
+    if notify_url is not None and (not isinstance(notify_url, str) or not notify_url.startswith(("http://", "https://"))):
+        return json_error(400, "PARAM_ILLEGAL", "notifyUrl must be an http(s) URL")
+    if client_id == wallet.config.sandbox_client_id:
+        return json_error(409, "CLIENT_ID_TAKEN", "this client id belongs to the sandbox merchant")
+    await wallet.register_merchant(client_id, name, public_key, notify_url)
+    return json_response({
+        "clientId": client_id,
+        "name": name,
+        "notifyUrl": notify_url,
+        "walletPublicKey": signing.public_pem_of(wallet.config.wallet_private_pem),
+        "apiBaseUrl": f"{wallet.config.public_url}/aps/api/v1/payments",
+    }, status=201)
+
+
+async def list_merchants(request: web.Request) -> web.Response:
+    wallet: Wallet = request.app[WALLET]
+    rows = await store.list_merchants(wallet.db)
+    return json_response({"merchants": [
+        {"clientId": r["client_id"], "name": r["name"], "notifyUrl": r["notify_url"], "sandbox": bool(r["sandbox"])}
+        for r in rows]})
+
+
+async def list_accounts(request: web.Request) -> web.Response:
+    wallet: Wallet = request.app[WALLET]
+    out = []
+    for row in await store.list_accounts(wallet.db):
+        out.append({
+            "accountId": row["account_id"],
+            "loginId": row["login_id"],
+            "name": row["display_name"],
+            "outcome": row["outcome"],
+            "locked": bool(row["locked_at"]),
+            "failedPasswordTries": row["failed_tries"],
+            "maxPasswordTries": MAX_PASSWORD_TRIES,
+            "balances": {c: str(v) for c, v in (await store.balances_of(wallet.db, row["account_id"])).items()},
+        })
+    return json_response({"accounts": out})
+
+
+async def get_payment(request: web.Request) -> web.Response:
+    wallet: Wallet = request.app[WALLET]
+    p = await store.payment_by_id(wallet.db, request.match_info["payment_id"])
+    if p is None:
+        return json_error(404, "ORDER_NOT_EXIST", "no such payment")
+    notifications = []
+    for n in await store.notifications_of(wallet.db, p.payment_id):
+        attempts = [dict(a) for a in await store.attempts_of(wallet.db, n["notification_id"])]
+        notifications.append({
+            "notificationId": n["notification_id"], "status": n["status"], "attempts": n["attempts"],
+            "nextAttemptAt": n["next_attempt_at"], "url": n["url"], "history": attempts,
+        })
+    return json_response({
+        "paymentId": p.payment_id,
+        "paymentRequestId": p.payment_request_id,
+        "clientId": p.client_id,
+        "status": p.status.value,
+        "resultCode": p.result_code,
+        "amount": p.amount.to_wire(),
+        "refunded": str(p.refunded),
+        "orderId": p.reference_order_id,
+        "accountId": p.account_id,
+        "createdAt": p.created_at.isoformat(),
+        "expiresAt": p.expires_at.isoformat(),
+        "paidAt": p.paid_at.isoformat() if p.paid_at else None,
+        "paymentUrl": wallet.config.payment_url(p.token),
+        "notifications": notifications,
+    })
+
+
+async def advance_clock(request: web.Request) -> web.Response:
+    wallet: Wallet = request.app[WALLET]
+    body = await _json_body(request)
+    seconds = body.get("seconds")
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not 0 <= seconds <= 10 * 365 * 86400:
+        return json_error(400, "PARAM_ILLEGAL", "seconds must be a number between 0 and ten years")
+    now = await wallet.advance_clock(float(seconds))
+    return json_response({"now": now.isoformat(), "offsetSeconds": wallet.clock.offset_seconds})
+
+
+async def clock(request: web.Request) -> web.Response:
+    wallet: Wallet = request.app[WALLET]
+    return json_response({"now": wallet.clock.now().isoformat(), "offsetSeconds": wallet.clock.offset_seconds,
+                          "timeScale": wallet.clock.time_scale,
+                          "notificationScheduleSeconds": list(RETRY_SCHEDULE_SECONDS)})
+
+
+def routes() -> list[web.RouteDef]:
+    return [
+        web.get("/_sim/credentials", credentials),
+        web.get("/_sim/merchants", list_merchants),
+        web.post("/_sim/merchants", register_merchant),
+        web.get("/_sim/accounts", list_accounts),
+        web.get("/_sim/payments/{payment_id}", get_payment),
+        web.get("/_sim/clock", clock),
+        web.post("/_sim/clock/advance", advance_clock),
+    ]

@@ -1,0 +1,91 @@
+-- The wallet's state. Money columns are INTEGER minor units; times are ISO 8601 UTC
+-- strings of one fixed format, so they compare correctly as text.
+CREATE TABLE IF NOT EXISTS merchants (
+    client_id      TEXT PRIMARY KEY,
+    name           TEXT NOT NULL,
+    public_key_pem TEXT NOT NULL,
+    notify_url     TEXT,
+    sandbox        INTEGER NOT NULL DEFAULT 0,
+    created_at     TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS accounts (
+    account_id    TEXT PRIMARY KEY,
+    login_id      TEXT NOT NULL UNIQUE,
+    display_name  TEXT NOT NULL,
+    outcome       TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    failed_tries  INTEGER NOT NULL DEFAULT 0,
+    locked_at     TEXT,
+    position      INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE IF NOT EXISTS balances (
+    account_id TEXT NOT NULL REFERENCES accounts(account_id),
+    currency   TEXT NOT NULL,
+    value      INTEGER NOT NULL CHECK (value >= 0),
+    PRIMARY KEY (account_id, currency)
+);
+
+CREATE TABLE IF NOT EXISTS payments (
+    payment_id         TEXT PRIMARY KEY,
+    client_id          TEXT NOT NULL REFERENCES merchants(client_id),
+    payment_request_id TEXT NOT NULL,
+    fingerprint        TEXT NOT NULL,
+    status             TEXT NOT NULL CHECK (status IN ('INIT','PROCESSING','SUCCESS','FAIL','CANCELLED')),
+    result_code        TEXT NOT NULL,
+    currency           TEXT NOT NULL,
+    amount             INTEGER NOT NULL CHECK (amount > 0),
+    refunded           INTEGER NOT NULL DEFAULT 0 CHECK (refunded >= 0 AND refunded <= amount),
+    reference_order_id TEXT NOT NULL,
+    order_description  TEXT NOT NULL,
+    merchant_name      TEXT,
+    request_json       TEXT NOT NULL,
+    notify_url         TEXT,
+    redirect_url       TEXT,
+    token              TEXT NOT NULL UNIQUE,
+    account_id         TEXT REFERENCES accounts(account_id),
+    settle_to          TEXT,
+    settle_at          TEXT,
+    created_at         TEXT NOT NULL,
+    expires_at         TEXT NOT NULL,
+    paid_at            TEXT,
+    updated_at         TEXT NOT NULL,
+    UNIQUE (client_id, payment_request_id)
+);
+CREATE INDEX IF NOT EXISTS payments_settle ON payments(settle_at) WHERE settle_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS payments_open ON payments(expires_at) WHERE status = 'INIT';
+
+-- The notification outbox: written in the same transaction as the payment's final
+-- state, delivered by the notifier until the merchant acknowledges.
+CREATE TABLE IF NOT EXISTS notifications (
+    notification_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    payment_id      TEXT NOT NULL REFERENCES payments(payment_id),
+    client_id       TEXT NOT NULL,
+    notify_type     TEXT NOT NULL,
+    url             TEXT NOT NULL,
+    body            TEXT NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('PENDING','DELIVERED','FAILED')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT,
+    created_at      TEXT NOT NULL,
+    delivered_at    TEXT,
+    last_error      TEXT
+);
+CREATE INDEX IF NOT EXISTS notifications_due ON notifications(next_attempt_at) WHERE status = 'PENDING';
+
+CREATE TABLE IF NOT EXISTS notification_attempts (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    notification_id INTEGER NOT NULL REFERENCES notifications(notification_id),
+    attempt         INTEGER NOT NULL,
+    at              TEXT NOT NULL,
+    http_status     INTEGER,
+    outcome         TEXT NOT NULL,
+    detail          TEXT
+);
+
+-- Simulator state that must survive a restart: the clock offset, forced outcomes, faults.
+CREATE TABLE IF NOT EXISTS sim_state (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);

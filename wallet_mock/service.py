@@ -1,0 +1,373 @@
+"""The wallet backend: each operation is one unit of work over the store, with the steps
+it performs recorded in the journal. Handlers (API, cashier, control) call these and
+only translate HTTP in and out."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
+
+from simulator.clock import Clock, iso
+from simulator.db import Database, Transaction
+from simulator.journal import Journal
+
+from . import store
+from .accounts import MAX_PASSWORD_TRIES, check_password
+from .config import WalletConfig
+from .errors import ApiError
+from .models import (
+    DEFAULT_EXPIRY,
+    INSUFFICIENT,
+    SETTLE_AFTER,
+    Decision,
+    Outcome,
+    Payment,
+    PaymentStatus,
+    PayRequest,
+    decide,
+    new_payment_id,
+    new_token,
+)
+from .wire import notify_payment_body
+
+log = logging.getLogger("tradepay_sim.wallet")
+
+
+class CashierError(Exception):
+    """A refusal shown in the cashier (wrong password, locked account, closed payment)."""
+
+    def __init__(self, code: str, message: str, *, http_status: int = 400, tries_left: int | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.http_status = http_status
+        self.tries_left = tries_left
+
+
+@dataclass
+class ConfirmResult:
+    app_result_code: str
+    payment: Payment
+    message: str
+
+
+# What the cashier tells the user, by the result code it hands back to the mini program.
+APP_MESSAGES = {
+    "9000": "Payment successful",
+    "8000": "Payment processing",
+    "4000": "Payment failed",
+    "6001": "Payment cancelled",
+    "6002": "Network error: the payment was not completed",
+    "6004": "Payment result unknown",
+}
+
+
+class Wallet:
+    def __init__(self, config: WalletConfig, db: Database, journal: Journal, clock: Clock):
+        self.config = config
+        self.db = db
+        self.journal = journal
+        self.clock = clock
+        self._wake_worker: Callable[[], None] = lambda: None
+        self._merchant_cache: dict[str, object] = {}
+
+    def set_worker_wakeup(self, wake: Callable[[], None]) -> None:
+        self._wake_worker = wake
+
+    async def start(self) -> None:
+        """Seed test accounts and the sandbox merchant; restore the clock offset."""
+        now = self.clock.now()
+        async with self.db.transaction() as tx:
+            await store.seed_accounts(tx)
+            await store.upsert_merchant(
+                tx,
+                self.config.sandbox_client_id,
+                self.config.sandbox_merchant_name,
+                self.config.sandbox_merchant_public_pem,
+                self.config.sandbox_notify_url,
+                sandbox=True,
+                now=now,
+            )
+        self.clock.offset_seconds = float(await store.get_state(self.db, "clock_offset", 0.0))
+
+    # --- merchants -----------------------------------------------------------------
+
+    async def merchant(self, client_id: str):
+        """Registered merchants, cached: a signature check must not cost a query."""
+        row = self._merchant_cache.get(client_id)
+        if row is None:
+            row = await store.get_merchant(self.db, client_id)
+            if row is not None:
+                self._merchant_cache[client_id] = row
+        return row
+
+    async def register_merchant(self, client_id: str, name: str, public_key_pem: str, notify_url: str | None) -> None:
+        async with self.db.transaction() as tx:
+            await store.upsert_merchant(tx, client_id, name, public_key_pem, notify_url, False, self.clock.now())
+        self._merchant_cache.pop(client_id, None)
+
+    # --- the Alipay+ API -----------------------------------------------------------
+
+    async def pay(self, client_id: str, req: PayRequest) -> tuple[Payment, bool]:
+        """Create the payment, or return the one this paymentRequestId already made."""
+        existing = await store.payment_by_request(self.db, client_id, req.payment_request_id)
+        if existing is not None:
+            return self._replay(existing, req), False
+        now = self.clock.now()
+        expires_at = req.expiry or self.clock.later(DEFAULT_EXPIRY.total_seconds())
+        merchant = await self.merchant(client_id)
+        payment = Payment(
+            payment_id=new_payment_id(now),
+            client_id=client_id,
+            payment_request_id=req.payment_request_id,
+            fingerprint=req.fingerprint(),
+            status=PaymentStatus.INIT,
+            result_code="PAYMENT_IN_PROCESS",
+            amount=req.amount,
+            refunded=0,
+            reference_order_id=req.reference_order_id,
+            order_description=req.order_description,
+            merchant_name=req.merchant_name or (merchant["name"] if merchant else None),
+            request=req.raw,
+            notify_url=req.notify_url or (merchant["notify_url"] if merchant else None),
+            redirect_url=req.redirect_url,
+            token=new_token(),
+            account_id=None,
+            settle_to=None,
+            settle_at=None,
+            created_at=now,
+            expires_at=expires_at,
+            paid_at=None,
+        )
+        async with self.db.transaction() as tx:
+            # Checked again under the write lock: two identical requests racing make one payment.
+            again = await store.payment_by_request(tx, client_id, req.payment_request_id)
+            if again is not None:
+                return self._replay(again, req), False
+            await store.insert_payment(tx, payment, now)
+        ids = self._ids(payment)
+        self.journal.record(5, f"payment {payment.payment_id} created, {payment.amount.format_display()}", **ids,
+                            details={"status": "INIT", "expiresAt": iso(expires_at)})
+        self.journal.record(6, "paymentUrl generated (an unguessable one-payment token)", **ids,
+                            details={"paymentUrl": self.config.payment_url(payment.token)})
+        return payment, True
+
+    @staticmethod
+    def _replay(existing: Payment, req: PayRequest) -> Payment:
+        if existing.fingerprint != req.fingerprint():
+            raise ApiError("REPEAT_REQ_INCONSISTENT",
+                           f"paymentRequestId {req.payment_request_id} was used with other key fields")
+        return existing
+
+    async def find_payment(self, client_id: str, payment_id: str | None, payment_request_id: str | None) -> Payment:
+        if payment_id:
+            p = await store.payment_by_id(self.db, payment_id, client_id)
+            if p is not None and payment_request_id and p.payment_request_id != payment_request_id:
+                p = None
+        else:
+            p = await store.payment_by_request(self.db, client_id, payment_request_id)
+        if p is None:
+            raise ApiError("ORDER_NOT_EXIST", "no payment with this paymentId / paymentRequestId")
+        return await self.close_if_expired(p)
+
+    async def close_if_expired(self, p: Payment) -> Payment:
+        """An INIT payment past its expiry is closed on sight (and by the worker)."""
+        if not p.expired(self.clock.now()):
+            return p
+        async with self.db.transaction() as tx:
+            await self._fail(tx, p, "ORDER_IS_CLOSED", "payment expired before the user paid")
+        return await store.payment_by_id(self.db, p.payment_id)
+
+    async def cancel(self, client_id: str, payment_id: str | None, payment_request_id: str | None) -> Payment:
+        p = await self.find_payment(client_id, payment_id, payment_request_id)
+        now = self.clock.now()
+        async with self.db.transaction() as tx:
+            won = await store.transition(tx, p.payment_id, (PaymentStatus.INIT, PaymentStatus.PROCESSING),
+                                         PaymentStatus.CANCELLED, now, result_code="ORDER_IS_CANCELED",
+                                         settle_at=None)
+            current = await store.payment_by_id(tx, p.payment_id)
+        if not won:
+            if current.status is PaymentStatus.CANCELLED:
+                return current  # cancelling twice is idempotent
+            if current.status is PaymentStatus.SUCCESS:
+                raise ApiError("ORDER_STATUS_INVALID", "the payment has succeeded: refund it instead")
+            raise ApiError("ORDER_IS_CLOSED", "the payment is already closed")
+        self.journal.record(None, "payment cancelled by the merchant", kind="note", actor="wallet server",
+                            **self._ids(current))
+        return current
+
+    # --- the cashier (wallet app) --------------------------------------------------
+
+    async def open_cashier(self, token: str) -> Payment:
+        p = await store.payment_by_token(self.db, token)
+        if p is None:
+            raise CashierError("NOT_FOUND", "This payment link is not valid.", http_status=404)
+        return await self.close_if_expired(p)
+
+    async def confirm(self, token: str, login_id: str, password: str, *, forced: Outcome | None = None) -> ConfirmResult:
+        """Steps 14-17: the user confirms; the wallet checks and debits, atomically."""
+        p = await self.open_cashier(token)
+        ids = self._ids(p)
+        if p.status is not PaymentStatus.INIT:
+            return self._already_done(p)
+        account = await store.get_account_by_login(self.db, login_id)
+        self.journal.record(14, f"user confirms with {login_id or 'no account'}", **ids,
+                            details={"account": login_id})
+        self.journal.record(15, "wallet app submits the payment", **ids)
+        if account is None:
+            raise CashierError("USER_NOT_EXIST", "No such wallet account.")
+        now = self.clock.now()
+        async with self.db.transaction() as tx:
+            if account["locked_at"]:
+                self.journal.record(16, "refused: account locked", kind="fault", **ids)
+                raise CashierError("ACCOUNT_LOCKED", "This account is locked after too many wrong passwords.",
+                                   http_status=403, tries_left=0)
+            if not check_password(password, account["password_hash"]):
+                tries = await store.record_password_failure(tx, account["account_id"], MAX_PASSWORD_TRIES, now)
+                left = max(MAX_PASSWORD_TRIES - tries, 0)
+                self.journal.record(16, f"refused: wrong payment password ({left} tries left)", kind="fault", **ids)
+                if left == 0:
+                    raise CashierError("ACCOUNT_LOCKED", "Wrong payment password. The account is now locked.",
+                                       http_status=403, tries_left=0)
+                raise CashierError("WRONG_PASSWORD", f"Wrong payment password. {left} tries left.",
+                                   http_status=400, tries_left=left)
+            await store.reset_password_failures(tx, account["account_id"])
+            outcome = forced or Outcome(account["outcome"])
+            try:
+                async with tx.savepoint():
+                    return await self._apply(tx, p, account["account_id"], decide(outcome), now)
+            except _LostRace:
+                pass
+        # A concurrent confirmation won: this one changed nothing; say where it stands.
+        return self._already_done(await store.payment_by_id(self.db, p.payment_id))
+
+    async def _apply(self, tx: Transaction, p: Payment, account_id: str, decision: Decision, now: datetime) -> ConfirmResult:
+        ids = self._ids(p)
+        tx.on_commit(self._wake_worker)
+        self.journal.record(16, f"password verified; outcome {decision.app_result_code}", **ids,
+                            details={"failureCode": decision.failure_code} if decision.failure_code else None)
+        if decision.debit and not await store.debit(tx, account_id, p.amount):
+            decision = INSUFFICIENT
+        if decision.target is None:  # 6001 / 6002: nothing happens to the payment
+            self.journal.record(17, "no debit: " + APP_MESSAGES[decision.app_result_code].lower(), **ids,
+                                details={"debited": False})
+            return ConfirmResult(decision.app_result_code, p, APP_MESSAGES[decision.app_result_code])
+        fields: dict = {"account_id": account_id}
+        if decision.target is PaymentStatus.SUCCESS:
+            fields.update(result_code="SUCCESS", paid_at=now)
+        elif decision.target is PaymentStatus.FAIL:
+            fields.update(result_code=decision.failure_code)
+        elif decision.target is PaymentStatus.PROCESSING:
+            fields.update(settle_to=decision.settle_to, settle_at=self.clock.later(SETTLE_AFTER.total_seconds()))
+        won = await store.transition(tx, p.payment_id, (PaymentStatus.INIT,), decision.target, now, **fields)
+        if not won:
+            # Another confirmation got there first: undo nothing (the debit above is in this
+            # transaction and rolls back with it) and report where the payment stands.
+            raise _LostRace()
+        updated = await store.payment_by_id(tx, p.payment_id)
+        if decision.debit and decision.target is PaymentStatus.SUCCESS:
+            balance = await store.balance(tx, account_id, p.amount.currency)
+            self.journal.record(17, f"debited {p.amount.format_display()}", **ids,
+                                details={"debited": True, "account": account_id, "balanceAfter": str(balance)})
+        else:
+            self.journal.record(17, f"no debit: payment {decision.target.value.lower()}", **ids,
+                                details={"debited": False, "failureCode": decision.failure_code})
+        if updated.status.final:
+            await self._enqueue_notification(tx, updated, now)
+        return ConfirmResult(decision.app_result_code, updated, APP_MESSAGES[decision.app_result_code])
+
+    def _already_done(self, p: Payment) -> ConfirmResult:
+        code = {
+            PaymentStatus.SUCCESS: "9000",
+            PaymentStatus.PROCESSING: "8000",
+        }.get(p.status)
+        if code is None:
+            raise CashierError("PAYMENT_CLOSED", "This payment is closed and can no longer be paid.", http_status=409)
+        return ConfirmResult(code, p, APP_MESSAGES[code])
+
+    async def user_cancel(self, token: str) -> ConfirmResult:
+        """The user closes the cashier: the payment stays open for another try (6001)."""
+        p = await self.open_cashier(token)
+        self.journal.record(14, "user cancels in the cashier", **self._ids(p), details={"button": "cancel"})
+        return ConfirmResult("6001", p, APP_MESSAGES["6001"])
+
+    # --- background: settlement, expiry -------------------------------------------
+
+    async def settle_due(self) -> int:
+        done = 0
+        for p in await store.due_settlements(self.db, self.clock.now()):
+            try:
+                async with self.db.transaction() as tx:
+                    done += await self._settle(tx, p)
+            except _LostRace:
+                continue  # cancelled or settled meanwhile
+        return done
+
+    async def _settle(self, tx: Transaction, p: Payment) -> int:
+        now = self.clock.now()
+        target = p.settle_to or PaymentStatus.SUCCESS
+        if target is PaymentStatus.SUCCESS and not await store.debit(tx, p.account_id, p.amount):
+            target = PaymentStatus.FAIL
+            code = "USER_BALANCE_NOT_ENOUGH"
+        else:
+            code = "SUCCESS" if target is PaymentStatus.SUCCESS else "PROCESS_FAIL"
+        fields = {"result_code": code, "settle_at": None}
+        if target is PaymentStatus.SUCCESS:
+            fields["paid_at"] = now
+        if not await store.transition(tx, p.payment_id, (PaymentStatus.PROCESSING,), target, now, **fields):
+            raise _LostRace()
+        updated = await store.payment_by_id(tx, p.payment_id)
+        self.journal.record(17, f"processing payment settled: {target.value}", **self._ids(p),
+                            details={"debited": target is PaymentStatus.SUCCESS, "resultCode": code})
+        await self._enqueue_notification(tx, updated, now)
+        return 1
+
+    async def expire_due(self) -> int:
+        done = 0
+        for p in await store.expired_payments(self.db, self.clock.now()):
+            async with self.db.transaction() as tx:
+                done += await self._fail(tx, p, "ORDER_IS_CLOSED", "payment expired before the user paid")
+        return done
+
+    async def _fail(self, tx: Transaction, p: Payment, code: str, why: str) -> int:
+        now = self.clock.now()
+        if not await store.transition(tx, p.payment_id, (PaymentStatus.INIT,), PaymentStatus.FAIL, now,
+                                      result_code=code):
+            return 0
+        updated = await store.payment_by_id(tx, p.payment_id)
+        self.journal.record(None, why, kind="note", actor="wallet server", **self._ids(p),
+                            details={"resultCode": code})
+        await self._enqueue_notification(tx, updated, now)
+        return 1
+
+    async def next_timer(self) -> datetime | None:
+        moments = [m for m in (await store.next_settlement_at(self.db), await store.next_expiry_at(self.db)) if m]
+        return min(moments) if moments else None
+
+    # --- notifications -------------------------------------------------------------
+
+    async def _enqueue_notification(self, tx: Transaction, p: Payment, now: datetime) -> None:
+        if not p.notify_url:
+            return
+        await store.enqueue_notification(tx, p.payment_id, p.client_id, "PAYMENT_RESULT", p.notify_url,
+                                         notify_payment_body(p), now)
+        tx.on_commit(self._wake_worker)
+
+    async def advance_clock(self, seconds: float) -> datetime:
+        self.clock.advance(seconds)
+        async with self.db.transaction() as tx:
+            await store.set_state(tx, "clock_offset", self.clock.offset_seconds)
+        self._wake_worker()
+        return self.clock.now()
+
+    @staticmethod
+    def _ids(p: Payment) -> dict:
+        return {"order_id": p.reference_order_id, "payment_request_id": p.payment_request_id,
+                "payment_id": p.payment_id}
+
+
+class _LostRace(Exception):
+    """A conditional UPDATE lost to a concurrent request; the transaction rolls back."""
+

@@ -1,0 +1,303 @@
+"""The wallet's SQL. Reads take the Database (reader connection); writes take the
+Transaction of the unit of work they belong to. Every state change of a payment is one
+conditional UPDATE whose row count says whether it won."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import datetime
+from typing import Any
+
+from simulator.clock import iso_precise, parse_iso
+from simulator.db import Database, Transaction
+from simulator.money import Money
+
+from .accounts import TEST_ACCOUNTS, hash_password, initial_balances, SANDBOX_PASSWORD
+from .models import Payment, PaymentStatus
+
+Reader = Database | Transaction
+
+
+def _t(moment: datetime | None) -> str | None:
+    return iso_precise(moment) if moment else None
+
+
+def _dt(value: str | None) -> datetime | None:
+    return parse_iso(value) if value else None
+
+
+# --- merchants ---------------------------------------------------------------------
+
+
+async def upsert_merchant(tx: Transaction, client_id: str, name: str, public_key_pem: str,
+                          notify_url: str | None, sandbox: bool, now: datetime) -> None:
+    await tx.execute(
+        "INSERT INTO merchants (client_id, name, public_key_pem, notify_url, sandbox, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(client_id) DO UPDATE SET name = excluded.name,"
+        " public_key_pem = excluded.public_key_pem, notify_url = excluded.notify_url",
+        (client_id, name, public_key_pem, notify_url, int(sandbox), _t(now)),
+    )
+
+
+async def get_merchant(db: Reader, client_id: str):
+    return await db.fetchone("SELECT * FROM merchants WHERE client_id = ?", (client_id,))
+
+
+async def list_merchants(db: Reader):
+    return await db.fetchall("SELECT client_id, name, notify_url, sandbox, created_at FROM merchants ORDER BY created_at")
+
+
+# --- accounts ----------------------------------------------------------------------
+
+
+async def seed_accounts(tx: Transaction) -> None:
+    """Create the test accounts that are missing; never touch existing balances."""
+    for position, account in enumerate(TEST_ACCOUNTS):
+        account_id = "acct_" + account.login_id.split("@")[0].replace("-", "_")
+        inserted = await tx.execute(
+            "INSERT OR IGNORE INTO accounts (account_id, login_id, display_name, outcome, password_hash, position)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (account_id, account.login_id, account.display_name, account.outcome.value,
+             hash_password(SANDBOX_PASSWORD), position),
+        )
+        if inserted:
+            await tx.executemany(
+                "INSERT OR IGNORE INTO balances (account_id, currency, value) VALUES (?, ?, ?)",
+                [(account_id, cur, value) for cur, value in initial_balances(account).items()],
+            )
+
+
+async def list_accounts(db: Reader, currency: str | None = None):
+    if currency:
+        return await db.fetchall(
+            "SELECT a.*, b.value AS balance, b.currency FROM accounts a LEFT JOIN balances b"
+            " ON b.account_id = a.account_id AND b.currency = ? ORDER BY a.position",
+            (currency,),
+        )
+    return await db.fetchall("SELECT * FROM accounts ORDER BY position")
+
+
+async def get_account_by_login(db: Reader, login_id: str):
+    return await db.fetchone("SELECT * FROM accounts WHERE login_id = ?", (login_id,))
+
+
+async def balance(db: Reader, account_id: str, currency: str) -> int:
+    row = await db.fetchone("SELECT value FROM balances WHERE account_id = ? AND currency = ?", (account_id, currency))
+    return row["value"] if row else 0
+
+
+async def balances_of(db: Reader, account_id: str) -> dict[str, int]:
+    rows = await db.fetchall("SELECT currency, value FROM balances WHERE account_id = ? ORDER BY currency", (account_id,))
+    return {r["currency"]: r["value"] for r in rows}
+
+
+async def debit(tx: Transaction, account_id: str, amount: Money) -> bool:
+    """Take ``amount`` if the balance covers it; False (and nothing taken) otherwise."""
+    return (
+        await tx.execute(
+            "UPDATE balances SET value = value - ? WHERE account_id = ? AND currency = ? AND value >= ?",
+            (amount.value, account_id, amount.currency, amount.value),
+        )
+        == 1
+    )
+
+
+async def credit(tx: Transaction, account_id: str, amount: Money) -> None:
+    changed = await tx.execute(
+        "UPDATE balances SET value = value + ? WHERE account_id = ? AND currency = ?",
+        (amount.value, account_id, amount.currency),
+    )
+    if changed != 1:
+        await tx.execute(
+            "INSERT INTO balances (account_id, currency, value) VALUES (?, ?, ?)",
+            (account_id, amount.currency, amount.value),
+        )
+
+
+async def record_password_failure(tx: Transaction, account_id: str, max_tries: int, now: datetime) -> int:
+    """Count a wrong password; lock the account at ``max_tries``. Returns the count."""
+    await tx.execute(
+        "UPDATE accounts SET failed_tries = failed_tries + 1,"
+        " locked_at = CASE WHEN failed_tries + 1 >= ? THEN ? ELSE locked_at END WHERE account_id = ?",
+        (max_tries, _t(now), account_id),
+    )
+    row = await tx.fetchone("SELECT failed_tries FROM accounts WHERE account_id = ?", (account_id,))
+    return row["failed_tries"]
+
+
+async def reset_password_failures(tx: Transaction, account_id: str) -> None:
+    await tx.execute("UPDATE accounts SET failed_tries = 0 WHERE account_id = ? AND failed_tries > 0", (account_id,))
+
+
+# --- payments ----------------------------------------------------------------------
+
+_PAYMENT_COLUMNS = "*"
+
+
+def payment_from_row(row) -> Payment:
+    return Payment(
+        payment_id=row["payment_id"],
+        client_id=row["client_id"],
+        payment_request_id=row["payment_request_id"],
+        fingerprint=row["fingerprint"],
+        status=PaymentStatus(row["status"]),
+        result_code=row["result_code"],
+        amount=Money(row["amount"], row["currency"]),
+        refunded=row["refunded"],
+        reference_order_id=row["reference_order_id"],
+        order_description=row["order_description"],
+        merchant_name=row["merchant_name"],
+        request=json.loads(row["request_json"]),
+        notify_url=row["notify_url"],
+        redirect_url=row["redirect_url"],
+        token=row["token"],
+        account_id=row["account_id"],
+        settle_to=PaymentStatus(row["settle_to"]) if row["settle_to"] else None,
+        settle_at=_dt(row["settle_at"]),
+        created_at=_dt(row["created_at"]),
+        expires_at=_dt(row["expires_at"]),
+        paid_at=_dt(row["paid_at"]),
+    )
+
+
+async def _one(db: Reader, where: str, params: tuple) -> Payment | None:
+    row = await db.fetchone(f"SELECT {_PAYMENT_COLUMNS} FROM payments WHERE {where}", params)
+    return payment_from_row(row) if row else None
+
+
+async def payment_by_request(db: Reader, client_id: str, payment_request_id: str) -> Payment | None:
+    return await _one(db, "client_id = ? AND payment_request_id = ?", (client_id, payment_request_id))
+
+
+async def payment_by_id(db: Reader, payment_id: str, client_id: str | None = None) -> Payment | None:
+    if client_id is None:
+        return await _one(db, "payment_id = ?", (payment_id,))
+    return await _one(db, "payment_id = ? AND client_id = ?", (payment_id, client_id))
+
+
+async def payment_by_token(db: Reader, token: str) -> Payment | None:
+    return await _one(db, "token = ?", (token,))
+
+
+async def insert_payment(tx: Transaction, p: Payment, now: datetime) -> None:
+    await tx.execute(
+        "INSERT INTO payments (payment_id, client_id, payment_request_id, fingerprint, status, result_code,"
+        " currency, amount, reference_order_id, order_description, merchant_name, request_json, notify_url,"
+        " redirect_url, token, created_at, expires_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (p.payment_id, p.client_id, p.payment_request_id, p.fingerprint, p.status.value, p.result_code,
+         p.amount.currency, p.amount.value, p.reference_order_id, p.order_description, p.merchant_name,
+         json.dumps(p.request, ensure_ascii=False), p.notify_url, p.redirect_url, p.token,
+         _t(p.created_at), _t(p.expires_at), _t(now)),
+    )
+
+
+async def transition(tx: Transaction, payment_id: str, source: tuple[PaymentStatus, ...], target: PaymentStatus,
+                     now: datetime, **fields: Any) -> bool:
+    """Move a payment from one of ``source`` to ``target`` if (and only if) it is still
+    there. Extra ``fields`` are written in the same UPDATE."""
+    sets = ["status = ?", "updated_at = ?"]
+    params: list[Any] = [target.value, _t(now)]
+    for name, value in fields.items():
+        sets.append(f"{name} = ?")
+        params.append(_t(value) if isinstance(value, datetime) else
+                      value.value if isinstance(value, PaymentStatus) else value)
+    marks = ",".join("?" for _ in source)
+    params += [payment_id, *(s.value for s in source)]
+    return await tx.execute(
+        f"UPDATE payments SET {', '.join(sets)} WHERE payment_id = ? AND status IN ({marks})", params
+    ) == 1
+
+
+async def due_settlements(db: Reader, now: datetime, limit: int = 100) -> list[Payment]:
+    rows = await db.fetchall(
+        "SELECT * FROM payments WHERE status = 'PROCESSING' AND settle_at IS NOT NULL AND settle_at <= ?"
+        " ORDER BY settle_at LIMIT ?", (_t(now), limit))
+    return [payment_from_row(r) for r in rows]
+
+
+async def next_settlement_at(db: Reader) -> datetime | None:
+    row = await db.fetchone("SELECT MIN(settle_at) AS at FROM payments WHERE status = 'PROCESSING' AND settle_at IS NOT NULL")
+    return _dt(row["at"]) if row else None
+
+
+async def expired_payments(db: Reader, now: datetime, limit: int = 100) -> list[Payment]:
+    rows = await db.fetchall(
+        "SELECT * FROM payments WHERE status = 'INIT' AND expires_at <= ? ORDER BY expires_at LIMIT ?", (_t(now), limit))
+    return [payment_from_row(r) for r in rows]
+
+
+async def next_expiry_at(db: Reader) -> datetime | None:
+    row = await db.fetchone("SELECT MIN(expires_at) AS at FROM payments WHERE status = 'INIT'")
+    return _dt(row["at"]) if row else None
+
+
+# --- notification outbox -----------------------------------------------------------
+
+
+async def enqueue_notification(tx: Transaction, payment_id: str, client_id: str, notify_type: str, url: str,
+                               body: dict, now: datetime) -> int:
+    return await tx.insert(
+        "INSERT INTO notifications (payment_id, client_id, notify_type, url, body, status, next_attempt_at, created_at)"
+        " VALUES (?, ?, ?, ?, ?, 'PENDING', ?, ?)",
+        (payment_id, client_id, notify_type, url, json.dumps(body, ensure_ascii=False), _t(now), _t(now)),
+    )
+
+
+async def due_notifications(db: Reader, now: datetime, limit: int = 50):
+    return await db.fetchall(
+        "SELECT * FROM notifications WHERE status = 'PENDING' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?",
+        (_t(now), limit),
+    )
+
+
+async def next_notification_at(db: Reader) -> datetime | None:
+    row = await db.fetchone("SELECT MIN(next_attempt_at) AS at FROM notifications WHERE status = 'PENDING'")
+    return _dt(row["at"]) if row else None
+
+
+async def record_attempt(tx: Transaction, notification_id: int, attempt: int, now: datetime,
+                         http_status: int | None, outcome: str, detail: str | None,
+                         status: str, next_attempt_at: datetime | None) -> None:
+    await tx.execute(
+        "INSERT INTO notification_attempts (notification_id, attempt, at, http_status, outcome, detail)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (notification_id, attempt, _t(now), http_status, outcome, detail),
+    )
+    await tx.execute(
+        "UPDATE notifications SET attempts = ?, status = ?, next_attempt_at = ?, last_error = ?,"
+        " delivered_at = CASE WHEN ? = 'DELIVERED' THEN ? ELSE delivered_at END WHERE notification_id = ?",
+        (attempt, status, _t(next_attempt_at), None if status == "DELIVERED" else detail,
+         status, _t(now), notification_id),
+    )
+
+
+async def notifications_of(db: Reader, payment_id: str | None = None):
+    if payment_id:
+        return await db.fetchall("SELECT * FROM notifications WHERE payment_id = ? ORDER BY notification_id", (payment_id,))
+    return await db.fetchall("SELECT * FROM notifications ORDER BY notification_id DESC LIMIT 500")
+
+
+async def attempts_of(db: Reader, notification_id: int):
+    return await db.fetchall(
+        "SELECT * FROM notification_attempts WHERE notification_id = ? ORDER BY attempt", (notification_id,))
+
+
+# --- simulator state ---------------------------------------------------------------
+
+
+async def get_state(db: Reader, key: str, default: Any = None) -> Any:
+    row = await db.fetchone("SELECT value FROM sim_state WHERE key = ?", (key,))
+    return json.loads(row["value"]) if row else default
+
+
+async def set_state(tx: Transaction, key: str, value: Any) -> None:
+    await tx.execute(
+        "INSERT INTO sim_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (key, json.dumps(value)),
+    )
+
+
+def new_csrf_secret() -> str:
+    return secrets.token_urlsafe(32)

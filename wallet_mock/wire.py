@@ -1,0 +1,72 @@
+"""How the wallet writes payments on the Alipay+ wire: pay and inquiry replies, and the
+notifyPayment body. One place, so the reply to ``pay``, ``inquiryPayment`` and the
+notification can never disagree about a payment."""
+
+from __future__ import annotations
+
+from simulator.clock import iso
+
+from .errors import result
+from .models import Payment, PaymentStatus
+
+
+def payment_result_code(p: Payment) -> str:
+    """The resultCode that describes where the payment stands."""
+    if p.status is PaymentStatus.SUCCESS:
+        return "SUCCESS"
+    if p.status in (PaymentStatus.INIT, PaymentStatus.PROCESSING):
+        return "PAYMENT_IN_PROCESS"
+    if p.status is PaymentStatus.CANCELLED:
+        return "ORDER_IS_CANCELED"
+    return p.result_code  # FAIL keeps its reason: USER_BALANCE_NOT_ENOUGH, RISK_REJECT, ORDER_IS_CLOSED
+
+
+def pay_reply(p: Payment, payment_url: str) -> dict:
+    """The reply to ``pay``: U/PAYMENT_IN_PROCESS with the paymentUrl while the user has
+    not paid; the final result once there is one (idempotent replays)."""
+    body = {
+        "result": result(payment_result_code(p)),
+        "paymentRequestId": p.payment_request_id,
+        "paymentId": p.payment_id,
+        "paymentAmount": p.amount.to_wire(),
+        "paymentCreateTime": iso(p.created_at),
+        "paymentExpiryTime": iso(p.expires_at),
+    }
+    if not p.status.final:
+        body["normalUrl"] = payment_url
+        body["redirectActionForm"] = {"method": "GET", "redirectUrl": payment_url}
+    if p.paid_at:
+        body["paymentTime"] = iso(p.paid_at)
+    return body
+
+
+def inquiry_reply(p: Payment) -> dict:
+    code = payment_result_code(p)
+    body = {
+        "result": result("SUCCESS"),
+        "paymentStatus": p.status.wire,
+        "paymentResultCode": code,
+        "paymentResultMessage": result(code)["resultMessage"],
+        "paymentRequestId": p.payment_request_id,
+        "paymentId": p.payment_id,
+        "paymentAmount": p.amount.to_wire(),
+        "paymentCreateTime": iso(p.created_at),
+    }
+    if p.paid_at:
+        body["paymentTime"] = iso(p.paid_at)
+    return body
+
+
+def notify_payment_body(p: Payment) -> dict:
+    """``notifyPayment`` as Antom sends it for a final payment."""
+    body = {
+        "notifyType": "PAYMENT_RESULT",
+        "result": result(payment_result_code(p)),
+        "paymentRequestId": p.payment_request_id,
+        "paymentId": p.payment_id,
+        "paymentAmount": p.amount.to_wire(),
+        "paymentCreateTime": iso(p.created_at),
+    }
+    if p.paid_at:
+        body["paymentTime"] = iso(p.paid_at)
+    return body

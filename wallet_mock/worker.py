@@ -1,0 +1,181 @@
+"""The wallet's background worker: delivers the notification outbox on Antom's retry
+schedule, settles processing payments and closes expired ones. Everything it acts on is
+in the database, so a restart simply picks up where the last process stopped."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from datetime import datetime
+
+import aiohttp
+
+from simulator.clock import Clock
+from simulator.db import Database
+from simulator.journal import Journal, http_summary
+from simulator.signed_http import SignedClient
+
+from . import store
+from .service import Wallet
+
+log = logging.getLogger("tradepay_sim.wallet.worker")
+
+# Antom's notification schedule: the wait before attempt 1, 2, ... 8.
+RETRY_SCHEDULE_SECONDS = (0, 120, 600, 600, 3600, 7200, 21600, 54000)
+NOTIFY_TIMEOUT_SECONDS = 10.0
+MAX_IDLE_SECONDS = 30.0
+MAX_PARALLEL_DELIVERIES = 32
+
+
+def next_attempt_delay(attempts_made: int) -> float | None:
+    """Seconds to wait before the next attempt, or None when the schedule is spent."""
+    if attempts_made >= len(RETRY_SCHEDULE_SECONDS):
+        return None
+    return RETRY_SCHEDULE_SECONDS[attempts_made]
+
+
+class Worker:
+    def __init__(self, wallet: Wallet, db: Database, journal: Journal, clock: Clock,
+                 session: aiohttp.ClientSession, wallet_private_pem: str):
+        self.wallet = wallet
+        self.db = db
+        self.journal = journal
+        self.clock = clock
+        self.session = session
+        self.wallet_private_pem = wallet_private_pem
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task | None = None
+        self._in_flight: dict[int, asyncio.Task] = {}
+        self._slots = asyncio.Semaphore(MAX_PARALLEL_DELIVERIES)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="wallet-worker")
+
+    async def stop(self) -> None:
+        tasks = [t for t in (self._task, *self._in_flight.values()) if t]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def idle(self, timeout: float = 10.0) -> None:
+        """Wait until no delivery is in flight (for tests and the control API)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self._in_flight and loop.time() < deadline:
+            await asyncio.wait(list(self._in_flight.values()), timeout=deadline - loop.time())
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.wallet.expire_due()
+                await self.wallet.settle_due()
+                await self._dispatch_due()
+                wait = await self._seconds_to_next()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # keep the worker alive whatever one round met
+                log.exception("wallet worker round failed")
+                wait = 1.0
+            self._wake.clear()
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=wait)
+            except asyncio.TimeoutError:
+                pass
+
+    async def _seconds_to_next(self) -> float:
+        moments = [m for m in (await store.next_notification_at(self.db), await self.wallet.next_timer()) if m]
+        if not moments:
+            return MAX_IDLE_SECONDS
+        delta = (min(moments) - self.clock.now()).total_seconds()
+        return min(max(delta, 0.0), MAX_IDLE_SECONDS)
+
+    async def _dispatch_due(self) -> None:
+        for row in await store.due_notifications(self.db, self.clock.now()):
+            nid = row["notification_id"]
+            if nid in self._in_flight:
+                continue
+            task = asyncio.create_task(self._deliver(row), name=f"notify-{nid}")
+            self._in_flight[nid] = task
+            task.add_done_callback(lambda _t, nid=nid: self._done(nid))
+
+    def _done(self, nid: int) -> None:
+        self._in_flight.pop(nid, None)
+        self.wake()  # a finished delivery may have scheduled the next attempt
+
+    async def _deliver(self, row) -> None:
+        async with self._slots:
+            await self._attempt(row)
+
+    async def _attempt(self, row) -> None:
+        merchant = await self.wallet.merchant(row["client_id"])
+        client = SignedClient(
+            self.session,
+            client_id=row["client_id"],
+            private_pem=self.wallet_private_pem,
+            peer_public_pem=merchant["public_key_pem"] if merchant else None,
+        )
+        body = row["body"].encode()
+        attempt = row["attempts"] + 1
+        http_status = None
+        acknowledged = False
+        detail = None
+        exchange = client.prepare(row["url"], body)
+        try:
+            exchange = await client.post(row["url"], body, timeout=NOTIFY_TIMEOUT_SECONDS)
+            http_status = exchange.status
+            reply = _json_or_none(exchange.response_body)
+            acknowledged = (
+                http_status == 200
+                and isinstance(reply, dict)
+                and isinstance(reply.get("result"), dict)
+                and reply["result"].get("resultStatus") == "S"
+            )
+            if not acknowledged:
+                detail = f"HTTP {http_status}, no resultStatus S in the reply"
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+            detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        now = self.clock.now()
+        delay = None if acknowledged else next_attempt_delay(attempt)
+        status = "DELIVERED" if acknowledged else ("PENDING" if delay is not None else "FAILED")
+        next_at: datetime | None = self.clock.later(delay) if delay is not None else None
+        async with self.db.transaction() as tx:
+            await store.record_attempt(tx, row["notification_id"], attempt, now, http_status,
+                                       "ACKNOWLEDGED" if acknowledged else "NOT_ACKNOWLEDGED", detail, status, next_at)
+        payment_body = _json_or_none(body) or {}
+        summary = (
+            f"notifyPayment attempt {attempt}: "
+            + ("acknowledged" if acknowledged else f"not acknowledged ({detail})")
+            + ("" if acknowledged or status == "PENDING" else "; schedule spent, marked FAILED")
+        )
+        p = await store.payment_by_id(self.db, row["payment_id"])
+        self.journal.record(
+            19,
+            summary,
+            kind="step" if attempt == 1 else "retry",
+            order_id=p.reference_order_id if p else None,
+            payment_request_id=payment_body.get("paymentRequestId"),
+            payment_id=row["payment_id"],
+            details={"attempt": attempt, "status": status, "nextAttemptAt": next_at.isoformat() if next_at else None},
+            http=http_summary(
+                "POST",
+                row["url"],
+                status=http_status,
+                request_headers=exchange.request_headers,
+                request_body=body,
+                response_headers=exchange.response_headers,
+                response_body=exchange.response_body,
+                error=None if acknowledged else detail,
+                elapsed_ms=exchange.elapsed_ms or None,
+            ),
+        )
+
+
+def _json_or_none(raw: bytes):
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return None
