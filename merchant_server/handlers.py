@@ -143,6 +143,15 @@ async def notify_payment(request: web.Request) -> web.Response:
     return web.Response(body=out, headers=headers, content_type="application/json", charset="utf-8")
 
 
+async def reset(request: web.Request) -> web.Response:
+    """Control API: forget every order and notification (the catalog stays)."""
+    shop: Shop = request.app[SHOP]
+    async with shop.db.transaction() as tx:
+        await store.reset(tx)
+    await shop.journal.clear()
+    return json_response({"reset": True})
+
+
 def routes() -> list[web.RouteDef]:
     return [
         web.get("/api/catalog", catalog),
@@ -152,4 +161,5 @@ def routes() -> list[web.RouteDef]:
         web.get("/api/orders/{order_id}", get_order),
         web.post("/api/orders/{order_id}/pay", retry_payment),
         web.post("/api/notify/payment", notify_payment),
+        web.post("/_sim/reset", reset),
     ]

@@ -12,11 +12,14 @@ from simulator import signing
 from simulator.signing import SignatureError
 from simulator.web import json_error, json_response
 
-from . import store
+from . import control_store, faults, store
 from .accounts import MAX_PASSWORD_TRIES, SANDBOX_PASSWORD, TEST_ACCOUNTS
 from .api import WALLET
+from .models import Outcome, PaymentStatus
 from .service import Wallet
-from .worker import RETRY_SCHEDULE_SECONDS
+from .worker import RETRY_SCHEDULE_SECONDS, Worker
+
+WORKER = web.AppKey("worker", Worker)
 
 
 
@@ -110,7 +113,11 @@ async def list_accounts(request: web.Request) -> web.Response:
 
 async def get_payment(request: web.Request) -> web.Response:
     wallet: Wallet = request.app[WALLET]
-    p = await store.payment_by_id(wallet.db, request.match_info["payment_id"])
+    return await _payment_json(wallet, request.match_info["payment_id"])
+
+
+async def _payment_json(wallet: Wallet, payment_id: str) -> web.Response:
+    p = await store.payment_by_id(wallet.db, payment_id)
     if p is None:
         return json_error(404, "ORDER_NOT_EXIST", "no such payment")
     notifications = []
@@ -155,6 +162,146 @@ async def clock(request: web.Request) -> web.Response:
                           "notificationScheduleSeconds": list(RETRY_SCHEDULE_SECONDS)})
 
 
+async def reset(request: web.Request) -> web.Response:
+    wallet: Wallet = request.app[WALLET]
+    await request.app[WORKER].idle(timeout=5)
+    await wallet.reset()
+    return json_response({"reset": True})
+
+
+# --- forced outcomes and faults: queues of entries, consumed one use at a time --------
+
+async def _queue_list(request: web.Request, table: str, extra: dict | None = None) -> web.Response:
+    wallet: Wallet = request.app[WALLET]
+    rows = await control_store.entries(wallet.db, table)
+    key = {"forced_outcomes": "outcomes", "api_faults": "faults", "notify_faults": "faults"}[table]
+    return json_response({key: [faults.describe(r) for r in rows], **(extra or {})})
+
+
+async def _queue_add(request: web.Request, table: str, row: dict) -> web.Response:
+    wallet: Wallet = request.app[WALLET]
+    async with wallet.db.transaction() as tx:
+        row_id = await control_store.add(tx, table, wallet.clock.now(), **row)
+    wallet.queues.mark(table)
+    entry = next(r for r in await control_store.entries(wallet.db, table) if r["id"] == row_id)
+    return json_response(faults.describe(entry), status=201)
+
+
+async def _queue_clear(request: web.Request, table: str) -> web.Response:
+    wallet: Wallet = request.app[WALLET]
+    async with wallet.db.transaction() as tx:
+        cleared = await control_store.clear(tx, table)
+    return json_response({"cleared": cleared})
+
+
+OUTCOME_NAMES = [o.value for o in Outcome]
+
+
+async def list_outcomes(request: web.Request) -> web.Response:
+    return await _queue_list(request, "forced_outcomes", {"available": OUTCOME_NAMES})
+
+
+async def force_outcome(request: web.Request) -> web.Response:
+    body = await _json_body(request)
+    outcome = body.get("outcome")
+    prid = body.get("paymentRequestId")
+    if outcome not in OUTCOME_NAMES:
+        return json_error(400, "PARAM_ILLEGAL", f"outcome must be one of {', '.join(OUTCOME_NAMES)}")
+    if prid is not None and (not isinstance(prid, str) or not 1 <= len(prid) <= 64):
+        return json_error(400, "PARAM_ILLEGAL", "paymentRequestId must be a string of 1-64 characters")
+    try:
+        count = faults.parse_count(body)
+    except ValueError as exc:
+        return json_error(400, "PARAM_ILLEGAL", str(exc))
+    return await _queue_add(request, "forced_outcomes", {"outcome": outcome, "payment_request_id": prid,
+                                                         "remaining": count})
+
+
+async def clear_outcomes(request: web.Request) -> web.Response:
+    return await _queue_clear(request, "forced_outcomes")
+
+
+async def list_api_faults(request: web.Request) -> web.Response:
+    return await _queue_list(request, "api_faults", {"kinds": list(faults.API_FAULT_KINDS),
+                                                     "endpoints": list(faults.API_ENDPOINTS)})
+
+
+async def add_api_fault(request: web.Request) -> web.Response:
+    try:
+        row = faults.parse_api_fault(await _json_body(request))
+    except ValueError as exc:
+        return json_error(400, "PARAM_ILLEGAL", str(exc))
+    return await _queue_add(request, "api_faults", row)
+
+
+async def clear_api_faults(request: web.Request) -> web.Response:
+    return await _queue_clear(request, "api_faults")
+
+
+async def list_notify_faults(request: web.Request) -> web.Response:
+    return await _queue_list(request, "notify_faults", {"kinds": list(faults.NOTIFY_FAULT_KINDS)})
+
+
+async def add_notify_fault(request: web.Request) -> web.Response:
+    try:
+        row = faults.parse_notify_fault(await _json_body(request))
+    except ValueError as exc:
+        return json_error(400, "PARAM_ILLEGAL", str(exc))
+    return await _queue_add(request, "notify_faults", row)
+
+
+async def clear_notify_faults(request: web.Request) -> web.Response:
+    return await _queue_clear(request, "notify_faults")
+
+
+# --- payments and notifications -------------------------------------------------------
+
+async def settle_payment(request: web.Request) -> web.Response:
+    wallet: Wallet = request.app[WALLET]
+    body = await _json_body(request)
+    to = body.get("to")
+    if to not in (None, "SUCCESS", "FAIL"):
+        return json_error(400, "PARAM_ILLEGAL", "to must be SUCCESS or FAIL")
+    try:
+        await wallet.settle_now(request.match_info["payment_id"], PaymentStatus(to) if to else None)
+    except LookupError as exc:
+        return json_error(404, "ORDER_NOT_EXIST", str(exc))
+    except ValueError as exc:
+        return json_error(409, "ORDER_STATUS_INVALID", str(exc))
+    return await _payment_json(wallet, request.match_info["payment_id"])
+
+
+async def expire_payment(request: web.Request) -> web.Response:
+    wallet: Wallet = request.app[WALLET]
+    try:
+        await wallet.expire_now(request.match_info["payment_id"])
+    except LookupError as exc:
+        return json_error(404, "ORDER_NOT_EXIST", str(exc))
+    except ValueError as exc:
+        return json_error(409, "ORDER_STATUS_INVALID", str(exc))
+    return await _payment_json(wallet, request.match_info["payment_id"])
+
+
+async def list_notifications(request: web.Request) -> web.Response:
+    wallet: Wallet = request.app[WALLET]
+    return json_response({"notifications": [
+        {"notificationId": n["notification_id"], "paymentId": n["payment_id"], "status": n["status"],
+         "attempts": n["attempts"], "nextAttemptAt": n["next_attempt_at"], "url": n["url"],
+         "createdAt": n["created_at"], "deliveredAt": n["delivered_at"], "lastError": n["last_error"]}
+        for n in await store.notifications_of(wallet.db)]})
+
+
+async def resend_notification(request: web.Request) -> web.Response:
+    try:
+        notification_id = int(request.match_info["notification_id"])
+        outcome = await request.app[WORKER].resend(notification_id)
+    except ValueError:
+        return json_error(400, "PARAM_ILLEGAL", "notificationId must be an integer")
+    except LookupError as exc:
+        return json_error(404, "NOTIFICATION_NOT_EXIST", str(exc))
+    return json_response({"notificationId": notification_id, **outcome})
+
+
 def routes() -> list[web.RouteDef]:
     return [
         web.get("/_sim/credentials", credentials),
@@ -164,4 +311,18 @@ def routes() -> list[web.RouteDef]:
         web.get("/_sim/payments/{payment_id}", get_payment),
         web.get("/_sim/clock", clock),
         web.post("/_sim/clock/advance", advance_clock),
+        web.post("/_sim/reset", reset),
+        web.get("/_sim/outcomes", list_outcomes),
+        web.post("/_sim/outcomes", force_outcome),
+        web.delete("/_sim/outcomes", clear_outcomes),
+        web.get("/_sim/faults", list_api_faults),
+        web.post("/_sim/faults", add_api_fault),
+        web.delete("/_sim/faults", clear_api_faults),
+        web.post("/_sim/payments/{payment_id}/settle", settle_payment),
+        web.post("/_sim/payments/{payment_id}/expire", expire_payment),
+        web.get("/_sim/notifications", list_notifications),
+        web.get("/_sim/notifications/faults", list_notify_faults),
+        web.post("/_sim/notifications/faults", add_notify_fault),
+        web.delete("/_sim/notifications/faults", clear_notify_faults),
+        web.post("/_sim/notifications/{notification_id:[0-9]+}/resend", resend_notification),
     ]

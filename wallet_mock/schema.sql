@@ -68,6 +68,8 @@ CREATE TABLE IF NOT EXISTS notifications (
     status          TEXT NOT NULL CHECK (status IN ('PENDING','DELIVERED','FAILED')),
     attempts        INTEGER NOT NULL DEFAULT 0,
     next_attempt_at TEXT,
+    -- set while an attempt is in flight, so that no other dispatch sends it meanwhile
+    lease_until     TEXT,
     created_at      TEXT NOT NULL,
     delivered_at    TEXT,
     last_error      TEXT

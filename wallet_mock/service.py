@@ -13,10 +13,11 @@ from simulator.clock import Clock, iso
 from simulator.db import Database, Transaction
 from simulator.journal import Journal
 
-from . import store
+from . import control_store, store
 from .accounts import MAX_PASSWORD_TRIES, check_password
 from .config import WalletConfig
 from .errors import ApiError
+from .faults import Queues
 from .models import (
     DEFAULT_EXPIRY,
     INSUFFICIENT,
@@ -72,6 +73,7 @@ class Wallet:
         self.clock = clock
         self._wake_worker: Callable[[], None] = lambda: None
         self._merchant_cache: dict[str, object] = {}
+        self.queues = Queues()
 
     def set_worker_wakeup(self, wake: Callable[[], None]) -> None:
         self._wake_worker = wake
@@ -206,7 +208,7 @@ class Wallet:
             raise CashierError("NOT_FOUND", "This payment link is not valid.", http_status=404)
         return await self.close_if_expired(p)
 
-    async def confirm(self, token: str, login_id: str, password: str, *, forced: Outcome | None = None) -> ConfirmResult:
+    async def confirm(self, token: str, login_id: str, password: str) -> ConfirmResult:
         """Steps 14-17: the user confirms; the wallet checks and debits, atomically."""
         p = await self.open_cashier(token)
         ids = self._ids(p)
@@ -234,7 +236,10 @@ class Wallet:
                 raise CashierError("WRONG_PASSWORD", f"Wrong payment password. {left} tries left.",
                                    http_status=400, tries_left=left)
             await store.reset_password_failures(tx, account["account_id"])
-            outcome = forced or Outcome(account["outcome"])
+            forced = await self.queues.take(tx, "forced_outcomes", control_store.take_outcome, p.payment_request_id)
+            if forced:
+                self.journal.record(16, f"outcome forced by the control API: {forced}", kind="note", **ids)
+            outcome = Outcome(forced) if forced else Outcome(account["outcome"])
             try:
                 async with tx.savepoint():
                     return await self._apply(tx, p, account["account_id"], decide(outcome), now)
@@ -305,9 +310,33 @@ class Wallet:
                 continue  # cancelled or settled meanwhile
         return done
 
-    async def _settle(self, tx: Transaction, p: Payment) -> int:
+    async def settle_now(self, payment_id: str, to: PaymentStatus | None = None) -> Payment:
+        """Control API: settle a PROCESSING payment at once (to SUCCESS or FAIL)."""
+        p = await store.payment_by_id(self.db, payment_id)
+        if p is None:
+            raise LookupError("no such payment")
+        if p.status is not PaymentStatus.PROCESSING:
+            raise ValueError(f"the payment is {p.status.value}, not PROCESSING")
+        try:
+            async with self.db.transaction() as tx:
+                await self._settle(tx, p, to)
+        except _LostRace:
+            raise ValueError("the payment changed meanwhile") from None
+        return await store.payment_by_id(self.db, payment_id)
+
+    async def expire_now(self, payment_id: str) -> Payment:
+        """Control API: close an unpaid payment as if its expiry time had passed."""
+        p = await store.payment_by_id(self.db, payment_id)
+        if p is None:
+            raise LookupError("no such payment")
+        async with self.db.transaction() as tx:
+            if not await self._fail(tx, p, "ORDER_IS_CLOSED", "payment expired (forced by the control API)"):
+                raise ValueError(f"the payment is {p.status.value}, not INIT")
+        return await store.payment_by_id(self.db, payment_id)
+
+    async def _settle(self, tx: Transaction, p: Payment, to: PaymentStatus | None = None) -> int:
         now = self.clock.now()
-        target = p.settle_to or PaymentStatus.SUCCESS
+        target = to or p.settle_to or PaymentStatus.SUCCESS
         if target is PaymentStatus.SUCCESS and not await store.debit(tx, p.account_id, p.amount):
             target = PaymentStatus.FAIL
             code = "USER_BALANCE_NOT_ENOUGH"
@@ -361,6 +390,17 @@ class Wallet:
             await store.set_state(tx, "clock_offset", self.clock.offset_seconds)
         self._wake_worker()
         return self.clock.now()
+
+    async def reset(self) -> None:
+        """Control API: back to a fresh sandbox; merchants and keys stay."""
+        async with self.db.transaction() as tx:
+            await store.reset(tx)
+            for table in control_store.QUEUES:
+                await control_store.clear(tx, table)
+            await store.seed_accounts(tx)
+        self.clock.offset_seconds = 0.0
+        await self.journal.clear()
+        self._wake_worker()
 
     @staticmethod
     def _ids(p: Payment) -> dict:

@@ -245,15 +245,37 @@ async def enqueue_notification(tx: Transaction, payment_id: str, client_id: str,
     )
 
 
-async def due_notifications(db: Reader, now: datetime, limit: int = 50):
-    return await db.fetchall(
-        "SELECT * FROM notifications WHERE status = 'PENDING' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?",
-        (_t(now), limit),
+_NOTIFICATION_ROW = ("SELECT n.*, p.reference_order_id FROM notifications n"
+                     " JOIN payments p ON p.payment_id = n.payment_id")
+
+
+async def claim_due_notifications(tx: Transaction, now: datetime, lease_until: datetime, limit: int = 50):
+    """Due rows, leased to the caller in the same transaction: a row is sent by one
+    attempt at a time, and a lease left by a killed process simply runs out."""
+    rows = await tx.fetchall(
+        f"{_NOTIFICATION_ROW} WHERE n.status = 'PENDING' AND n.next_attempt_at <= ?"
+        " AND (n.lease_until IS NULL OR n.lease_until <= ?) ORDER BY n.next_attempt_at LIMIT ?",
+        (_t(now), _t(now), limit),
     )
+    if rows:
+        marks = ",".join("?" for _ in rows)
+        await tx.execute(f"UPDATE notifications SET lease_until = ? WHERE notification_id IN ({marks})",
+                         (_t(lease_until), *(r["notification_id"] for r in rows)))
+    return rows
+
+
+async def release_leases(tx: Transaction) -> None:
+    """At start-up nothing is in flight: leases of a previous process are void."""
+    await tx.execute("UPDATE notifications SET lease_until = NULL WHERE lease_until IS NOT NULL")
+
+
+async def notification(db: Reader, notification_id: int):
+    return await db.fetchone(f"{_NOTIFICATION_ROW} WHERE n.notification_id = ?", (notification_id,))
 
 
 async def next_notification_at(db: Reader) -> datetime | None:
-    row = await db.fetchone("SELECT MIN(next_attempt_at) AS at FROM notifications WHERE status = 'PENDING'")
+    row = await db.fetchone(
+        "SELECT MIN(MAX(next_attempt_at, COALESCE(lease_until, ''))) AS at FROM notifications WHERE status = 'PENDING'")
     return _dt(row["at"]) if row else None
 
 
@@ -266,7 +288,7 @@ async def record_attempt(tx: Transaction, notification_id: int, attempt: int, no
         (notification_id, attempt, _t(now), http_status, outcome, detail),
     )
     await tx.execute(
-        "UPDATE notifications SET attempts = ?, status = ?, next_attempt_at = ?, last_error = ?,"
+        "UPDATE notifications SET attempts = ?, status = ?, next_attempt_at = ?, last_error = ?, lease_until = NULL,"
         " delivered_at = CASE WHEN ? = 'DELIVERED' THEN ? ELSE delivered_at END WHERE notification_id = ?",
         (attempt, status, _t(next_attempt_at), None if status == "DELIVERED" else detail,
          status, _t(now), notification_id),
@@ -301,3 +323,12 @@ async def set_state(tx: Transaction, key: str, value: Any) -> None:
 
 def new_csrf_secret() -> str:
     return secrets.token_urlsafe(32)
+
+
+async def reset(tx: Transaction) -> None:
+    """Delete every payment and what hangs off it; balances go back to the seed."""
+    tables = [r["name"] for r in await tx.fetchall("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    for table in ("notification_attempts", "notifications", "refunds", "payments", "balances", "sim_state"):
+        if table in tables:
+            await tx.execute(f"DELETE FROM {table}")
+    await tx.execute("DELETE FROM accounts")
