@@ -221,30 +221,33 @@ class Wallet:
         if account is None:
             raise CashierError("USER_NOT_EXIST", "No such wallet account.")
         now = self.clock.now()
+        refusal: CashierError | None = None
         async with self.db.transaction() as tx:
+            account = await store.get_account_by_login(tx, login_id)  # fresh: racing tries count
             if account["locked_at"]:
                 self.journal.record(16, "refused: account locked", kind="fault", **ids)
                 raise CashierError("ACCOUNT_LOCKED", "This account is locked after too many wrong passwords.",
                                    http_status=403, tries_left=0)
             if not check_password(password, account["password_hash"]):
+                # The count must be committed: raise only after the transaction ends.
                 tries = await store.record_password_failure(tx, account["account_id"], MAX_PASSWORD_TRIES, now)
-                left = max(MAX_PASSWORD_TRIES - tries, 0)
-                self.journal.record(16, f"refused: wrong payment password ({left} tries left)", kind="fault", **ids)
-                if left == 0:
-                    raise CashierError("ACCOUNT_LOCKED", "Wrong payment password. The account is now locked.",
-                                       http_status=403, tries_left=0)
-                raise CashierError("WRONG_PASSWORD", f"Wrong payment password. {left} tries left.",
-                                   http_status=400, tries_left=left)
-            await store.reset_password_failures(tx, account["account_id"])
-            forced = await self.queues.take(tx, "forced_outcomes", control_store.take_outcome, p.payment_request_id)
-            if forced:
-                self.journal.record(16, f"outcome forced by the control API: {forced}", kind="note", **ids)
-            outcome = Outcome(forced) if forced else Outcome(account["outcome"])
-            try:
-                async with tx.savepoint():
-                    return await self._apply(tx, p, account["account_id"], decide(outcome), now)
-            except _LostRace:
-                pass
+                refusal = _wrong_password(max(MAX_PASSWORD_TRIES - tries, 0))
+                self.journal.record(16, f"refused: wrong payment password ({refusal.tries_left} tries left)",
+                                    kind="fault", **ids)
+            else:
+                await store.reset_password_failures(tx, account["account_id"])
+                forced = await self.queues.take(tx, "forced_outcomes", control_store.take_outcome,
+                                                p.payment_request_id)
+                if forced:
+                    self.journal.record(16, f"outcome forced by the control API: {forced}", kind="note", **ids)
+                outcome = Outcome(forced) if forced else Outcome(account["outcome"])
+                try:
+                    async with tx.savepoint():
+                        return await self._apply(tx, p, account["account_id"], decide(outcome), now)
+                except _LostRace:
+                    pass
+        if refusal is not None:
+            raise refusal
         # A concurrent confirmation won: this one changed nothing; say where it stands.
         return self._already_done(await store.payment_by_id(self.db, p.payment_id))
 
@@ -406,6 +409,14 @@ class Wallet:
     def _ids(p: Payment) -> dict:
         return {"order_id": p.reference_order_id, "payment_request_id": p.payment_request_id,
                 "payment_id": p.payment_id}
+
+
+def _wrong_password(tries_left: int) -> CashierError:
+    if tries_left == 0:
+        return CashierError("ACCOUNT_LOCKED", "Wrong payment password. The account is now locked.",
+                            http_status=403, tries_left=0)
+    return CashierError("WRONG_PASSWORD", f"Wrong payment password. {tries_left} tries left.",
+                        http_status=400, tries_left=tries_left)
 
 
 class _LostRace(Exception):
