@@ -103,8 +103,13 @@ async def get_order(request: web.Request) -> web.Response:
 
 
 async def list_orders(request: web.Request) -> web.Response:
+    """Recent orders, newest first (``?limit=``, default 100)."""
     shop: Shop = request.app[SHOP]
-    return json_response({"orders": [order_json(o) for o in await store.list_orders(shop.db)]})
+    try:
+        limit = min(max(int(request.query.get("limit", "100")), 1), 100_000)
+    except ValueError:
+        raise OrderError(400, "INVALID_LIMIT", "limit must be an integer") from None
+    return json_response({"orders": [order_json(o) for o in await store.list_orders(shop.db, limit)]})
 
 
 async def notify_payment(request: web.Request) -> web.Response:

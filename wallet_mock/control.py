@@ -111,6 +111,20 @@ async def list_accounts(request: web.Request) -> web.Response:
     return json_response({"accounts": out})
 
 
+async def list_payments(request: web.Request) -> web.Response:
+    """Every payment, newest first (``?limit=``, default 1000)."""
+    wallet: Wallet = request.app[WALLET]
+    try:
+        limit = min(max(int(request.query.get("limit", "1000")), 1), 100_000)
+    except ValueError:
+        return json_error(400, "PARAM_ILLEGAL", "limit must be an integer")
+    return json_response({"payments": [
+        {"paymentId": p.payment_id, "paymentRequestId": p.payment_request_id, "orderId": p.reference_order_id,
+         "clientId": p.client_id, "status": p.status.value, "resultCode": p.result_code, "amount": p.amount.to_wire(),
+         "refunded": str(p.refunded), "accountId": p.account_id, "createdAt": p.created_at.isoformat()}
+        for p in await store.list_payments(wallet.db, limit)]})
+
+
 async def get_payment(request: web.Request) -> web.Response:
     wallet: Wallet = request.app[WALLET]
     return await _payment_json(wallet, request.match_info["payment_id"])
@@ -284,11 +298,15 @@ async def expire_payment(request: web.Request) -> web.Response:
 
 async def list_notifications(request: web.Request) -> web.Response:
     wallet: Wallet = request.app[WALLET]
+    try:
+        limit = min(max(int(request.query.get("limit", "1000")), 1), 100_000)
+    except ValueError:
+        return json_error(400, "PARAM_ILLEGAL", "limit must be an integer")
     return json_response({"notifications": [
         {"notificationId": n["notification_id"], "paymentId": n["payment_id"], "status": n["status"],
          "attempts": n["attempts"], "nextAttemptAt": n["next_attempt_at"], "url": n["url"],
          "createdAt": n["created_at"], "deliveredAt": n["delivered_at"], "lastError": n["last_error"]}
-        for n in await store.notifications_of(wallet.db)]})
+        for n in await store.notifications_of(wallet.db, limit=limit)]})
 
 
 async def resend_notification(request: web.Request) -> web.Response:
@@ -308,6 +326,7 @@ def routes() -> list[web.RouteDef]:
         web.get("/_sim/merchants", list_merchants),
         web.post("/_sim/merchants", register_merchant),
         web.get("/_sim/accounts", list_accounts),
+        web.get("/_sim/payments", list_payments),
         web.get("/_sim/payments/{payment_id}", get_payment),
         web.get("/_sim/clock", clock),
         web.post("/_sim/clock/advance", advance_clock),

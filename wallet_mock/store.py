@@ -210,6 +210,11 @@ async def transition(tx: Transaction, payment_id: str, source: tuple[PaymentStat
     ) == 1
 
 
+async def list_payments(db: Reader, limit: int = 1000) -> list[Payment]:
+    rows = await db.fetchall("SELECT * FROM payments ORDER BY created_at DESC LIMIT ?", (limit,))
+    return [payment_from_row(r) for r in rows]
+
+
 async def due_settlements(db: Reader, now: datetime, limit: int = 100) -> list[Payment]:
     rows = await db.fetchall(
         "SELECT * FROM payments WHERE status = 'PROCESSING' AND settle_at IS NOT NULL AND settle_at <= ?"
@@ -295,10 +300,10 @@ async def record_attempt(tx: Transaction, notification_id: int, attempt: int, no
     )
 
 
-async def notifications_of(db: Reader, payment_id: str | None = None):
+async def notifications_of(db: Reader, payment_id: str | None = None, limit: int = 1000):
     if payment_id:
         return await db.fetchall("SELECT * FROM notifications WHERE payment_id = ? ORDER BY notification_id", (payment_id,))
-    return await db.fetchall("SELECT * FROM notifications ORDER BY notification_id DESC LIMIT 500")
+    return await db.fetchall("SELECT * FROM notifications ORDER BY notification_id DESC LIMIT ?", (limit,))
 
 
 async def attempts_of(db: Reader, notification_id: int):

@@ -39,7 +39,6 @@ async def cancel_in_cashier(cashier) -> None:
 
 async def result_page(page, timeout: float = 15_000) -> dict:
     """Wait for the result page; returns what it shows."""
-    await page.get_by_test_id("result-code").filter(has_text=r"").wait_for(timeout=timeout)
     await page.wait_for_url("**/pages/result**", timeout=timeout)
     return {
         "resultCode": await page.get_by_test_id("result-code").text_content(),
