@@ -1,11 +1,11 @@
 """The Alipay+ online payment API over HTTP: verify the signed request, parse it, call the
 wallet, sign the reply. Served under ``/aps/api/v1/payments/`` and, so that Alipay's
 server SDKs work with only their base URL changed, under ``/ams/api/v1/payments/`` and
-``/ams/sandbox/api/v1/payments/`` too."""
+``/ams/sandbox/api/v1/payments/`` too (where Antom's ``cancel`` is ``cancelPayment``).
+The OpenAPI document of all this is at ``/openapi.json``."""
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -18,10 +18,11 @@ from simulator.journal import http_summary
 from simulator.signed_http import dump_json, read_signed_headers, signed_response_headers
 from simulator.signing import SignatureError
 
+from . import openapi
 from .errors import ApiError, result
-from .models import parse_pay_request, parse_payment_reference
+from .parsing import parse_json_body, parse_pay_request, parse_payment_reference, parse_refund_reference, parse_refund_request
 from .service import Wallet
-from .wire import inquiry_reply, pay_reply
+from .wire import inquiry_refund_reply, inquiry_reply, pay_reply, refund_reply
 
 log = logging.getLogger("tradepay_sim.wallet.api")
 
@@ -74,13 +75,7 @@ async def _verified_body(request: web.Request, wallet: Wallet, call: ApiCall) ->
     if not signing.verify(merchant["public_key_pem"], request.method, request.path, signed.client_id,
                           signed.request_time, raw, signed.signature):
         raise ApiError("INVALID_SIGNATURE", "the signature does not match the request")
-    try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise ApiError("PARAM_ILLEGAL", "the body is not valid JSON") from None
-    if not isinstance(body, dict):
-        raise ApiError("PARAM_ILLEGAL", "the body must be a JSON object")
-    call.body = body
+    call.body = parse_json_body(raw)
 
 
 @web.middleware
@@ -118,10 +113,11 @@ async def signed_api_middleware(request: web.Request, handler) -> web.StreamResp
 def _journal_call(request, call: ApiCall, wallet: Wallet, payload: dict, out: bytes, headers: dict,
                   status: int) -> None:
     body, step = call.body, call.journal_step
+    order = body.get("order") if isinstance(body.get("order"), dict) else {}
     ids = call.journal_ids or {
-        "payment_request_id": payload.get("paymentRequestId") or body.get("paymentRequestId"),
-        "payment_id": payload.get("paymentId") or body.get("paymentId"),
-        "order_id": (body.get("order") or {}).get("referenceOrderId") if isinstance(body.get("order"), dict) else None,
+        "payment_request_id": _str_or_none(payload.get("paymentRequestId") or body.get("paymentRequestId")),
+        "payment_id": _str_or_none(payload.get("paymentId") or body.get("paymentId")),
+        "order_id": _str_or_none(order.get("referenceOrderId")),
     }
     res = payload.get("result") or {}
     endpoint = request.path.rsplit("/", 1)[-1]
@@ -142,6 +138,11 @@ def _journal_call(request, call: ApiCall, wallet: Wallet, payload: dict, out: by
             response_body=out,
         ),
     )
+
+
+def _str_or_none(value) -> str | None:
+    """Ids for the journal from a body that may not have passed validation."""
+    return value[:64] if isinstance(value, str) else None
 
 
 def _ids(p) -> dict:
@@ -170,7 +171,7 @@ async def inquiry_payment(request: web.Request) -> dict:
 async def cancel_payment(request: web.Request) -> dict:
     wallet: Wallet = request.app[WALLET]
     call = request[CALL]
-    payment_id, payment_request_id = parse_payment_reference(call.body)
+    payment_id, payment_request_id = parse_payment_reference(call.body, "cancelPayment")
     p = await wallet.cancel(call.client_id, payment_id, payment_request_id)
     call.journal_ids = _ids(p)
     return {
@@ -181,17 +182,47 @@ async def cancel_payment(request: web.Request) -> dict:
     }
 
 
+async def refund(request: web.Request) -> dict:
+    wallet: Wallet = request.app[WALLET]
+    call = request[CALL]
+    req = parse_refund_request(call.body)
+    r = await wallet.refund(call.client_id, req)
+    call.journal_ids = _ids(await wallet.payment(r.payment_id))
+    return refund_reply(r)
+
+
+async def inquiry_refund(request: web.Request) -> dict:
+    wallet: Wallet = request.app[WALLET]
+    call = request[CALL]
+    refund_id, refund_request_id = parse_refund_reference(call.body)
+    r = await wallet.find_refund(call.client_id, refund_id, refund_request_id)
+    call.journal_ids = _ids(await wallet.payment(r.payment_id))
+    return inquiry_refund_reply(r)
+
+
 async def unknown_api(request: web.Request) -> dict:
-    raise ApiError("NO_INTERFACE_DEF", f"{request.path} is not an Alipay+ API", http_status=404)
+    raise ApiError("NO_INTERFACE_DEF", f"{request.path[:200]} is not an Alipay+ API", http_status=404)
+
+
+async def openapi_document(request: web.Request) -> web.Response:
+    """``GET /openapi.json``: the OpenAPI 3.1 document of this API."""
+    return web.json_response(openapi.document(request.app[WALLET].config.public_url),
+                             headers={"Access-Control-Allow-Origin": "*"})
+
+
+HANDLERS = {
+    "pay": pay,
+    "inquiryPayment": inquiry_payment,
+    "cancelPayment": cancel_payment,
+    "cancel": cancel_payment,  # Antom's name (Alipay's SDKs call /ams/api/v1/payments/cancel)
+    "refund": refund,
+    "inquiryRefund": inquiry_refund,
+}
 
 
 def routes() -> list[web.RouteDef]:
-    out = []
+    out = [web.get("/openapi.json", openapi_document)]
     for prefix in PREFIXES:
-        out += [
-            web.route("*", f"{prefix}/pay", pay),
-            web.route("*", f"{prefix}/inquiryPayment", inquiry_payment),
-            web.route("*", f"{prefix}/cancelPayment", cancel_payment),
-            web.route("*", prefix + "/{tail:.*}", unknown_api),
-        ]
+        out += [web.route("*", f"{prefix}/{name}", handler) for name, handler in HANDLERS.items()]
+        out.append(web.route("*", prefix + "/{tail:.*}", unknown_api))
     return out
