@@ -35,6 +35,7 @@ WALLET = web.AppKey("wallet", Wallet)
 class ApiCall:
     """What the middleware learns of one API request, shared with its handler."""
 
+    path: str = ""
     raw_body: bytes = b""
     client_id: str = ""
     body: dict = field(default_factory=dict)
@@ -49,6 +50,11 @@ def is_api_path(path: str) -> bool:
     return path.startswith(PREFIXES)
 
 
+def _sayable(client_id: str) -> bool:
+    """A client id that fits a header and a signature: 1-64 printable ASCII characters."""
+    return 0 < len(client_id) <= 64 and client_id.isascii() and client_id.isprintable()
+
+
 async def _verified_body(request: web.Request, wallet: Wallet, call: ApiCall) -> None:
     """Check the signature over the raw bytes, then parse into ``call.body``."""
     try:
@@ -60,6 +66,8 @@ async def _verified_body(request: web.Request, wallet: Wallet, call: ApiCall) ->
         signed = read_signed_headers(request.headers)
     except SignatureError as exc:
         raise ApiError("INVALID_SIGNATURE", str(exc)) from None
+    if not _sayable(signed.client_id):
+        raise ApiError("INVALID_CLIENT", "Client-Id must be 1-64 printable ASCII characters")
     call.client_id = signed.client_id
     merchant = await wallet.merchant(signed.client_id)
     if merchant is None:
@@ -72,7 +80,7 @@ async def _verified_body(request: web.Request, wallet: Wallet, call: ApiCall) ->
     window = wallet.config.request_time_window.total_seconds()
     if skew > window:
         raise ApiError("INVALID_SIGNATURE", f"Request-Time is {int(skew)} s away from the wallet's clock (window {int(window)} s)")
-    if not signing.verify(merchant["public_key_pem"], request.method, request.path, signed.client_id,
+    if not signing.verify(merchant["public_key_pem"], request.method, call.path, signed.client_id,
                           signed.request_time, raw, signed.signature):
         raise ApiError("INVALID_SIGNATURE", "the signature does not match the request")
     call.body = parse_json_body(raw)
@@ -84,28 +92,35 @@ async def signed_api_middleware(request: web.Request, handler) -> web.StreamResp
     if not is_api_path(request.path):
         return await handler(request)
     wallet: Wallet = request.app[WALLET]
-    call = request[CALL] = ApiCall()
+    # The path as it was sent (percent-escapes and all) is what both sides sign.
+    call = request[CALL] = ApiCall(path=request.rel_url.raw_path)
     http_status = 200
     try:
         if request.method != "POST":
             raise ApiError("METHOD_NOT_SUPPORTED", "the Alipay+ API takes POST", http_status=405)
         if request.content_type not in ("application/json", "text/plain", "application/octet-stream", ""):
-            raise ApiError("MEDIA_TYPE_NOT_ACCEPTABLE", f"Content-Type {request.content_type} is not JSON", http_status=415)
+            raise ApiError("MEDIA_TYPE_NOT_ACCEPTABLE", f"Content-Type {ascii(request.content_type[:100])} is not JSON",
+                           http_status=415)
         await _verified_body(request, wallet, call)
         payload = await handler(request)
     except ApiError as exc:
         payload = exc.payload()
         http_status = exc.http_status
     except web.HTTPNotFound:
-        payload = {"result": result("NO_INTERFACE_DEF", f"{request.path} is not an Alipay+ API")}
+        payload = {"result": result("NO_INTERFACE_DEF", f"{call.path[:200]} is not an Alipay+ API")}
         http_status = 404
     except Exception:
         log.exception("unexpected error in %s", request.path)
         payload = {"result": result("UNKNOWN_EXCEPTION")}
     out = dump_json(payload)
-    client_id = call.client_id or request.headers.get("Client-Id", "")
-    headers = signed_response_headers(wallet.config.wallet_private_pem, request.method, request.path, client_id, out)
-    _journal_call(request, call, wallet, payload, out, headers, http_status)
+    # Echo the caller's Client-Id only if it can travel in a header and be signed as text.
+    sent_client_id = request.headers.get("Client-Id", "")
+    client_id = call.client_id or (sent_client_id if _sayable(sent_client_id) else "")
+    headers = signed_response_headers(wallet.config.wallet_private_pem, request.method, call.path, client_id, out)
+    try:
+        _journal_call(request, call, wallet, payload, out, headers, http_status)
+    except Exception:  # the journal is a record of the call; it must never cost the reply
+        log.exception("could not journal %s", request.path)
     return web.Response(body=out, status=http_status, headers=headers, content_type="application/json",
                         charset="utf-8")
 
@@ -120,7 +135,7 @@ def _journal_call(request, call: ApiCall, wallet: Wallet, payload: dict, out: by
         "order_id": _str_or_none(order.get("referenceOrderId")),
     }
     res = payload.get("result") or {}
-    endpoint = request.path.rsplit("/", 1)[-1]
+    endpoint = call.path.rsplit("/", 1)[-1]
     summary = f"{endpoint}: {res.get('resultStatus')} {res.get('resultCode')}"
     wallet.journal.record(
         step,
@@ -132,8 +147,11 @@ def _journal_call(request, call: ApiCall, wallet: Wallet, payload: dict, out: by
             request.method,
             str(request.rel_url),
             status=status,
-            request_headers={k: v for k, v in request.headers.items() if k.lower() in ("client-id", "request-time", "signature", "content-type")},
-            request_body=call.raw_body,
+            request_headers={k: ascii(v)[1:-1] for k, v in request.headers.items()
+                             if k.lower() in ("client-id", "request-time", "signature", "content-type")},
+            # Only a body that passed parse_json_body is safe to parse again; of any other, a
+            # printable excerpt (deep nesting or lone surrogates must not reach the journal).
+            request_body=call.raw_body if call.body else {"unreadable": ascii(call.raw_body[:200])},
             response_headers=headers,
             response_body=out,
         ),
@@ -201,7 +219,7 @@ async def inquiry_refund(request: web.Request) -> dict:
 
 
 async def unknown_api(request: web.Request) -> dict:
-    raise ApiError("NO_INTERFACE_DEF", f"{request.path[:200]} is not an Alipay+ API", http_status=404)
+    raise ApiError("NO_INTERFACE_DEF", f"{request[CALL].path[:200]} is not an Alipay+ API", http_status=404)
 
 
 async def openapi_document(request: web.Request) -> web.Response:

@@ -64,6 +64,8 @@ def parse_json_body(raw: bytes) -> dict[str, Any]:
         raise _bad(f"the body is nested deeper than {MAX_DEPTH} levels") from None
     except json.JSONDecodeError as exc:
         raise _bad(f"the body is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+    except ValueError:  # e.g. an integer of thousands of digits
+        raise _bad("the body holds a number too large to read") from None
     if not isinstance(body, dict):
         raise _bad("the body must be a JSON object")
     _check_tree(body, "", 1)
