@@ -90,10 +90,10 @@ def _schemas() -> dict:
         },
         "Amount": {
             "type": "object",
-            "description": f"Money: supported currencies (minor-unit exponent): {currencies}. "
-                           "Another well-formed code is CURRENCY_NOT_SUPPORT.",
+            "description": f"Money. Supported currencies (minor-unit exponent): {currencies}. Another "
+                           "well-formed ISO 4217 code gets CURRENCY_NOT_SUPPORT; anything else PARAM_ILLEGAL.",
             "properties": {
-                "currency": {"type": "string", "pattern": "^[A-Z]{3}$", "x-supported": sorted(CURRENCY_EXPONENTS)},
+                "currency": {"type": "string", "enum": sorted(CURRENCY_EXPONENTS)},
                 "value": amount_value,
             },
             "required": ["currency", "value"],
