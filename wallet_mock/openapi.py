@@ -54,6 +54,12 @@ def _request(api: str, fields: dict, *, required: list[str], any_of: list[str] |
     return schema
 
 
+def _reference(api: str, id_key: str, request_key: str) -> dict:
+    """A payment or refund named by the wallet's id or the merchant's request id."""
+    schema = _request(api, {id_key: _ref("Id"), request_key: _ref("Id")}, required=[], any_of=[id_key, request_key])
+    return schema | {"description": f"{id_key} takes precedence when both are given."}
+
+
 def _reply(fields: dict, *, on_success: list[str]) -> dict:
     return {
         "type": "object",
@@ -140,14 +146,7 @@ def _schemas() -> dict:
                                f"{int(DEFAULT_EXPIRY.total_seconds() // 60)} minutes after creation, divided by "
                                "--time-scale."},
         }, required=["paymentRequestId", "paymentAmount", "order"]),
-        "PaymentReference": {
-            "type": "object",
-            "properties": _passthrough(KNOWN_FIELDS["inquiryPayment"] - {"paymentId", "paymentRequestId"})
-            | {"paymentId": _ref("Id"), "paymentRequestId": _ref("Id")},
-            "anyOf": [{"required": ["paymentId"]}, {"required": ["paymentRequestId"]}],
-            "additionalProperties": False,
-            "description": "paymentId takes precedence when both are given.",
-        },
+        "PaymentReference": _reference("inquiryPayment", "paymentId", "paymentRequestId"),
         "RefundRequest": _request("refund", {
             "refundRequestId": _ref("Id") | {"description": "The idempotency key of the refund."},
             "paymentId": _ref("Id"),
@@ -158,14 +157,7 @@ def _schemas() -> dict:
             "refundNotifyUrl": _ref("Url") | {"description": "Stored; refunds are synchronous, so no notifyRefund "
                                                              "is sent: the reply is the final result."},
         }, required=["refundRequestId", "refundAmount"], any_of=["paymentId", "paymentRequestId"]),
-        "RefundReference": {
-            "type": "object",
-            "properties": _passthrough(KNOWN_FIELDS["inquiryRefund"] - {"refundId", "refundRequestId"})
-            | {"refundId": _ref("Id"), "refundRequestId": _ref("Id")},
-            "anyOf": [{"required": ["refundId"]}, {"required": ["refundRequestId"]}],
-            "additionalProperties": False,
-            "description": "refundId takes precedence when both are given.",
-        },
+        "RefundReference": _reference("inquiryRefund", "refundId", "refundRequestId"),
         "PayReply": _reply({
             "paymentRequestId": _ref("Id"), "paymentId": _ref("Id"), "paymentAmount": _ref("WireAmount"),
             "paymentCreateTime": _ref("Time"), "paymentExpiryTime": _ref("Time"), "paymentTime": _ref("Time"),

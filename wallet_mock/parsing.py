@@ -255,15 +255,20 @@ def _expiry(body: dict, now: datetime) -> datetime | None:
     return expiry
 
 
+def _reference(body: dict[str, Any], api: str, id_key: str, request_key: str) -> tuple[str | None, str | None]:
+    """The wallet's id or the merchant's request id, at least one (the first wins)."""
+    check_known_fields(api, body)
+    wallet_id = identifier(body, id_key, required=False)
+    request_id = identifier(body, request_key, required=False)
+    if not wallet_id and not request_id:
+        raise _bad(f"{id_key} or {request_key} is required")
+    return wallet_id, request_id
+
+
 def parse_payment_reference(body: dict[str, Any], api: str = "inquiryPayment") -> tuple[str | None, str | None]:
     """inquiryPayment / cancelPayment name a payment by paymentId or paymentRequestId
     (paymentId takes precedence when both are given)."""
-    check_known_fields(api, body)
-    payment_id = identifier(body, "paymentId", required=False)
-    payment_request_id = identifier(body, "paymentRequestId", required=False)
-    if not payment_id and not payment_request_id:
-        raise _bad("paymentId or paymentRequestId is required")
-    return payment_id, payment_request_id
+    return _reference(body, api, "paymentId", "paymentRequestId")
 
 
 # --- refund -------------------------------------------------------------------------
@@ -308,9 +313,4 @@ def parse_refund_request(body: dict[str, Any]) -> RefundRequest:
 
 def parse_refund_reference(body: dict[str, Any]) -> tuple[str | None, str | None]:
     """inquiryRefund names a refund by refundId or refundRequestId (refundId first)."""
-    check_known_fields("inquiryRefund", body)
-    refund_id = identifier(body, "refundId", required=False)
-    refund_request_id = identifier(body, "refundRequestId", required=False)
-    if not refund_id and not refund_request_id:
-        raise _bad("refundId or refundRequestId is required")
-    return refund_id, refund_request_id
+    return _reference(body, "inquiryRefund", "refundId", "refundRequestId")
