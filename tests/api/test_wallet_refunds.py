@@ -1,6 +1,7 @@
 """refund and inquiryRefund: partial and full, several per payment up to what was
 captured, the buyer credited exactly, refusals in Alipay+ terms."""
 
+from simulator.testing.sim import get_json
 from wallet_helpers import api, balance, new_id, pay_body, refund_body, snapshot  # noqa: F401  (api is a fixture)
 
 
@@ -20,8 +21,8 @@ async def test_partial_refunds_up_to_the_captured_amount(sim, api):
     over = await api.call("refund", refund_body(payment_id, "1"))
     assert (over.code, over.status) == ("REFUND_AMOUNT_EXCEED_LIMIT", "F")
     assert await balance(sim) - start == 1000
-    payment = (await api.http.get(f"{sim.urls['wallet']}/_sim/payments/{payment_id}"))
-    assert (await payment.json())["refunded"] == "1000"
+    _, payment = await get_json(api.http, f"{sim.urls['wallet']}/_sim/payments/{payment_id}")
+    assert payment["refunded"] == "1000"
 
 
 async def test_a_full_refund_in_one_go_and_inquiry_by_either_id(sim, api):
