@@ -55,43 +55,61 @@ async def credentials(request: web.Request) -> web.Response:
 
 
 async def register_merchant(request: web.Request) -> web.Response:
-    """Register your own merchant: client id, RSA public key (PEM), notify URL."""
+    """Register your own merchant (or replace its key and notify URL): client id, RSA
+    public key (PEM or bare base64, at least 2048 bits), notify URL. The reply carries the
+    wallet's public key, to verify its replies and notifications with."""
     wallet: Wallet = request.app[WALLET]
     body = await _json_body(request)
     client_id = body.get("clientId")
     name = body.get("name") or client_id
     public_key = body.get("publicKey")
     notify_url = body.get("notifyUrl")
-    if not isinstance(client_id, str) or not 1 <= len(client_id) <= 64 or not client_id.isprintable():
-        return json_error(400, "PARAM_ILLEGAL", "clientId must be a string of 1-64 printable characters")
-    if not isinstance(name, str) or len(name) > 128:
-        return json_error(400, "PARAM_ILLEGAL", "name must be a string of at most 128 characters")
-    if not isinstance(public_key, str):
+    fields = {"clientId", "name", "publicKey", "notifyUrl"}
+    unknown = sorted(set(body) - fields)
+    if unknown:
+        return json_error(400, "PARAM_ILLEGAL", f"unknown field {unknown[0][:40]!r}; expected {sorted(fields)}")
+    # A client id travels in the Client-Id header: printable ASCII without spaces.
+    if not isinstance(client_id, str) or not 1 <= len(client_id) <= 64 or not client_id.isascii() \
+            or not client_id.isprintable() or " " in client_id:
+        return json_error(400, "PARAM_ILLEGAL", "clientId must be 1-64 printable ASCII characters without spaces")
+    if not isinstance(name, str) or len(name) > 128 or not name.isprintable():
+        return json_error(400, "PARAM_ILLEGAL", "name must be a printable string of at most 128 characters")
+    if not isinstance(public_key, str) or len(public_key) > 16_384:
         return json_error(400, "PARAM_ILLEGAL", "publicKey (PEM or base64 of an RSA public key) is required")
     try:
         signing.load_public_key(public_key)
     except (SignatureError, ValueError) as exc:
         return json_error(400, "PARAM_ILLEGAL", f"publicKey is not usable: {exc}")
-    if notify_url is not None and (not isinstance(notify_url, str) or not notify_url.startswith(("http://", "https://"))):
+    if notify_url is not None and (not isinstance(notify_url, str) or len(notify_url) > 2048
+                                   or not notify_url.startswith(("http://", "https://"))):
         return json_error(400, "PARAM_ILLEGAL", "notifyUrl must be an http(s) URL")
     if client_id == wallet.config.sandbox_client_id:
         return json_error(409, "CLIENT_ID_TAKEN", "this client id belongs to the sandbox merchant")
+    replaced = await wallet.merchant(client_id) is not None
     await wallet.register_merchant(client_id, name, public_key, notify_url)
+    cfg = wallet.config
     return json_response({
         "clientId": client_id,
         "name": name,
         "notifyUrl": notify_url,
-        "walletPublicKey": signing.public_pem_of(wallet.config.wallet_private_pem),
-        "apiBaseUrl": f"{wallet.config.public_url}/aps/api/v1/payments",
-    }, status=201)
+        "walletPublicKey": signing.public_pem_of(cfg.wallet_private_pem),
+        "keyVersion": signing.DEFAULT_KEY_VERSION,
+        "baseUrl": cfg.public_url,
+        "apiBaseUrl": f"{cfg.public_url}/aps/api/v1/payments",
+    }, status=200 if replaced else 201)
 
 
 async def list_merchants(request: web.Request) -> web.Response:
+    """Every registered merchant, and the wallet's public key they all verify with."""
     wallet: Wallet = request.app[WALLET]
     rows = await store.list_merchants(wallet.db)
-    return json_response({"merchants": [
-        {"clientId": r["client_id"], "name": r["name"], "notifyUrl": r["notify_url"], "sandbox": bool(r["sandbox"])}
-        for r in rows]})
+    return json_response({
+        "walletPublicKey": signing.public_pem_of(wallet.config.wallet_private_pem),
+        "merchants": [
+            {"clientId": r["client_id"], "name": r["name"], "notifyUrl": r["notify_url"], "sandbox": bool(r["sandbox"]),
+             "createdAt": r["created_at"]}
+            for r in rows],
+    })
 
 
 async def list_accounts(request: web.Request) -> web.Response:

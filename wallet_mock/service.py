@@ -27,9 +27,14 @@ from .models import (
     Payment,
     PaymentStatus,
     PayRequest,
+    Refund,
+    RefundRequest,
+    RefundStatus,
     decide,
     new_payment_id,
+    new_refund_id,
     new_token,
+    refund_refusal,
 )
 from .wire import notify_payment_body
 
@@ -164,15 +169,19 @@ class Wallet:
         return existing
 
     async def find_payment(self, client_id: str, payment_id: str | None, payment_request_id: str | None) -> Payment:
+        """The client's payment by paymentId or, without one, paymentRequestId (Antom:
+        paymentId takes precedence); closed on sight if it has expired."""
         if payment_id:
             p = await store.payment_by_id(self.db, payment_id, client_id)
-            if p is not None and payment_request_id and p.payment_request_id != payment_request_id:
-                p = None
         else:
             p = await store.payment_by_request(self.db, client_id, payment_request_id)
         if p is None:
             raise ApiError("ORDER_NOT_EXIST", "no payment with this paymentId / paymentRequestId")
         return await self.close_if_expired(p)
+
+    async def payment(self, payment_id: str) -> Payment | None:
+        """A payment as stored, whoever's it is (for the journal and the control plane)."""
+        return await store.payment_by_id(self.db, payment_id)
 
     async def close_if_expired(self, p: Payment) -> Payment:
         """An INIT payment past its expiry is closed on sight (and by the worker)."""
@@ -199,6 +208,77 @@ class Wallet:
         self.journal.record(None, "payment cancelled by the merchant", kind="note", actor="wallet server",
                             **self._ids(current))
         return current
+
+    # --- refunds ------------------------------------------------------------------
+
+    async def refund(self, client_id: str, req: RefundRequest) -> Refund:
+        """Refund part or all of a successful payment; several refunds may follow each
+        other up to the captured amount. One transaction: the conditional UPDATE of
+        ``payments.refunded``, the refund row and the buyer's credit."""
+        p = await self._refunded_payment(client_id, req)
+        if p is not None and req.amount.currency != p.amount.currency:
+            raise ApiError("CURRENCY_NOT_SUPPORT",
+                           f"refundAmount.currency must be the payment's currency, {p.amount.currency}")
+        now = self.clock.now()
+        async with self.db.transaction() as tx:
+            # Looked up under the write lock: two identical refunds racing make one refund.
+            existing = await store.refund_by_request(tx, client_id, req.refund_request_id)
+            if existing is not None:
+                return self._replay_refund(existing, req, p)
+            if p is None:
+                raise ApiError("ORDER_NOT_EXIST", "no payment with this paymentId / paymentRequestId")
+            current = await store.payment_by_id(tx, p.payment_id)
+            code = refund_refusal(current, req.amount)
+            if code == "ORDER_STATUS_INVALID":  # not final: the same refundRequestId may come back later
+                raise ApiError(code, f"the payment is {current.status.wire}: only a successful payment can be refunded")
+            if code is None and not await store.add_refunded(tx, current.payment_id, req.amount):
+                code = "REFUND_AMOUNT_EXCEED_LIMIT"
+            refund = Refund(
+                refund_id=new_refund_id(now),
+                client_id=client_id,
+                refund_request_id=req.refund_request_id,
+                fingerprint=req.fingerprint(current.payment_id),
+                payment_id=current.payment_id,
+                status=RefundStatus.FAIL if code else RefundStatus.SUCCESS,
+                result_code=code or "SUCCESS",
+                amount=req.amount,
+                reason=req.reason,
+                reference_refund_id=req.reference_refund_id,
+                notify_url=req.notify_url,
+                created_at=now,
+                refunded_at=None if code else now,
+            )
+            if code is None and current.account_id:
+                await store.credit(tx, current.account_id, req.amount)
+            await store.insert_refund(tx, refund, req.raw)
+        left = current.amount.value - current.refunded - (0 if code else req.amount.value)
+        self.journal.record(None, f"refund {refund.refund_id} of {req.amount.format_display()}: {refund.result_code}",
+                            kind="note" if code is None else "fault", actor="wallet server", **self._ids(current),
+                            details={"refundRequestId": req.refund_request_id, "refundable": str(left)})
+        return refund
+
+    async def _refunded_payment(self, client_id: str, req: RefundRequest) -> Payment | None:
+        try:
+            return await self.find_payment(client_id, req.payment_id, req.payment_request_id)
+        except ApiError:
+            return None  # ORDER_NOT_EXIST, unless the refundRequestId is a replay
+
+    @staticmethod
+    def _replay_refund(existing: Refund, req: RefundRequest, p: Payment | None) -> Refund:
+        if p is None or existing.fingerprint != req.fingerprint(p.payment_id):
+            raise ApiError("REPEAT_REQ_INCONSISTENT",
+                           f"refundRequestId {req.refund_request_id} was used with another payment or amount")
+        return existing
+
+    async def find_refund(self, client_id: str, refund_id: str | None, refund_request_id: str | None) -> Refund:
+        """The client's refund by refundId or, without one, refundRequestId."""
+        if refund_id:
+            r = await store.refund_by_id(self.db, refund_id, client_id)
+        else:
+            r = await store.refund_by_request(self.db, client_id, refund_request_id)
+        if r is None:
+            raise ApiError("REFUND_NOT_EXIST", "no refund with this refundId / refundRequestId")
+        return r
 
     # --- the cashier (wallet app) --------------------------------------------------
 

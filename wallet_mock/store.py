@@ -14,7 +14,7 @@ from simulator.db import Database, Transaction
 from simulator.money import Money
 
 from .accounts import TEST_ACCOUNTS, hash_password, initial_balances, SANDBOX_PASSWORD
-from .models import Payment, PaymentStatus
+from .models import Payment, PaymentStatus, Refund, RefundStatus
 
 Reader = Database | Transaction
 
@@ -236,6 +236,64 @@ async def expired_payments(db: Reader, now: datetime, limit: int = 100) -> list[
 async def next_expiry_at(db: Reader) -> datetime | None:
     row = await db.fetchone("SELECT MIN(expires_at) AS at FROM payments WHERE status = 'INIT'")
     return _dt(row["at"]) if row else None
+
+
+# --- refunds -----------------------------------------------------------------------
+
+
+def refund_from_row(row) -> Refund:
+    return Refund(
+        refund_id=row["refund_id"],
+        client_id=row["client_id"],
+        refund_request_id=row["refund_request_id"],
+        fingerprint=row["fingerprint"],
+        payment_id=row["payment_id"],
+        status=RefundStatus(row["status"]),
+        result_code=row["result_code"],
+        amount=Money(row["amount"], row["currency"]),
+        reason=row["reason"],
+        reference_refund_id=row["reference_refund_id"],
+        notify_url=row["notify_url"],
+        created_at=_dt(row["created_at"]),
+        refunded_at=_dt(row["refunded_at"]),
+    )
+
+
+async def refund_by_request(db: Reader, client_id: str, refund_request_id: str) -> Refund | None:
+    row = await db.fetchone("SELECT * FROM refunds WHERE client_id = ? AND refund_request_id = ?",
+                            (client_id, refund_request_id))
+    return refund_from_row(row) if row else None
+
+
+async def refund_by_id(db: Reader, refund_id: str, client_id: str) -> Refund | None:
+    row = await db.fetchone("SELECT * FROM refunds WHERE refund_id = ? AND client_id = ?", (refund_id, client_id))
+    return refund_from_row(row) if row else None
+
+
+async def refunds_of(db: Reader, payment_id: str) -> list[Refund]:
+    rows = await db.fetchall("SELECT * FROM refunds WHERE payment_id = ? ORDER BY created_at, refund_id", (payment_id,))
+    return [refund_from_row(r) for r in rows]
+
+
+async def add_refunded(tx: Transaction, payment_id: str, amount: Money) -> bool:
+    """Count ``amount`` as refunded if the payment succeeded and what was captured still
+    covers it; False (and nothing changed) otherwise. The one guard against over-refunds."""
+    return await tx.execute(
+        "UPDATE payments SET refunded = refunded + ? WHERE payment_id = ? AND status = 'SUCCESS'"
+        " AND currency = ? AND refunded + ? <= amount",
+        (amount.value, payment_id, amount.currency, amount.value),
+    ) == 1
+
+
+async def insert_refund(tx: Transaction, r: Refund, request: dict) -> None:
+    await tx.execute(
+        "INSERT INTO refunds (refund_id, client_id, refund_request_id, fingerprint, payment_id, status, result_code,"
+        " currency, amount, reason, reference_refund_id, notify_url, request_json, created_at, refunded_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (r.refund_id, r.client_id, r.refund_request_id, r.fingerprint, r.payment_id, r.status.value, r.result_code,
+         r.amount.currency, r.amount.value, r.reason, r.reference_refund_id, r.notify_url,
+         json.dumps(request, ensure_ascii=False), _t(r.created_at), _t(r.refunded_at)),
+    )
 
 
 # --- notification outbox -----------------------------------------------------------
