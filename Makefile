@@ -13,8 +13,13 @@ $(VENV)/.installed-run: pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e .
 	@touch $@
 
+# Alipay's own Python SDK, for the test that drives it against the wallet. --no-deps:
+# it pins an old cryptography; it runs on ours (the test proves it).
+SDK := global-open-sdk-python==1.7.1
+
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed-run
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps $(SDK)
 	@touch $@
 
 install: $(VENV)/.installed-run

@@ -93,8 +93,8 @@ def _maybe_json(body: Any) -> Any:
     if isinstance(body, (bytes, str)):
         try:
             return json.loads(body)
-        except (ValueError, UnicodeDecodeError):
-            return body
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            return body  # shown as sent: bad bodies are exactly what a journal must keep
     return body
 
 
@@ -184,6 +184,23 @@ class Journal:
                 self._idle.set()
 
     async def _write(self, batch: list[dict]) -> None:
+        try:
+            await self._insert(batch)
+        except Exception:
+            if len(batch) == 1:
+                raise
+            # One unstorable event must not cost the others: store them one by one.
+            for event in batch:
+                try:
+                    await self._insert([event])
+                except Exception:
+                    log.exception("dropped one unstorable journal event (step %s)", event.get("step"))
+            return
+        for event in batch:
+            for queue in list(self._subscribers):
+                queue.put_nowait(event)
+
+    async def _insert(self, batch: list[dict]) -> None:
         async with self.db.transaction() as tx:
             for event in batch:
                 event["id"] = await tx.insert(
@@ -197,12 +214,10 @@ class Journal:
                         event["orderId"],
                         event["paymentRequestId"],
                         event["paymentId"],
-                        json.dumps(event, ensure_ascii=False),
+                        # ASCII escapes: a lone surrogate from a hostile body stays storable
+                        json.dumps(event, ensure_ascii=True),
                     ),
                 )
-        for event in batch:
-            for queue in list(self._subscribers):
-                queue.put_nowait(event)
 
     async def query(
         self,

@@ -14,8 +14,12 @@ MAX_REQUEST_BYTES = 256 * 1024
 
 
 def json_response(payload: Any, status: int = 200, headers: dict | None = None) -> web.Response:
+    try:
+        body = json.dumps(payload, ensure_ascii=False).encode()
+    except UnicodeEncodeError:  # a lone surrogate from a hostile input: escape, never fail
+        body = json.dumps(payload).encode()
     return web.Response(
-        body=json.dumps(payload, ensure_ascii=False).encode(),
+        body=body,
         status=status,
         headers=headers,
         content_type="application/json",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from simulator.money import CURRENCY_EXPONENTS, MAX_VALUE_DIGITS
 
+from . import openapi_control
 from .config import REQUEST_TIME_WINDOW
 from .errors import MESSAGES
 from .models import DEFAULT_EXPIRY
@@ -254,9 +255,11 @@ def document(server_url: str) -> dict:
         "paths": {
             f"{PREFIX}/{api}": {"post": _operation(api, summary, request, reply)}
             for api, (summary, request, reply) in ops.items()
-        },
+        } | openapi_control.paths(),
+        "tags": [{"name": "control", "description": "The simulator's control plane under /_sim/: unsigned, "
+                                                    "for tests and demos, never needed for the normal journey."}],
         "components": {
-            "schemas": _schemas(),
+            "schemas": _schemas() | openapi_control.SCHEMAS,
             "securitySchemes": {
                 "ClientId": {"type": "apiKey", "in": "header", "name": "Client-Id"},
                 "RequestTime": {"type": "apiKey", "in": "header", "name": "Request-Time"},

@@ -24,7 +24,7 @@ from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi import checks as openapi_checks
 
 from simulator import signing
-from wallet_helpers import api, pay_body, schema_errors, snapshot  # noqa: F401  (api is a fixture)
+from wallet_helpers import API, api, pay_body, schema_errors, snapshot  # noqa: F401  (api is a fixture)
 from wallet_mock.errors import MESSAGES
 
 FUZZ_EXAMPLES = int(os.environ.get("TRADEPAY_SIM_FUZZ_EXAMPLES", "400"))
@@ -64,7 +64,7 @@ def reply_is_signed(response, wallet_public_pem: str) -> bool:
 def fuzz(base_url: str, document: dict, creds: dict) -> Counter:
     """Positive and negative cases of every operation, signed; returns the resultCodes seen."""
     schema = schemathesis.openapi.from_dict(document)
-    operations = [schema[path]["POST"] for path in document["paths"]]
+    operations = [schema[path]["POST"] for path in document["paths"] if path.startswith(API)]
     cases = st.one_of(*(op.as_strategy(generation_mode=mode) for op in operations
                         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)))
     signer = AlipaySignature(creds["clientId"], creds["merchantPrivateKey"])
@@ -89,11 +89,12 @@ def fuzz(base_url: str, document: dict, creds: dict) -> Counter:
 async def test_the_document_is_valid_openapi_and_names_every_operation(sim, api):
     validate_openapi(api.document)
     assert api.document["openapi"] == "3.1.0"
-    assert {p.rsplit("/", 1)[1] for p in api.document["paths"]} == {
+    assert {p.rsplit("/", 1)[1] for p in api.document["paths"] if p.startswith(API)} == {
         "pay", "inquiryPayment", "cancelPayment", "refund", "inquiryRefund"}
     assert api.document["servers"] == [{"url": sim.urls["wallet"]}]
-    for path in api.document["paths"].values():
-        assert set(path["post"]["x-result-codes"]) <= set(MESSAGES)
+    for name, path in api.document["paths"].items():
+        if name.startswith(API):
+            assert set(path["post"]["x-result-codes"]) <= set(MESSAGES)
 
 
 async def test_the_document_refuses_what_the_wallet_refuses(api):
@@ -112,3 +113,31 @@ async def test_a_schema_driven_fuzz_run_finds_no_server_error(sim, api, caplog):
     assert seen["PAYMENT_IN_PROCESS"] and seen["PARAM_ILLEGAL"] and seen["ORDER_NOT_EXIST"], seen
     assert sum(seen.values()) >= min(FUZZ_EXAMPLES, 100)
     assert 0 < (await snapshot(sim))["payments"] <= seen["PAYMENT_IN_PROCESS"]
+
+
+async def test_the_control_api_is_documented_and_its_real_calls_match(sim, api, http):
+    """The control plane is in the same document (tag ``control``); real calls and
+    replies validate against it."""
+    doc = api.document
+    wallet = sim.urls["wallet"]
+    calls = [
+        ("post", "/_sim/outcomes", {"outcome": "RISK_REJECT", "count": 2}, 201),
+        ("get", "/_sim/outcomes", None, 200),
+        ("post", "/_sim/faults", {"endpoint": "pay", "kind": "delay", "delayMs": 10}, 201),
+        ("post", "/_sim/notifications/faults", {"kind": "duplicate"}, 201),
+        ("post", "/_sim/clock/advance", {"seconds": 1}, 200),
+        ("post", "/_sim/faults", {"kind": "explode"}, 400),
+        ("delete", "/_sim/faults", None, 200),
+        ("post", "/_sim/reset", None, 200),
+    ]
+    for method, path, body, status in calls:
+        op = doc["paths"][path][method]
+        assert op["tags"] == ["control"]
+        if body is not None and status < 300:
+            request_schema = op["requestBody"]["content"]["application/json"]["schema"]
+            assert schema_errors(doc, request_schema, body) == []
+        async with http.request(method, wallet + path, json=body) as resp:
+            reply = await resp.json()
+        assert resp.status == status
+        reply_schema = op["responses"][str(status)]["content"]["application/json"]["schema"]
+        assert schema_errors(doc, reply_schema, reply) == [], (path, reply)

@@ -1,0 +1,41 @@
+"""The journal keeps what it is given, even when what it is given is hostile."""
+
+import json
+
+from simulator.clock import Clock
+from simulator.db import Database
+from simulator.journal import SCHEMA, Journal, http_summary
+
+
+async def test_hostile_bodies_are_stored_and_never_cost_other_events(tmp_path):
+    db = await Database(tmp_path / "j.sqlite3", SCHEMA).open()
+    journal = Journal(db, "test", Clock().now)
+    await journal.start()
+    try:
+        deep = "[" * 5000 + "]" * 5000
+        journal.record(5, "deep", order_id="O1", http=http_summary("POST", "/x", request_body=deep))
+        journal.record(6, "surrogate \ud800 in text", order_id="O1", details={"name": "\udfff"})
+        journal.record(7, "plain", order_id="O1")
+        events = await journal.query(order_id="O1")
+        assert [e["step"] for e in events] == [5, 6, 7]
+        assert events[0]["http"]["requestBody"].startswith("[[[")
+        assert "\ud800" in events[1]["summary"]
+        json.dumps(events)  # what /_sim/events will serve
+    finally:
+        await journal.stop()
+        await db.close()
+
+
+async def test_secrets_are_masked_before_storage(tmp_path):
+    db = await Database(tmp_path / "j.sqlite3", SCHEMA).open()
+    journal = Journal(db, "test", Clock().now)
+    await journal.start()
+    try:
+        journal.record(14, "confirm", order_id="O2", details={"password": "111111", "account": "a"},
+                       http=http_summary("POST", "/c", request_body='{"password": "111111", "privateKey": "x"}'))
+        [event] = await journal.query(order_id="O2")
+        assert event["details"] == {"password": "[redacted]", "account": "a"}
+        assert event["http"]["requestBody"] == {"password": "[redacted]", "privateKey": "[redacted]"}
+    finally:
+        await journal.stop()
+        await db.close()
