@@ -64,14 +64,18 @@ def render(journey: dict[str, Any], order: str = "step", bodies: bool = False) -
     s = journey["summary"]
     facts = [s.get("amount"), s.get("status"), s["outcome"] and f"{s['outcome']['code']} {s['outcome']['label']}",
              f"{s['stepCount']}/20 steps", model["duration"] and f"took {model['duration']}"]
-    if s.get("retries"):
-        facts.append(f"{s['retries']} retries")
-    if s.get("faults"):
-        facts.append(f"{s['faults']} faults")
+    for key, one, many in (("retries", "retry", "retries"), ("faults", "fault", "faults")):
+        if s.get(key):
+            facts.append(f"{s[key]} {one if s[key] == 1 else many}")
     lines = [f"Journey {journey['orderId']}", "  " + " · ".join(f for f in facts if f), ""]
     width = max(len(_lanes(r)) for r in model["rows"])
+    numbered: set[int] = set()
     for row in model["rows"]:
-        number = f"{row['step']:>2}." if row["step"] and row["kind"] in ("step", "pending") else "   "
+        # Each step is numbered once, on its first row; its retries and notes follow it.
+        first = row["step"] and row["kind"] != "note" and row["step"] not in numbered
+        number = f"{row['step']:>2}." if first else "   "
+        if first:
+            numbered.add(row["step"])
         what = row["title"] if row["kind"] == "pending" else (
             row["summary"] if row["shape"] == "note" else f"{row['title']}: {row['summary']}")
         if row["kind"] == "pending":

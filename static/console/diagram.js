@@ -65,7 +65,7 @@
       ]);
     }
     if (row.shape === "self") {
-      var flip = row.source === n - 1;
+      var flip = row.source > (n - 1) / 2; // text goes where there is room
       return el("div", { className: "self" + (flip ? " flip" : ""), style: "--at:" + from + "%" }, [
         el("span", { className: "loop" }),
         el("span", { className: "self-text" }, [el("span", { className: "label", text: row.title }), sub]),
