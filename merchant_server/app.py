@@ -3,6 +3,8 @@ notification endpoint."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from pathlib import Path
 from typing import AsyncIterator
 
@@ -22,6 +24,7 @@ from .handlers import SHOP
 from .service import Shop
 from .wallet_client import WalletClient
 
+log = logging.getLogger("tradepay_sim.merchant")
 CONFIG = web.AppKey("config", MerchantConfig)
 JOURNAL = web.AppKey("journal", Journal)
 SCHEMA = (Path(__file__).parent / "schema.sql").read_text()
@@ -46,6 +49,16 @@ async def index(request: web.Request) -> web.Response:
         "config": config, "goods": list(CATALOG.values())})
 
 
+async def _reconcile_forever(shop: Shop) -> None:
+    interval = min(max(shop.config.inquiry_after_seconds / shop.config.time_scale / 4, 0.05), 2.0)
+    while True:
+        try:
+            await shop.reconcile()
+        except Exception:  # the job must outlive one bad round
+            log.exception("reconciliation round failed")
+        await asyncio.sleep(interval)
+
+
 async def _resources(app: web.Application) -> AsyncIterator[None]:
     config = app[CONFIG]
     db = await Database(config.db_path, SCHEMA + JOURNAL_SCHEMA).open()
@@ -53,11 +66,14 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     journal = Journal(db, "merchant", clock.now)
     await journal.start()
     session = aiohttp.ClientSession()
-    app[SHOP] = Shop(config, db, journal, clock, WalletClient(session, config))
+    shop = app[SHOP] = Shop(config, db, journal, clock, WalletClient(session, config))
     app[JOURNAL] = journal
+    reconciler = asyncio.create_task(_reconcile_forever(shop), name="merchant-reconciler")
     try:
         yield
     finally:
+        reconciler.cancel()
+        await asyncio.gather(reconciler, return_exceptions=True)
         await session.close()
         await journal.stop()
         await db.close()

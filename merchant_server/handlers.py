@@ -103,8 +103,13 @@ async def get_order(request: web.Request) -> web.Response:
 
 
 async def list_orders(request: web.Request) -> web.Response:
+    """Recent orders, newest first (``?limit=``, default 100)."""
     shop: Shop = request.app[SHOP]
-    return json_response({"orders": [order_json(o) for o in await store.list_orders(shop.db)]})
+    try:
+        limit = min(max(int(request.query.get("limit", "100")), 1), 100_000)
+    except ValueError:
+        raise OrderError(400, "INVALID_LIMIT", "limit must be an integer") from None
+    return json_response({"orders": [order_json(o) for o in await store.list_orders(shop.db, limit)]})
 
 
 async def notify_payment(request: web.Request) -> web.Response:
@@ -143,6 +148,15 @@ async def notify_payment(request: web.Request) -> web.Response:
     return web.Response(body=out, headers=headers, content_type="application/json", charset="utf-8")
 
 
+async def reset(request: web.Request) -> web.Response:
+    """Control API: forget every order and notification (the catalog stays)."""
+    shop: Shop = request.app[SHOP]
+    async with shop.db.transaction() as tx:
+        await store.reset(tx)
+    await shop.journal.clear()
+    return json_response({"reset": True})
+
+
 def routes() -> list[web.RouteDef]:
     return [
         web.get("/api/catalog", catalog),
@@ -152,4 +166,5 @@ def routes() -> list[web.RouteDef]:
         web.get("/api/orders/{order_id}", get_order),
         web.post("/api/orders/{order_id}/pay", retry_payment),
         web.post("/api/notify/payment", notify_payment),
+        web.post("/_sim/reset", reset),
     ]

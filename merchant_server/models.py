@@ -124,6 +124,7 @@ class Order:
     paid_via: str | None
     wallet_result_code: str | None
     fulfilled: int
+    checks: int = 0
 
     @property
     def description(self) -> str:

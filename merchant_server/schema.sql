@@ -13,10 +13,14 @@ CREATE TABLE IF NOT EXISTS orders (
     paid_at            TEXT,
     paid_via           TEXT,
     wallet_result_code TEXT,
+    -- when the reconciler next asks the wallet about an open order, and how often it has
+    next_check_at      TEXT,
+    checks             INTEGER NOT NULL DEFAULT 0,
     -- how many times the order was fulfilled: the exactly-once proof (must stay <= 1)
     fulfilled          INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS orders_created ON orders(created_at);
+CREATE INDEX IF NOT EXISTS orders_open ON orders(next_check_at) WHERE status IN ('CREATED', 'PAYING');
 
 -- Every notification received, verified or not, for the record.
 CREATE TABLE IF NOT EXISTS notifications_received (

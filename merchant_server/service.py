@@ -4,7 +4,7 @@ PAID only on the wallet's word (a verified notification or inquiryPayment)."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from simulator import signing
 from simulator.clock import Clock, iso, parse_iso
@@ -78,7 +78,7 @@ class Shop:
             fulfilled=0,
         )
         async with self.db.transaction() as tx:
-            await store.insert_order(tx, order)
+            await store.insert_order(tx, order, now + self._check_delay(0))
         self.journal.record(3, f"order {order_id} created: {order.amount.format_display()}",
                             order_id=order_id, payment_request_id=order.payment_request_id,
                             details={"lines": order.lines})
@@ -172,24 +172,45 @@ class Shop:
             order = await self.inquire(order)
         return order
 
+    def _check_delay(self, checks: int) -> timedelta:
+        """Reconciliation backs off: the bound, then twice it, ... at most 5 minutes."""
+        seconds = min(self.config.inquiry_after_seconds * 2**checks, 300.0)
+        return timedelta(seconds=seconds / self.config.time_scale)
+
+    async def reconcile(self) -> int:
+        """Ask the wallet about open orders whose notification is overdue, as a real
+        merchant's reconciliation job does: a lost notification cannot leave an order
+        waiting forever. Returns how many orders were checked."""
+        due = await store.orders_to_check(self.db, self.clock.now())
+        for order in due:
+            latest = await self.inquire(order, step=None)
+            if latest.status in OPEN:
+                async with self.db.transaction() as tx:
+                    await store.checked(tx, order.order_id, self.clock.now() + self._check_delay(order.checks + 1))
+        return len(due)
+
     def _should_inquire(self, order: Order, client_result_code: str | None) -> bool:
         if client_result_code in INQUIRE_ON_CLIENT_CODES:
             return True
         waited = (self.clock.now() - order.updated_at).total_seconds()
         return waited >= self.config.inquiry_after_seconds / self.config.time_scale
 
-    async def inquire(self, order: Order) -> Order:
+    async def inquire(self, order: Order, step: int | None = 20) -> Order:
+        """``inquiryPayment`` for the order, applied. ``step`` 20 when the result page
+        asked, None when the reconciler did."""
         payload = {"paymentRequestId": order.payment_request_id}
         ids = {"order_id": order.order_id, "payment_request_id": order.payment_request_id,
                "payment_id": order.payment_id, "at": self.clock.now()}
         try:
             reply = await self.wallet.call("inquiryPayment", payload)
         except WalletUnavailable as exc:
-            self._journal_call(20, f"inquiryPayment failed: {exc}", exc.exchange or self.wallet.prepare("inquiryPayment", payload),
+            self._journal_call(step, f"inquiryPayment failed: {exc}",
+                               exc.exchange or self.wallet.prepare("inquiryPayment", payload),
                                kind="fault", error=str(exc), **ids)
             return order  # keep what we know; the client shows it and may ask again
         body = reply.body
-        self._journal_call(20, f"inquiryPayment: {body.get('paymentStatus')}", reply.exchange, kind="note", **ids)
+        self._journal_call(step, f"inquiryPayment: {body.get('paymentStatus') or reply.result.get('resultCode')}",
+                           reply.exchange, kind="note", **ids)
         if reply.result.get("resultStatus") == "S":
             problem = self._mismatch(order, body)
             if problem:
@@ -197,11 +218,12 @@ class Shop:
                 return order
             await self.apply_wallet_status(order, body.get("paymentStatus"), body.get("paymentId"),
                                            body.get("paymentResultCode"), via="inquiryPayment",
-                                           paid_at=body.get("paymentTime"))
+                                           paid_at=body.get("paymentTime"), step=step)
         return await store.get_order(self.db, order.order_id)
 
     async def apply_wallet_status(self, order: Order, wallet_status: str | None, payment_id: str | None,
-                                  result_code: str | None, *, via: str, paid_at: str | None = None) -> bool:
+                                  result_code: str | None, *, via: str, paid_at: str | None = None,
+                                  step: int | None = 20) -> bool:
         """Move the order to what the wallet reports. Returns True when this call won
         the transition (and fulfilled the order, for PAID): exactly once, however many
         notifications and inquiries race."""
@@ -217,7 +239,7 @@ class Shop:
                 await store.set_payment(tx, order.order_id, payment_id, None, now)
             won = await store.transition(tx, order.order_id, sources_of(target), target, now, **fields)
         if won:
-            self.journal.record(19 if via == "notification" else 20,
+            self.journal.record(19 if via == "notification" else step,
                                 f"order {order.order_id} {target.value} (from {via})",
                                 kind="note", actor="merchant server", order_id=order.order_id,
                                 payment_request_id=order.payment_request_id, payment_id=payment_id or order.payment_id,

@@ -34,16 +34,29 @@ def order_from_row(row) -> Order:
         paid_via=row["paid_via"],
         wallet_result_code=row["wallet_result_code"],
         fulfilled=row["fulfilled"],
+        checks=row["checks"],
     )
 
 
-async def insert_order(tx: Transaction, o: Order) -> None:
+async def insert_order(tx: Transaction, o: Order, next_check_at: datetime) -> None:
     await tx.execute(
-        "INSERT INTO orders (order_id, status, currency, amount, lines_json, payment_request_id, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO orders (order_id, status, currency, amount, lines_json, payment_request_id, created_at,"
+        " updated_at, next_check_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (o.order_id, o.status.value, o.amount.currency, o.amount.value, json.dumps(o.lines, ensure_ascii=False),
-         o.payment_request_id, _t(o.created_at), _t(o.updated_at)),
+         o.payment_request_id, _t(o.created_at), _t(o.updated_at), _t(next_check_at)),
     )
+
+
+async def orders_to_check(db: Reader, now: datetime, limit: int = 20) -> list[Order]:
+    rows = await db.fetchall(
+        "SELECT * FROM orders WHERE status IN ('CREATED', 'PAYING') AND next_check_at <= ?"
+        " ORDER BY next_check_at LIMIT ?", (_t(now), limit))
+    return [order_from_row(r) for r in rows]
+
+
+async def checked(tx: Transaction, order_id: str, next_check_at: datetime) -> None:
+    await tx.execute("UPDATE orders SET checks = checks + 1, next_check_at = ? WHERE order_id = ?",
+                     (_t(next_check_at), order_id))
 
 
 async def get_order(db: Reader, order_id: str) -> Order | None:
@@ -99,3 +112,8 @@ async def notifications_for(db: Reader, payment_request_id: str):
     return await db.fetchall(
         "SELECT received_at, verified, outcome FROM notifications_received WHERE payment_request_id = ? ORDER BY id",
         (payment_request_id,))
+
+
+async def reset(tx: Transaction) -> None:
+    await tx.execute("DELETE FROM notifications_received")
+    await tx.execute("DELETE FROM orders")

@@ -40,6 +40,7 @@ def create_app(config: MiniprogramConfig) -> web.Application:
         web.get("/my.js", my_js),
         web.post("/__container/request", proxy_request),
         web.post("/_sim/events", report_event),
+        web.post("/_sim/reset", reset),
         web.get("/_sim/health", health),
     ])
     app.add_routes(journal_routes(JOURNAL))
@@ -96,6 +97,12 @@ async def report_event(request: web.Request) -> web.Response:
         at=at,
     )
     return json_response({"recorded": True, "at": event["at"]}, status=201)
+
+
+async def reset(request: web.Request) -> web.Response:
+    """Control API: forget the client steps recorded so far."""
+    await request.app[JOURNAL].clear()
+    return json_response({"reset": True})
 
 
 async def _resources(app: web.Application) -> AsyncIterator[None]:

@@ -84,6 +84,7 @@ def build_apps(settings: Settings, urls: dict[str, str], creds: sandbox.SandboxC
             client_id=creds.client_id,
             private_pem=creds.merchant_private_pem,
             wallet_public_pem=creds.wallet_public_pem,
+            wallet_timeout_seconds=settings.merchant_wallet_timeout,
             time_scale=settings.time_scale,
         )),
         "miniprogram": lambda: miniprogram_app(MiniprogramConfig(

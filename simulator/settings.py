@@ -23,6 +23,7 @@ class Settings:
     data_dir: Path = Path(".tradepay-sim")
     time_scale: float = 1.0
     miniprogram_dir: Path | None = None
+    merchant_wallet_timeout: float = 10.0
     log_format: str = "text"
     log_level: str = "info"
     apps: tuple[str, ...] = field(default=APPS)
@@ -40,6 +41,7 @@ _HELP = {
     "data_dir": "folder for the SQLite files and keys (default ./.tradepay-sim)",
     "time_scale": "divide waits (notification retries, default expiry, settlement) by this factor (default 1)",
     "miniprogram_dir": "serve your own mini program pages (HTML and JS) from this folder",
+    "merchant_wallet_timeout": "seconds the reference merchant waits for the wallet before telling the user to retry (default 10)",
     "log_format": "text (one readable line per request and step) or json",
     "log_level": "debug, info, warning or error (default info)",
     "apps": "comma-separated apps to start: miniprogram,merchant,wallet,console (default all)",
@@ -87,7 +89,7 @@ def _convert(name: str, raw):
         if not 0 <= port <= 65535:
             raise ValueError("a port is between 0 and 65535")
         return port
-    if name == "time_scale":
+    if name in ("time_scale", "merchant_wallet_timeout"):
         scale = float(raw)
         if scale <= 0:
             raise ValueError("must be positive")

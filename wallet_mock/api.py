@@ -1,11 +1,11 @@
 """The Alipay+ online payment API over HTTP: verify the signed request, parse it, call the
 wallet, sign the reply. Served under ``/aps/api/v1/payments/`` and, so that Alipay's
 server SDKs work with only their base URL changed, under ``/ams/api/v1/payments/`` and
-``/ams/sandbox/api/v1/payments/`` too."""
+``/ams/sandbox/api/v1/payments/`` too (where Antom's ``cancel`` is ``cancelPayment``).
+The OpenAPI document of all this is at ``/openapi.json``."""
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -18,10 +18,11 @@ from simulator.journal import http_summary
 from simulator.signed_http import dump_json, read_signed_headers, signed_response_headers
 from simulator.signing import SignatureError
 
+from . import openapi
 from .errors import ApiError, result
-from .models import parse_pay_request, parse_payment_reference
+from .parsing import parse_json_body, parse_pay_request, parse_payment_reference, parse_refund_reference, parse_refund_request
 from .service import Wallet
-from .wire import inquiry_reply, pay_reply
+from .wire import inquiry_refund_reply, inquiry_reply, pay_reply, refund_reply
 
 log = logging.getLogger("tradepay_sim.wallet.api")
 
@@ -34,6 +35,7 @@ WALLET = web.AppKey("wallet", Wallet)
 class ApiCall:
     """What the middleware learns of one API request, shared with its handler."""
 
+    path: str = ""
     raw_body: bytes = b""
     client_id: str = ""
     body: dict = field(default_factory=dict)
@@ -48,6 +50,11 @@ def is_api_path(path: str) -> bool:
     return path.startswith(PREFIXES)
 
 
+def _sayable(client_id: str) -> bool:
+    """A client id that fits a header and a signature: 1-64 printable ASCII characters."""
+    return 0 < len(client_id) <= 64 and client_id.isascii() and client_id.isprintable()
+
+
 async def _verified_body(request: web.Request, wallet: Wallet, call: ApiCall) -> None:
     """Check the signature over the raw bytes, then parse into ``call.body``."""
     try:
@@ -59,6 +66,8 @@ async def _verified_body(request: web.Request, wallet: Wallet, call: ApiCall) ->
         signed = read_signed_headers(request.headers)
     except SignatureError as exc:
         raise ApiError("INVALID_SIGNATURE", str(exc)) from None
+    if not _sayable(signed.client_id):
+        raise ApiError("INVALID_CLIENT", "Client-Id must be 1-64 printable ASCII characters")
     call.client_id = signed.client_id
     merchant = await wallet.merchant(signed.client_id)
     if merchant is None:
@@ -71,16 +80,10 @@ async def _verified_body(request: web.Request, wallet: Wallet, call: ApiCall) ->
     window = wallet.config.request_time_window.total_seconds()
     if skew > window:
         raise ApiError("INVALID_SIGNATURE", f"Request-Time is {int(skew)} s away from the wallet's clock (window {int(window)} s)")
-    if not signing.verify(merchant["public_key_pem"], request.method, request.path, signed.client_id,
+    if not signing.verify(merchant["public_key_pem"], request.method, call.path, signed.client_id,
                           signed.request_time, raw, signed.signature):
         raise ApiError("INVALID_SIGNATURE", "the signature does not match the request")
-    try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise ApiError("PARAM_ILLEGAL", "the body is not valid JSON") from None
-    if not isinstance(body, dict):
-        raise ApiError("PARAM_ILLEGAL", "the body must be a JSON object")
-    call.body = body
+    call.body = parse_json_body(raw)
 
 
 @web.middleware
@@ -89,28 +92,35 @@ async def signed_api_middleware(request: web.Request, handler) -> web.StreamResp
     if not is_api_path(request.path):
         return await handler(request)
     wallet: Wallet = request.app[WALLET]
-    call = request[CALL] = ApiCall()
+    # The path as it was sent (percent-escapes and all) is what both sides sign.
+    call = request[CALL] = ApiCall(path=request.rel_url.raw_path)
     http_status = 200
     try:
         if request.method != "POST":
             raise ApiError("METHOD_NOT_SUPPORTED", "the Alipay+ API takes POST", http_status=405)
         if request.content_type not in ("application/json", "text/plain", "application/octet-stream", ""):
-            raise ApiError("MEDIA_TYPE_NOT_ACCEPTABLE", f"Content-Type {request.content_type} is not JSON", http_status=415)
+            raise ApiError("MEDIA_TYPE_NOT_ACCEPTABLE", f"Content-Type {ascii(request.content_type[:100])} is not JSON",
+                           http_status=415)
         await _verified_body(request, wallet, call)
         payload = await handler(request)
     except ApiError as exc:
         payload = exc.payload()
         http_status = exc.http_status
     except web.HTTPNotFound:
-        payload = {"result": result("NO_INTERFACE_DEF", f"{request.path} is not an Alipay+ API")}
+        payload = {"result": result("NO_INTERFACE_DEF", f"{call.path[:200]} is not an Alipay+ API")}
         http_status = 404
     except Exception:
         log.exception("unexpected error in %s", request.path)
         payload = {"result": result("UNKNOWN_EXCEPTION")}
     out = dump_json(payload)
-    client_id = call.client_id or request.headers.get("Client-Id", "")
-    headers = signed_response_headers(wallet.config.wallet_private_pem, request.method, request.path, client_id, out)
-    _journal_call(request, call, wallet, payload, out, headers, http_status)
+    # Echo the caller's Client-Id only if it can travel in a header and be signed as text.
+    sent_client_id = request.headers.get("Client-Id", "")
+    client_id = call.client_id or (sent_client_id if _sayable(sent_client_id) else "")
+    headers = signed_response_headers(wallet.config.wallet_private_pem, request.method, call.path, client_id, out)
+    try:
+        _journal_call(request, call, wallet, payload, out, headers, http_status)
+    except Exception:  # the journal is a record of the call; it must never cost the reply
+        log.exception("could not journal %s", request.path)
     return web.Response(body=out, status=http_status, headers=headers, content_type="application/json",
                         charset="utf-8")
 
@@ -118,13 +128,14 @@ async def signed_api_middleware(request: web.Request, handler) -> web.StreamResp
 def _journal_call(request, call: ApiCall, wallet: Wallet, payload: dict, out: bytes, headers: dict,
                   status: int) -> None:
     body, step = call.body, call.journal_step
+    order = body.get("order") if isinstance(body.get("order"), dict) else {}
     ids = call.journal_ids or {
-        "payment_request_id": payload.get("paymentRequestId") or body.get("paymentRequestId"),
-        "payment_id": payload.get("paymentId") or body.get("paymentId"),
-        "order_id": (body.get("order") or {}).get("referenceOrderId") if isinstance(body.get("order"), dict) else None,
+        "payment_request_id": _str_or_none(payload.get("paymentRequestId") or body.get("paymentRequestId")),
+        "payment_id": _str_or_none(payload.get("paymentId") or body.get("paymentId")),
+        "order_id": _str_or_none(order.get("referenceOrderId")),
     }
     res = payload.get("result") or {}
-    endpoint = request.path.rsplit("/", 1)[-1]
+    endpoint = call.path.rsplit("/", 1)[-1]
     summary = f"{endpoint}: {res.get('resultStatus')} {res.get('resultCode')}"
     wallet.journal.record(
         step,
@@ -136,12 +147,20 @@ def _journal_call(request, call: ApiCall, wallet: Wallet, payload: dict, out: by
             request.method,
             str(request.rel_url),
             status=status,
-            request_headers={k: v for k, v in request.headers.items() if k.lower() in ("client-id", "request-time", "signature", "content-type")},
-            request_body=call.raw_body,
+            request_headers={k: ascii(v)[1:-1] for k, v in request.headers.items()
+                             if k.lower() in ("client-id", "request-time", "signature", "content-type")},
+            # Only a body that passed parse_json_body is safe to parse again; of any other, a
+            # printable excerpt (deep nesting or lone surrogates must not reach the journal).
+            request_body=call.raw_body if call.body else {"unreadable": ascii(call.raw_body[:200])},
             response_headers=headers,
             response_body=out,
         ),
     )
+
+
+def _str_or_none(value) -> str | None:
+    """Ids for the journal from a body that may not have passed validation."""
+    return value[:64] if isinstance(value, str) else None
 
 
 def _ids(p) -> dict:
@@ -170,7 +189,7 @@ async def inquiry_payment(request: web.Request) -> dict:
 async def cancel_payment(request: web.Request) -> dict:
     wallet: Wallet = request.app[WALLET]
     call = request[CALL]
-    payment_id, payment_request_id = parse_payment_reference(call.body)
+    payment_id, payment_request_id = parse_payment_reference(call.body, "cancelPayment")
     p = await wallet.cancel(call.client_id, payment_id, payment_request_id)
     call.journal_ids = _ids(p)
     return {
@@ -181,17 +200,47 @@ async def cancel_payment(request: web.Request) -> dict:
     }
 
 
+async def refund(request: web.Request) -> dict:
+    wallet: Wallet = request.app[WALLET]
+    call = request[CALL]
+    req = parse_refund_request(call.body)
+    r = await wallet.refund(call.client_id, req)
+    call.journal_ids = _ids(await wallet.payment(r.payment_id))
+    return refund_reply(r)
+
+
+async def inquiry_refund(request: web.Request) -> dict:
+    wallet: Wallet = request.app[WALLET]
+    call = request[CALL]
+    refund_id, refund_request_id = parse_refund_reference(call.body)
+    r = await wallet.find_refund(call.client_id, refund_id, refund_request_id)
+    call.journal_ids = _ids(await wallet.payment(r.payment_id))
+    return inquiry_refund_reply(r)
+
+
 async def unknown_api(request: web.Request) -> dict:
-    raise ApiError("NO_INTERFACE_DEF", f"{request.path} is not an Alipay+ API", http_status=404)
+    raise ApiError("NO_INTERFACE_DEF", f"{request[CALL].path[:200]} is not an Alipay+ API", http_status=404)
+
+
+async def openapi_document(request: web.Request) -> web.Response:
+    """``GET /openapi.json``: the OpenAPI 3.1 document of this API."""
+    return web.json_response(openapi.document(request.app[WALLET].config.public_url),
+                             headers={"Access-Control-Allow-Origin": "*"})
+
+
+HANDLERS = {
+    "pay": pay,
+    "inquiryPayment": inquiry_payment,
+    "cancelPayment": cancel_payment,
+    "cancel": cancel_payment,  # Antom's name (Alipay's SDKs call /ams/api/v1/payments/cancel)
+    "refund": refund,
+    "inquiryRefund": inquiry_refund,
+}
 
 
 def routes() -> list[web.RouteDef]:
-    out = []
+    out = [web.get("/openapi.json", openapi_document)]
     for prefix in PREFIXES:
-        out += [
-            web.route("*", f"{prefix}/pay", pay),
-            web.route("*", f"{prefix}/inquiryPayment", inquiry_payment),
-            web.route("*", f"{prefix}/cancelPayment", cancel_payment),
-            web.route("*", prefix + "/{tail:.*}", unknown_api),
-        ]
+        out += [web.route("*", f"{prefix}/{name}", handler) for name, handler in HANDLERS.items()]
+        out.append(web.route("*", prefix + "/{tail:.*}", unknown_api))
     return out

@@ -16,20 +16,25 @@ from simulator.web import APP_NAME, MAX_REQUEST_BYTES, health, security_headers,
 
 from . import api, cashier, control
 from .api import WALLET
+from .control import WORKER
+from .faults import api_fault_middleware
 from .config import WalletConfig
 from .service import Wallet
 from .worker import Worker
 
 CONFIG = web.AppKey("config", WalletConfig)
 JOURNAL = web.AppKey("journal", Journal)
-WORKER = web.AppKey("worker", Worker)
-SCHEMA = (Path(__file__).parent / "schema.sql").read_text()
+SCHEMA = (Path(__file__).parent / "schema.sql").read_text() + (Path(__file__).parent / "sim_schema.sql").read_text()
 
 
 def create_app(config: WalletConfig) -> web.Application:
     app = web.Application(
         client_max_size=MAX_REQUEST_BYTES,
-        middlewares=[security_headers(cashier.frame_ancestors(config.container_origins)), api.signed_api_middleware],
+        middlewares=[
+            security_headers(cashier.frame_ancestors(config.container_origins)),
+            api_fault_middleware(api.is_api_path, WALLET),
+            api.signed_api_middleware,
+        ],
     )
     app[APP_NAME] = "wallet"
     app[CONFIG] = config

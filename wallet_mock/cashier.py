@@ -113,6 +113,8 @@ async def _checked_form(request: web.Request) -> tuple[Wallet, str, dict]:
         raise CashierError("CSRF", "Cross-site form posts are refused.", http_status=403)
     try:
         form = await request.json()
+    except web.HTTPRequestEntityTooLarge:
+        raise CashierError("TOO_LARGE", "The form is too large.", http_status=413) from None
     except (ValueError, UnicodeDecodeError):
         raise CashierError("BAD_REQUEST", "The form could not be read.") from None
     if not isinstance(form, dict):

@@ -12,11 +12,14 @@ from simulator import signing
 from simulator.signing import SignatureError
 from simulator.web import json_error, json_response
 
-from . import store
+from . import control_store, faults, store
 from .accounts import MAX_PASSWORD_TRIES, SANDBOX_PASSWORD, TEST_ACCOUNTS
 from .api import WALLET
+from .models import Outcome, PaymentStatus
 from .service import Wallet
-from .worker import RETRY_SCHEDULE_SECONDS
+from .worker import RETRY_SCHEDULE_SECONDS, Worker
+
+WORKER = web.AppKey("worker", Worker)
 
 
 
@@ -52,43 +55,61 @@ async def credentials(request: web.Request) -> web.Response:
 
 
 async def register_merchant(request: web.Request) -> web.Response:
-    """Register your own merchant: client id, RSA public key (PEM), notify URL."""
+    """Register your own merchant (or replace its key and notify URL): client id, RSA
+    public key (PEM or bare base64, at least 2048 bits), notify URL. The reply carries the
+    wallet's public key, to verify its replies and notifications with."""
     wallet: Wallet = request.app[WALLET]
     body = await _json_body(request)
     client_id = body.get("clientId")
     name = body.get("name") or client_id
     public_key = body.get("publicKey")
     notify_url = body.get("notifyUrl")
-    if not isinstance(client_id, str) or not 1 <= len(client_id) <= 64 or not client_id.isprintable():
-        return json_error(400, "PARAM_ILLEGAL", "clientId must be a string of 1-64 printable characters")
-    if not isinstance(name, str) or len(name) > 128:
-        return json_error(400, "PARAM_ILLEGAL", "name must be a string of at most 128 characters")
-    if not isinstance(public_key, str):
+    fields = {"clientId", "name", "publicKey", "notifyUrl"}
+    unknown = sorted(set(body) - fields)
+    if unknown:
+        return json_error(400, "PARAM_ILLEGAL", f"unknown field {unknown[0][:40]!r}; expected {sorted(fields)}")
+    # A client id travels in the Client-Id header: printable ASCII without spaces.
+    if not isinstance(client_id, str) or not 1 <= len(client_id) <= 64 or not client_id.isascii() \
+            or not client_id.isprintable() or " " in client_id:
+        return json_error(400, "PARAM_ILLEGAL", "clientId must be 1-64 printable ASCII characters without spaces")
+    if not isinstance(name, str) or len(name) > 128 or not name.isprintable():
+        return json_error(400, "PARAM_ILLEGAL", "name must be a printable string of at most 128 characters")
+    if not isinstance(public_key, str) or len(public_key) > 16_384:
         return json_error(400, "PARAM_ILLEGAL", "publicKey (PEM or base64 of an RSA public key) is required")
     try:
         signing.load_public_key(public_key)
     except (SignatureError, ValueError) as exc:
         return json_error(400, "PARAM_ILLEGAL", f"publicKey is not usable: {exc}")
-    if notify_url is not None and (not isinstance(notify_url, str) or not notify_url.startswith(("http://", "https://"))):
+    if notify_url is not None and (not isinstance(notify_url, str) or len(notify_url) > 2048
+                                   or not notify_url.startswith(("http://", "https://"))):
         return json_error(400, "PARAM_ILLEGAL", "notifyUrl must be an http(s) URL")
     if client_id == wallet.config.sandbox_client_id:
         return json_error(409, "CLIENT_ID_TAKEN", "this client id belongs to the sandbox merchant")
+    replaced = await wallet.merchant(client_id) is not None
     await wallet.register_merchant(client_id, name, public_key, notify_url)
+    cfg = wallet.config
     return json_response({
         "clientId": client_id,
         "name": name,
         "notifyUrl": notify_url,
-        "walletPublicKey": signing.public_pem_of(wallet.config.wallet_private_pem),
-        "apiBaseUrl": f"{wallet.config.public_url}/aps/api/v1/payments",
-    }, status=201)
+        "walletPublicKey": signing.public_pem_of(cfg.wallet_private_pem),
+        "keyVersion": signing.DEFAULT_KEY_VERSION,
+        "baseUrl": cfg.public_url,
+        "apiBaseUrl": f"{cfg.public_url}/aps/api/v1/payments",
+    }, status=200 if replaced else 201)
 
 
 async def list_merchants(request: web.Request) -> web.Response:
+    """Every registered merchant, and the wallet's public key they all verify with."""
     wallet: Wallet = request.app[WALLET]
     rows = await store.list_merchants(wallet.db)
-    return json_response({"merchants": [
-        {"clientId": r["client_id"], "name": r["name"], "notifyUrl": r["notify_url"], "sandbox": bool(r["sandbox"])}
-        for r in rows]})
+    return json_response({
+        "walletPublicKey": signing.public_pem_of(wallet.config.wallet_private_pem),
+        "merchants": [
+            {"clientId": r["client_id"], "name": r["name"], "notifyUrl": r["notify_url"], "sandbox": bool(r["sandbox"]),
+             "createdAt": r["created_at"]}
+            for r in rows],
+    })
 
 
 async def list_accounts(request: web.Request) -> web.Response:
@@ -108,9 +129,27 @@ async def list_accounts(request: web.Request) -> web.Response:
     return json_response({"accounts": out})
 
 
+async def list_payments(request: web.Request) -> web.Response:
+    """Every payment, newest first (``?limit=``, default 1000)."""
+    wallet: Wallet = request.app[WALLET]
+    try:
+        limit = min(max(int(request.query.get("limit", "1000")), 1), 100_000)
+    except ValueError:
+        return json_error(400, "PARAM_ILLEGAL", "limit must be an integer")
+    return json_response({"payments": [
+        {"paymentId": p.payment_id, "paymentRequestId": p.payment_request_id, "orderId": p.reference_order_id,
+         "clientId": p.client_id, "status": p.status.value, "resultCode": p.result_code, "amount": p.amount.to_wire(),
+         "refunded": str(p.refunded), "accountId": p.account_id, "createdAt": p.created_at.isoformat()}
+        for p in await store.list_payments(wallet.db, limit)]})
+
+
 async def get_payment(request: web.Request) -> web.Response:
     wallet: Wallet = request.app[WALLET]
-    p = await store.payment_by_id(wallet.db, request.match_info["payment_id"])
+    return await _payment_json(wallet, request.match_info["payment_id"])
+
+
+async def _payment_json(wallet: Wallet, payment_id: str) -> web.Response:
+    p = await store.payment_by_id(wallet.db, payment_id)
     if p is None:
         return json_error(404, "ORDER_NOT_EXIST", "no such payment")
     notifications = []
@@ -155,13 +194,172 @@ async def clock(request: web.Request) -> web.Response:
                           "notificationScheduleSeconds": list(RETRY_SCHEDULE_SECONDS)})
 
 
+async def reset(request: web.Request) -> web.Response:
+    wallet: Wallet = request.app[WALLET]
+    await request.app[WORKER].idle(timeout=5)
+    await wallet.reset()
+    return json_response({"reset": True})
+
+
+# --- forced outcomes and faults: queues of entries, consumed one use at a time --------
+
+async def _queue_list(request: web.Request, table: str, extra: dict | None = None) -> web.Response:
+    wallet: Wallet = request.app[WALLET]
+    rows = await control_store.entries(wallet.db, table)
+    key = {"forced_outcomes": "outcomes", "api_faults": "faults", "notify_faults": "faults"}[table]
+    return json_response({key: [faults.describe(r) for r in rows], **(extra or {})})
+
+
+async def _queue_add(request: web.Request, table: str, row: dict) -> web.Response:
+    wallet: Wallet = request.app[WALLET]
+    async with wallet.db.transaction() as tx:
+        row_id = await control_store.add(tx, table, wallet.clock.now(), **row)
+    wallet.queues.mark(table)
+    entry = next(r for r in await control_store.entries(wallet.db, table) if r["id"] == row_id)
+    return json_response(faults.describe(entry), status=201)
+
+
+async def _queue_clear(request: web.Request, table: str) -> web.Response:
+    wallet: Wallet = request.app[WALLET]
+    async with wallet.db.transaction() as tx:
+        cleared = await control_store.clear(tx, table)
+    return json_response({"cleared": cleared})
+
+
+OUTCOME_NAMES = [o.value for o in Outcome]
+
+
+async def list_outcomes(request: web.Request) -> web.Response:
+    return await _queue_list(request, "forced_outcomes", {"available": OUTCOME_NAMES})
+
+
+async def force_outcome(request: web.Request) -> web.Response:
+    body = await _json_body(request)
+    outcome = body.get("outcome")
+    prid = body.get("paymentRequestId")
+    if outcome not in OUTCOME_NAMES:
+        return json_error(400, "PARAM_ILLEGAL", f"outcome must be one of {', '.join(OUTCOME_NAMES)}")
+    if prid is not None and (not isinstance(prid, str) or not 1 <= len(prid) <= 64):
+        return json_error(400, "PARAM_ILLEGAL", "paymentRequestId must be a string of 1-64 characters")
+    try:
+        count = faults.parse_count(body)
+    except ValueError as exc:
+        return json_error(400, "PARAM_ILLEGAL", str(exc))
+    return await _queue_add(request, "forced_outcomes", {"outcome": outcome, "payment_request_id": prid,
+                                                         "remaining": count})
+
+
+async def clear_outcomes(request: web.Request) -> web.Response:
+    return await _queue_clear(request, "forced_outcomes")
+
+
+async def list_api_faults(request: web.Request) -> web.Response:
+    return await _queue_list(request, "api_faults", {"kinds": list(faults.API_FAULT_KINDS),
+                                                     "endpoints": list(faults.API_ENDPOINTS)})
+
+
+async def add_api_fault(request: web.Request) -> web.Response:
+    try:
+        row = faults.parse_api_fault(await _json_body(request))
+    except ValueError as exc:
+        return json_error(400, "PARAM_ILLEGAL", str(exc))
+    return await _queue_add(request, "api_faults", row)
+
+
+async def clear_api_faults(request: web.Request) -> web.Response:
+    return await _queue_clear(request, "api_faults")
+
+
+async def list_notify_faults(request: web.Request) -> web.Response:
+    return await _queue_list(request, "notify_faults", {"kinds": list(faults.NOTIFY_FAULT_KINDS)})
+
+
+async def add_notify_fault(request: web.Request) -> web.Response:
+    try:
+        row = faults.parse_notify_fault(await _json_body(request))
+    except ValueError as exc:
+        return json_error(400, "PARAM_ILLEGAL", str(exc))
+    return await _queue_add(request, "notify_faults", row)
+
+
+async def clear_notify_faults(request: web.Request) -> web.Response:
+    return await _queue_clear(request, "notify_faults")
+
+
+# --- payments and notifications -------------------------------------------------------
+
+async def settle_payment(request: web.Request) -> web.Response:
+    wallet: Wallet = request.app[WALLET]
+    body = await _json_body(request)
+    to = body.get("to")
+    if to not in (None, "SUCCESS", "FAIL"):
+        return json_error(400, "PARAM_ILLEGAL", "to must be SUCCESS or FAIL")
+    try:
+        await wallet.settle_now(request.match_info["payment_id"], PaymentStatus(to) if to else None)
+    except LookupError as exc:
+        return json_error(404, "ORDER_NOT_EXIST", str(exc))
+    except ValueError as exc:
+        return json_error(409, "ORDER_STATUS_INVALID", str(exc))
+    return await _payment_json(wallet, request.match_info["payment_id"])
+
+
+async def expire_payment(request: web.Request) -> web.Response:
+    wallet: Wallet = request.app[WALLET]
+    try:
+        await wallet.expire_now(request.match_info["payment_id"])
+    except LookupError as exc:
+        return json_error(404, "ORDER_NOT_EXIST", str(exc))
+    except ValueError as exc:
+        return json_error(409, "ORDER_STATUS_INVALID", str(exc))
+    return await _payment_json(wallet, request.match_info["payment_id"])
+
+
+async def list_notifications(request: web.Request) -> web.Response:
+    wallet: Wallet = request.app[WALLET]
+    try:
+        limit = min(max(int(request.query.get("limit", "1000")), 1), 100_000)
+    except ValueError:
+        return json_error(400, "PARAM_ILLEGAL", "limit must be an integer")
+    return json_response({"notifications": [
+        {"notificationId": n["notification_id"], "paymentId": n["payment_id"], "status": n["status"],
+         "attempts": n["attempts"], "nextAttemptAt": n["next_attempt_at"], "url": n["url"],
+         "createdAt": n["created_at"], "deliveredAt": n["delivered_at"], "lastError": n["last_error"]}
+        for n in await store.notifications_of(wallet.db, limit=limit)]})
+
+
+async def resend_notification(request: web.Request) -> web.Response:
+    try:
+        notification_id = int(request.match_info["notification_id"])
+        outcome = await request.app[WORKER].resend(notification_id)
+    except ValueError:
+        return json_error(400, "PARAM_ILLEGAL", "notificationId must be an integer")
+    except LookupError as exc:
+        return json_error(404, "NOTIFICATION_NOT_EXIST", str(exc))
+    return json_response({"notificationId": notification_id, **outcome})
+
+
 def routes() -> list[web.RouteDef]:
     return [
         web.get("/_sim/credentials", credentials),
         web.get("/_sim/merchants", list_merchants),
         web.post("/_sim/merchants", register_merchant),
         web.get("/_sim/accounts", list_accounts),
+        web.get("/_sim/payments", list_payments),
         web.get("/_sim/payments/{payment_id}", get_payment),
         web.get("/_sim/clock", clock),
         web.post("/_sim/clock/advance", advance_clock),
+        web.post("/_sim/reset", reset),
+        web.get("/_sim/outcomes", list_outcomes),
+        web.post("/_sim/outcomes", force_outcome),
+        web.delete("/_sim/outcomes", clear_outcomes),
+        web.get("/_sim/faults", list_api_faults),
+        web.post("/_sim/faults", add_api_fault),
+        web.delete("/_sim/faults", clear_api_faults),
+        web.post("/_sim/payments/{payment_id}/settle", settle_payment),
+        web.post("/_sim/payments/{payment_id}/expire", expire_payment),
+        web.get("/_sim/notifications", list_notifications),
+        web.get("/_sim/notifications/faults", list_notify_faults),
+        web.post("/_sim/notifications/faults", add_notify_fault),
+        web.delete("/_sim/notifications/faults", clear_notify_faults),
+        web.post("/_sim/notifications/{notification_id:[0-9]+}/resend", resend_notification),
     ]

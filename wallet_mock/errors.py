@@ -24,6 +24,7 @@ MESSAGES = {
     "CURRENCY_NOT_SUPPORT": "The currency is not supported.",
     "USER_BALANCE_NOT_ENOUGH": "The user balance is not enough for the payment.",
     "RISK_REJECT": "The request is rejected because of the risk control.",
+    "PROCESS_FAIL": "The payment processing failed.",
     "USER_NOT_EXIST": "The user does not exist.",
     "USER_STATUS_ABNORMAL": "The user status is abnormal.",
     "UNKNOWN_EXCEPTION": "An API call has failed, which is caused by unknown reasons.",

@@ -1,19 +1,18 @@
-"""The wallet's domain: the payment state machine, the pay request and its rules, and
-what a cashier confirmation leads to. Plain Python: no HTTP, no SQL."""
+"""The wallet's domain: the payment state machine, refunds beside it, and what a cashier
+confirmation leads to. Plain Python: no HTTP, no SQL. Reading requests off the wire is
+``parsing.py``'s job."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
-from typing import Any
 
-from simulator.money import Money, MoneyError
+from simulator.money import Money
 
-from .errors import ApiError
+# Re-exported: the request types are part of the domain's vocabulary.
+from .parsing import PayRequest, RefundRequest, parse_pay_request, parse_payment_reference  # noqa: F401
 
 
 class PaymentStatus(str, Enum):
@@ -52,9 +51,9 @@ def check_transition(current: PaymentStatus, target: PaymentStatus) -> None:
         raise ValueError(f"a payment cannot go from {current.value} to {target.value}")
 
 
-# Antom's cashier payments expire 14 minutes after creation unless told otherwise.
+# Antom's cashier payments expire 14 minutes after creation unless told otherwise
+# (a wait on the simulated clock: divided by --time-scale).
 DEFAULT_EXPIRY = timedelta(minutes=14)
-MAX_EXPIRY = timedelta(days=7)
 
 
 def new_payment_id(now: datetime) -> str:
@@ -62,140 +61,14 @@ def new_payment_id(now: datetime) -> str:
     return now.strftime("%Y%m%d") + "1140" + "".join(secrets.choice("0123456789") for _ in range(20))
 
 
+def new_refund_id(now: datetime) -> str:
+    """Like a paymentId, with the refund product tag."""
+    return now.strftime("%Y%m%d") + "1150" + "".join(secrets.choice("0123456789") for _ in range(20))
+
+
 def new_token() -> str:
     """The paymentUrl token: 192 random bits, good for one payment."""
     return secrets.token_urlsafe(24)
-
-
-def _text(body: dict, key: str, *, required: bool = True, max_len: int = 64, where: str = "") -> str | None:
-    value = body.get(key)
-    name = f"{where}{key}"
-    if value is None:
-        if required:
-            raise ApiError("PARAM_ILLEGAL", f"{name} is required")
-        return None
-    if not isinstance(value, str):
-        raise ApiError("PARAM_ILLEGAL", f"{name} must be a string")
-    if required and not value.strip():
-        raise ApiError("PARAM_ILLEGAL", f"{name} must not be empty")
-    if len(value) > max_len:
-        raise ApiError("PARAM_ILLEGAL", f"{name} is longer than {max_len} characters")
-    if any(ord(c) < 32 and c not in "\t\n\r" for c in value) or "\ufffd" in value:
-        raise ApiError("PARAM_ILLEGAL", f"{name} contains control characters")
-    return value
-
-
-def _money(body: dict, key: str, *, required: bool = True, where: str = "") -> Money | None:
-    if body.get(key) is None and not required:
-        return None
-    try:
-        return Money.from_wire(body.get(key), f"{where}{key}")
-    except MoneyError as exc:
-        raise ApiError(exc.code, exc.message) from None
-
-
-def _url(body: dict, key: str) -> str | None:
-    value = _text(body, key, required=False, max_len=2048)
-    if value is not None and not value.startswith(("http://", "https://")):
-        raise ApiError("PARAM_ILLEGAL", f"{key} must be an http(s) URL")
-    return value
-
-
-def _object(body: dict, key: str, *, required: bool, where: str = "") -> dict | None:
-    value = body.get(key)
-    if value is None:
-        if required:
-            raise ApiError("PARAM_ILLEGAL", f"{where}{key} is required")
-        return None
-    if not isinstance(value, dict):
-        raise ApiError("PARAM_ILLEGAL", f"{where}{key} must be an object")
-    return value
-
-
-@dataclass
-class PayRequest:
-    """A validated ``pay`` request (Cashier Payment)."""
-
-    payment_request_id: str
-    amount: Money
-    reference_order_id: str
-    order_description: str
-    merchant_name: str | None
-    goods: list[dict]
-    notify_url: str | None
-    redirect_url: str | None
-    expiry: datetime | None
-    product_code: str
-    raw: dict = field(repr=False)
-
-    def fingerprint(self) -> str:
-        """The key fields of idempotency: the same paymentRequestId with other values
-        here is REPEAT_REQ_INCONSISTENT."""
-        key = {
-            "paymentAmount": self.amount.to_wire(),
-            "referenceOrderId": self.reference_order_id,
-            "orderAmount": self.raw.get("order", {}).get("orderAmount"),
-            "productCode": self.product_code,
-        }
-        return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
-
-
-def parse_pay_request(body: dict[str, Any], now: datetime) -> PayRequest:
-    payment_request_id = _text(body, "paymentRequestId")
-    amount = _money(body, "paymentAmount")
-    product_code = _text(body, "productCode", required=False, max_len=32) or "CASHIER_PAYMENT"
-    order = _object(body, "order", required=True)
-    reference_order_id = _text(order, "referenceOrderId", where="order.")
-    description = _text(order, "orderDescription", max_len=256, where="order.")
-    order_amount = _money(order, "orderAmount", required=False, where="order.")
-    if order_amount is not None and order_amount.currency != amount.currency:
-        # Alipay+ allows a foreign-exchange pair here; the simulator settles in one currency.
-        raise ApiError("CURRENCY_NOT_SUPPORT", "order.orderAmount and paymentAmount must share a currency")
-    merchant = _object(order, "merchant", required=False, where="order.") or {}
-    merchant_name = _text(merchant, "merchantName", required=False, max_len=256, where="order.merchant.")
-    goods = order.get("goods") or []
-    if not isinstance(goods, list) or not all(isinstance(g, dict) for g in goods):
-        raise ApiError("PARAM_ILLEGAL", "order.goods must be a list of objects")
-    if len(goods) > 100:
-        raise ApiError("PARAM_ILLEGAL", "order.goods holds more than 100 items")
-    for i, item in enumerate(goods):
-        _text(item, "goodsName", required=False, max_len=256, where=f"order.goods[{i}].")
-        _money(item, "goodsUnitAmount", required=False, where=f"order.goods[{i}].")
-    expiry = None
-    raw_expiry = _text(body, "paymentExpiryTime", required=False, max_len=64)
-    if raw_expiry is not None:
-        try:
-            expiry = datetime.fromisoformat(raw_expiry.replace("Z", "+00:00"))
-        except ValueError:
-            raise ApiError("PARAM_ILLEGAL", "paymentExpiryTime must be an ISO 8601 time") from None
-        if expiry.tzinfo is None:
-            raise ApiError("PARAM_ILLEGAL", "paymentExpiryTime must carry a time zone offset")
-        if expiry <= now:
-            raise ApiError("PARAM_ILLEGAL", "paymentExpiryTime is in the past")
-        if expiry - now > MAX_EXPIRY:
-            raise ApiError("PARAM_ILLEGAL", "paymentExpiryTime is more than 7 days away")
-    return PayRequest(
-        payment_request_id=payment_request_id,
-        amount=amount,
-        reference_order_id=reference_order_id,
-        order_description=description,
-        merchant_name=merchant_name,
-        goods=goods,
-        notify_url=_url(body, "paymentNotifyUrl"),
-        redirect_url=_url(body, "paymentRedirectUrl"),
-        expiry=expiry,
-        product_code=product_code,
-        raw=body,
-    )
-
-
-def parse_payment_reference(body: dict[str, Any]) -> tuple[str | None, str | None]:
-    """inquiryPayment / cancelPayment name a payment by paymentId or paymentRequestId."""
-    payment_id = _text(body, "paymentId", required=False)
-    payment_request_id = _text(body, "paymentRequestId", required=False)
-    if not payment_id and not payment_request_id:
-        raise ApiError("PARAM_ILLEGAL", "paymentId or paymentRequestId is required")
-    return payment_id, payment_request_id
 
 
 # --- What a confirmation in the cashier leads to ------------------------------------
@@ -280,3 +153,49 @@ class Payment:
     @property
     def goods(self) -> list[dict]:
         return (self.request.get("order") or {}).get("goods") or []
+
+
+# --- Refunds ----------------------------------------------------------------------
+
+
+class RefundStatus(str, Enum):
+    """``refundStatus`` as inquiryRefund reports it. Refunds here are synchronous: a
+    refund is SUCCESS or FAIL when the ``refund`` call returns; PROCESSING is part of the
+    wire vocabulary but never stored."""
+
+    SUCCESS = "SUCCESS"
+    PROCESSING = "PROCESSING"
+    FAIL = "FAIL"
+
+
+def refund_refusal(p: Payment, amount: Money) -> str | None:
+    """Why ``amount`` cannot be refunded from ``p`` (a final F resultCode), or None.
+    The conditional UPDATE of ``payments.refunded`` enforces the limit again in the
+    same transaction, so a racing refund cannot slip past this check."""
+    if p.status in (PaymentStatus.FAIL, PaymentStatus.CANCELLED):
+        return "ORDER_IS_CLOSED"
+    if p.status is not PaymentStatus.SUCCESS:
+        return "ORDER_STATUS_INVALID"  # not paid (yet): nothing was captured
+    if p.refunded + amount.value > p.amount.value:
+        return "REFUND_AMOUNT_EXCEED_LIMIT"
+    return None
+
+
+@dataclass
+class Refund:
+    """A refund as stored: SUCCESS (money back on the buyer's account) or FAIL (refused,
+    kept so that a retry with the same refundRequestId gets the same answer)."""
+
+    refund_id: str
+    client_id: str
+    refund_request_id: str
+    fingerprint: str
+    payment_id: str
+    status: RefundStatus
+    result_code: str
+    amount: Money
+    reason: str | None
+    reference_refund_id: str | None
+    notify_url: str | None
+    created_at: datetime
+    refunded_at: datetime | None

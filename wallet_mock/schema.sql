@@ -56,6 +56,29 @@ CREATE TABLE IF NOT EXISTS payments (
 CREATE INDEX IF NOT EXISTS payments_settle ON payments(settle_at) WHERE settle_at IS NOT NULL;
 CREATE INDEX IF NOT EXISTS payments_open ON payments(expires_at) WHERE status = 'INIT';
 
+-- Refunds of a SUCCESS payment. payments.refunded is raised by a conditional UPDATE
+-- (refunded + amount <= payments.amount) in the same transaction as the SUCCESS row and
+-- the buyer's credit; a FAIL row keeps a refusal so a retry gets the same answer.
+CREATE TABLE IF NOT EXISTS refunds (
+    refund_id           TEXT PRIMARY KEY,
+    client_id           TEXT NOT NULL REFERENCES merchants(client_id),
+    refund_request_id   TEXT NOT NULL,
+    fingerprint         TEXT NOT NULL,
+    payment_id          TEXT NOT NULL REFERENCES payments(payment_id),
+    status              TEXT NOT NULL CHECK (status IN ('SUCCESS','PROCESSING','FAIL')),
+    result_code         TEXT NOT NULL,
+    currency            TEXT NOT NULL,
+    amount              INTEGER NOT NULL CHECK (amount > 0),
+    reason              TEXT,
+    reference_refund_id TEXT,
+    notify_url          TEXT,
+    request_json        TEXT NOT NULL,
+    created_at          TEXT NOT NULL,
+    refunded_at         TEXT,
+    UNIQUE (client_id, refund_request_id)
+);
+CREATE INDEX IF NOT EXISTS refunds_of_payment ON refunds(payment_id);
+
 -- The notification outbox: written in the same transaction as the payment's final
 -- state, delivered by the notifier until the merchant acknowledges.
 CREATE TABLE IF NOT EXISTS notifications (
@@ -68,6 +91,8 @@ CREATE TABLE IF NOT EXISTS notifications (
     status          TEXT NOT NULL CHECK (status IN ('PENDING','DELIVERED','FAILED')),
     attempts        INTEGER NOT NULL DEFAULT 0,
     next_attempt_at TEXT,
+    -- set while an attempt is in flight, so that no other dispatch sends it meanwhile
+    lease_until     TEXT,
     created_at      TEXT NOT NULL,
     delivered_at    TEXT,
     last_error      TEXT

@@ -13,10 +13,11 @@ from simulator.clock import Clock, iso
 from simulator.db import Database, Transaction
 from simulator.journal import Journal
 
-from . import store
+from . import control_store, store
 from .accounts import MAX_PASSWORD_TRIES, check_password
 from .config import WalletConfig
 from .errors import ApiError
+from .faults import Queues
 from .models import (
     DEFAULT_EXPIRY,
     INSUFFICIENT,
@@ -26,9 +27,14 @@ from .models import (
     Payment,
     PaymentStatus,
     PayRequest,
+    Refund,
+    RefundRequest,
+    RefundStatus,
     decide,
     new_payment_id,
+    new_refund_id,
     new_token,
+    refund_refusal,
 )
 from .wire import notify_payment_body
 
@@ -72,6 +78,7 @@ class Wallet:
         self.clock = clock
         self._wake_worker: Callable[[], None] = lambda: None
         self._merchant_cache: dict[str, object] = {}
+        self.queues = Queues()
 
     def set_worker_wakeup(self, wake: Callable[[], None]) -> None:
         self._wake_worker = wake
@@ -162,15 +169,19 @@ class Wallet:
         return existing
 
     async def find_payment(self, client_id: str, payment_id: str | None, payment_request_id: str | None) -> Payment:
+        """The client's payment by paymentId or, without one, paymentRequestId (Antom:
+        paymentId takes precedence); closed on sight if it has expired."""
         if payment_id:
             p = await store.payment_by_id(self.db, payment_id, client_id)
-            if p is not None and payment_request_id and p.payment_request_id != payment_request_id:
-                p = None
         else:
             p = await store.payment_by_request(self.db, client_id, payment_request_id)
         if p is None:
             raise ApiError("ORDER_NOT_EXIST", "no payment with this paymentId / paymentRequestId")
         return await self.close_if_expired(p)
+
+    async def payment(self, payment_id: str) -> Payment | None:
+        """A payment as stored, whoever's it is (for the journal and the control plane)."""
+        return await store.payment_by_id(self.db, payment_id)
 
     async def close_if_expired(self, p: Payment) -> Payment:
         """An INIT payment past its expiry is closed on sight (and by the worker)."""
@@ -198,6 +209,77 @@ class Wallet:
                             **self._ids(current))
         return current
 
+    # --- refunds ------------------------------------------------------------------
+
+    async def refund(self, client_id: str, req: RefundRequest) -> Refund:
+        """Refund part or all of a successful payment; several refunds may follow each
+        other up to the captured amount. One transaction: the conditional UPDATE of
+        ``payments.refunded``, the refund row and the buyer's credit."""
+        p = await self._refunded_payment(client_id, req)
+        if p is not None and req.amount.currency != p.amount.currency:
+            raise ApiError("CURRENCY_NOT_SUPPORT",
+                           f"refundAmount.currency must be the payment's currency, {p.amount.currency}")
+        now = self.clock.now()
+        async with self.db.transaction() as tx:
+            # Looked up under the write lock: two identical refunds racing make one refund.
+            existing = await store.refund_by_request(tx, client_id, req.refund_request_id)
+            if existing is not None:
+                return self._replay_refund(existing, req, p)
+            if p is None:
+                raise ApiError("ORDER_NOT_EXIST", "no payment with this paymentId / paymentRequestId")
+            current = await store.payment_by_id(tx, p.payment_id)
+            code = refund_refusal(current, req.amount)
+            if code == "ORDER_STATUS_INVALID":  # not final: the same refundRequestId may come back later
+                raise ApiError(code, f"the payment is {current.status.wire}: only a successful payment can be refunded")
+            if code is None and not await store.add_refunded(tx, current.payment_id, req.amount):
+                code = "REFUND_AMOUNT_EXCEED_LIMIT"
+            refund = Refund(
+                refund_id=new_refund_id(now),
+                client_id=client_id,
+                refund_request_id=req.refund_request_id,
+                fingerprint=req.fingerprint(current.payment_id),
+                payment_id=current.payment_id,
+                status=RefundStatus.FAIL if code else RefundStatus.SUCCESS,
+                result_code=code or "SUCCESS",
+                amount=req.amount,
+                reason=req.reason,
+                reference_refund_id=req.reference_refund_id,
+                notify_url=req.notify_url,
+                created_at=now,
+                refunded_at=None if code else now,
+            )
+            if code is None and current.account_id:
+                await store.credit(tx, current.account_id, req.amount)
+            await store.insert_refund(tx, refund, req.raw)
+        left = current.amount.value - current.refunded - (0 if code else req.amount.value)
+        self.journal.record(None, f"refund {refund.refund_id} of {req.amount.format_display()}: {refund.result_code}",
+                            kind="note" if code is None else "fault", actor="wallet server", **self._ids(current),
+                            details={"refundRequestId": req.refund_request_id, "refundable": str(left)})
+        return refund
+
+    async def _refunded_payment(self, client_id: str, req: RefundRequest) -> Payment | None:
+        try:
+            return await self.find_payment(client_id, req.payment_id, req.payment_request_id)
+        except ApiError:
+            return None  # ORDER_NOT_EXIST, unless the refundRequestId is a replay
+
+    @staticmethod
+    def _replay_refund(existing: Refund, req: RefundRequest, p: Payment | None) -> Refund:
+        if p is None or existing.fingerprint != req.fingerprint(p.payment_id):
+            raise ApiError("REPEAT_REQ_INCONSISTENT",
+                           f"refundRequestId {req.refund_request_id} was used with another payment or amount")
+        return existing
+
+    async def find_refund(self, client_id: str, refund_id: str | None, refund_request_id: str | None) -> Refund:
+        """The client's refund by refundId or, without one, refundRequestId."""
+        if refund_id:
+            r = await store.refund_by_id(self.db, refund_id, client_id)
+        else:
+            r = await store.refund_by_request(self.db, client_id, refund_request_id)
+        if r is None:
+            raise ApiError("REFUND_NOT_EXIST", "no refund with this refundId / refundRequestId")
+        return r
+
     # --- the cashier (wallet app) --------------------------------------------------
 
     async def open_cashier(self, token: str) -> Payment:
@@ -206,7 +288,7 @@ class Wallet:
             raise CashierError("NOT_FOUND", "This payment link is not valid.", http_status=404)
         return await self.close_if_expired(p)
 
-    async def confirm(self, token: str, login_id: str, password: str, *, forced: Outcome | None = None) -> ConfirmResult:
+    async def confirm(self, token: str, login_id: str, password: str) -> ConfirmResult:
         """Steps 14-17: the user confirms; the wallet checks and debits, atomically."""
         p = await self.open_cashier(token)
         ids = self._ids(p)
@@ -219,27 +301,33 @@ class Wallet:
         if account is None:
             raise CashierError("USER_NOT_EXIST", "No such wallet account.")
         now = self.clock.now()
+        refusal: CashierError | None = None
         async with self.db.transaction() as tx:
+            account = await store.get_account_by_login(tx, login_id)  # fresh: racing tries count
             if account["locked_at"]:
                 self.journal.record(16, "refused: account locked", kind="fault", **ids)
                 raise CashierError("ACCOUNT_LOCKED", "This account is locked after too many wrong passwords.",
                                    http_status=403, tries_left=0)
             if not check_password(password, account["password_hash"]):
+                # The count must be committed: raise only after the transaction ends.
                 tries = await store.record_password_failure(tx, account["account_id"], MAX_PASSWORD_TRIES, now)
-                left = max(MAX_PASSWORD_TRIES - tries, 0)
-                self.journal.record(16, f"refused: wrong payment password ({left} tries left)", kind="fault", **ids)
-                if left == 0:
-                    raise CashierError("ACCOUNT_LOCKED", "Wrong payment password. The account is now locked.",
-                                       http_status=403, tries_left=0)
-                raise CashierError("WRONG_PASSWORD", f"Wrong payment password. {left} tries left.",
-                                   http_status=400, tries_left=left)
-            await store.reset_password_failures(tx, account["account_id"])
-            outcome = forced or Outcome(account["outcome"])
-            try:
-                async with tx.savepoint():
-                    return await self._apply(tx, p, account["account_id"], decide(outcome), now)
-            except _LostRace:
-                pass
+                refusal = _wrong_password(max(MAX_PASSWORD_TRIES - tries, 0))
+                self.journal.record(16, f"refused: wrong payment password ({refusal.tries_left} tries left)",
+                                    kind="fault", **ids)
+            else:
+                await store.reset_password_failures(tx, account["account_id"])
+                forced = await self.queues.take(tx, "forced_outcomes", control_store.take_outcome,
+                                                p.payment_request_id)
+                if forced:
+                    self.journal.record(16, f"outcome forced by the control API: {forced}", kind="note", **ids)
+                outcome = Outcome(forced) if forced else Outcome(account["outcome"])
+                try:
+                    async with tx.savepoint():
+                        return await self._apply(tx, p, account["account_id"], decide(outcome), now)
+                except _LostRace:
+                    pass
+        if refusal is not None:
+            raise refusal
         # A concurrent confirmation won: this one changed nothing; say where it stands.
         return self._already_done(await store.payment_by_id(self.db, p.payment_id))
 
@@ -305,9 +393,33 @@ class Wallet:
                 continue  # cancelled or settled meanwhile
         return done
 
-    async def _settle(self, tx: Transaction, p: Payment) -> int:
+    async def settle_now(self, payment_id: str, to: PaymentStatus | None = None) -> Payment:
+        """Control API: settle a PROCESSING payment at once (to SUCCESS or FAIL)."""
+        p = await store.payment_by_id(self.db, payment_id)
+        if p is None:
+            raise LookupError("no such payment")
+        if p.status is not PaymentStatus.PROCESSING:
+            raise ValueError(f"the payment is {p.status.value}, not PROCESSING")
+        try:
+            async with self.db.transaction() as tx:
+                await self._settle(tx, p, to)
+        except _LostRace:
+            raise ValueError("the payment changed meanwhile") from None
+        return await store.payment_by_id(self.db, payment_id)
+
+    async def expire_now(self, payment_id: str) -> Payment:
+        """Control API: close an unpaid payment as if its expiry time had passed."""
+        p = await store.payment_by_id(self.db, payment_id)
+        if p is None:
+            raise LookupError("no such payment")
+        async with self.db.transaction() as tx:
+            if not await self._fail(tx, p, "ORDER_IS_CLOSED", "payment expired (forced by the control API)"):
+                raise ValueError(f"the payment is {p.status.value}, not INIT")
+        return await store.payment_by_id(self.db, payment_id)
+
+    async def _settle(self, tx: Transaction, p: Payment, to: PaymentStatus | None = None) -> int:
         now = self.clock.now()
-        target = p.settle_to or PaymentStatus.SUCCESS
+        target = to or p.settle_to or PaymentStatus.SUCCESS
         if target is PaymentStatus.SUCCESS and not await store.debit(tx, p.account_id, p.amount):
             target = PaymentStatus.FAIL
             code = "USER_BALANCE_NOT_ENOUGH"
@@ -362,10 +474,29 @@ class Wallet:
         self._wake_worker()
         return self.clock.now()
 
+    async def reset(self) -> None:
+        """Control API: back to a fresh sandbox; merchants and keys stay."""
+        async with self.db.transaction() as tx:
+            await store.reset(tx)
+            for table in control_store.QUEUES:
+                await control_store.clear(tx, table)
+            await store.seed_accounts(tx)
+        self.clock.offset_seconds = 0.0
+        await self.journal.clear()
+        self._wake_worker()
+
     @staticmethod
     def _ids(p: Payment) -> dict:
         return {"order_id": p.reference_order_id, "payment_request_id": p.payment_request_id,
                 "payment_id": p.payment_id}
+
+
+def _wrong_password(tries_left: int) -> CashierError:
+    if tries_left == 0:
+        return CashierError("ACCOUNT_LOCKED", "Wrong payment password. The account is now locked.",
+                            http_status=403, tries_left=0)
+    return CashierError("WRONG_PASSWORD", f"Wrong payment password. {tries_left} tries left.",
+                        http_status=400, tries_left=tries_left)
 
 
 class _LostRace(Exception):

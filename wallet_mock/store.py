@@ -14,7 +14,7 @@ from simulator.db import Database, Transaction
 from simulator.money import Money
 
 from .accounts import TEST_ACCOUNTS, hash_password, initial_balances, SANDBOX_PASSWORD
-from .models import Payment, PaymentStatus
+from .models import Payment, PaymentStatus, Refund, RefundStatus
 
 Reader = Database | Transaction
 
@@ -210,6 +210,11 @@ async def transition(tx: Transaction, payment_id: str, source: tuple[PaymentStat
     ) == 1
 
 
+async def list_payments(db: Reader, limit: int = 1000) -> list[Payment]:
+    rows = await db.fetchall("SELECT * FROM payments ORDER BY created_at DESC LIMIT ?", (limit,))
+    return [payment_from_row(r) for r in rows]
+
+
 async def due_settlements(db: Reader, now: datetime, limit: int = 100) -> list[Payment]:
     rows = await db.fetchall(
         "SELECT * FROM payments WHERE status = 'PROCESSING' AND settle_at IS NOT NULL AND settle_at <= ?"
@@ -233,6 +238,64 @@ async def next_expiry_at(db: Reader) -> datetime | None:
     return _dt(row["at"]) if row else None
 
 
+# --- refunds -----------------------------------------------------------------------
+
+
+def refund_from_row(row) -> Refund:
+    return Refund(
+        refund_id=row["refund_id"],
+        client_id=row["client_id"],
+        refund_request_id=row["refund_request_id"],
+        fingerprint=row["fingerprint"],
+        payment_id=row["payment_id"],
+        status=RefundStatus(row["status"]),
+        result_code=row["result_code"],
+        amount=Money(row["amount"], row["currency"]),
+        reason=row["reason"],
+        reference_refund_id=row["reference_refund_id"],
+        notify_url=row["notify_url"],
+        created_at=_dt(row["created_at"]),
+        refunded_at=_dt(row["refunded_at"]),
+    )
+
+
+async def refund_by_request(db: Reader, client_id: str, refund_request_id: str) -> Refund | None:
+    row = await db.fetchone("SELECT * FROM refunds WHERE client_id = ? AND refund_request_id = ?",
+                            (client_id, refund_request_id))
+    return refund_from_row(row) if row else None
+
+
+async def refund_by_id(db: Reader, refund_id: str, client_id: str) -> Refund | None:
+    row = await db.fetchone("SELECT * FROM refunds WHERE refund_id = ? AND client_id = ?", (refund_id, client_id))
+    return refund_from_row(row) if row else None
+
+
+async def refunds_of(db: Reader, payment_id: str) -> list[Refund]:
+    rows = await db.fetchall("SELECT * FROM refunds WHERE payment_id = ? ORDER BY created_at, refund_id", (payment_id,))
+    return [refund_from_row(r) for r in rows]
+
+
+async def add_refunded(tx: Transaction, payment_id: str, amount: Money) -> bool:
+    """Count ``amount`` as refunded if the payment succeeded and what was captured still
+    covers it; False (and nothing changed) otherwise. The one guard against over-refunds."""
+    return await tx.execute(
+        "UPDATE payments SET refunded = refunded + ? WHERE payment_id = ? AND status = 'SUCCESS'"
+        " AND currency = ? AND refunded + ? <= amount",
+        (amount.value, payment_id, amount.currency, amount.value),
+    ) == 1
+
+
+async def insert_refund(tx: Transaction, r: Refund, request: dict) -> None:
+    await tx.execute(
+        "INSERT INTO refunds (refund_id, client_id, refund_request_id, fingerprint, payment_id, status, result_code,"
+        " currency, amount, reason, reference_refund_id, notify_url, request_json, created_at, refunded_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (r.refund_id, r.client_id, r.refund_request_id, r.fingerprint, r.payment_id, r.status.value, r.result_code,
+         r.amount.currency, r.amount.value, r.reason, r.reference_refund_id, r.notify_url,
+         json.dumps(request, ensure_ascii=False), _t(r.created_at), _t(r.refunded_at)),
+    )
+
+
 # --- notification outbox -----------------------------------------------------------
 
 
@@ -245,15 +308,37 @@ async def enqueue_notification(tx: Transaction, payment_id: str, client_id: str,
     )
 
 
-async def due_notifications(db: Reader, now: datetime, limit: int = 50):
-    return await db.fetchall(
-        "SELECT * FROM notifications WHERE status = 'PENDING' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?",
-        (_t(now), limit),
+_NOTIFICATION_ROW = ("SELECT n.*, p.reference_order_id FROM notifications n"
+                     " JOIN payments p ON p.payment_id = n.payment_id")
+
+
+async def claim_due_notifications(tx: Transaction, now: datetime, lease_until: datetime, limit: int = 50):
+    """Due rows, leased to the caller in the same transaction: a row is sent by one
+    attempt at a time, and a lease left by a killed process simply runs out."""
+    rows = await tx.fetchall(
+        f"{_NOTIFICATION_ROW} WHERE n.status = 'PENDING' AND n.next_attempt_at <= ?"
+        " AND (n.lease_until IS NULL OR n.lease_until <= ?) ORDER BY n.next_attempt_at LIMIT ?",
+        (_t(now), _t(now), limit),
     )
+    if rows:
+        marks = ",".join("?" for _ in rows)
+        await tx.execute(f"UPDATE notifications SET lease_until = ? WHERE notification_id IN ({marks})",
+                         (_t(lease_until), *(r["notification_id"] for r in rows)))
+    return rows
+
+
+async def release_leases(tx: Transaction) -> None:
+    """At start-up nothing is in flight: leases of a previous process are void."""
+    await tx.execute("UPDATE notifications SET lease_until = NULL WHERE lease_until IS NOT NULL")
+
+
+async def notification(db: Reader, notification_id: int):
+    return await db.fetchone(f"{_NOTIFICATION_ROW} WHERE n.notification_id = ?", (notification_id,))
 
 
 async def next_notification_at(db: Reader) -> datetime | None:
-    row = await db.fetchone("SELECT MIN(next_attempt_at) AS at FROM notifications WHERE status = 'PENDING'")
+    row = await db.fetchone(
+        "SELECT MIN(MAX(next_attempt_at, COALESCE(lease_until, ''))) AS at FROM notifications WHERE status = 'PENDING'")
     return _dt(row["at"]) if row else None
 
 
@@ -266,17 +351,17 @@ async def record_attempt(tx: Transaction, notification_id: int, attempt: int, no
         (notification_id, attempt, _t(now), http_status, outcome, detail),
     )
     await tx.execute(
-        "UPDATE notifications SET attempts = ?, status = ?, next_attempt_at = ?, last_error = ?,"
+        "UPDATE notifications SET attempts = ?, status = ?, next_attempt_at = ?, last_error = ?, lease_until = NULL,"
         " delivered_at = CASE WHEN ? = 'DELIVERED' THEN ? ELSE delivered_at END WHERE notification_id = ?",
         (attempt, status, _t(next_attempt_at), None if status == "DELIVERED" else detail,
          status, _t(now), notification_id),
     )
 
 
-async def notifications_of(db: Reader, payment_id: str | None = None):
+async def notifications_of(db: Reader, payment_id: str | None = None, limit: int = 1000):
     if payment_id:
         return await db.fetchall("SELECT * FROM notifications WHERE payment_id = ? ORDER BY notification_id", (payment_id,))
-    return await db.fetchall("SELECT * FROM notifications ORDER BY notification_id DESC LIMIT 500")
+    return await db.fetchall("SELECT * FROM notifications ORDER BY notification_id DESC LIMIT ?", (limit,))
 
 
 async def attempts_of(db: Reader, notification_id: int):
@@ -301,3 +386,12 @@ async def set_state(tx: Transaction, key: str, value: Any) -> None:
 
 def new_csrf_secret() -> str:
     return secrets.token_urlsafe(32)
+
+
+async def reset(tx: Transaction) -> None:
+    """Delete every payment and what hangs off it; balances go back to the seed."""
+    tables = [r["name"] for r in await tx.fetchall("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    for table in ("notification_attempts", "notifications", "refunds", "payments", "balances", "sim_state"):
+        if table in tables:
+            await tx.execute(f"DELETE FROM {table}")
+    await tx.execute("DELETE FROM accounts")

@@ -1,13 +1,13 @@
-"""How the wallet writes payments on the Alipay+ wire: pay and inquiry replies, and the
-notifyPayment body. One place, so the reply to ``pay``, ``inquiryPayment`` and the
-notification can never disagree about a payment."""
+"""How the wallet writes payments and refunds on the Alipay+ wire: the replies to pay,
+inquiryPayment, refund and inquiryRefund, and the notifyPayment body. One place, so a
+reply and the notification can never disagree about a payment."""
 
 from __future__ import annotations
 
 from simulator.clock import iso
 
 from .errors import result
-from .models import Payment, PaymentStatus
+from .models import Payment, PaymentStatus, Refund, RefundStatus
 
 
 def payment_result_code(p: Payment) -> str:
@@ -69,4 +69,32 @@ def notify_payment_body(p: Payment) -> dict:
     }
     if p.paid_at:
         body["paymentTime"] = iso(p.paid_at)
+    return body
+
+
+def refund_reply(r: Refund) -> dict:
+    """The reply to ``refund``: the refund's ids, amount and time on SUCCESS; the refusal
+    alone on FAIL (the same answer every time that refundRequestId comes back)."""
+    if r.status is not RefundStatus.SUCCESS:
+        return {"result": result(r.result_code)}
+    return {
+        "result": result("SUCCESS"),
+        "refundRequestId": r.refund_request_id,
+        "refundId": r.refund_id,
+        "paymentId": r.payment_id,
+        "refundAmount": r.amount.to_wire(),
+        "refundTime": iso(r.refunded_at),
+    }
+
+
+def inquiry_refund_reply(r: Refund) -> dict:
+    body = {
+        "result": result("SUCCESS"),
+        "refundId": r.refund_id,
+        "refundRequestId": r.refund_request_id,
+        "refundAmount": r.amount.to_wire(),
+        "refundStatus": r.status.value,
+    }
+    if r.refunded_at:
+        body["refundTime"] = iso(r.refunded_at)
     return body

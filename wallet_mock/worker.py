@@ -6,17 +6,16 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import timedelta
 import logging
-from datetime import datetime
-
 import aiohttp
 
-from simulator.clock import Clock
+from simulator.clock import Clock, parse_iso
 from simulator.db import Database
 from simulator.journal import Journal, http_summary
 from simulator.signed_http import SignedClient
 
-from . import store
+from . import control_store, store
 from .service import Wallet
 
 log = logging.getLogger("tradepay_sim.wallet.worker")
@@ -26,6 +25,8 @@ RETRY_SCHEDULE_SECONDS = (0, 120, 600, 600, 3600, 7200, 21600, 54000)
 NOTIFY_TIMEOUT_SECONDS = 10.0
 MAX_IDLE_SECONDS = 30.0
 MAX_PARALLEL_DELIVERIES = 32
+# How long a claimed delivery may take before another dispatch may try it again.
+LEASE = timedelta(seconds=NOTIFY_TIMEOUT_SECONDS * 2 + 5)
 
 
 def next_attempt_delay(attempts_made: int) -> float | None:
@@ -53,6 +54,8 @@ class Worker:
         self._wake.set()
 
     async def start(self) -> None:
+        async with self.db.transaction() as tx:
+            await store.release_leases(tx)
         self._task = asyncio.create_task(self._run(), name="wallet-worker")
 
     async def stop(self) -> None:
@@ -94,7 +97,10 @@ class Worker:
         return min(max(delta, 0.0), MAX_IDLE_SECONDS)
 
     async def _dispatch_due(self) -> None:
-        for row in await store.due_notifications(self.db, self.clock.now()):
+        now = self.clock.now()
+        async with self.db.transaction() as tx:
+            rows = await store.claim_due_notifications(tx, now, now + LEASE)
+        for row in rows:
             nid = row["notification_id"]
             if nid in self._in_flight:
                 continue
@@ -110,7 +116,12 @@ class Worker:
         async with self._slots:
             await self._attempt(row)
 
-    async def _attempt(self, row) -> None:
+    async def _attempt(self, row, *, manual: bool = False) -> dict:
+        """One delivery attempt of an outbox row, recorded; returns what happened."""
+        fault = None
+        if self.wallet.queues.maybe["notify_faults"]:
+            async with self.db.transaction() as tx:
+                fault = await self.wallet.queues.take(tx, "notify_faults", control_store.take_notify_fault)
         merchant = await self.wallet.merchant(row["client_id"])
         client = SignedClient(
             self.session,
@@ -119,59 +130,109 @@ class Worker:
             peer_public_pem=merchant["public_key_pem"] if merchant else None,
         )
         body = row["body"].encode()
+        sent = await self._send(client, row["url"], body, fault)
         attempt = row["attempts"] + 1
-        http_status = None
-        acknowledged = False
-        detail = None
-        exchange = client.prepare(row["url"], body)
+        now = self.clock.now()
+        acknowledged = sent["acknowledged"]
+        if manual:
+            status = "DELIVERED" if acknowledged else row["status"]
+            next_at = _dt(row["next_attempt_at"]) if status == "PENDING" else None
+        else:
+            delay = None if acknowledged else next_attempt_delay(attempt)
+            status = "DELIVERED" if acknowledged else ("PENDING" if delay is not None else "FAILED")
+            next_at = self.clock.later(delay) if delay is not None else None
+        async with self.db.transaction() as tx:
+            await store.record_attempt(tx, row["notification_id"], attempt, now, sent["http_status"], sent["outcome"],
+                                       sent["detail"], status, next_at)
+        self._journal(row, body, attempt, status, next_at, sent, manual)
+        return {"attempt": attempt, "status": status, "outcome": sent["outcome"], "httpStatus": sent["http_status"],
+                "detail": sent["detail"]}
+
+    async def _send(self, client: SignedClient, url: str, body: bytes, fault: dict | None) -> dict:
+        kind = fault["kind"] if fault else None
+        exchange = client.prepare(url, body)
+        if kind == "drop":
+            # Lost on the way: the merchant never sees it, the wallet believes it delivered.
+            return {"acknowledged": True, "http_status": None, "outcome": "DROPPED",
+                    "detail": "injected fault: dropped on the way (the merchant never received it)",
+                    "exchange": exchange}
+        if kind == "delay":
+            await asyncio.sleep(fault["delay_ms"] / 1000)
+        copies = 2 if kind == "duplicate" else 1
+        results = await asyncio.gather(*(self._post(client, url, body) for _ in range(copies)))
+        out = results[0]
+        if kind == "fail" and out["acknowledged"]:
+            out.update(acknowledged=False, outcome="NOT_ACKNOWLEDGED",
+                       detail="injected fault: the merchant's acknowledgement was lost")
+        if kind:
+            out["fault"] = kind
+        return out
+
+    async def _post(self, client: SignedClient, url: str, body: bytes) -> dict:
+        exchange = client.prepare(url, body)
         try:
-            exchange = await client.post(row["url"], body, timeout=NOTIFY_TIMEOUT_SECONDS)
-            http_status = exchange.status
-            reply = _json_or_none(exchange.response_body)
-            acknowledged = (
-                http_status == 200
-                and isinstance(reply, dict)
-                and isinstance(reply.get("result"), dict)
-                and reply["result"].get("resultStatus") == "S"
-            )
-            if not acknowledged:
-                detail = f"HTTP {http_status}, no resultStatus S in the reply"
+            exchange = await client.post(url, body, timeout=NOTIFY_TIMEOUT_SECONDS)
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
             detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        now = self.clock.now()
-        delay = None if acknowledged else next_attempt_delay(attempt)
-        status = "DELIVERED" if acknowledged else ("PENDING" if delay is not None else "FAILED")
-        next_at: datetime | None = self.clock.later(delay) if delay is not None else None
-        async with self.db.transaction() as tx:
-            await store.record_attempt(tx, row["notification_id"], attempt, now, http_status,
-                                       "ACKNOWLEDGED" if acknowledged else "NOT_ACKNOWLEDGED", detail, status, next_at)
-        payment_body = _json_or_none(body) or {}
-        summary = (
-            f"notifyPayment attempt {attempt}: "
-            + ("acknowledged" if acknowledged else f"not acknowledged ({detail})")
-            + ("" if acknowledged or status == "PENDING" else "; schedule spent, marked FAILED")
+            return {"acknowledged": False, "http_status": None, "outcome": "NOT_ACKNOWLEDGED", "detail": detail,
+                    "exchange": exchange}
+        reply = _json_or_none(exchange.response_body)
+        acknowledged = (
+            exchange.status == 200
+            and isinstance(reply, dict)
+            and isinstance(reply.get("result"), dict)
+            and reply["result"].get("resultStatus") == "S"
         )
-        p = await store.payment_by_id(self.db, row["payment_id"])
+        return {
+            "acknowledged": acknowledged,
+            "http_status": exchange.status,
+            "outcome": "ACKNOWLEDGED" if acknowledged else "NOT_ACKNOWLEDGED",
+            "detail": None if acknowledged else f"HTTP {exchange.status}, no resultStatus S in the reply",
+            "exchange": exchange,
+        }
+
+    def _journal(self, row, body: bytes, attempt: int, status: str, next_at, sent: dict, manual: bool) -> None:
+        exchange = sent["exchange"]
+        payment_body = _json_or_none(body) or {}
+        acknowledged = sent["acknowledged"]
+        summary = (
+            f"notifyPayment attempt {attempt}{' (resent by hand)' if manual else ''}: "
+            + ("acknowledged" if sent["outcome"] == "ACKNOWLEDGED" else sent["detail"] or sent["outcome"].lower())
+            + ("; schedule spent, marked FAILED" if status == "FAILED" and not acknowledged else "")
+        )
+        kind = "fault" if sent.get("fault") else ("step" if attempt == 1 else "retry")
         self.journal.record(
             19,
             summary,
-            kind="step" if attempt == 1 else "retry",
-            order_id=p.reference_order_id if p else None,
+            kind=kind,
+            order_id=row["reference_order_id"],
             payment_request_id=payment_body.get("paymentRequestId"),
             payment_id=row["payment_id"],
-            details={"attempt": attempt, "status": status, "nextAttemptAt": next_at.isoformat() if next_at else None},
+            details={"attempt": attempt, "status": status, "fault": sent.get("fault"),
+                     "nextAttemptAt": next_at.isoformat() if next_at else None},
             http=http_summary(
                 "POST",
                 row["url"],
-                status=http_status,
+                status=sent["http_status"],
                 request_headers=exchange.request_headers,
                 request_body=body,
                 response_headers=exchange.response_headers,
                 response_body=exchange.response_body,
-                error=None if acknowledged else detail,
+                error=None if sent["outcome"] == "ACKNOWLEDGED" else sent["detail"],
                 elapsed_ms=exchange.elapsed_ms or None,
             ),
         )
+
+    async def resend(self, notification_id: int) -> dict:
+        """Control API: one more attempt now, whatever the row's status."""
+        row = await store.notification(self.db, notification_id)
+        if row is None:
+            raise LookupError("no such notification")
+        return await self._attempt(row, manual=True)
+
+
+def _dt(value: str | None):
+    return parse_iso(value) if value else None
 
 
 def _json_or_none(raw: bytes):

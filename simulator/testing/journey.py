@@ -85,7 +85,7 @@ class JourneyResult:
 
 async def api_journey(session: aiohttp.ClientSession, urls: dict[str, str], *, items=DEFAULT_ITEMS,
                       account: str = "buyer@sandbox.test", password: str = "111111",
-                      report: bool = True, action: str = "confirm") -> JourneyResult:
+                      report: bool = True, action: str = "confirm", settle_timeout: float = 10.0) -> JourneyResult:
     """Steps 1-18 and 20 as the mini program and the cashier perform them; step 19 (the
     notification) follows on its own."""
     pressed = _now()
@@ -108,7 +108,7 @@ async def api_journey(session: aiohttp.ClientSession, urls: dict[str, str], *, i
         await report_step(session, urls["miniprogram"], step=18, summary=f"success({code})",
                           paymentId=order["paymentId"], details={"resultCode": code}, **ids)
     # Like the result page: wait for the merchant's verdict only when one is coming.
-    wait = 10.0 if code in ("9000", "4000", "6004") else 0.0
+    wait = settle_timeout if code in ("9000", "4000", "6004") else 0.0
     latest = await settled_order(session, urls["merchant"], order["orderId"], timeout=wait)
     if report:
         await report_step(session, urls["miniprogram"], step=20, summary=f"result page: {latest['status']}",

@@ -27,16 +27,9 @@ def seed_keys(data_dir: Path, template: Path | None) -> None:
 @asynccontextmanager
 async def running_sim(data_dir: Path, *, keys_from: Path | None = None, apps: tuple[str, ...] = APPS,
                       **overrides) -> AsyncIterator[RunningSim]:
-    settings = Settings(
-        host="127.0.0.1",
-        miniprogram_port=0,
-        merchant_port=0,
-        wallet_port=0,
-        console_port=0,
-        data_dir=Path(data_dir),
-        apps=apps,
-        **overrides,
-    )
+    values = dict(host="127.0.0.1", miniprogram_port=0, merchant_port=0, wallet_port=0, console_port=0)
+    values.update(overrides)
+    settings = Settings(data_dir=Path(data_dir), apps=apps, **values)
     seed_keys(data_dir, keys_from)
     sim = await start(settings)
     try:
@@ -61,3 +54,23 @@ async def wait_for(predicate, timeout: float = 10.0, interval: float = 0.05):
 async def get_json(session: aiohttp.ClientSession, url: str, **kwargs):
     async with session.get(url, **kwargs) as resp:
         return resp.status, await resp.json()
+
+
+def free_ports(count: int) -> list[int]:
+    """Ports free right now, for tests that restart on the same ports (stored notify URLs
+    carry the merchant's port)."""
+    import socket
+
+    socks = [socket.socket() for _ in range(count)]
+    try:
+        for s in socks:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in socks]
+    finally:
+        for s in socks:
+            s.close()
+
+
+def fixed_ports() -> dict:
+    ports = free_ports(4)
+    return dict(zip(("miniprogram_port", "merchant_port", "wallet_port", "console_port"), ports))

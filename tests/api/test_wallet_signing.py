@@ -2,9 +2,11 @@
 Alipay+ terms when not, replies always signed."""
 
 import json
+from datetime import datetime, timedelta, timezone
 import uuid
 
 import pytest
+from yarl import URL
 
 from simulator import signing
 from simulator.signed_http import SignedClient
@@ -79,3 +81,43 @@ async def test_unknown_client_is_invalid_client(sim, http, creds):
     ex = await client(http, creds, client_id="NOBODY").post(f"{creds['apiBaseUrl']}/pay", pay_body())
     assert ex.json()["result"] == {"resultCode": "INVALID_CLIENT", "resultStatus": "F",
                                    "resultMessage": "client id 'NOBODY' is not registered"}
+
+
+async def post_signed_at(http, creds, url, body: dict, moment: datetime | str):
+    """A request signed correctly, but with the Request-Time given."""
+    raw = json.dumps(body).encode()
+    sent = moment if isinstance(moment, str) else signing.format_time(moment)
+    sig = signing.sign(creds["merchantPrivateKey"], "POST", URL(url).raw_path, creds["clientId"], sent, raw)
+    headers = {"Content-Type": "application/json", "Client-Id": creds["clientId"], "Request-Time": sent,
+               "Signature": signing.signature_header(sig)}
+    async with http.post(url, data=raw, headers=headers) as resp:
+        return resp.status, await resp.json()
+
+
+async def test_request_time_must_be_within_five_minutes(sim, http, creds):
+    now = datetime.now(timezone.utc)
+    url = f"{creds['apiBaseUrl']}/pay"
+    for stale in (now - timedelta(minutes=5, seconds=30), now + timedelta(minutes=5, seconds=30)):
+        body = pay_body()
+        status, reply = await post_signed_at(http, creds, url, body, stale)
+        assert status == 200 and reply["result"]["resultCode"] == "INVALID_SIGNATURE", reply
+        assert "Request-Time" in reply["result"]["resultMessage"]
+        _, found = await post_signed_at(http, creds, f"{creds['apiBaseUrl']}/inquiryPayment",
+                                        {"paymentRequestId": body["paymentRequestId"]}, now)
+        assert found["result"]["resultCode"] == "ORDER_NOT_EXIST"  # the old request wrote nothing
+    # within the window, in each form Request-Time comes in: UTC, an offset (the SDK's
+    # isoformat), epoch milliseconds
+    for fresh in (now - timedelta(minutes=4), now.astimezone(timezone(timedelta(hours=8))).isoformat(timespec="seconds"),
+                  str(int(now.timestamp() * 1000))):
+        status, reply = await post_signed_at(http, creds, url, pay_body(), fresh)
+        assert reply["result"]["resultCode"] == "PAYMENT_IN_PROCESS", (fresh, reply)
+    _, reply = await post_signed_at(http, creds, url, pay_body(), "yesterday")
+    assert reply["result"]["resultCode"] == "INVALID_SIGNATURE"
+
+
+async def test_the_signature_covers_the_path(sim, http, creds):
+    c = client(http, creds)
+    ex = c.prepare(f"{creds['apiBaseUrl']}/inquiryPayment", {"paymentRequestId": "PR-x"})
+    async with http.post(f"{creds['apiBaseUrl']}/cancelPayment", data=ex.request_body,
+                         headers=ex.request_headers) as resp:
+        assert (await resp.json())["result"]["resultCode"] == "INVALID_SIGNATURE"

@@ -1,0 +1,139 @@
+"""Your own merchant: register a client id, an RSA public key and a notify URL, get the
+wallet's public key, pay with your key and receive signed notifications at your URL."""
+
+from aiohttp import web
+
+from simulator import signing
+from simulator.signed_http import dump_json, read_signed_headers, signed_response_headers
+from simulator.testing.journey import cashier_action, open_cashier
+from simulator.testing.sim import get_json, wait_for
+from wallet_helpers import api, pay_body, refund_body  # noqa: F401  (api is a fixture)
+
+
+async def register(http, sim, **body):
+    async with http.post(f"{sim.urls['wallet']}/_sim/merchants", json=body) as resp:
+        return resp.status, await resp.json()
+
+
+class NotifyReceiver:
+    """A merchant's notify endpoint on a free port: checks the wallet's signature and
+    acknowledges as Antom expects."""
+
+    def __init__(self, wallet_public_pem: str, merchant_private_pem: str):
+        self.wallet_public_pem = wallet_public_pem
+        self.merchant_private_pem = merchant_private_pem
+        self.received: list[dict] = []
+
+    async def handle(self, request: web.Request) -> web.Response:
+        raw = await request.read()
+        signed = read_signed_headers(request.headers)
+        valid = signing.verify(self.wallet_public_pem, "POST", request.path, signed.client_id,
+                               signed.request_time, raw, signed.signature)
+        self.received.append({"valid": valid, "clientId": signed.client_id, "body": await request.json()})
+        out = dump_json({"result": {"resultCode": "SUCCESS", "resultStatus": "S", "resultMessage": "success"}})
+        headers = signed_response_headers(self.merchant_private_pem, "POST", request.path, signed.client_id, out)
+        return web.Response(body=out, headers=headers, content_type="application/json")
+
+    async def __aenter__(self) -> str:
+        app = web.Application()
+        app.router.add_post("/notify", self.handle)
+        self.runner = web.AppRunner(app)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        port = self.runner.addresses[0][1]
+        return f"http://127.0.0.1:{port}/notify"
+
+    async def __aexit__(self, *exc) -> None:
+        await self.runner.cleanup()
+
+
+async def test_your_own_merchant_pays_and_is_notified_at_its_url(sim, http, api):
+    keys = signing.generate_key_pair()
+    receiver = NotifyReceiver(api.creds["walletPublicKey"], keys.private_pem)
+    async with receiver as notify_url:
+        status, registered = await register(http, sim, clientId="MY_SHOP_1", name="My Shop",
+                                            publicKey=keys.public_pem, notifyUrl=notify_url)
+        assert status == 201 and registered["walletPublicKey"] == api.creds["walletPublicKey"]
+        assert registered["apiBaseUrl"] == f"{sim.urls['wallet']}/aps/api/v1/payments"
+        _, listed = await get_json(http, f"{sim.urls['wallet']}/_sim/merchants")
+        mine = [m for m in listed["merchants"] if m["clientId"] == "MY_SHOP_1"]
+        assert mine == [{"clientId": "MY_SHOP_1", "name": "My Shop", "notifyUrl": notify_url, "sandbox": False,
+                         "createdAt": mine[0]["createdAt"]}]
+
+        shop = api.signed_client(client_id="MY_SHOP_1", private_pem=keys.private_pem,
+                                 peer_public_pem=registered["walletPublicKey"])
+        body = pay_body("4200")
+        del body["paymentNotifyUrl"]  # the registered notify URL is used
+        created = await api.call("pay", body, client=shop)
+        assert created.exchange.response_headers["client-id"] == "MY_SHOP_1"
+        cashier = await open_cashier(http, created.body["normalUrl"])
+        assert "My Shop" in cashier.html
+        await cashier_action(http, cashier, "confirm", {"account": "buyer@sandbox.test", "password": "111111"})
+
+        async def notified():
+            return receiver.received
+
+        await wait_for(notified)
+    note = receiver.received[0]
+    assert note["valid"] and note["clientId"] == "MY_SHOP_1"
+    assert note["body"]["paymentId"] == created.body["paymentId"] and note["body"]["result"]["resultCode"] == "SUCCESS"
+
+
+async def test_merchants_see_only_their_own_payments(sim, http, api):
+    keys = signing.generate_key_pair()
+    await register(http, sim, clientId="MY_SHOP_2", publicKey=keys.public_pem)
+    shop = api.signed_client(client_id="MY_SHOP_2", private_pem=keys.private_pem)
+    sandbox_paid = await api.paid_payment("1000")
+    for endpoint, body in (("inquiryPayment", {"paymentId": sandbox_paid["paymentId"]}),
+                           ("inquiryPayment", {"paymentRequestId": sandbox_paid["paymentRequestId"]}),
+                           ("cancelPayment", {"paymentId": sandbox_paid["paymentId"]}),
+                           ("refund", refund_body(sandbox_paid["paymentId"], "1000"))):
+        reply = await api.call(endpoint, body, client=shop)
+        assert reply.code == "ORDER_NOT_EXIST", (endpoint, reply.body)
+    # the same paymentRequestId is a different payment for a different merchant
+    mine = await api.call("pay", pay_body(paymentRequestId=sandbox_paid["paymentRequestId"]), client=shop)
+    assert mine.code == "PAYMENT_IN_PROCESS" and mine.body["paymentId"] != sandbox_paid["paymentId"]
+
+
+async def test_a_new_key_replaces_the_old_one_at_once(sim, http, api):
+    old, new = signing.generate_key_pair(), signing.generate_key_pair()
+    assert (await register(http, sim, clientId="MY_SHOP_3", publicKey=old.public_pem))[0] == 201
+    assert (await api.call("pay", pay_body(), client=api.signed_client(client_id="MY_SHOP_3",
+                                                                        private_pem=old.private_pem))).code == "PAYMENT_IN_PROCESS"
+    status, _ = await register(http, sim, clientId="MY_SHOP_3", publicKey=new.public_pem)
+    assert status == 200
+    stale = await api.call("pay", pay_body(), client=api.signed_client(client_id="MY_SHOP_3", private_pem=old.private_pem))
+    assert stale.code == "INVALID_SIGNATURE"
+    fresh = await api.call("pay", pay_body(), client=api.signed_client(client_id="MY_SHOP_3", private_pem=new.private_pem))
+    assert fresh.code == "PAYMENT_IN_PROCESS"
+
+
+async def test_bad_registrations_are_refused_and_register_nothing(sim, http):
+    keys = signing.generate_key_pair()
+    weak = signing.generate_key_pair(1024)
+    _, before = await get_json(http, f"{sim.urls['wallet']}/_sim/merchants")
+    cases = [
+        {"clientId": "NO_KEY"},
+        {"clientId": "WEAK", "publicKey": weak.public_pem},
+        {"clientId": "PRIVATE", "publicKey": keys.private_pem},
+        {"clientId": "GARBAGE", "publicKey": "-----BEGIN PUBLIC KEY-----\nnope\n-----END PUBLIC KEY-----"},
+        {"clientId": "has space", "publicKey": keys.public_pem},
+        {"clientId": "caf\u00e9", "publicKey": keys.public_pem},
+        {"clientId": "", "publicKey": keys.public_pem},
+        {"clientId": "X" * 65, "publicKey": keys.public_pem},
+        {"clientId": "FTP", "publicKey": keys.public_pem, "notifyUrl": "ftp://example.com/"},
+        {"clientId": "EXTRA", "publicKey": keys.public_pem, "privateKey": "oops"},
+        {"clientId": 7, "publicKey": keys.public_pem},
+    ]
+    for body in cases:
+        status, reply = await register(http, sim, **body)
+        assert status == 400 and reply["error"]["code"] == "PARAM_ILLEGAL", (body, reply)
+        assert "PRIVATE KEY" not in str(reply)
+    _, creds = await get_json(http, f"{sim.urls['wallet']}/_sim/credentials")
+    status, reply = await register(http, sim, clientId=creds["clientId"], publicKey=keys.public_pem)
+    assert status == 409 and reply["error"]["code"] == "CLIENT_ID_TAKEN"
+    async with http.post(f"{sim.urls['wallet']}/_sim/merchants", data=b"{not json") as resp:
+        assert resp.status == 400
+    _, after = await get_json(http, f"{sim.urls['wallet']}/_sim/merchants")
+    assert after == before

@@ -1,0 +1,125 @@
+"""pay, inquiryPayment and cancelPayment over HTTP with real signatures: statuses and
+result codes as Alipay+ writes them, every path prefix, every currency shape."""
+
+import re
+
+from simulator.testing.journey import cashier_action, open_cashier
+from wallet_helpers import api, balance, new_id, pay_body, snapshot  # noqa: F401  (api is a fixture)
+from wallet_mock.api import WALLET
+
+
+async def test_pay_then_inquire_while_open_and_after_paying(sim, api):
+    body = pay_body("1234")
+    created = await api.call("pay", body)
+    assert created.body["result"] == {"resultCode": "PAYMENT_IN_PROCESS", "resultStatus": "U",
+                                      "resultMessage": "The payment is being processed."}
+    assert created.body["normalUrl"].startswith(sim.urls["wallet"] + "/cashier/")
+    assert created.body["paymentAmount"] == {"currency": "USD", "value": "1234"}
+    payment_id = created.body["paymentId"]
+
+    open_ = await api.call("inquiryPayment", {"paymentId": payment_id})
+    assert open_.code == "SUCCESS" and open_.body["paymentStatus"] == "PROCESSING"
+    assert open_.body["paymentResultCode"] == "PAYMENT_IN_PROCESS"
+
+    cashier = await open_cashier(api.http, created.body["normalUrl"])
+    status, confirmed = await cashier_action(api.http, cashier, "confirm",
+                                             {"account": "buyer@sandbox.test", "password": "111111"})
+    assert status == 200 and confirmed["resultCode"] == "9000"
+
+    paid = await api.call("inquiryPayment", {"paymentRequestId": body["paymentRequestId"]})
+    assert paid.body["paymentStatus"] == "SUCCESS" and paid.body["paymentResultCode"] == "SUCCESS"
+    assert paid.body["paymentId"] == payment_id and "paymentTime" in paid.body
+    # pay again with the same request: the same payment, now with its final result
+    again = await api.call("pay", body)
+    assert (again.code, again.status) == ("SUCCESS", "S")
+    assert again.body["paymentId"] == payment_id and "normalUrl" not in again.body
+
+
+async def test_every_prefix_and_antom_cancel_path_answer(api):
+    for prefix in ("/aps/api/v1/payments", "/ams/api/v1/payments", "/ams/sandbox/api/v1/payments"):
+        created = await api.call("pay", pay_body(), prefix=prefix)
+        assert created.code == "PAYMENT_IN_PROCESS"
+        found = await api.call("inquiryPayment", {"paymentId": created.body["paymentId"]}, prefix=prefix)
+        assert found.body["paymentStatus"] == "PROCESSING"
+        cancelled = await api.call("cancel", {"paymentId": created.body["paymentId"]}, prefix=prefix)
+        assert cancelled.code == "SUCCESS" and cancelled.body["paymentId"] == created.body["paymentId"]
+    missing = await api.client.post(api.url("capture"), {"paymentId": "1"})
+    assert missing.status == 404 and missing.json()["result"]["resultCode"] == "NO_INTERFACE_DEF"
+    assert missing.response_signature_valid is True
+
+
+async def test_cancel_closes_an_open_payment_once_and_for_all(sim, api):
+    created = await api.call("pay", pay_body())
+    ref = {"paymentRequestId": created.body["paymentRequestId"]}
+    first = await api.call("cancelPayment", ref)
+    assert first.code == "SUCCESS" and re.match(r"\d{4}-\d\d-\d\dT", first.body["cancelTime"])
+    assert (await api.call("cancelPayment", ref)).code == "SUCCESS"  # idempotent
+    inquiry = await api.call("inquiryPayment", ref)
+    assert inquiry.body["paymentStatus"] == "CANCELLED" and inquiry.body["paymentResultCode"] == "ORDER_IS_CANCELED"
+    cashier = await open_cashier(api.http, created.body["normalUrl"])
+    status, reply = await cashier_action(api.http, cashier, "confirm",
+                                         {"account": "buyer@sandbox.test", "password": "111111"})
+    assert status == 409 and reply["error"]["code"] == "PAYMENT_CLOSED"
+
+
+async def test_a_paid_payment_cannot_be_cancelled(api):
+    paid = await api.paid_payment()
+    refused = await api.call("cancelPayment", {"paymentId": paid["paymentId"]})
+    assert (refused.code, refused.status) == ("ORDER_STATUS_INVALID", "F")
+
+
+async def test_unknown_payments_are_order_not_exist(sim, api):
+    before = await snapshot(sim)
+    for endpoint in ("inquiryPayment", "cancelPayment"):
+        for ref in ({"paymentId": "20261125114000000000000000000000"}, {"paymentRequestId": new_id("NOPE")}):
+            reply = await api.call(endpoint, ref)
+            assert (reply.code, reply.status) == ("ORDER_NOT_EXIST", "F")
+    assert await snapshot(sim) == before
+
+
+async def test_low_balance_fails_with_user_balance_not_enough(api):
+    # lowbalance@sandbox.test holds USD 1.00; the payment is USD 10.00
+    body = pay_body("1000")
+    created = await api.paid_payment(account="lowbalance@sandbox.test", body=body)
+    inquiry = await api.call("inquiryPayment", {"paymentId": created["paymentId"]})
+    assert inquiry.body["paymentStatus"] == "FAIL"
+    assert inquiry.body["paymentResultCode"] == "USER_BALANCE_NOT_ENOUGH"
+    replay = await api.call("pay", body)  # the final result, every time
+    assert (replay.code, replay.status) == ("USER_BALANCE_NOT_ENOUGH", "F")
+    assert replay.body["paymentId"] == created["paymentId"]
+
+
+async def test_unsupported_currency_is_refused_and_nothing_is_written(sim, api):
+    before = await snapshot(sim)
+    for currency in ("XYZ", "CHF"):
+        reply = await api.call("pay", pay_body("1000", currency), valid_request=False)
+        assert (reply.code, reply.status) == ("CURRENCY_NOT_SUPPORT", "F"), reply.body
+    mixed = pay_body("1000")
+    mixed["order"]["orderAmount"] = {"currency": "EUR", "value": "1000"}
+    assert (await api.call("pay", mixed)).code == "CURRENCY_NOT_SUPPORT"
+    assert await snapshot(sim) == before
+
+
+async def test_zero_two_and_three_decimal_currencies_move_exact_minor_units(sim, api):
+    for currency, value in (("JPY", "1200"), ("USD", "1099"), ("BHD", "1250"), ("KRW", "15000")):
+        before = await balance(sim, currency)
+        paid = await api.paid_payment(value, currency)
+        assert paid["paymentAmount"] == {"currency": currency, "value": value}
+        assert before - await balance(sim, currency) == int(value)
+    for currency, value in (("JPY", "12.00"), ("BHD", "1.250"), ("USD", "10.99"), ("USD", "-5"), ("USD", "1e3")):
+        reply = await api.call("pay", pay_body(value, currency), valid_request=False)
+        assert reply.code == "PARAM_ILLEGAL", (currency, value)
+
+
+async def test_an_internal_failure_is_a_signed_unknown_exception(sim, api, monkeypatch):
+    wallet = sim.app("wallet")[WALLET]
+
+    async def broken(*args, **kwargs):
+        raise RuntimeError("database on fire: secret detail")
+
+    monkeypatch.setattr(wallet, "find_payment", broken)
+    reply = await api.call("inquiryPayment", {"paymentId": "20261125114000000000000000000000"})
+    assert reply.exchange.status == 200
+    assert reply.body == {"result": {"resultCode": "UNKNOWN_EXCEPTION", "resultStatus": "U",
+                                     "resultMessage": "An API call has failed, which is caused by unknown reasons."}}
+    assert b"secret detail" not in reply.exchange.response_body and b"Traceback" not in reply.exchange.response_body

@@ -1,0 +1,156 @@
+"""Helpers for the wallet API tests: a signed client that checks every reply's signature
+and validates requests and replies against the wallet's own ``/openapi.json``, request
+bodies, a paid payment, and a snapshot of what the wallet has written."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+import aiohttp
+import pytest_asyncio
+from jsonschema import Draft202012Validator
+
+from simulator.signed_http import SignedClient, SignedExchange
+from simulator.testing.journey import cashier_action, open_cashier
+from simulator.testing.sim import get_json
+from wallet_mock.api import WALLET
+
+API = "/aps/api/v1/payments"
+# Antom's name for cancelPayment, documented under its Alipay+ name.
+_DOCUMENTED_AS = {"cancel": "cancelPayment"}
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex}"
+
+
+def pay_body(value: str = "1000", currency: str = "USD", **over) -> dict:
+    body = {
+        "productCode": "CASHIER_PAYMENT",
+        "paymentRequestId": new_id("PR"),
+        "paymentAmount": {"currency": currency, "value": value},
+        "order": {"referenceOrderId": new_id("ORD")[:24], "orderDescription": "Two lattes",
+                  "orderAmount": {"currency": currency, "value": value}},
+        "paymentNotifyUrl": "http://127.0.0.1:9/notify",
+    }
+    body.update(over)
+    return body
+
+
+def refund_body(payment_id: str, value: str, currency: str = "USD", **over) -> dict:
+    body = {"refundRequestId": new_id("RF"), "paymentId": payment_id,
+            "refundAmount": {"currency": currency, "value": value}, "refundReason": "returned"}
+    body.update(over)
+    return body
+
+
+@dataclass
+class Reply:
+    exchange: SignedExchange
+    body: dict
+
+    @property
+    def code(self) -> str:
+        return self.body["result"]["resultCode"]
+
+    @property
+    def status(self) -> str:
+        return self.body["result"]["resultStatus"]
+
+
+class WalletApi:
+    """Signed calls to the wallet, each checked against the OpenAPI document."""
+
+    def __init__(self, http: aiohttp.ClientSession, base_url: str, creds: dict, document: dict):
+        self.http = http
+        self.base_url = base_url
+        self.creds = creds
+        self.document = document
+        self.client = self.signed_client()
+
+    def signed_client(self, **over) -> SignedClient:
+        args = dict(client_id=self.creds["clientId"], private_pem=self.creds["merchantPrivateKey"],
+                    peer_public_pem=self.creds["walletPublicKey"])
+        args.update(over)
+        return SignedClient(self.http, **args)
+
+    def url(self, endpoint: str, prefix: str = API) -> str:
+        return f"{self.base_url}{prefix}/{endpoint}"
+
+    async def call(self, endpoint: str, body, *, client: SignedClient | None = None, prefix: str = API,
+                   valid_request: bool = True) -> Reply:
+        """Post signed; assert the reply is signed by the wallet and documented. With
+        ``valid_request`` the request must conform to the document too."""
+        operation = self.operation(endpoint)
+        if valid_request:
+            schema_errors(self.document, operation["requestBody"]["content"]["application/json"]["schema"], body,
+                          expect_valid=True)
+        exchange = await (client or self.client).post(self.url(endpoint, prefix), body)
+        return self.check_reply(endpoint, exchange)
+
+    def check_reply(self, endpoint: str, exchange: SignedExchange) -> Reply:
+        assert exchange.response_signature_valid is True, exchange.response_headers
+        response = self.operation(endpoint)["responses"][str(exchange.status)]
+        for header in response["headers"]:
+            assert header in exchange.response_headers, header
+        body = exchange.json()
+        schema_errors(self.document, response["content"]["application/json"]["schema"], body, expect_valid=True)
+        return Reply(exchange, body)
+
+    def operation(self, endpoint: str) -> dict:
+        return self.document["paths"][f"{API}/{_DOCUMENTED_AS.get(endpoint, endpoint)}"]["post"]
+
+    async def paid_payment(self, value: str = "1000", currency: str = "USD",
+                           account: str = "buyer@sandbox.test", body: dict | None = None) -> dict:
+        """``pay``, then the buyer confirms in the cashier; returns the pay reply body."""
+        reply = await self.call("pay", body or pay_body(value, currency))
+        assert reply.code == "PAYMENT_IN_PROCESS", reply.body
+        cashier = await open_cashier(self.http, reply.body["normalUrl"])
+        status, confirmed = await cashier_action(self.http, cashier, "confirm",
+                                                 {"account": account, "password": "111111"})
+        assert status == 200, confirmed
+        return reply.body
+
+
+def schema_errors(document: dict, schema: dict, instance, *, expect_valid: bool | None = None) -> list[str]:
+    """Validate ``instance`` against a schema of the document (``$ref``s resolved in it)."""
+    validator = Draft202012Validator({**schema, "components": document["components"]},
+                                     format_checker=Draft202012Validator.FORMAT_CHECKER)
+    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(instance)]
+    if expect_valid is True:
+        assert not errors, errors
+    if expect_valid is False:
+        assert errors, f"{instance!r} should not conform"
+    return errors
+
+
+async def wallet_api(sim, http) -> WalletApi:
+    base = sim.urls["wallet"]
+    _, creds = await get_json(http, f"{base}/_sim/credentials")
+    status, document = await get_json(http, f"{base}/openapi.json")
+    assert status == 200
+    return WalletApi(http, base, creds, document)
+
+
+async def snapshot(sim) -> dict:
+    """What the wallet has written: row counts, money moved, refunded totals."""
+    db = sim.app("wallet")[WALLET].db
+    out = {}
+    for table in ("payments", "refunds", "notifications"):
+        out[table] = (await db.fetchone(f"SELECT COUNT(*) AS n FROM {table}"))["n"]
+    out["balances"] = [tuple(r) for r in await db.fetchall("SELECT account_id, currency, value FROM balances ORDER BY 1, 2")]
+    out["refunded"] = (await db.fetchone("SELECT COALESCE(SUM(refunded), 0) AS s FROM payments"))["s"]
+    return out
+
+
+async def balance(sim, currency: str = "USD", account: str = "acct_buyer") -> int:
+    db = sim.app("wallet")[WALLET].db
+    row = await db.fetchone("SELECT value FROM balances WHERE account_id = ? AND currency = ?", (account, currency))
+    return row["value"]
+
+
+@pytest_asyncio.fixture
+async def api(sim, http) -> WalletApi:
+    """Import into a test module to use: ``from wallet_helpers import api``."""
+    return await wallet_api(sim, http)

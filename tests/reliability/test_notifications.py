@@ -1,0 +1,132 @@
+"""The notification outbox: Antom's schedule, compressed by --time-scale, every attempt
+recorded, FAILED after the last and resendable, and pending deliveries resumed after a
+real restart of the apps."""
+
+from datetime import datetime
+
+from simulator.testing.journey import api_journey
+from simulator.testing.sim import fixed_ports, get_json, running_sim, wait_for
+from wallet_mock.worker import RETRY_SCHEDULE_SECONDS
+
+
+async def post(http, url, body=None):
+    async with http.post(url, json=body or {}) as resp:
+        return resp.status, await resp.json()
+
+
+async def notification(http, sim, payment_id):
+    _, p = await get_json(http, f"{sim.urls['wallet']}/_sim/payments/{payment_id}")
+    return p["notifications"][0] if p["notifications"] else None
+
+
+def gaps(history):
+    times = [datetime.fromisoformat(h["at"]) for h in history]
+    return [(b - a).total_seconds() for a, b in zip(times, times[1:])]
+
+
+async def test_schedule_runs_to_failed_then_resend_delivers(sim, http):
+    wallet = sim.urls["wallet"]
+    await post(http, f"{wallet}/_sim/notifications/faults", {"kind": "fail", "count": len(RETRY_SCHEDULE_SECONDS)})
+    result = await api_journey(http, sim.urls, report=False, settle_timeout=0)
+    for attempt, wait in enumerate(RETRY_SCHEDULE_SECONDS, start=1):
+        if attempt > 1:
+            note = await notification(http, sim, result.payment_id)
+            assert note["status"] == "PENDING" and note["attempts"] == attempt - 1
+            await post(http, f"{wallet}/_sim/clock/advance", {"seconds": wait})
+
+        async def attempted(n=attempt):
+            note = await notification(http, sim, result.payment_id)
+            return note if note and note["attempts"] == n else None
+
+        await wait_for(attempted)
+    note = await notification(http, sim, result.payment_id)
+    assert note["status"] == "FAILED" and note["nextAttemptAt"] is None
+    assert len(note["history"]) == 8 and all(h["outcome"] == "NOT_ACKNOWLEDGED" for h in note["history"])
+    for gap, scheduled in zip(gaps(note["history"]), RETRY_SCHEDULE_SECONDS[1:]):
+        assert gap >= scheduled  # never earlier than Antom's schedule
+    status, resent = await post(http, f"{wallet}/_sim/notifications/{note['notificationId']}/resend")
+    assert status == 200 and resent["outcome"] == "ACKNOWLEDGED" and resent["status"] == "DELIVERED"
+    _, events = await get_json(http, f"{wallet}/_sim/events", params={"paymentId": result.payment_id})
+    assert len([e for e in events["events"] if e["step"] == 19]) == 9  # every attempt is in the journal
+
+
+async def test_time_scale_compresses_the_schedule(tmp_path, keys_template, http):
+    async with running_sim(tmp_path / "d", keys_from=keys_template, time_scale=1200) as sim:
+        await post(http, f"{sim.urls['wallet']}/_sim/notifications/faults", {"kind": "fail", "count": 3})
+        result = await api_journey(http, sim.urls, report=False, settle_timeout=0)
+
+        async def delivered():
+            note = await notification(http, sim, result.payment_id)
+            return note if note and note["status"] == "DELIVERED" else None
+
+        note = await wait_for(delivered, timeout=10)
+        assert note["attempts"] == 4
+        # 2 min, 10 min, 10 min divided by 1200: 0.1 s, 0.5 s, 0.5 s
+        for gap, scheduled in zip(gaps(note["history"]), RETRY_SCHEDULE_SECONDS[1:]):
+            assert scheduled / 1200 <= gap < scheduled / 1200 + 1.0
+
+
+async def test_pending_delivery_resumes_after_a_restart(tmp_path, keys_template, http):
+    data, ports = tmp_path / "data", fixed_ports()
+    async with running_sim(data, keys_from=keys_template, **ports) as sim:
+        await post(http, f"{sim.urls['wallet']}/_sim/notifications/faults", {"kind": "fail"})
+        result = await api_journey(http, sim.urls, report=False, settle_timeout=0)
+
+        async def first_failed():
+            note = await notification(http, sim, result.payment_id)
+            return note if note and note["attempts"] == 1 else None
+
+        await wait_for(first_failed)  # the merchant got it; the wallet believes it did not
+    async with running_sim(data, **ports) as again:
+        note = await notification(http, again, result.payment_id)
+        assert note["status"] == "PENDING" and note["attempts"] == 1
+        await post(http, f"{again.urls['wallet']}/_sim/clock/advance", {"seconds": 120})
+
+        async def delivered():
+            n = await notification(http, again, result.payment_id)
+            return n if n["status"] == "DELIVERED" else None
+
+        note = await wait_for(delivered)
+        assert note["attempts"] == 2
+        _, order = await get_json(http, f"{again.urls['merchant']}/api/orders/{result.order_id}")
+        assert order["status"] == "PAID" and order["fulfilled"] == 1
+
+
+async def test_merchant_down_then_back(tmp_path, keys_template, http):
+    """The merchant process is down when the payment succeeds; the wallet keeps trying
+    and delivers once it is back."""
+    data, ports = tmp_path / "data", fixed_ports()
+    async with running_sim(data, keys_from=keys_template, **ports) as sim:
+        result = await api_journey(http, sim.urls, report=False, settle_timeout=0)
+        await wait_for(lambda: _delivered(http, sim, result.payment_id))
+        # a second journey whose notification cannot reach the merchant
+        order = await _order(http, sim)
+        merchant = sim.runners.pop("merchant")
+        await merchant.cleanup()
+        from simulator.testing.journey import cashier_action, open_cashier
+        cashier = await open_cashier(http, order["paymentUrl"])
+        status, reply = await cashier_action(http, cashier, "confirm", {"account": "buyer@sandbox.test",
+                                                                        "password": "111111"})
+        assert reply["resultCode"] == "9000"
+
+        async def failed_once():
+            note = await notification(http, sim, order["paymentId"])
+            return note if note and note["attempts"] >= 1 else None
+
+        note = await wait_for(failed_once)
+        assert note["status"] == "PENDING" and "ClientConnector" in (note["history"][0]["detail"] or "")
+    async with running_sim(data, **ports) as again:
+        await post(http, f"{again.urls['wallet']}/_sim/clock/advance", {"seconds": 120})
+        await wait_for(lambda: _delivered(http, again, order["paymentId"]))
+        _, latest = await get_json(http, f"{again.urls['merchant']}/api/orders/{order['orderId']}")
+        assert latest["status"] == "PAID" and latest["paidVia"] in ("notification", "inquiryPayment")
+
+
+async def _order(http, sim):
+    async with http.post(f"{sim.urls['merchant']}/api/orders", json={"items": [{"goodsId": "bagel"}]}) as resp:
+        return await resp.json()
+
+
+async def _delivered(http, sim, payment_id):
+    note = await notification(http, sim, payment_id)
+    return note and note["status"] == "DELIVERED"

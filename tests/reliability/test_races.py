@@ -1,0 +1,91 @@
+"""Races: many confirmations of one paymentUrl, confirm against cancel, many identical
+pay requests. Each transition is one conditional write: exactly one wins."""
+
+import asyncio
+import uuid
+
+from simulator.signed_http import SignedClient
+from simulator.testing.journey import cashier_action, open_cashier
+from simulator.testing.sim import get_json, wait_for
+
+
+async def balance(http, sim, login="buyer@sandbox.test"):
+    _, body = await get_json(http, f"{sim.urls['wallet']}/_sim/accounts")
+    return int(next(a for a in body["accounts"] if a["loginId"] == login)["balances"]["USD"])
+
+
+async def new_order(http, sim):
+    async with http.post(f"{sim.urls['merchant']}/api/orders", json={"items": [{"goodsId": "cake"}]}) as resp:
+        assert resp.status == 201
+        return await resp.json()
+
+
+async def test_fifty_concurrent_confirms_debit_once(sim, http):
+    before = await balance(http, sim)
+    order = await new_order(http, sim)
+    cashier = await open_cashier(http, order["paymentUrl"])
+    replies = await asyncio.gather(*(
+        cashier_action(http, cashier, "confirm", {"account": "buyer@sandbox.test", "password": "111111"})
+        for _ in range(50)))
+    assert all(status == 200 and r["resultCode"] == "9000" for status, r in replies)
+    assert before - await balance(http, sim) == 610
+    _, payment = await get_json(http, f"{sim.urls['wallet']}/_sim/payments/{order['paymentId']}")
+    assert len(payment["notifications"]) == 1
+    _, events = await get_json(http, f"{sim.urls['wallet']}/_sim/events", params={"paymentId": order["paymentId"]})
+    assert len([e for e in events["events"] if e["step"] == 17 and e["details"].get("debited")]) == 1
+
+
+async def test_confirm_racing_cancel_ends_consistent(sim, http):
+    _, creds = await get_json(http, f"{sim.urls['wallet']}/_sim/credentials")
+    client = SignedClient(http, client_id=creds["clientId"], private_pem=creds["merchantPrivateKey"],
+                          peer_public_pem=creds["walletPublicKey"])
+    outcomes = set()
+    for _ in range(20):
+        before = await balance(http, sim)
+        order = await new_order(http, sim)
+        cashier = await open_cashier(http, order["paymentUrl"])
+        confirm, cancel = await asyncio.gather(
+            cashier_action(http, cashier, "confirm", {"account": "buyer@sandbox.test", "password": "111111"}),
+            client.post(f"{creds['apiBaseUrl']}/cancelPayment", {"paymentId": order["paymentId"]}))
+        _, payment = await get_json(http, f"{sim.urls['wallet']}/_sim/payments/{order['paymentId']}")
+        charged = before - await balance(http, sim)
+        cancel_code = cancel.json()["result"]["resultCode"]
+        if payment["status"] == "SUCCESS":
+            assert charged == 610 and confirm[1]["resultCode"] == "9000" and cancel_code != "SUCCESS"
+        else:
+            assert payment["status"] == "CANCELLED" and charged == 0 and cancel_code == "SUCCESS"
+            assert confirm[0] == 409  # the cashier says the payment is closed
+        outcomes.add(payment["status"])
+    assert outcomes <= {"SUCCESS", "CANCELLED"}
+
+
+async def test_identical_pay_requests_at_once_make_one_payment(sim, http):
+    _, creds = await get_json(http, f"{sim.urls['wallet']}/_sim/credentials")
+    client = SignedClient(http, client_id=creds["clientId"], private_pem=creds["merchantPrivateKey"],
+                          peer_public_pem=creds["walletPublicKey"])
+    body = {"paymentRequestId": f"PR-{uuid.uuid4().hex}", "paymentAmount": {"currency": "USD", "value": "500"},
+            "order": {"referenceOrderId": "ORD-RACE", "orderDescription": "race"}}
+    replies = await asyncio.gather(*(client.post(f"{creds['apiBaseUrl']}/pay", body) for _ in range(30)))
+    ids = {r.json()["paymentId"] for r in replies}
+    assert len(ids) == 1 and all(r.json()["result"]["resultCode"] == "PAYMENT_IN_PROCESS" for r in replies)
+
+
+async def test_concurrent_notifications_fulfil_once(sim, http):
+    """The same signed notification delivered 20 times at once: one fulfilment."""
+    order = await new_order(http, sim)
+    cashier = await open_cashier(http, order["paymentUrl"])
+    await cashier_action(http, cashier, "confirm", {"account": "buyer@sandbox.test", "password": "111111"})
+
+    async def paid():
+        _, latest = await get_json(http, f"{sim.urls['merchant']}/api/orders/{order['orderId']}")
+        return latest["status"] == "PAID"
+
+    await wait_for(paid)
+    _, payment = await get_json(http, f"{sim.urls['wallet']}/_sim/payments/{order['paymentId']}")
+    nid = payment["notifications"][0]["notificationId"]
+    replies = await asyncio.gather(*(http.post(f"{sim.urls['wallet']}/_sim/notifications/{nid}/resend")
+                                     for _ in range(20)))
+    for r in replies:
+        assert r.status == 200 and (await r.json())["outcome"] == "ACKNOWLEDGED"
+    _, latest = await get_json(http, f"{sim.urls['merchant']}/api/orders/{order['orderId']}")
+    assert latest["fulfilled"] == 1

@@ -1,0 +1,94 @@
+"""Reading Alipay+ bodies (wallet_mock.parsing) and the refund rule (wallet_mock.models),
+without a server."""
+
+import json
+from datetime import datetime, timezone
+
+import pytest
+
+from simulator.money import Money
+from wallet_mock.errors import ApiError
+from wallet_mock.models import Payment, PaymentStatus, refund_refusal
+from wallet_mock.parsing import (
+    KNOWN_FIELDS,
+    MAX_DEPTH,
+    parse_json_body,
+    parse_payment_reference,
+    parse_refund_reference,
+    parse_refund_request,
+)
+
+NOW = datetime(2026, 11, 25, 12, tzinfo=timezone.utc)
+
+
+def refusal(call) -> str:
+    with pytest.raises(ApiError) as err:
+        call()
+    return err.value.code
+
+
+def test_json_bodies_must_be_plain_json_objects():
+    assert parse_json_body(b'{"a": [1, {"b": "\\u2615"}]}') == {"a": [1, {"b": "\u2615"}]}
+    for raw in (b"", b"[]", b"1", b'{"a": NaN}', b'{"a": -Infinity}', b"\xff", b'{"a": "\\udc00"}',
+                b'{"\\ud800": 1}', b'{"a": ' + b"[" * 5000 + b"]" * 5000 + b"}", b'{"a": 1' + b"0" * 5000 + b"}"):
+        assert refusal(lambda: parse_json_body(raw)) == "PARAM_ILLEGAL", raw[:40]
+
+
+def test_nesting_is_capped_where_alipay_plus_messages_never_go():
+    def deep(n):
+        value = {}
+        for _ in range(n - 1):
+            value = {"x": value}
+        return value
+
+    assert parse_json_body(json.dumps(deep(MAX_DEPTH)).encode())
+    assert refusal(lambda: parse_json_body(json.dumps(deep(MAX_DEPTH + 1)).encode())) == "PARAM_ILLEGAL"
+
+
+def test_every_api_refuses_unknown_fields_by_name():
+    with pytest.raises(ApiError) as err:
+        parse_payment_reference({"paymentId": "1", "paymentID": "1"})
+    assert "paymentID" in err.value.message
+    for api in KNOWN_FIELDS:
+        assert "merchantAccountId" in KNOWN_FIELDS[api]  # what the SDKs send everywhere
+
+
+def test_refund_requests_are_validated():
+    req = parse_refund_request({"refundRequestId": "RF-1", "paymentId": "P-1",
+                                "refundAmount": {"currency": "BHD", "value": "1250"}, "refundReason": "broken cup"})
+    assert req.amount == Money(1250, "BHD") and req.reason == "broken cup"
+    assert req.fingerprint("P-1") != req.fingerprint("P-2")
+    good = {"refundRequestId": "RF-1", "paymentId": "P-1", "refundAmount": {"currency": "USD", "value": "100"}}
+    for bad in ({**good, "refundRequestId": None}, {**good, "paymentId": None},
+                {**good, "refundAmount": {"currency": "USD", "value": "1.00"}},
+                {**good, "refundAmount": {"currency": "USD", "value": "100", "exponent": 2}},
+                {**good, "refundReason": "r" * 257}, {**good, "refundRequestId": "RF 1"}):
+        assert refusal(lambda: parse_refund_request({k: v for k, v in bad.items() if v is not None})) == "PARAM_ILLEGAL"
+    assert refusal(lambda: parse_refund_request({**good, "refundAmount": {"currency": "ZZZ", "value": "1"}})) \
+        == "CURRENCY_NOT_SUPPORT"
+
+
+def test_references_need_one_id():
+    assert parse_refund_reference({"refundId": "R"}) == ("R", None)
+    assert parse_payment_reference({"paymentRequestId": "PR"}) == (None, "PR")
+    assert refusal(lambda: parse_refund_reference({})) == "PARAM_ILLEGAL"
+    assert refusal(lambda: parse_payment_reference({"merchantAccountId": "M"})) == "PARAM_ILLEGAL"
+
+
+def payment(status: PaymentStatus, amount: int = 1000, refunded: int = 0) -> Payment:
+    return Payment(payment_id="P", client_id="C", payment_request_id="PR", fingerprint="f", status=status,
+                   result_code="SUCCESS", amount=Money(amount, "USD"), refunded=refunded, reference_order_id="O",
+                   order_description="d", merchant_name=None, request={}, notify_url=None, redirect_url=None,
+                   token="t", account_id="A", settle_to=None, settle_at=None, created_at=NOW, expires_at=NOW,
+                   paid_at=NOW)
+
+
+def test_refunds_only_of_what_was_captured():
+    usd = lambda v: Money(v, "USD")  # noqa: E731
+    assert refund_refusal(payment(PaymentStatus.SUCCESS), usd(1000)) is None
+    assert refund_refusal(payment(PaymentStatus.SUCCESS, refunded=400), usd(600)) is None
+    assert refund_refusal(payment(PaymentStatus.SUCCESS, refunded=400), usd(601)) == "REFUND_AMOUNT_EXCEED_LIMIT"
+    assert refund_refusal(payment(PaymentStatus.INIT), usd(1)) == "ORDER_STATUS_INVALID"
+    assert refund_refusal(payment(PaymentStatus.PROCESSING), usd(1)) == "ORDER_STATUS_INVALID"
+    assert refund_refusal(payment(PaymentStatus.FAIL), usd(1)) == "ORDER_IS_CLOSED"
+    assert refund_refusal(payment(PaymentStatus.CANCELLED), usd(1)) == "ORDER_IS_CLOSED"

@@ -1,0 +1,27 @@
+-- The control plane's state: what tests have asked the wallet to do next. Kept in the
+-- database so that it survives a restart like everything else.
+CREATE TABLE IF NOT EXISTS forced_outcomes (
+    id                 INTEGER PRIMARY KEY AUTOINCREMENT,
+    outcome            TEXT NOT NULL,
+    payment_request_id TEXT,
+    remaining          INTEGER NOT NULL CHECK (remaining > 0),
+    created_at         TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS api_faults (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    endpoint   TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    phase      TEXT NOT NULL,
+    delay_ms   INTEGER NOT NULL DEFAULT 0,
+    remaining  INTEGER NOT NULL CHECK (remaining > 0),
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS notify_faults (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind       TEXT NOT NULL,
+    delay_ms   INTEGER NOT NULL DEFAULT 0,
+    remaining  INTEGER NOT NULL CHECK (remaining > 0),
+    created_at TEXT NOT NULL
+);
