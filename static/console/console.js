@@ -31,7 +31,7 @@
     TPS.renderJourneys(journeys, state.selected, function (id) { select(id, true); });
   }
 
-  var refreshList = TPS.debounce(function () {
+  var refreshList = TPS.throttle(function () {
     TPS.api("GET", "/api/journeys").then(function (data) { showList(data.journeys); }).catch(function () {});
   }, 250);
 
@@ -94,7 +94,7 @@
       else TPS.toast(err.message, "bad");
     });
   }
-  var refreshDiagram = TPS.debounce(function () { loadDiagram(true); }, 60);
+  var refreshDiagram = TPS.throttle(function () { loadDiagram(true); }, 150);
 
   function select(id, byUser) {
     if (id !== state.selected) {

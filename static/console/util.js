@@ -55,11 +55,18 @@
     setTimeout(function () { item.remove(); }, 4000);
   };
 
-  TPS.debounce = function (fn, ms) {
-    var timer = null;
+  // At most one call per ``ms``, the last request always honoured: a steady flow of
+  // events (a poll every 200 ms) must not postpone the refresh for ever.
+  TPS.throttle = function (fn, ms) {
+    var timer = null, again = false;
+    function fire() {
+      timer = null;
+      if (again) { again = false; fn(); timer = setTimeout(fire, ms); }
+    }
     return function () {
-      clearTimeout(timer);
-      timer = setTimeout(fn, ms);
+      if (timer) { again = true; return; }
+      fn();
+      timer = setTimeout(fire, ms);
     };
   };
 
