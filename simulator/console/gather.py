@@ -13,6 +13,7 @@ import aiohttp
 from . import journeys as journeys_mod
 
 TIMEOUT = aiohttp.ClientTimeout(total=5)
+EVENTS_LIMIT = 50_000
 
 
 async def _get_json(session: aiohttp.ClientSession, url: str, params: dict | None = None) -> Any:
@@ -26,7 +27,10 @@ async def fetch_events(session: aiohttp.ClientSession, app_urls: dict[str, str],
     """All events from every app (merged, time-ordered, or by step with ``order=step``)
     and the apps that did not answer."""
     names = list(app_urls)
-    results = await asyncio.gather(*(_get_json(session, f"{app_urls[n]}/_sim/events", params) for n in names),
+    # The journal's default page is its oldest 5000 events: ask for its largest page, or
+    # the newest journeys of a long session would be missing.
+    query = {"limit": str(EVENTS_LIMIT), **(params or {})}
+    results = await asyncio.gather(*(_get_json(session, f"{app_urls[n]}/_sim/events", query) for n in names),
                                    return_exceptions=True)
     events: list[dict] = []
     errors: dict[str, str] = {}
