@@ -1,4 +1,4 @@
-"""The ``tradepay-sim`` command: ``run`` (the default), ``credentials``."""
+"""The ``tradepay-sim`` command: ``run`` (the default), ``credentials``, ``trace``."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import sys
 import urllib.error
 import urllib.request
 
-from . import runner, settings as settings_mod
+from . import runner, settings as settings_mod, trace
 from .runner import StartupError
 
 
@@ -72,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     creds = sub.add_parser("credentials", help="print the sandbox merchant's credentials (JSON)")
     settings_mod.add_arguments(creds, only=("host", "wallet_port"))
     creds.set_defaults(func=cmd_credentials)
+    trace.add_parser(sub)
     return parser
 
 

@@ -1,90 +1,135 @@
-"""Gather the step journal from the apps over HTTP and merge it into journeys. The apps
-may run in other processes: nothing here reads their memory or their files."""
+"""Gather the step journal (and the merchant's and the wallet's views of a journey) from
+the apps over HTTP. The apps may run in other processes: nothing here reads their memory
+or their files."""
 
 from __future__ import annotations
 
 import asyncio
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
+
+from . import journeys as journeys_mod
+
+TIMEOUT = aiohttp.ClientTimeout(total=5)
+EVENTS_LIMIT = 50_000
+
+
+async def _get_json(session: aiohttp.ClientSession, url: str, params: dict | None = None) -> Any:
+    async with session.get(url, params=params or {}, timeout=TIMEOUT) as resp:
+        resp.raise_for_status()
+        return await resp.json()
 
 
 async def fetch_events(session: aiohttp.ClientSession, app_urls: dict[str, str],
                        params: dict[str, str] | None = None) -> tuple[list[dict], dict[str, str]]:
-    """All events from every app (merged, time-ordered) and the apps that did not answer."""
-
-    async def one(name: str, url: str):
-        async with session.get(f"{url}/_sim/events", params=params or {},
-                               timeout=aiohttp.ClientTimeout(total=5)) as resp:
-            resp.raise_for_status()
-            return (await resp.json())["events"]
-
+    """All events from every app (merged, time-ordered, or by step with ``order=step``)
+    and the apps that did not answer."""
     names = list(app_urls)
-    results = await asyncio.gather(*(one(n, app_urls[n]) for n in names), return_exceptions=True)
+    # The journal's default page is its oldest 5000 events: ask for its largest page, or
+    # the newest journeys of a long session would be missing.
+    query = {"limit": str(EVENTS_LIMIT), **(params or {})}
+    results = await asyncio.gather(*(_get_json(session, f"{app_urls[n]}/_sim/events", query) for n in names),
+                                   return_exceptions=True)
     events: list[dict] = []
     errors: dict[str, str] = {}
     for name, result in zip(names, results):
         if isinstance(result, BaseException):
-            errors[name] = f"{type(result).__name__}: {result}"
+            errors[name] = f"{type(result).__name__}: {result}".rstrip(": ")
         else:
-            events.extend(result)
+            for event in result["events"]:
+                event.setdefault("app", name)
+            events.extend(result["events"])
     if (params or {}).get("order") == "step":
         events.sort(key=lambda e: (e.get("step") is None, e.get("step") or 0, e.get("at") or ""))
     else:
         events.sort(key=lambda e: (e.get("at") or "", e.get("step") or 0))
+    link_orders(events)
     return events, errors
 
 
-def link_orders(events: list[dict]) -> None:
-    """Give every event the orderId its paymentRequestId or paymentId belongs to."""
-    by_prid: dict[str, str] = {}
-    by_pid: dict[str, str] = {}
+def cursor_of(events: list[dict], app_urls: dict[str, str]) -> dict[str, int]:
+    """The last event id seen from each app: where a live stream picks up."""
+    cursor = {name: 0 for name in app_urls}
     for e in events:
-        if e.get("orderId"):
-            if e.get("paymentRequestId"):
-                by_prid[e["paymentRequestId"]] = e["orderId"]
-            if e.get("paymentId"):
-                by_pid[e["paymentId"]] = e["orderId"]
-    for e in events:
-        if not e.get("orderId"):
-            e["orderId"] = by_prid.get(e.get("paymentRequestId") or "") or by_pid.get(e.get("paymentId") or "")
+        if e.get("app") in cursor and isinstance(e.get("id"), int):
+            cursor[e["app"]] = max(cursor[e["app"]], e["id"])
+    return cursor
 
 
-def journeys(events: list[dict]) -> list[dict[str, Any]]:
-    """One summary per order, newest first."""
-    link_orders(events)
-    grouped: dict[str, list[dict]] = {}
+class OrderLinker:
+    """Gives every event the orderId its paymentRequestId or paymentId belongs to (the
+    wallet knows payments, not always the merchant's order id)."""
+
+    def __init__(self) -> None:
+        self.by_prid: dict[str, str] = {}
+        self.by_pid: dict[str, str] = {}
+
+    def learn(self, event: dict) -> None:
+        if event.get("orderId"):
+            if event.get("paymentRequestId"):
+                self.by_prid[event["paymentRequestId"]] = event["orderId"]
+            if event.get("paymentId"):
+                self.by_pid[event["paymentId"]] = event["orderId"]
+
+    def link(self, event: dict) -> dict:
+        self.learn(event)
+        if not event.get("orderId"):
+            event["orderId"] = (self.by_prid.get(event.get("paymentRequestId") or "")
+                                or self.by_pid.get(event.get("paymentId") or "") or None)
+        return event
+
+
+def link_orders(events: list[dict]) -> OrderLinker:
+    linker = OrderLinker()
     for e in events:
-        if e.get("orderId"):
-            grouped.setdefault(e["orderId"], []).append(e)
-    out = []
-    for order_id, evs in grouped.items():
-        steps = sorted({e["step"] for e in evs if e.get("step")})
-        result_code = next((e.get("details", {}).get("resultCode") for e in reversed(evs)
-                            if e.get("step") == 18), None)
-        amount = next((e["summary"].split(": ", 1)[-1] for e in evs if e.get("step") == 3), None)
-        status = None
-        for e in evs:
-            if e.get("app") == "merchant" and e.get("kind") == "note" and " (from " in e.get("summary", ""):
-                status = e["summary"].split(" ")[2]
-        out.append({
-            "orderId": order_id,
-            "startedAt": evs[0]["at"],
-            "lastAt": evs[-1]["at"],
-            "steps": steps,
-            "complete": steps == list(range(1, 21)),
-            "resultCode": result_code,
-            "amount": amount,
-            "status": status,
-            "faults": sum(1 for e in evs if e.get("kind") in ("fault", "retry")),
-            "events": len(evs),
-        })
-    out.sort(key=lambda j: j["startedAt"], reverse=True)
-    return out
+        linker.learn(e)
+    for e in events:
+        linker.link(e)
+    return linker
+
+
+async def merchant_orders(session: aiohttp.ClientSession, app_urls: dict[str, str]) -> dict[str, dict]:
+    """The merchant's recent orders by id; empty when it does not answer (the list then
+    falls back on what the events say)."""
+    if "merchant" not in app_urls:
+        return {}
+    try:
+        body = await _get_json(session, f"{app_urls['merchant']}/api/orders")
+    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
+        return {}
+    return {o["orderId"]: o for o in body.get("orders", []) if isinstance(o, dict) and o.get("orderId")}
+
+
+async def overview(session: aiohttp.ClientSession, app_urls: dict[str, str]) -> tuple[dict[str, Any], OrderLinker]:
+    """Every journey, newest first, the apps that did not answer and the stream cursor;
+    and the links between ids seen so far (a live stream goes on from them)."""
+    (events, errors), orders = await asyncio.gather(fetch_events(session, app_urls),
+                                                    merchant_orders(session, app_urls))
+    data = {"journeys": journeys_mod.journeys(events, orders), "unreachable": errors,
+            "cursor": cursor_of(events, app_urls)}
+    return data, link_orders(events)
 
 
 async def journey(session: aiohttp.ClientSession, app_urls: dict[str, str], order_id: str,
-                  order: str = "time") -> dict:
-    events, errors = await fetch_events(session, app_urls, {"orderId": order_id, "order": order})
-    link_orders(events)
-    return {"orderId": order_id, "events": events, "unreachable": errors}
+                  order: str = "time") -> dict[str, Any]:
+    """One journey's merged events and summary."""
+    # The merchant's list, not GET /api/orders/{id}: that one may ask the wallet
+    # (inquiryPayment), and looking must not add steps to the journey.
+    (events, errors), orders = await asyncio.gather(
+        fetch_events(session, app_urls, {"orderId": order_id, "order": order}), merchant_orders(session, app_urls))
+    events = [e for e in events if e.get("orderId") in (order_id, None)]
+    order_json = orders.get(order_id)
+    return {"orderId": order_id, "summary": journeys_mod.summarize(order_id, events, order_json),
+            "order": order_json, "events": events, "unreachable": errors}
+
+
+async def payment(session: aiohttp.ClientSession, app_urls: dict[str, str], payment_id: str) -> dict | None:
+    """The wallet's view of a payment (status, notifications and their attempts)."""
+    if "wallet" not in app_urls or not payment_id:
+        return None
+    try:
+        return await _get_json(session, f"{app_urls['wallet']}/_sim/payments/{quote(payment_id, safe='')}")
+    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
+        return None

@@ -1,81 +1,173 @@
-// The console page: lists journeys and shows one journey's steps, reading the console's
-// own JSON API (which gathers the apps' journals over HTTP).
+// The console page: follows the console's live stream (/api/stream), keeps the journey
+// list current, and draws the selected journey's diagram from /api/journeys/{id}/diagram.
+// Everything shown is what the server decided; this file only wires it to the page.
 (function () {
   "use strict";
+  var TPS = window.TPS;
+  var el = TPS.el;
   var cfg = JSON.parse(document.getElementById("console-config").textContent);
-  var selected = null;
+  var state = { selected: cfg.selected || null, order: "step", known: {}, source: null, seq: 0 };
+  var diagram = TPS.Diagram(TPS.testid("diagram"));
+  var follow = TPS.testid("follow-newest");
 
-  function el(tag, cls, text) {
-    var n = document.createElement(tag);
-    if (cls) n.className = cls;
-    if (text != null) n.textContent = text;
-    return n;
+  function setLive(kind, text) {
+    var live = TPS.testid("console-live");
+    live.setAttribute("data-state", kind);
+    live.querySelector(".live-text").textContent = text;
   }
 
-  function pillClass(code) {
-    if (code === "9000") return "ok";
-    if (code === "8000" || code === "6004") return "warn";
-    return code ? "bad" : "";
+  function setApp(app, connected) {
+    var link = document.querySelector('[data-testid="app-status"][data-app="' + app + '"]');
+    if (link) {
+      link.setAttribute("data-connected", String(connected));
+      link.title = link.href + (connected ? "" : " — not answering");
+    }
   }
 
-  function loadJourneys() {
-    fetch("/api/journeys").then(function (r) { return r.json(); }).then(function (data) {
-      var list = document.getElementById("journey-list");
-      list.textContent = "";
-      if (!data.journeys.length) list.appendChild(el("li", "muted", "No journey yet: open the mini program and pay."));
-      data.journeys.forEach(function (j) {
-        var li = el("li", "j" + (j.orderId === selected ? " active" : ""));
-        li.setAttribute("data-testid", "journey-item");
-        li.appendChild(el("div", "j-id", j.orderId));
-        var meta = el("div", "j-meta");
-        meta.appendChild(el("span", "", new Date(j.startedAt).toLocaleTimeString()));
-        if (j.amount) meta.appendChild(el("span", "", j.amount));
-        if (j.status) meta.appendChild(el("span", "pill " + (j.status === "PAID" ? "ok" : "warn"), j.status));
-        if (j.resultCode) meta.appendChild(el("span", "pill " + pillClass(j.resultCode), j.resultCode));
-        meta.appendChild(el("span", "", j.steps.length + "/20 steps"));
-        li.appendChild(meta);
-        li.addEventListener("click", function () { selected = j.orderId; loadJourneys(); loadJourney(j.orderId); });
-        list.appendChild(li);
+  // --- the journey list -------------------------------------------------------------
+
+  function showList(journeys) {
+    journeys.forEach(function (j) { state.known[j.orderId] = true; });
+    TPS.renderJourneys(journeys, state.selected, function (id) { select(id, true); });
+  }
+
+  var refreshList = TPS.throttle(function () {
+    TPS.api("GET", "/api/journeys").then(function (data) { showList(data.journeys); }).catch(function () {});
+  }, 250);
+
+  // --- the selected journey -------------------------------------------------------------
+
+  function showHead(data) {
+    var s = data.summary;
+    TPS.testid("journey-title").textContent = s.orderId;
+    TPS.testid("journey-amount").textContent = s.amount || "";
+    [["journey-status", s.statusBadge], ["journey-outcome", s.outcome && { label: s.outcome.code + " · " + s.outcome.label, tone: s.outcome.tone }]]
+      .forEach(function (pair) {
+        var node = TPS.testid(pair[0]);
+        node.hidden = !pair[1];
+        if (pair[1]) { node.className = "badge tone-" + pair[1].tone; node.textContent = pair[1].label; }
       });
+    var meta = [TPS.time(s.startedAt), data.diagram.duration && "took " + data.diagram.duration, s.stepCount + "/20 steps"];
+    if (s.retries) meta.push(s.retries + (s.retries === 1 ? " retry" : " retries"));
+    if (s.faults) meta.push(s.faults + (s.faults === 1 ? " fault" : " faults"));
+    TPS.testid("journey-meta").textContent = meta.filter(Boolean).join("  ·  ");
+    var ids = TPS.testid("journey-ids");
+    ids.textContent = "";
+    [["paymentRequestId", s.paymentRequestId], ["paymentId", s.paymentId]].forEach(function (pair) {
+      if (pair[1]) ids.appendChild(el("div", {}, [el("dt", { text: pair[0] }), el("dd", { className: "mono", text: pair[1] })]));
+    });
+    TPS.testid("export-json").href = "/api/journeys/" + encodeURIComponent(s.orderId) + "/export";
+    TPS.renderActions(TPS.testid("journey-actions"), data.actions);
+    showPayment(data.payment);
+  }
+
+  function showPayment(p) {
+    var strip = TPS.testid("payment-strip");
+    strip.textContent = "";
+    if (!p) return;
+    strip.appendChild(el("span", { className: "pill", "data-testid": "payment-status" }, [el("span", { className: "muted", text: "Wallet payment " }), p.status]));
+    (p.notifications || []).forEach(function (n) {
+      strip.appendChild(el("span", { className: "pill", "data-testid": "notification-status" }, [
+        el("span", { className: "muted", text: "Notification " + n.notificationId + " " }),
+        n.status + " · " + n.attempts + (n.attempts === 1 ? " attempt" : " attempts"),
+      ]));
     });
   }
 
-  function loadJourney(orderId) {
-    fetch("/api/journeys/" + encodeURIComponent(orderId)).then(function (r) { return r.json(); }).then(function (data) {
-      var detail = document.getElementById("detail");
-      detail.textContent = "";
-      detail.appendChild(el("h2", "", "Journey " + orderId));
-      var table = el("table", "steps");
-      var head = el("tr");
-      ["#", "Actor", "What happened", "At"].forEach(function (h) { head.appendChild(el("th", "", h)); });
-      table.appendChild(head);
-      var seen = {};
-      data.events.forEach(function (e) { if (e.step) seen[e.step] = true; });
-      var rows = data.events.slice();
-      cfg.steps.forEach(function (s) { if (!seen[s.number]) rows.push({ step: s.number, missing: true, actor: s.actor, summary: s.title }); });
-      rows.sort(function (a, b) { return (a.step || 99) - (b.step || 99) || String(a.at).localeCompare(String(b.at)); });
-      rows.forEach(function (e) {
-        var tr = el("tr", (e.missing ? "missing " : "") + "kind-" + (e.kind || "step"));
-        tr.setAttribute("data-testid", "journey-step");
-        tr.setAttribute("data-step", e.step || "");
-        tr.appendChild(el("td", "num", e.step || "\u00B7"));
-        tr.appendChild(el("td", "actor", e.actor));
-        var what = el("td", "", e.summary + (e.missing ? " (not recorded)" : ""));
-        if (e.http) {
-          var d = el("details");
-          d.appendChild(el("summary", "", e.http.method + " " + e.http.url + (e.http.status ? " \u2192 " + e.http.status : "")));
-          d.appendChild(el("pre", "", JSON.stringify(e.http, null, 2)));
-          what.appendChild(d);
-        }
-        tr.appendChild(what);
-        tr.appendChild(el("td", "actor", e.at ? new Date(e.at).toLocaleTimeString() : ""));
-        table.appendChild(tr);
-      });
-      detail.appendChild(table);
+  function showIntro(on) {
+    TPS.testid("journey-intro").hidden = !on;
+    TPS.testid("journey-head").hidden = on;
+  }
+
+  function loadDiagram(animate) {
+    if (!state.selected) return;
+    var seq = ++state.seq, id = state.selected;
+    TPS.api("GET", "/api/journeys/" + encodeURIComponent(id) + "/diagram?order=" + state.order).then(function (data) {
+      if (seq !== state.seq) return; // a newer request was sent meanwhile
+      showIntro(false);
+      showHead(data);
+      var fresh = diagram.render(data.diagram, { animate: animate });
+      if (fresh.length && follow.checked) fresh[fresh.length - 1].scrollIntoView({ block: "nearest", behavior: "smooth" });
+    }).catch(function (err) {
+      if (seq !== state.seq) return;
+      if (err.status === 404) { showIntro(true); diagram.render(cfg.blueprint, {}); }
+      else TPS.toast(err.message, "bad");
+    });
+  }
+  var refreshDiagram = TPS.throttle(function () { loadDiagram(true); }, 150);
+
+  function select(id, byUser) {
+    if (id !== state.selected) {
+      state.selected = id;
+      diagram.reset();
+      var path = "/journeys/" + encodeURIComponent(id);
+      if (location.pathname !== path) history.pushState({ id: id }, "", path);
+    }
+    document.querySelectorAll('[data-testid="journey-item"]').forEach(function (li) {
+      var on = li.getAttribute("data-order-id") === id;
+      li.classList.toggle("active", on);
+      if (on) li.setAttribute("aria-current", "true"); else li.removeAttribute("aria-current");
+    });
+    loadDiagram(!byUser);
+  }
+
+  // --- the live stream ----------------------------------------------------------------
+
+  function connect() {
+    if (state.source) state.source.close();
+    var source = (state.source = new EventSource("/api/stream"));
+    setLive("connecting", "Connecting");
+    source.addEventListener("open", function () { setLive("live", "Live"); });
+    source.addEventListener("error", function () { setLive("down", "Reconnecting"); });
+    source.addEventListener("snapshot", function (msg) {
+      var data = JSON.parse(msg.data);
+      showList(data.journeys);
+      if (!state.selected && data.journeys.length) select(data.journeys[0].orderId, true);
+      else if (state.selected) loadDiagram(false);
+    });
+    source.addEventListener("app", function (msg) {
+      var data = JSON.parse(msg.data);
+      setApp(data.app, data.connected);
+    });
+    source.addEventListener("step", function (msg) {
+      var event = JSON.parse(msg.data);
+      var id = event.orderId;
+      if (id && !state.known[id]) {
+        state.known[id] = true;
+        if (follow.checked) select(id, false);
+      }
+      if (!id || id === state.selected) refreshDiagram();
+      refreshList();
     });
   }
 
-  document.getElementById("reload").addEventListener("click", loadJourneys);
-  loadJourneys();
-  setInterval(function () { loadJourneys(); if (selected) loadJourney(selected); }, 3000);
+  TPS.onReset = function () {
+    state.selected = null;
+    state.known = {};
+    history.pushState({}, "", "/");
+    diagram.reset();
+    diagram.render(cfg.blueprint, {});
+    showIntro(true);
+    connect();
+  };
+  TPS.onControl = function () { refreshDiagram(); };
+
+  document.querySelectorAll("[data-order]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      state.order = button.getAttribute("data-order");
+      document.querySelectorAll("[data-order]").forEach(function (b) { b.setAttribute("aria-pressed", String(b === button)); });
+      loadDiagram(false);
+    });
+  });
+  window.addEventListener("popstate", function () {
+    var m = location.pathname.match(/^\/journeys\/(.+)$/);
+    if (m) select(decodeURIComponent(m[1]), true);
+  });
+  var miniprogram = cfg.apps.filter(function (a) { return a.id === "miniprogram"; })[0];
+  document.querySelectorAll('[data-app-link="miniprogram"]').forEach(function (a) { if (miniprogram) a.href = miniprogram.url; });
+
+  TPS.setupControls(cfg.controls);
+  diagram.render(cfg.blueprint, {});
+  showIntro(!state.selected);
+  connect();
 })();
