@@ -4,7 +4,8 @@
 // steps of the journey with my.reportAnalytics("tradepay_step", ...).
 (function () {
   "use strict";
-  var MERCHANT = document.body.dataset.merchantUrl || "";
+  // The container tells the page where its merchant server is (ext config).
+  var MERCHANT = String(my.getExtConfigSync().merchantUrl || "");
   /** @type {Record<string, number>} */
   var cart = {};
   var quoteSeq = 0;

@@ -4,7 +4,8 @@
 // when the merchant says PAID (from the wallet's notification or inquiryPayment).
 (function () {
   "use strict";
-  var MERCHANT = document.body.dataset.merchantUrl || "";
+  // The container tells the page where its merchant server is (ext config).
+  var MERCHANT = String(my.getExtConfigSync().merchantUrl || "");
   var params = new URLSearchParams(location.search);
   var orderId = params.get("orderId") || "";
   var resultCode = params.get("resultCode") || "";
