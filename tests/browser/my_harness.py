@@ -52,6 +52,11 @@ async def call_all(page, runs: dict[str, tuple[str, dict]]) -> dict[str, list]:
     return {run_id: await wait_done(page, run_id) for run_id in runs}
 
 
+async def shot(page, artifacts, name: str) -> None:
+    """A screenshot of the phone only, test-artifacts/<name>.png."""
+    await page.locator("[data-mp-device]").screenshot(path=str(artifacts / f"{name}.png"))
+
+
 def succeeded(payload) -> list:
     return [("success", payload), ("complete", payload), ("resolve", payload)]
 
