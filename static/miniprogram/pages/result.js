@@ -68,7 +68,7 @@
     my.request({
       url: MERCHANT + "/api/orders/" + encodeURIComponent(orderId),
       method: "GET",
-      data: /** @type {any} */ ({ clientResultCode: resultCode }),
+      data: { clientResultCode: resultCode },
       success: function (res) {
         var data = /** @type {any} */ (res.data);
         if (res.status === 200) return render(data);
