@@ -44,7 +44,8 @@ def create_app(config: MiniprogramConfig) -> web.Application:
     app[DOMAINS] = ServerDomains(config.merchant_url, extra_domains)
     app[INFLIGHT] = {}
     setup_pages(app)
-    css = str(app.router["static"].url_for(filename="miniprogram/container.css"))
+    css = {key: (STATIC_DIR / "miniprogram" / name).read_text(encoding="utf-8")
+           for key, name in (("documentCss", "container.css"), ("chromeCss", "chrome.css"))}
     parts = "\n".join((STATIC_DIR / name).read_text(encoding="utf-8") for name in SHIM_PARTS)
     # A page that loads /my.js twice keeps its first `my`.
     app[SHIM] = shim_prelude(app, css) + "if (!(window.my && window.my.__tradepaySim)) {\n" + parts + "\n}\n"

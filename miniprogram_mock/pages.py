@@ -37,8 +37,9 @@ def ext_config(app: web.Application) -> dict:
     return {**app[CONFIG].default_ext(), **(folder.ext if folder is not None else {})}
 
 
-def shim_prelude(app: web.Application, container_css: str) -> str:
-    settings = {**app[CONFIG].shim_config(), "containerCss": container_css, "ext": ext_config(app)}
+def shim_prelude(app: web.Application, css: dict[str, str]) -> str:
+    """The container's settings in front of the shim (its CSS too, applied without a flash)."""
+    settings = {**app[CONFIG].shim_config(), **css, "ext": ext_config(app)}
     # "</" never appears raw, so the settings cannot end a <script> they might be inlined in.
     return "window.__TRADEPAY_SIM_CONFIG__ = " + json.dumps(settings).replace("</", "<\\/") + ";\n"
 

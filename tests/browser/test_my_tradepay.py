@@ -152,8 +152,8 @@ async def test_a_cashier_frame_taken_to_another_origin_cannot_answer(harness_sim
     nonce = parse_qs(urlsplit(src).fragment)["nonce"][0]
     script = ("<script>parent.postMessage({source: 'tradepay-sim-cashier', type: 'result', resultCode: '9000', "
               f"nonce: '{nonce}'}}, '*'); document.title = 'sent';</script>")
-    await page.evaluate("html => { document.querySelector('[data-testid=cashier-frame]').src = "
-                        "'data:text/html,' + encodeURIComponent(html); }", script)
+    await page.locator("[data-testid=cashier-frame]").evaluate(
+        "(frame, html) => { frame.src = 'data:text/html,' + encodeURIComponent(html); }", script)
     hijacked = None
     for _ in range(40):
         hijacked = next((f for f in page.frames if f.url.startswith("data:")), None)
