@@ -31,7 +31,7 @@ import aiohttp
 from aiohttp import web
 from yarl import URL
 
-from simulator.web import json_response
+from simulator.web import json_error, json_response
 
 from .domains import ServerDomains, origin_of
 
@@ -152,9 +152,21 @@ async def perform(session: aiohttp.ClientSession, domains: ServerDomains, spec: 
         raise RequestFailed(2, f"the request could not be sent: {exc}") from None
 
 
+def from_another_site(request: web.Request) -> bool:
+    """A page of another site posting here (its browser sends its Origin): only the mini
+    program's own pages may use the container. Together with the JSON content type
+    (which another site cannot send without a preflight) this keeps other sites out."""
+    origin = request.headers.get("Origin")
+    return origin is not None and URL(origin).raw_authority != request.host
+
+
 async def proxy_request(request: web.Request) -> web.Response:
     """``POST /__container/request``: my.request, performed natively."""
+    if from_another_site(request):
+        return json_error(403, "FORBIDDEN", "only the mini program's own pages may use the container")
     try:
+        if request.content_type != "application/json":
+            raise RequestFailed(2, "the request must be JSON")
         try:
             spec = parse_spec(await request.json())
         except (ValueError, UnicodeDecodeError):
@@ -182,6 +194,8 @@ async def proxy_request(request: web.Request) -> web.Response:
 
 async def abort_request(request: web.Request) -> web.Response:
     """``POST /__container/request/abort``: ``task.abort()`` stops the native request."""
+    if from_another_site(request):
+        return json_error(403, "FORBIDDEN", "only the mini program's own pages may use the container")
     try:
         body = await request.json()
     except (ValueError, UnicodeDecodeError):

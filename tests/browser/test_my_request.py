@@ -293,8 +293,14 @@ async def test_the_allow_list_is_configurable_and_refuses_bad_entries(harness_si
 
 async def test_the_container_refuses_malformed_calls_with_2(harness_sim, http):
     url = f"{harness_sim.urls['miniprogram']}/__container/request"
+    async with http.post(url, data='{"url": "http://x.test"}', headers={"Content-Type": "text/plain"}) as resp:
+        assert (await resp.json())["error"] == 2  # a "simple" cross-site post cannot use the container
+    for abort_too in ("", "/abort"):
+        async with http.post(url + abort_too, json={"url": harness_sim.urls["merchant"]},
+                             headers={"Origin": "http://evil.test"}) as resp:
+            assert resp.status == 403 and (await resp.json())["error"]["code"] == "FORBIDDEN"
     for body in ("not json", "[]", '{"url": "file:///etc/passwd"}', '{"url": "http://x.test", "headers": {"a": 1}}',
                  '{"url": "http://x.test", "headers": {"a": "b\\r\\nc: d"}}', '{"url": "http://x.test", "body": "%%%"}'):
-        async with http.post(url, data=body) as resp:
+        async with http.post(url, data=body, headers={"Content-Type": "application/json"}) as resp:
             reply = await resp.json()
             assert resp.status == 200 and reply["ok"] is False and reply["error"] == 2, body
