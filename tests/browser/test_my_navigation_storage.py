@@ -98,3 +98,20 @@ async def test_system_info_ext_config_and_can_i_use(harness_sim, page):
                    "shopName": "Conformance Shop"}  # tests/browser/pages/ext.json
     assert await call(page, "ext", "getExtConfig") == succeeded({"data": ext, "extConfig": ext})
     assert await page.evaluate("[my.canIUse('tradePay'), my.canIUse('request'), my.canIUse('scan')]") == [True, True, False]
+
+
+async def test_a_throwing_callback_surfaces_and_complete_still_runs(harness_sim, browser):
+    context = await browser.new_context()
+    page = await context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        await open_harness(page, harness_sim)
+        await page.evaluate("""() => new Promise(done => my.setStorage({key: 'k', data: 1,
+            success() { throw new Error('boom in success'); },
+            complete(r) { window.completed = r; done(); }}))""")
+        assert await page.evaluate("window.completed") == {}
+        await page.wait_for_timeout(100)
+        assert any("boom in success" in e for e in errors), errors
+    finally:
+        await context.close()

@@ -218,6 +218,7 @@ async def test_invalid_arguments_fail_with_2(harness_sim, http, upstream, page):
         "timeout": ({"url": url, "timeout": -1}, "timeout must be a positive number of milliseconds"),
         "headers": ({"url": url, "headers": "x"}, "headers must be an object"),
         "get-bytes": ({"url": url, "data": {"$bytes": [1]}}, "an ArrayBuffer cannot be sent with GET"),
+        "too-big": ({"url": url, "method": "POST", "data": "x" * 300_000}, "data is larger than the container accepts"),
     }
     logs = await call_all(page, {name: ("request", options) for name, (options, _) in cases.items()})
     for name, (_, message) in cases.items():

@@ -163,3 +163,18 @@ async def test_a_cashier_frame_taken_to_another_origin_cannot_answer(harness_sim
     assert hijacked is not None and await hijacked.title() == "sent"
     await asyncio.sleep(0.5)
     assert await log_of(page, "pay") == []
+
+
+async def test_a_cashier_that_never_answers_is_6002(harness_sim, page):
+    """A wallet page that never says "ready" (here one the wallet refuses to be framed):
+    the container gives up as the app would, with 6002, and closes the frame."""
+    async def quick_container(route):
+        response = await route.fetch()
+        shim = (await response.text()).replace('"cashierReadyTimeoutMs": 10000', '"cashierReadyTimeoutMs": 500', 1)
+        await route.fulfill(response=response, body=shim)
+
+    await page.route("**/my.js", quick_container)
+    await open_harness(page, harness_sim)
+    log = await call(page, "lost", "tradePay", {"paymentUrl": harness_sim.urls["wallet"] + "/_sim/health"})
+    assert log == succeeded({"resultCode": "6002"})
+    assert await page.locator("[data-testid=cashier-frame]").count() == 0
