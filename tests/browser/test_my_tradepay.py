@@ -31,6 +31,16 @@ async def pay_as(page, account: str) -> None:
     await frame.get_by_test_id("cashier-pay").click()
 
 
+async def paying(http, sim, page) -> tuple[dict, str]:
+    """Run "pay": my.tradePay with its cashier open; the order and the nonce it was given."""
+    order = await create_order(http, sim)
+    await open_harness(page, sim)
+    await start(page, "pay", "tradePay", {"paymentUrl": order["paymentUrl"]})
+    await cashier(page).get_by_test_id("cashier-pay").wait_for()
+    src = await page.get_attribute("[data-testid=cashier-frame]", "src")
+    return order, parse_qs(urlsplit(src).fragment)["nonce"][0]
+
+
 @pytest.mark.parametrize("account, code", [
     ("buyer@sandbox.test", "9000"),
     ("lowbalance@sandbox.test", "4000"),  # USD 4.50 is more than its 1 unit
@@ -101,12 +111,7 @@ async def test_a_forged_result_is_ignored(harness_sim, http, page):
     """Messages that look like the cashier's result, with the real nonce, from everywhere
     but the cashier frame: another origin's frame, a wallet page that is not the cashier,
     the mini program page itself; and from the cashier frame without the nonce."""
-    order = await create_order(http, harness_sim)
-    await open_harness(page, harness_sim)
-    await start(page, "pay", "tradePay", {"paymentUrl": order["paymentUrl"]})
-    await cashier(page).get_by_test_id("cashier-pay").wait_for()
-    src = await page.get_attribute("[data-testid=cashier-frame]", "src")
-    nonce = parse_qs(urlsplit(src).fragment)["nonce"][0]
+    order, nonce = await paying(http, harness_sim, page)
     forged = {"source": "tradepay-sim-cashier", "type": "result", "resultCode": "9000", "nonce": nonce,
               "paymentId": order["paymentId"]}
 
@@ -144,12 +149,7 @@ async def test_a_forged_result_is_ignored(harness_sim, http, page):
 async def test_a_cashier_frame_taken_to_another_origin_cannot_answer(harness_sim, http, page):
     """The frame is the one this call opened, but no longer the wallet's page: its
     message, even with the nonce, is not a result."""
-    order = await create_order(http, harness_sim)
-    await open_harness(page, harness_sim)
-    await start(page, "pay", "tradePay", {"paymentUrl": order["paymentUrl"]})
-    await cashier(page).get_by_test_id("cashier-pay").wait_for()
-    src = await page.get_attribute("[data-testid=cashier-frame]", "src")
-    nonce = parse_qs(urlsplit(src).fragment)["nonce"][0]
+    order, nonce = await paying(http, harness_sim, page)
     script = ("<script>parent.postMessage({source: 'tradepay-sim-cashier', type: 'result', resultCode: '9000', "
               f"nonce: '{nonce}'}}, '*'); document.title = 'sent';</script>")
     await page.locator("[data-testid=cashier-frame]").evaluate(
