@@ -14,7 +14,6 @@ from aiohttp import web
 from simulator.clock import Clock, parse_iso
 from simulator.db import Database
 from simulator.journal import SCHEMA as JOURNAL_SCHEMA, Journal, journal_routes
-from simulator.paths import STATIC_DIR
 from simulator.steps import STEPS
 from simulator.web import APP_NAME, MAX_REQUEST_BYTES, health, json_error, json_response, security_headers, setup_pages
 
@@ -23,14 +22,9 @@ from .config import MiniprogramConfig
 from .container import DOMAINS, INFLIGHT, SESSION, abort_request, proxy_request
 from .domains import ServerDomains
 from .folder import MiniprogramFolder
-from .pages import CONFIG, FOLDER, SHIM, my_js, page, shim_prelude
+from .pages import CONFIG, FOLDER, SHIM, build_shim, my_js, page
 
 JOURNAL = web.AppKey("journal", Journal)
-# /my.js is these files of static/, in this order: the core (callbacks, the `my`
-# object), then one file per family of APIs. Each is a standalone script.
-SHIM_PARTS = ("my.js", "miniprogram/my/chrome.js", "miniprogram/my/request.js", "miniprogram/my/tradepay.js",
-              "miniprogram/my/ui.js", "miniprogram/my/navigation.js", "miniprogram/my/storage.js",
-              "miniprogram/my/system.js")
 
 
 def create_app(config: MiniprogramConfig) -> web.Application:
@@ -44,11 +38,7 @@ def create_app(config: MiniprogramConfig) -> web.Application:
     app[DOMAINS] = ServerDomains(config.merchant_url, extra_domains)
     app[INFLIGHT] = {}
     setup_pages(app)
-    css = {key: (STATIC_DIR / "miniprogram" / name).read_text(encoding="utf-8")
-           for key, name in (("documentCss", "container.css"), ("chromeCss", "chrome.css"))}
-    parts = "\n".join((STATIC_DIR / name).read_text(encoding="utf-8") for name in SHIM_PARTS)
-    # A page that loads /my.js twice keeps its first `my`.
-    app[SHIM] = shim_prelude(app, css) + "if (!(window.my && window.my.__tradepaySim)) {\n" + parts + "\n}\n"
+    app[SHIM] = build_shim(app)
     app.cleanup_ctx.append(_resources)
     app.add_routes([
         web.get("/my.js", my_js),

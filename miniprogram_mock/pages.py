@@ -8,6 +8,8 @@ import json
 import aiohttp_jinja2
 from aiohttp import web
 
+from simulator.paths import STATIC_DIR
+
 from .config import MiniprogramConfig
 from .folder import NO_CACHE, MiniprogramFolder
 
@@ -15,6 +17,12 @@ CONFIG = web.AppKey("config", MiniprogramConfig)
 FOLDER = web.AppKey("miniprogram_folder", MiniprogramFolder)
 SHIM = web.AppKey("shim", str)
 DEMO_PAGES = {"": "index", "pages/index": "index", "pages/result": "result"}
+# /my.js is these files of static/, in this order: the core (callbacks, the `my`
+# object), then one file per family of APIs. Each is a standalone script.
+SHIM_PARTS = ("my.js", "miniprogram/my/chrome.js", "miniprogram/my/request.js", "miniprogram/my/tradepay.js",
+              "miniprogram/my/ui.js", "miniprogram/my/navigation.js", "miniprogram/my/storage.js",
+              "miniprogram/my/system.js")
+SHIM_CSS = (("documentCss", "miniprogram/container.css"), ("chromeCss", "miniprogram/chrome.css"))
 
 
 async def page(request: web.Request) -> web.StreamResponse:
@@ -37,11 +45,17 @@ def ext_config(app: web.Application) -> dict:
     return {**app[CONFIG].default_ext(), **(folder.ext if folder is not None else {})}
 
 
-def shim_prelude(app: web.Application, css: dict[str, str]) -> str:
-    """The container's settings in front of the shim (its CSS too, applied without a flash)."""
-    settings = {**app[CONFIG].shim_config(), **css, "ext": ext_config(app)}
+def build_shim(app: web.Application) -> str:
+    """``/my.js``: the container's settings (its CSS too, applied without a flash), then
+    the shim's parts. A page that loads it twice keeps its first ``my``."""
+    def read(name: str) -> str:
+        return (STATIC_DIR / name).read_text(encoding="utf-8")
+
+    settings = {**app[CONFIG].shim_config(), **{key: read(name) for key, name in SHIM_CSS}, "ext": ext_config(app)}
     # "</" never appears raw, so the settings cannot end a <script> they might be inlined in.
-    return "window.__TRADEPAY_SIM_CONFIG__ = " + json.dumps(settings).replace("</", "<\\/") + ";\n"
+    prelude = "window.__TRADEPAY_SIM_CONFIG__ = " + json.dumps(settings).replace("</", "<\\/") + ";\n"
+    parts = "\n".join(read(name) for name in SHIM_PARTS)
+    return prelude + "if (!(window.my && window.my.__tradepaySim)) {\n" + parts + "\n}\n"
 
 
 async def my_js(request: web.Request) -> web.Response:
