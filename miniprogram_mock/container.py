@@ -145,7 +145,9 @@ async def perform(session: aiohttp.ClientSession, domains: ServerDomains, spec: 
     except aiohttp.ServerDisconnectedError:
         raise RequestFailed(12, "network error: the server closed the connection without a reply") from None
     except (aiohttp.ClientResponseError, aiohttp.ClientPayloadError) as exc:
-        raise RequestFailed(19, HTTP_STATUS_ERROR, f"{type(exc).__name__}: {exc}") from None
+        # The detail goes to the log; not the URL (its query may carry a token).
+        detail = exc.message if isinstance(exc, aiohttp.ClientResponseError) else str(exc)
+        raise RequestFailed(19, HTTP_STATUS_ERROR, f"{type(exc).__name__}: {detail}"[:300]) from None
     except (aiohttp.ClientError, OSError) as exc:
         raise RequestFailed(12, f"network error: {type(exc).__name__}") from None
     except ValueError as exc:  # aiohttp refuses what it cannot send (e.g. a bad header)

@@ -54,7 +54,7 @@ async def call_all(page, runs: dict[str, tuple[str, dict]]) -> dict[str, list]:
 
 async def shot(page, artifacts, name: str) -> None:
     """A screenshot of the phone only, test-artifacts/<name>.png."""
-    await page.locator("[data-mp-device]").screenshot(path=str(artifacts / f"{name}.png"))
+    await page.locator("[data-mp-device]").screenshot(path=str(artifacts / f"{name}.png"), animations="disabled")
 
 
 def succeeded(payload) -> list:
