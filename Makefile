@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 ARGS   ?=
 PYTEST_ARGS ?=
 
-.PHONY: run test bench install install-test browser clean
+.PHONY: run test bench install install-test browser typecheck clean
 
 $(VENV)/.installed-run: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,8 +33,15 @@ run: install
 browser: install-test
 	$(PY) -m simulator.testing.browser
 
+## Type-check the mini program page scripts against Alipay's declarations (@mini-types/my).
+TYPECHECK := tests/typecheck
+$(TYPECHECK)/node_modules/.package-lock.json: $(TYPECHECK)/package-lock.json
+	cd $(TYPECHECK) && npm ci --no-audit --no-fund
+typecheck: $(TYPECHECK)/node_modules/.package-lock.json
+	cd $(TYPECHECK) && npx --no-install tsc -p tsconfig.json
+
 ## The whole suite: unit, API, browser (headless Chromium) and reliability tests.
-test: install-test browser
+test: install-test browser typecheck
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 clean:

@@ -1,5 +1,6 @@
-"""The mini program client: the demo shop's pages in a phone frame, ``/my.js`` (the
-container's JS API) and the container's native side (``my.request``)."""
+"""The mini program client: the container's pages (a developer's own, or the demo shop)
+in a phone frame, ``/my.js`` (the container's JS API) and the container's native side
+(``my.request``, the server-domain allow-list)."""
 
 from __future__ import annotations
 
@@ -8,56 +9,49 @@ from datetime import datetime
 from typing import AsyncIterator
 
 import aiohttp
-import aiohttp_jinja2
 from aiohttp import web
 
 from simulator.clock import Clock, parse_iso
 from simulator.db import Database
 from simulator.journal import SCHEMA as JOURNAL_SCHEMA, Journal, journal_routes
-from simulator.paths import STATIC_DIR
 from simulator.steps import STEPS
 from simulator.web import APP_NAME, MAX_REQUEST_BYTES, health, json_error, json_response, security_headers, setup_pages
 
+from . import control
 from .config import MiniprogramConfig
-from .container import CONTAINER_CONFIG as CONFIG, SESSION, proxy_request, shim_source
+from .container import DOMAINS, INFLIGHT, SESSION, abort_request, proxy_request
+from .domains import ServerDomains
+from .folder import MiniprogramFolder
+from .pages import CONFIG, FOLDER, SHIM, build_shim, my_js, page
 
 JOURNAL = web.AppKey("journal", Journal)
-SHIM = web.AppKey("shim", str)
-DEMO_PAGES = ("index", "result")
 
 
 def create_app(config: MiniprogramConfig) -> web.Application:
     app = web.Application(client_max_size=MAX_REQUEST_BYTES, middlewares=[security_headers(lambda r: "'self'")])
     app[APP_NAME] = "miniprogram"
     app[CONFIG] = config
+    extra_domains = list(config.allowed_origins)
+    if config.miniprogram_dir is not None:
+        app[FOLDER] = MiniprogramFolder(config.miniprogram_dir)
+        extra_domains += app[FOLDER].server_domains
+    app[DOMAINS] = ServerDomains(config.merchant_url, extra_domains)
+    app[INFLIGHT] = {}
     setup_pages(app)
-    css = str(app.router["static"].url_for(filename="miniprogram/container.css"))
-    app[SHIM] = shim_source(config, (STATIC_DIR / "my.js").read_text(), container_css=css)
+    app[SHIM] = build_shim(app)
     app.cleanup_ctx.append(_resources)
     app.add_routes([
-        web.get("/", page),
-        web.get("/pages/{name}", page),
         web.get("/my.js", my_js),
         web.post("/__container/request", proxy_request),
+        web.post("/__container/request/abort", abort_request),
         web.post("/_sim/events", report_event),
         web.post("/_sim/reset", reset),
         web.get("/_sim/health", health),
+        *control.routes(),
     ])
     app.add_routes(journal_routes(JOURNAL))
+    app.add_routes([web.get("/{path:.*}", page)])  # last: every other path is a page
     return app
-
-
-async def page(request: web.Request) -> web.Response:
-    name = request.match_info.get("name", "index")
-    if name not in DEMO_PAGES:
-        raise web.HTTPNotFound(text="No such page in this mini program.")
-    config = request.app[CONFIG]
-    return aiohttp_jinja2.render_template(f"miniprogram/{name}.html", request, {"config": config})
-
-
-async def my_js(request: web.Request) -> web.Response:
-    return web.Response(text=request.app[SHIM], content_type="application/javascript",
-                        headers={"Cache-Control": "no-cache"})
 
 
 def _short(value, limit: int = 128) -> str | None:
@@ -116,8 +110,8 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        for task in list(app[INFLIGHT].values()):
+            task.cancel()
         await app[SESSION].close()
         await journal.stop()
         await db.close()
-
-

@@ -1,15 +1,12 @@
-"""What the mini program container needs: where the merchant and the wallet are."""
+"""What the mini program container needs: where the merchant and the wallet are, and
+where a developer's own mini program pages are, if any."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
-
-def origin_of(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
+from .domains import origin_of
 
 
 @dataclass
@@ -18,24 +15,26 @@ class MiniprogramConfig:
     public_url: str
     merchant_url: str
     wallet_url: str
-    # The platform's server-domain allow-list for my.request, as origins. The merchant
-    # server is always on it.
+    # More origins for the server-domain allow-list of my.request (the merchant server
+    # is always on it). A developer's folder and PUT /_sim/request-domains add more.
     allowed_origins: tuple[str, ...] = field(default=())
+    # A developer's own pages (HTML and JS), served at / with the container around them.
     miniprogram_dir: Path | None = None
+    # A cashier that has not said "ready" by then is a lost connection (6002).
     cashier_ready_timeout_ms: int = 10000
 
     @property
     def db_path(self) -> Path:
         return Path(self.data_dir) / "miniprogram.sqlite3"
 
-    def request_allow_list(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys((origin_of(self.merchant_url), *self.allowed_origins)))
-
     def shim_config(self) -> dict:
+        """What ``/my.js`` is told about its container (never a secret)."""
         return {
-            "merchantUrl": self.merchant_url,
             "walletUrl": self.wallet_url,
             "walletOrigins": [origin_of(self.wallet_url)],
-            "allowedOrigins": list(self.request_allow_list()),
             "cashierReadyTimeoutMs": self.cashier_ready_timeout_ms,
         }
+
+    def default_ext(self) -> dict:
+        """``my.getExtConfigSync()`` before the developer's ``ext.json`` is merged in."""
+        return {"merchantUrl": self.merchant_url, "walletUrl": self.wallet_url}

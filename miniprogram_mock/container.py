@@ -1,80 +1,209 @@
-"""The container's native side: ``my.request`` performed server-side, as a mini program
-container performs it natively, with the platform's domain allow-list, timeout and error
-codes (11 domain not allowed, 12 network error, 13 timeout, 19 HTTP error)."""
+"""The container's native side of ``my.request``: performed server-side, as a wallet app
+performs it natively (so no CORS is involved), with the server-domain allow-list, the
+timeout, redirects checked hop by hop, and the platform's error codes:
+
+====  =======================  ==========================================================
+code  errorMessage             when
+====  =======================  ==========================================================
+2     (what is wrong)          the call itself is malformed (url, method, headers, ...)
+11    (the origin refused)     the URL, or a redirect, leaves the server-domain allow-list
+12    (what failed)            no HTTP reply: refused, unreachable, reset, closed silently
+13    (the timeout)            no complete reply within ``timeout`` ms
+19    ``http status error``    a reply that is not a usable HTTP response: malformed
+                               status line or headers, body cut short or undecodable,
+                               too large, too many redirects
+20    (stopped by abort)       ``task.abort()`` stopped it
+====  =======================  ==========================================================
+
+Every HTTP status, 4xx and 5xx included, is a success (the SPEC); 14 (decoding the body
+as ``dataType`` asks) is decided by the shim, which alone knows ``dataType``.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import base64
-import json
-from urllib.parse import urlsplit
+import binascii
+import logging
+from dataclasses import dataclass
 
 import aiohttp
 from aiohttp import web
+from yarl import URL
 
-from simulator.web import json_response
+from simulator.web import json_error, json_response
 
-from .config import MiniprogramConfig, origin_of
+from .domains import ServerDomains, origin_of
+
+log = logging.getLogger("tradepay_sim.miniprogram.container")
 
 SESSION = web.AppKey("container_session", aiohttp.ClientSession)
-CONTAINER_CONFIG = web.AppKey("config", MiniprogramConfig)
-MAX_TIMEOUT_MS = 120_000
+DOMAINS = web.AppKey("server_domains", ServerDomains)
+INFLIGHT = web.AppKey("inflight_requests", dict)
+
+METHODS = ("GET", "POST", "PUT", "DELETE", "OPTIONS", "HEAD", "TRACE", "CONNECT")
+MAX_TIMEOUT_MS = 600_000
 MAX_RESPONSE_BYTES = 8 * 1024 * 1024
-# Hop-by-hop and browser-owned headers a page cannot set through my.request.
-_DROP_HEADERS = {"host", "content-length", "connection", "referer", "cookie", "transfer-encoding", "upgrade"}
+MAX_REDIRECTS = 10
+MAX_INFLIGHT = 256
+HTTP_STATUS_ERROR = "http status error"  # the declared errorMessage of code 19
+# Hop-by-hop headers and the ones the platform sets itself: a page cannot set them.
+_DROP_HEADERS = {"host", "content-length", "connection", "keep-alive", "transfer-encoding", "te", "trailer",
+                 "upgrade", "referer", "cookie", "proxy-authorization", "proxy-connection"}
 
 
-def _fail(code: int, message: str) -> web.Response:
-    return json_response({"ok": False, "error": code, "errorMessage": message})
+class RequestFailed(Exception):
+    """One of the platform's my.request error codes."""
+
+    def __init__(self, code: int, message: str, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.code, self.message, self.detail = code, message, detail
+
+    def to_json(self) -> dict:
+        return {"ok": False, "error": self.code, "errorMessage": self.message}
+
+
+@dataclass
+class RequestSpec:
+    url: str
+    method: str
+    headers: dict[str, str]
+    body: bytes | None
+    timeout_ms: float
+    request_id: str | None
+
+
+def parse_spec(spec: object) -> RequestSpec:
+    """What the shim sends: checked again here, since any page can post to the container."""
+    if not isinstance(spec, dict):
+        raise RequestFailed(2, "the request must be an object")
+    url, method, headers = spec.get("url"), spec.get("method", "GET"), spec.get("headers") or {}
+    body, timeout, request_id = spec.get("body"), spec.get("timeout", 30000), spec.get("requestId")
+    if not isinstance(url, str) or origin_of(url) is None:
+        raise RequestFailed(2, "url must be an absolute http(s) URL")
+    if not isinstance(method, str) or method.upper() not in METHODS:
+        raise RequestFailed(2, f"method must be one of {', '.join(METHODS)}")
+    if not isinstance(headers, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in headers.items()):
+        raise RequestFailed(2, "headers must map header names to strings")
+    if any("\r" in k + v or "\n" in k + v or not k.strip() for k, v in headers.items()):
+        raise RequestFailed(2, "a header name or value is malformed")
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout:
+        raise RequestFailed(2, "timeout must be a positive number of milliseconds")
+    if body is not None:
+        try:
+            body = base64.b64decode(body, validate=True) if isinstance(body, str) else None
+        except (binascii.Error, ValueError):
+            body = None
+        if body is None:
+            raise RequestFailed(2, "data could not be sent")
+    if request_id is not None and (not isinstance(request_id, str) or not 0 < len(request_id) <= 64):
+        raise RequestFailed(2, "invalid request id")
+    kept = {k: v for k, v in headers.items() if k.lower() not in _DROP_HEADERS}
+    return RequestSpec(url, method.upper(), kept, body, min(float(timeout), MAX_TIMEOUT_MS), request_id)
+
+
+async def _read_body(resp: aiohttp.ClientResponse) -> bytes:
+    chunks, size = [], 0
+    async for chunk in resp.content.iter_chunked(64 * 1024):
+        size += len(chunk)
+        if size > MAX_RESPONSE_BYTES:
+            raise RequestFailed(19, HTTP_STATUS_ERROR, f"the response is larger than {MAX_RESPONSE_BYTES} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _joined_headers(resp: aiohttp.ClientResponse) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name, value in resp.headers.items():
+        key = name.lower()
+        out[key] = f"{out[key]}, {value}" if key in out else value
+    return out
+
+
+async def perform(session: aiohttp.ClientSession, domains: ServerDomains, spec: RequestSpec) -> dict:
+    """The request, following redirects (each hop must be on the allow-list)."""
+    url, method, body, headers = spec.url, spec.method, spec.body, dict(spec.headers)
+    try:
+        async with asyncio.timeout(spec.timeout_ms / 1000):
+            for _hop in range(MAX_REDIRECTS + 1):
+                if not domains.allows(url):
+                    raise RequestFailed(11, f"{origin_of(url)} is not in the mini program's server-domain allow-list")
+                async with session.request(method, url, headers=headers, data=body, allow_redirects=False) as resp:
+                    location = resp.headers.get("Location")
+                    if resp.status in (301, 302, 303, 307, 308) and location:
+                        url = str(resp.url.join(URL(location)))
+                        if resp.status == 303 or (resp.status in (301, 302) and method == "POST"):
+                            method, body = ("HEAD" if method == "HEAD" else "GET"), None
+                            headers = {k: v for k, v in headers.items() if k.lower() != "content-type"}
+                        continue
+                    data = await _read_body(resp)
+                    return {"ok": True, "status": resp.status, "headers": _joined_headers(resp),
+                            "body": base64.b64encode(data).decode()}
+            raise RequestFailed(19, HTTP_STATUS_ERROR, f"more than {MAX_REDIRECTS} redirects")
+    except TimeoutError:
+        raise RequestFailed(13, f"request timed out after {spec.timeout_ms:g} ms") from None
+    except aiohttp.ServerDisconnectedError:
+        raise RequestFailed(12, "network error: the server closed the connection without a reply") from None
+    except (aiohttp.ClientResponseError, aiohttp.ClientPayloadError) as exc:
+        # The detail goes to the log; not the URL (its query may carry a token).
+        detail = exc.message if isinstance(exc, aiohttp.ClientResponseError) else str(exc)
+        raise RequestFailed(19, HTTP_STATUS_ERROR, f"{type(exc).__name__}: {detail}"[:300]) from None
+    except (aiohttp.ClientError, OSError) as exc:
+        raise RequestFailed(12, f"network error: {type(exc).__name__}") from None
+    except ValueError as exc:  # aiohttp refuses what it cannot send (e.g. a bad header)
+        raise RequestFailed(2, f"the request could not be sent: {exc}") from None
+
+
+def from_another_site(request: web.Request) -> bool:
+    """A page of another site posting here (its browser sends its Origin): only the mini
+    program's own pages may use the container. Together with the JSON content type
+    (which another site cannot send without a preflight) this keeps other sites out."""
+    origin = request.headers.get("Origin")
+    return origin is not None and URL(origin).raw_authority != request.host
 
 
 async def proxy_request(request: web.Request) -> web.Response:
-    config: MiniprogramConfig = request.app[CONTAINER_CONFIG]
+    """``POST /__container/request``: my.request, performed natively."""
+    if from_another_site(request):
+        return json_error(403, "FORBIDDEN", "only the mini program's own pages may use the container")
     try:
-        spec = await request.json()
+        if request.content_type != "application/json":
+            raise RequestFailed(2, "the request must be JSON")
+        try:
+            spec = parse_spec(await request.json())
+        except (ValueError, UnicodeDecodeError):
+            raise RequestFailed(2, "the request must be JSON") from None
+        inflight: dict = request.app[INFLIGHT]
+        if len(inflight) >= MAX_INFLIGHT:
+            raise RequestFailed(12, "network error: too many requests in flight")
+        task = asyncio.ensure_future(perform(request.app[SESSION], request.app[DOMAINS], spec))
+        if spec.request_id:
+            inflight[spec.request_id] = task
+        try:
+            return json_response(await task)
+        except asyncio.CancelledError:
+            if asyncio.current_task().cancelling():  # the container itself is stopping
+                raise
+            raise RequestFailed(20, "request stopped by abort()") from None
+        finally:
+            if spec.request_id:
+                inflight.pop(spec.request_id, None)
+    except RequestFailed as exc:
+        if exc.detail:
+            log.info("my.request failed with %s: %s", exc.code, exc.detail)
+        return json_response(exc.to_json())
+
+
+async def abort_request(request: web.Request) -> web.Response:
+    """``POST /__container/request/abort``: ``task.abort()`` stops the native request."""
+    if from_another_site(request):
+        return json_error(403, "FORBIDDEN", "only the mini program's own pages may use the container")
+    try:
+        body = await request.json()
     except (ValueError, UnicodeDecodeError):
-        return _fail(2, "invalid request")
-    if not isinstance(spec, dict):
-        return _fail(2, "invalid request")
-    url = spec.get("url")
-    method = spec.get("method", "GET")
-    headers = spec.get("headers") or {}
-    body = spec.get("body")
-    timeout_ms = spec.get("timeout", 30000)
-    if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
-        return _fail(2, "url must be an absolute http(s) URL")
-    if not isinstance(method, str) or not isinstance(headers, dict) or (body is not None and not isinstance(body, str)):
-        return _fail(2, "invalid method, headers or data")
-    if isinstance(timeout_ms, bool) or not isinstance(timeout_ms, (int, float)) or timeout_ms <= 0:
-        return _fail(2, "timeout must be a positive number of milliseconds")
-    if origin_of(url) not in config.request_allow_list():
-        return _fail(11, f"{origin_of(url)} is not in the mini program's server-domain allow-list")
-    out_headers = {str(k): str(v) for k, v in headers.items() if str(k).lower() not in _DROP_HEADERS}
-    session = request.app[SESSION]
-    try:
-        async with session.request(
-            method, url, headers=out_headers, data=body.encode() if body is not None else None,
-            timeout=aiohttp.ClientTimeout(total=min(timeout_ms, MAX_TIMEOUT_MS) / 1000), allow_redirects=True,
-        ) as resp:
-            data = await resp.content.read(MAX_RESPONSE_BYTES + 1)
-            if len(data) > MAX_RESPONSE_BYTES:
-                return _fail(19, "http status error: the response is too large")
-            return json_response({
-                "ok": True,
-                "status": resp.status,
-                "headers": {k.lower(): v for k, v in resp.headers.items()},
-                "body": base64.b64encode(data).decode(),
-            })
-    except asyncio.TimeoutError:
-        return _fail(13, f"request timed out after {timeout_ms:g} ms")
-    except (aiohttp.ClientResponseError, aiohttp.ClientPayloadError, aiohttp.ServerDisconnectedError) as exc:
-        # The server answered something that is not a usable HTTP response.
-        return _fail(19, f"http status error: {type(exc).__name__}")
-    except (aiohttp.ClientError, OSError) as exc:
-        return _fail(12, f"network error: {type(exc).__name__}")
-
-
-def shim_source(config: MiniprogramConfig, source: str, *, container_css: str) -> str:
-    """``/my.js``: the shim with this container's configuration in front of it."""
-    settings = {**config.shim_config(), "containerCss": container_css}
-    return "window.__TRADEPAY_SIM_CONFIG__ = " + json.dumps(settings) + ";\n" + source
+        body = None
+    request_id = body.get("requestId") if isinstance(body, dict) else None
+    task = request.app[INFLIGHT].get(request_id) if isinstance(request_id, str) else None
+    if task is not None:
+        task.cancel()
+    return json_response({"aborted": task is not None})

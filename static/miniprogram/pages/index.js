@@ -4,7 +4,8 @@
 // steps of the journey with my.reportAnalytics("tradepay_step", ...).
 (function () {
   "use strict";
-  var MERCHANT = document.body.dataset.merchantUrl || "";
+  // The container tells the page where its merchant server is (ext config).
+  var MERCHANT = String(my.getExtConfigSync().merchantUrl || "");
   /** @type {Record<string, number>} */
   var cart = {};
   var quoteSeq = 0;
@@ -106,7 +107,7 @@
     my.request({
       url: MERCHANT + "/api/quote",
       method: "POST",
-      data: /** @type {any} */ ({ items: list }),
+      data: JSON.stringify({ items: list }),
       success: function (res) {
         var data = /** @type {any} */ (res.data);
         if (seq === quoteSeq && res.status === 200) $("cart-total").textContent = data.amountDisplay;
@@ -134,7 +135,7 @@
     my.request({
       url: MERCHANT + "/api/orders",
       method: "POST",
-      data: /** @type {any} */ ({ items: list }),
+      data: JSON.stringify({ items: list }),
       success: function (res) {
         var body = /** @type {any} */ (res.data) || {};
         if (res.status === 201 || res.status === 200) {
@@ -177,7 +178,7 @@
     my.request({
       url: MERCHANT + "/api/orders/" + encodeURIComponent(orderId) + "/pay",
       method: "POST",
-      data: /** @type {any} */ ({}),
+      data: "{}",
       success: function (res) {
         var body = /** @type {any} */ (res.data) || {};
         if (res.status === 200) return startTradePay(body);
@@ -194,17 +195,17 @@
   /** @param {any} order */
   function startTradePay(order) {
     my.hideLoading();
-    my.tradePay(/** @type {any} */ ({
+    my.tradePay({
       paymentUrl: order.paymentUrl,
-      success: function (/** @type {{resultCode: string}} */ r) {
+      success: function (r) {
         my.navigateTo({ url: "/pages/result?orderId=" + encodeURIComponent(order.orderId) +
                               "&resultCode=" + encodeURIComponent(r.resultCode) });
       },
-      fail: function (/** @type {{errorMessage?: string}} */ err) {
+      fail: function (err) {
         my.alert({ title: "Payment could not start", content: err.errorMessage || "" });
       },
       complete: function () { /** @type {HTMLButtonElement} */ ($("pay")).disabled = items().length === 0; }
-    }));
+    });
   }
 
   $("pay").addEventListener("click", pay);

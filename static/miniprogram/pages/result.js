@@ -4,7 +4,8 @@
 // when the merchant says PAID (from the wallet's notification or inquiryPayment).
 (function () {
   "use strict";
-  var MERCHANT = document.body.dataset.merchantUrl || "";
+  // The container tells the page where its merchant server is (ext config).
+  var MERCHANT = String(my.getExtConfigSync().merchantUrl || "");
   var params = new URLSearchParams(location.search);
   var orderId = params.get("orderId") || "";
   var resultCode = params.get("resultCode") || "";
@@ -67,7 +68,7 @@
     my.request({
       url: MERCHANT + "/api/orders/" + encodeURIComponent(orderId),
       method: "GET",
-      data: /** @type {any} */ ({ clientResultCode: resultCode }),
+      data: { clientResultCode: resultCode },
       success: function (res) {
         var data = /** @type {any} */ (res.data);
         if (res.status === 200) return render(data);

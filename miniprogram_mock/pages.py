@@ -1,0 +1,63 @@
+"""The mini program's pages: a developer's own folder first (``--miniprogram-dir``), then
+the demo shop, then a readable "no such page" inside the same container; and ``/my.js``."""
+
+from __future__ import annotations
+
+import json
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from simulator.paths import STATIC_DIR
+
+from .config import MiniprogramConfig
+from .folder import NO_CACHE, MiniprogramFolder
+
+CONFIG = web.AppKey("config", MiniprogramConfig)
+FOLDER = web.AppKey("miniprogram_folder", MiniprogramFolder)
+SHIM = web.AppKey("shim", str)
+DEMO_PAGES = {"": "index", "pages/index": "index", "pages/result": "result"}
+# /my.js is these files of static/, in this order: the core (callbacks, the `my`
+# object), then one file per family of APIs. Each is a standalone script.
+SHIM_PARTS = ("my.js", "miniprogram/my/chrome.js", "miniprogram/my/request.js", "miniprogram/my/tradepay.js",
+              "miniprogram/my/ui.js", "miniprogram/my/navigation.js", "miniprogram/my/storage.js",
+              "miniprogram/my/system.js")
+SHIM_CSS = (("documentCss", "miniprogram/container.css"), ("chromeCss", "miniprogram/chrome.css"))
+
+
+async def page(request: web.Request) -> web.StreamResponse:
+    path = request.match_info.get("path", "")
+    folder = request.app.get(FOLDER)
+    if folder is not None:
+        file = folder.find(path)
+        if file is not None:
+            return await folder.serve(file)
+    config = request.app[CONFIG]
+    name = DEMO_PAGES.get(path.strip("/"))
+    if name is None:
+        return aiohttp_jinja2.render_template("miniprogram/not_found.html", request, {"path": "/" + path}, status=404)
+    return aiohttp_jinja2.render_template(f"miniprogram/{name}.html", request, {"config": config})
+
+
+def ext_config(app: web.Application) -> dict:
+    """What ``my.getExtConfigSync()`` returns: the simulator's URLs, then the developer's ``ext.json``."""
+    folder = app.get(FOLDER)
+    return {**app[CONFIG].default_ext(), **(folder.ext if folder is not None else {})}
+
+
+def build_shim(app: web.Application) -> str:
+    """``/my.js``: the container's settings (its CSS too, applied without a flash), then
+    the shim's parts. A page that loads it twice keeps its first ``my``."""
+    def read(name: str) -> str:
+        return (STATIC_DIR / name).read_text(encoding="utf-8")
+
+    settings = {**app[CONFIG].shim_config(), **{key: read(name) for key, name in SHIM_CSS}, "ext": ext_config(app)}
+    # "</" never appears raw, so the settings cannot end a <script> they might be inlined in.
+    prelude = "window.__TRADEPAY_SIM_CONFIG__ = " + json.dumps(settings).replace("</", "<\\/") + ";\n"
+    parts = "\n".join(read(name) for name in SHIM_PARTS)
+    return prelude + "if (!(window.my && window.my.__tradepaySim)) {\n" + parts + "\n}\n"
+
+
+async def my_js(request: web.Request) -> web.Response:
+    """The shim: the container's settings, then its parts (read once at start)."""
+    return web.Response(text=request.app[SHIM], content_type="application/javascript", headers=NO_CACHE)
