@@ -14,7 +14,7 @@ from aiohttp import web
 
 from simulator.clock import Clock
 from simulator.db import Database
-from simulator.journal import SCHEMA as JOURNAL_SCHEMA, Journal, journal_routes
+from simulator.journal import SCHEMA as JOURNAL_SCHEMA, Journal, add_journal_routes
 from simulator.web import APP_NAME, MAX_REQUEST_BYTES, health, security_headers, setup_pages
 
 from . import handlers
@@ -38,7 +38,7 @@ def create_app(config: MerchantConfig) -> web.Application:
     setup_pages(app)
     app.cleanup_ctx.append(_resources)
     app.add_routes(handlers.routes())
-    app.add_routes(journal_routes(JOURNAL))
+    add_journal_routes(app, JOURNAL)
     app.add_routes([web.get("/_sim/health", health), web.get("/", index)])
     return app
 

@@ -13,7 +13,7 @@ from aiohttp import web
 
 from simulator.clock import Clock, parse_iso
 from simulator.db import Database
-from simulator.journal import SCHEMA as JOURNAL_SCHEMA, Journal, journal_routes
+from simulator.journal import SCHEMA as JOURNAL_SCHEMA, Journal, add_journal_routes
 from simulator.steps import STEPS
 from simulator.web import APP_NAME, MAX_REQUEST_BYTES, health, json_error, json_response, security_headers, setup_pages
 
@@ -49,7 +49,7 @@ def create_app(config: MiniprogramConfig) -> web.Application:
         web.get("/_sim/health", health),
         *control.routes(),
     ])
-    app.add_routes(journal_routes(JOURNAL))
+    add_journal_routes(app, JOURNAL)
     app.add_routes([web.get("/{path:.*}", page)])  # last: every other path is a page
     return app
 

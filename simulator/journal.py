@@ -122,6 +122,10 @@ class Journal:
                 await self._writer
             except asyncio.CancelledError:
                 pass
+        self.close_streams()
+
+    def close_streams(self) -> None:
+        """End every live stream (at shutdown, before the server waits for handlers)."""
         for queue in list(self._subscribers):
             queue.put_nowait(None)
 
@@ -303,6 +307,18 @@ def _matches(event: dict, args: dict) -> bool:
     return not args["order_id"] or event.get("orderId") == args["order_id"]
 
 
+def add_journal_routes(app: web.Application, journal_key: web.AppKey) -> None:
+    """Serve the journal stored under ``app[journal_key]``; streams end at shutdown, so
+    that stopping an app never waits out the server's grace period for them."""
+    app.add_routes(journal_routes(journal_key))
+
+    async def end_streams(app: web.Application) -> None:
+        if journal_key in app:
+            app[journal_key].close_streams()
+
+    app.on_shutdown.append(end_streams)
+
+
 def journal_routes(journal_key: web.AppKey) -> list[web.RouteDef]:
     """``GET /_sim/events`` and ``GET /_sim/events/stream`` for the journal stored under
     ``app[journal_key]``."""
@@ -326,14 +342,28 @@ def journal_routes(journal_key: web.AppKey) -> list[web.RouteDef]:
                 for event in await journal.query(**args):
                     await resp.send(json.dumps(event), id=str(event["id"]), event="step")
                     sent = max(sent, event["id"])
-                while resp.is_connected():
-                    event = await queue.get()
-                    if event is None:
-                        break
-                    if event["id"] <= sent or not _matches(event, args):
-                        continue
-                    await resp.send(json.dumps(event), id=str(event["id"]), event="step")
-                    sent = event["id"]
+                closed = asyncio.ensure_future(resp.wait())  # ends when a ping fails
+                getting = None
+                try:
+                    while resp.is_connected():
+                        getting = getting or asyncio.ensure_future(queue.get())
+                        await asyncio.wait({getting, closed}, timeout=1.0, return_when=asyncio.FIRST_COMPLETED)
+                        if not getting.done():
+                            transport = request.transport
+                            if closed.done() or transport is None or transport.is_closing():
+                                break  # the client left: let it go now, not at the next ping
+                            continue
+                        event, getting = getting.result(), None
+                        if event is None:
+                            break
+                        if event["id"] <= sent or not _matches(event, args):
+                            continue
+                        await resp.send(json.dumps(event), id=str(event["id"]), event="step")
+                        sent = event["id"]
+                finally:
+                    closed.cancel()
+                    if getting is not None:
+                        getting.cancel()
         except (ConnectionResetError, asyncio.CancelledError):
             pass
         finally:

@@ -11,7 +11,7 @@ from aiohttp import web
 
 from simulator.clock import Clock
 from simulator.db import Database
-from simulator.journal import SCHEMA as JOURNAL_SCHEMA, Journal, journal_routes
+from simulator.journal import SCHEMA as JOURNAL_SCHEMA, Journal, add_journal_routes
 from simulator.web import APP_NAME, MAX_REQUEST_BYTES, health, security_headers, setup_pages
 
 from . import api, cashier, control
@@ -44,7 +44,7 @@ def create_app(config: WalletConfig) -> web.Application:
     app.add_routes(api.routes())
     app.add_routes(cashier.routes())
     app.add_routes(control.routes())
-    app.add_routes(journal_routes(JOURNAL))
+    add_journal_routes(app, JOURNAL)
     app.add_routes([web.get("/_sim/health", health)])
     return app
 

@@ -10,6 +10,7 @@ merchant's retry with the same paymentRequestId matter.
 from __future__ import annotations
 
 import asyncio
+import json
 
 from aiohttp import web
 
@@ -69,13 +70,31 @@ def api_fault_middleware(is_api_path, wallet_key):
             return await handler(request)
         kind, phase = fault["kind"], fault["phase"]
         wallet.journal.record(None, f"injected fault on {endpoint}: {kind} ({phase} processing)", kind="fault",
-                              actor="wallet server", details={"fault": fault})
+                              actor="wallet server", details={"fault": fault}, **await _ids_of(request))
         if phase == "before":
             return await _apply(request, wallet, kind, fault, None, handler)
         response = await handler(request)
         return await _apply(request, wallet, kind, fault, response, handler)
 
     return middleware
+
+
+async def _ids_of(request: web.Request) -> dict:
+    """The ids the call names, read without trusting it (it is not verified yet), so
+    that the console can show the fault in its journey."""
+    try:
+        body = json.loads(await request.read())
+    except (ValueError, UnicodeDecodeError, RecursionError, web.HTTPException):
+        return {}
+    if not isinstance(body, dict):
+        return {}
+    order = body.get("order") if isinstance(body.get("order"), dict) else {}
+
+    def short(value):
+        return value[:64] if isinstance(value, str) and value else None
+
+    return {"payment_request_id": short(body.get("paymentRequestId")), "payment_id": short(body.get("paymentId")),
+            "order_id": short(order.get("referenceOrderId"))}
 
 
 async def _apply(request: web.Request, wallet, kind: str, fault: dict, response, handler) -> web.StreamResponse:
