@@ -14,7 +14,7 @@ from aiohttp import web
 
 from simulator.clock import Clock
 from simulator.db import Database
-from simulator.journal import SCHEMA as JOURNAL_SCHEMA, Journal, add_journal_routes
+from simulator.journal import Journal, add_journal_routes
 from simulator.web import APP_NAME, MAX_REQUEST_BYTES, health, security_headers, setup_pages
 
 from . import handlers
@@ -61,10 +61,9 @@ async def _reconcile_forever(shop: Shop) -> None:
 
 async def _resources(app: web.Application) -> AsyncIterator[None]:
     config = app[CONFIG]
-    db = await Database(config.db_path, SCHEMA + JOURNAL_SCHEMA).open()
+    db = await Database(config.db_path, SCHEMA).open()
     clock = Clock(config.time_scale)
-    journal = Journal(db, "merchant", clock.now)
-    await journal.start()
+    journal = await Journal.open(Path(config.data_dir) / "merchant-journal.sqlite3", "merchant", clock.now)
     session = aiohttp.ClientSession()
     shop = app[SHOP] = Shop(config, db, journal, clock, WalletClient(session, config))
     app[JOURNAL] = journal
@@ -75,5 +74,5 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
         reconciler.cancel()
         await asyncio.gather(reconciler, return_exceptions=True)
         await session.close()
-        await journal.stop()
+        await journal.close()
         await db.close()

@@ -3,6 +3,7 @@ PAID only on the wallet's word (a verified notification or inquiryPayment)."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from datetime import datetime, timedelta
 
@@ -107,11 +108,13 @@ class Shop:
         url = reply.body.get("normalUrl")
         now = self.clock.now()
         if result.get("resultStatus") == "U" and result.get("resultCode") == "PAYMENT_IN_PROCESS" and url:
+            fields = {"payment_id": payment_id, "payment_url": url, "wallet_result_code": "PAYMENT_IN_PROCESS"}
             async with self.db.transaction() as tx:
-                await store.set_payment(tx, order.order_id, payment_id, url, now)
-                await store.transition(tx, order.order_id, (OrderStatus.CREATED,), OrderStatus.PAYING, now,
-                                       wallet_result_code="PAYMENT_IN_PROCESS")
-            return await store.get_order(self.db, order.order_id)
+                won = await store.transition(tx, order.order_id, (OrderStatus.CREATED,), OrderStatus.PAYING, now,
+                                             **fields)
+            if won:  # known without reading it back
+                return dataclasses.replace(order, status=OrderStatus.PAYING, updated_at=now, **fields)
+            return await store.get_order(self.db, order.order_id)  # a concurrent retry got there first
         if result.get("resultStatus") == "U":
             raise OrderError(502, "WALLET_UNAVAILABLE", "The wallet is busy. Please try again.", retryable=True)
         if result.get("resultStatus") == "S":
@@ -234,9 +237,9 @@ class Shop:
         fields = {"wallet_result_code": result_code}
         if target is OrderStatus.PAID:
             fields.update(paid_at=_parse_time(paid_at) or now, paid_via=via, fulfilled=1)
+        if payment_id:
+            fields["payment_id"] = payment_id
         async with self.db.transaction() as tx:
-            if payment_id:
-                await store.set_payment(tx, order.order_id, payment_id, None, now)
             won = await store.transition(tx, order.order_id, sources_of(target), target, now, **fields)
         if won:
             self.journal.record(19 if via == "notification" else step,
@@ -288,9 +291,11 @@ class Shop:
         status = {"S": "SUCCESS", "F": "FAIL"}.get(result.get("resultStatus"))
         if result.get("resultCode") == "ORDER_IS_CANCELED":
             status = "CANCELLED"
-        await self.apply_wallet_status(order, status, body.get("paymentId"), result.get("resultCode"),
-                                       via="notification", paid_at=body.get("paymentTime"))
-        return await store.get_order(self.db, order.order_id)
+        won = await self.apply_wallet_status(order, status, body.get("paymentId"), result.get("resultCode"),
+                                             via="notification", paid_at=body.get("paymentTime"))
+        if won:
+            return dataclasses.replace(order, status=_FINAL_FROM_WALLET[status])
+        return await store.get_order(self.db, order.order_id)  # a repeat: say where it stands
 
 
 def _parse_time(value: str | None) -> datetime | None:

@@ -70,7 +70,7 @@ async def order_by_payment_request(db: Reader, payment_request_id: str) -> Order
 
 
 async def list_orders(db: Reader, limit: int = 100) -> list[Order]:
-    rows = await db.fetchall("SELECT * FROM orders ORDER BY created_at DESC LIMIT ?", (limit,))
+    rows = await db.scan("SELECT * FROM orders ORDER BY created_at DESC LIMIT ?", (limit,))
     return [order_from_row(r) for r in rows]
 
 
@@ -85,15 +85,6 @@ async def transition(tx: Transaction, order_id: str, source: tuple[OrderStatus, 
     params += [order_id, *(s.value for s in source)]
     return await tx.execute(
         f"UPDATE orders SET {', '.join(sets)} WHERE order_id = ? AND status IN ({marks})", params) == 1
-
-
-async def set_payment(tx: Transaction, order_id: str, payment_id: str | None, payment_url: str | None,
-                      now: datetime) -> None:
-    await tx.execute(
-        "UPDATE orders SET payment_id = COALESCE(?, payment_id), payment_url = COALESCE(?, payment_url),"
-        " updated_at = ? WHERE order_id = ?",
-        (payment_id, payment_url, _t(now), order_id),
-    )
 
 
 async def record_notification(tx: Transaction, now: datetime, body: dict | None, raw: bytes, verified: bool,

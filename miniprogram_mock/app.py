@@ -12,8 +12,7 @@ import aiohttp
 from aiohttp import web
 
 from simulator.clock import Clock, parse_iso
-from simulator.db import Database
-from simulator.journal import SCHEMA as JOURNAL_SCHEMA, Journal, add_journal_routes
+from simulator.journal import Journal, add_journal_routes
 from simulator.steps import STEPS
 from simulator.web import APP_NAME, MAX_REQUEST_BYTES, health, json_error, json_response, security_headers, setup_pages
 
@@ -101,10 +100,8 @@ async def reset(request: web.Request) -> web.Response:
 
 async def _resources(app: web.Application) -> AsyncIterator[None]:
     config = app[CONFIG]
-    db = await Database(config.db_path, JOURNAL_SCHEMA).open()
     clock = Clock()
-    journal = Journal(db, "miniprogram", clock.now)
-    await journal.start()
+    journal = await Journal.open(config.db_path, "miniprogram", clock.now)  # its only state
     app[JOURNAL] = journal
     app[SESSION] = aiohttp.ClientSession()
     try:
@@ -113,5 +110,4 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
         for task in list(app[INFLIGHT].values()):
             task.cancel()
         await app[SESSION].close()
-        await journal.stop()
-        await db.close()
+        await journal.close()

@@ -3,18 +3,31 @@
 Writes go through one writer connection behind an asyncio lock, and every unit of work
 runs in its own ``BEGIN IMMEDIATE`` transaction: concurrent handlers sharing a connection
 would otherwise share a transaction (a commit in one would commit the other's half-done
-statements). Reads use a second connection, which WAL lets run beside the writer.
+statements).
+
+Where statements run, and why (measured, see docs/benchmarks.md): the writer and a
+reader for point lookups are plain ``sqlite3`` connections used on the event loop's
+thread. Their statements take tens of microseconds (WAL, ``synchronous=NORMAL``: a
+commit appends to the WAL without an fsync), far less than a trip to a worker thread:
+with every statement sent through aiosqlite's thread, thread wake-ups and GIL hand-offs
+cost a journey twice the CPU of the whole journey's real work. What can be long —
+scans of many rows (the journal, listings) and WAL checkpoints, which fsync — runs on
+an aiosqlite connection, off the loop.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
 import sqlite3
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, AsyncIterator, Iterable, Sequence
 
 import aiosqlite
+
+log = logging.getLogger("tradepay_sim.db")
 
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -24,83 +37,111 @@ PRAGMAS = (
     "PRAGMA foreign_keys=ON",
     "PRAGMA busy_timeout=10000",
 )
+# The writer never checkpoints (a checkpoint fsyncs, which must not stall the loop);
+# the background task does, off the loop, once the WAL has grown this much.
+CHECKPOINT_WAL_BYTES = 4 * 1024 * 1024
+CHECKPOINT_EVERY_SECONDS = 1.0
+
+Params = Sequence[Any] | dict
 
 
 class Transaction:
     """Statements of one unit of work; committed together or not at all."""
 
-    def __init__(self, conn: aiosqlite.Connection):
+    def __init__(self, conn: sqlite3.Connection):
         self._conn = conn
         self.after_commit: list[Any] = []
 
-    async def execute(self, sql: str, params: Sequence[Any] | dict = ()) -> int:
+    async def execute(self, sql: str, params: Params = ()) -> int:
         """Run a statement; return the number of rows it changed."""
-        cursor = await self._conn.execute(sql, params)
-        count = cursor.rowcount
-        await cursor.close()
-        return count
+        return self._conn.execute(sql, params).rowcount
 
-    async def insert(self, sql: str, params: Sequence[Any] | dict = ()) -> int | None:
-        cursor = await self._conn.execute(sql, params)
-        rowid = cursor.lastrowid
-        await cursor.close()
-        return rowid
+    async def insert(self, sql: str, params: Params = ()) -> int | None:
+        return self._conn.execute(sql, params).lastrowid
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        await self._conn.executemany(sql, rows)
+        self._conn.executemany(sql, rows)
 
-    async def fetchone(self, sql: str, params: Sequence[Any] | dict = ()) -> sqlite3.Row | None:
-        rows = await self._conn.execute_fetchall(sql, params)
-        return rows[0] if rows else None
+    async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        return self._conn.execute(sql, params).fetchone()
 
-    async def fetchall(self, sql: str, params: Sequence[Any] | dict = ()) -> list[sqlite3.Row]:
-        return list(await self._conn.execute_fetchall(sql, params))
+    async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        return self._conn.execute(sql, params).fetchall()
+
+    async def run(self, fn):
+        """Run ``fn(conn)`` with the raw sqlite3 connection (a loop of statements)."""
+        return fn(self._conn)
 
     @asynccontextmanager
     async def savepoint(self, name: str = "unit") -> AsyncIterator[None]:
         """A nested unit inside the transaction: rolled back alone if it raises."""
-        await self._conn.execute(f"SAVEPOINT {name}")
+        self._conn.execute(f"SAVEPOINT {name}")
         try:
             yield
         except BaseException:
-            await self._conn.execute(f"ROLLBACK TO {name}")
-            await self._conn.execute(f"RELEASE {name}")
+            self._conn.execute(f"ROLLBACK TO {name}")
+            self._conn.execute(f"RELEASE {name}")
             raise
-        await self._conn.execute(f"RELEASE {name}")
+        self._conn.execute(f"RELEASE {name}")
 
     def on_commit(self, callback) -> None:
         """Run ``callback()`` once the transaction has committed (e.g. wake a worker)."""
         self.after_commit.append(callback)
 
 
+def _connect(path: Path) -> sqlite3.Connection:
+    # isolation_level=None: we issue BEGIN/COMMIT ourselves, nothing implicit.
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    for pragma in PRAGMAS:
+        conn.execute(pragma)
+    return conn
+
+
 class Database:
     def __init__(self, path: Path, schema: str):
         self.path = Path(path)
         self.schema = schema
-        self._writer: aiosqlite.Connection | None = None
-        self._reader: aiosqlite.Connection | None = None
+        self._writer: sqlite3.Connection | None = None
+        self._reader: sqlite3.Connection | None = None
+        self._offload: aiosqlite.Connection | None = None
+        self._checkpoints: asyncio.Task | None = None
         self._lock = asyncio.Lock()
 
     async def open(self) -> "Database":
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._writer = await self._connect()
-        await self._writer.executescript(self.schema)
-        self._reader = await self._connect()
+        self._writer = _connect(self.path)
+        self._writer.executescript(self.schema)
+        self._writer.execute("PRAGMA wal_autocheckpoint=0")
+        self._reader = _connect(self.path)
+        self._offload = await aiosqlite.connect(self.path, isolation_level=None)
+        self._offload.row_factory = sqlite3.Row
+        for pragma in PRAGMAS:
+            await self._offload.execute(pragma)
+        self._checkpoints = asyncio.create_task(self._checkpoint_loop(), name=f"checkpoint-{self.path.name}")
         return self
 
-    async def _connect(self) -> aiosqlite.Connection:
-        # isolation_level=None: we issue BEGIN/COMMIT ourselves, nothing implicit.
-        conn = await aiosqlite.connect(self.path, isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        for pragma in PRAGMAS:
-            await conn.execute(pragma)
-        return conn
-
     async def close(self) -> None:
+        if self._checkpoints is not None:
+            self._checkpoints.cancel()
+            await asyncio.gather(self._checkpoints, return_exceptions=True)
+        if self._offload is not None:
+            await self._offload.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            await self._offload.close()
         for conn in (self._reader, self._writer):
             if conn is not None:
-                await conn.close()
-        self._reader = self._writer = None
+                conn.close()
+        self._reader = self._writer = self._offload = self._checkpoints = None
+
+    async def _checkpoint_loop(self) -> None:
+        wal = Path(f"{self.path}-wal")
+        while True:
+            await asyncio.sleep(CHECKPOINT_EVERY_SECONDS)
+            try:
+                if wal.exists() and os.path.getsize(wal) >= CHECKPOINT_WAL_BYTES:
+                    await self._offload.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            except (OSError, sqlite3.Error):
+                log.exception("WAL checkpoint of %s failed", self.path.name)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
@@ -108,24 +149,27 @@ class Database:
         assert self._writer is not None, "database is not open"
         async with self._lock:
             tx = Transaction(self._writer)
-            await self._writer.execute("BEGIN IMMEDIATE")
+            self._writer.execute("BEGIN IMMEDIATE")
             try:
                 yield tx
             except BaseException:
-                await self._writer.execute("ROLLBACK")
+                self._writer.execute("ROLLBACK")
                 raise
-            await self._writer.execute("COMMIT")
+            self._writer.execute("COMMIT")
         for callback in tx.after_commit:
             callback()
 
-    # Reads run execute-and-fetch-all as one call in the connection's thread. An open
-    # cursor on the shared reader would hold its read snapshot while other coroutines
-    # query through the same connection, and they would see data from before commits.
-    async def fetchone(self, sql: str, params: Sequence[Any] | dict = ()) -> sqlite3.Row | None:
+    async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        """A point lookup, on the loop (microseconds)."""
         assert self._reader is not None, "database is not open"
-        rows = await self._reader.execute_fetchall(sql, params)
-        return rows[0] if rows else None
+        return self._reader.execute(sql, params).fetchone()
 
-    async def fetchall(self, sql: str, params: Sequence[Any] | dict = ()) -> list[sqlite3.Row]:
+    async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        """A small read, on the loop. Use ``scan`` for reads of many rows."""
         assert self._reader is not None, "database is not open"
-        return list(await self._reader.execute_fetchall(sql, params))
+        return self._reader.execute(sql, params).fetchall()
+
+    async def scan(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        """A read of possibly many rows, off the loop (aiosqlite's thread)."""
+        assert self._offload is not None, "database is not open"
+        return list(await self._offload.execute_fetchall(sql, params))

@@ -8,7 +8,6 @@ this one piece, so the two directions cannot drift apart.
 from __future__ import annotations
 
 import asyncio
-import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Mapping
@@ -16,15 +15,15 @@ from typing import Any, Mapping
 import aiohttp
 from yarl import URL
 
-from . import signing
+from . import jsonio, signing
 from .signing import SignatureError
 
 JSON_CONTENT_TYPE = "application/json; charset=UTF-8"
 
 
 def dump_json(payload: Any) -> bytes:
-    """The one JSON encoding used on the wire by the simulator itself."""
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    """The one JSON encoding used on the wire by the simulator itself (compact UTF-8)."""
+    return jsonio.dumps(payload)
 
 
 @dataclass
@@ -73,7 +72,7 @@ class SignedExchange:
     elapsed_ms: float = 0.0
 
     def json(self) -> Any:
-        return json.loads(self.response_body)
+        return jsonio.loads(self.response_body)
 
 
 class SignedClient:
@@ -108,9 +107,13 @@ class SignedClient:
         return SignedExchange(url=url, request_headers=headers, request_body=body)
 
     async def post(self, url: str, payload: Any, *, timeout: float = 10.0) -> SignedExchange:
-        """Send; transport failures (timeouts, refused or dropped connections) raise
-        ``aiohttp.ClientError`` or ``asyncio.TimeoutError`` for the caller to handle."""
-        exchange = self.prepare(url, payload)
+        """Sign and send; transport failures (timeouts, refused or dropped connections)
+        raise ``aiohttp.ClientError`` or ``asyncio.TimeoutError`` for the caller."""
+        return await self.send(self.prepare(url, payload), timeout=timeout)
+
+    async def send(self, exchange: SignedExchange, *, timeout: float = 10.0) -> SignedExchange:
+        """Send an exchange made by ``prepare`` (signed once, however it is used after)."""
+        url = exchange.url
         loop = asyncio.get_running_loop()
         started = loop.time()
         async with self.session.post(

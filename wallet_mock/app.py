@@ -11,7 +11,7 @@ from aiohttp import web
 
 from simulator.clock import Clock
 from simulator.db import Database
-from simulator.journal import SCHEMA as JOURNAL_SCHEMA, Journal, add_journal_routes
+from simulator.journal import Journal, add_journal_routes
 from simulator.web import APP_NAME, MAX_REQUEST_BYTES, health, security_headers, setup_pages
 
 from . import api, cashier, control
@@ -51,10 +51,9 @@ def create_app(config: WalletConfig) -> web.Application:
 
 async def _resources(app: web.Application) -> AsyncIterator[None]:
     config = app[CONFIG]
-    db = await Database(config.db_path, SCHEMA + JOURNAL_SCHEMA).open()
+    db = await Database(config.db_path, SCHEMA).open()
     clock = Clock(config.time_scale)
-    journal = Journal(db, "wallet", clock.now)
-    await journal.start()
+    journal = await Journal.open(Path(config.data_dir) / "wallet-journal.sqlite3", "wallet", clock.now)
     wallet = Wallet(config, db, journal, clock)
     await wallet.start()
     session = aiohttp.ClientSession()
@@ -69,5 +68,5 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     finally:
         await worker.stop()
         await session.close()
-        await journal.stop()
+        await journal.close()
         await db.close()

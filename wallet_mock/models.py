@@ -58,7 +58,7 @@ DEFAULT_EXPIRY = timedelta(minutes=14)
 
 def new_payment_id(now: datetime) -> str:
     """Alipay+-looking: date, a product tag, random digits (32 characters)."""
-    return now.strftime("%Y%m%d") + "1140" + "".join(secrets.choice("0123456789") for _ in range(20))
+    return now.strftime("%Y%m%d") + "1140" + f"{secrets.randbelow(10**20):020d}"
 
 
 def new_refund_id(now: datetime) -> str:
@@ -99,20 +99,23 @@ class Decision:
     settle_to: PaymentStatus | None = None  # for PROCESSING: where it settles later
 
 
+_S, _F, _P = PaymentStatus.SUCCESS, PaymentStatus.FAIL, PaymentStatus.PROCESSING
+# The rules, one line per outcome. Insufficient balance found at debit time is handled by
+# the caller (the conditional debit fails) and ends like INSUFFICIENT_BALANCE.
+DECISIONS: dict[Outcome, Decision] = {
+    Outcome.SUCCESS: Decision("9000", _S, debit=True),
+    Outcome.INSUFFICIENT_BALANCE: Decision("4000", _F, debit=False, failure_code="USER_BALANCE_NOT_ENOUGH"),
+    Outcome.RISK_REJECT: Decision("4000", _F, debit=False, failure_code="RISK_REJECT"),
+    Outcome.USER_CANCEL: Decision("6001", None, debit=False),
+    Outcome.PROCESSING_THEN_SUCCESS: Decision("8000", _P, debit=False, settle_to=_S),
+    Outcome.PROCESSING_THEN_FAIL: Decision("8000", _P, debit=False, settle_to=_F),
+    Outcome.NETWORK_LOST_BEFORE_DEBIT: Decision("6002", None, debit=False),
+    Outcome.NETWORK_LOST_AFTER_DEBIT: Decision("6004", _S, debit=True),
+}
+
+
 def decide(outcome: Outcome) -> Decision:
-    """The rules, one line per outcome. Insufficient balance found at debit time is
-    handled by the caller (the conditional debit fails) and ends like INSUFFICIENT_BALANCE."""
-    S, F, P = PaymentStatus.SUCCESS, PaymentStatus.FAIL, PaymentStatus.PROCESSING
-    return {
-        Outcome.SUCCESS: Decision("9000", S, debit=True),
-        Outcome.INSUFFICIENT_BALANCE: Decision("4000", F, debit=False, failure_code="USER_BALANCE_NOT_ENOUGH"),
-        Outcome.RISK_REJECT: Decision("4000", F, debit=False, failure_code="RISK_REJECT"),
-        Outcome.USER_CANCEL: Decision("6001", None, debit=False),
-        Outcome.PROCESSING_THEN_SUCCESS: Decision("8000", P, debit=False, settle_to=S),
-        Outcome.PROCESSING_THEN_FAIL: Decision("8000", P, debit=False, settle_to=F),
-        Outcome.NETWORK_LOST_BEFORE_DEBIT: Decision("6002", None, debit=False),
-        Outcome.NETWORK_LOST_AFTER_DEBIT: Decision("6004", S, debit=True),
-    }[outcome]
+    return DECISIONS[outcome]
 
 
 INSUFFICIENT = decide(Outcome.INSUFFICIENT_BALANCE)

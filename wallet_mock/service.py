@@ -4,6 +4,7 @@ only translate HTTP in and out."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -119,9 +120,6 @@ class Wallet:
 
     async def pay(self, client_id: str, req: PayRequest) -> tuple[Payment, bool]:
         """Create the payment, or return the one this paymentRequestId already made."""
-        existing = await store.payment_by_request(self.db, client_id, req.payment_request_id)
-        if existing is not None:
-            return self._replay(existing, req), False
         now = self.clock.now()
         expires_at = req.expiry or self.clock.later(DEFAULT_EXPIRY.total_seconds())
         merchant = await self.merchant(client_id)
@@ -149,11 +147,13 @@ class Wallet:
             paid_at=None,
         )
         async with self.db.transaction() as tx:
-            # Checked again under the write lock: two identical requests racing make one payment.
-            again = await store.payment_by_request(tx, client_id, req.payment_request_id)
-            if again is not None:
-                return self._replay(again, req), False
-            await store.insert_payment(tx, payment, now)
+            # One statement decides: the UNIQUE (client_id, paymentRequestId) makes two
+            # identical requests racing create one payment; the loser reads the winner's.
+            if not await store.insert_payment(tx, payment, now):
+                existing = await store.payment_by_request(tx, client_id, req.payment_request_id)
+                if existing is None:
+                    raise ApiError("UNKNOWN_EXCEPTION", "the payment could not be stored; retry")
+                return self._replay(existing, req), False
         ids = self._ids(payment)
         self.journal.record(5, f"payment {payment.payment_id} created, {payment.amount.format_display()}", **ids,
                             details={"status": "INIT", "expiresAt": iso(expires_at)})
@@ -289,55 +289,59 @@ class Wallet:
         return await self.close_if_expired(p)
 
     async def confirm(self, token: str, login_id: str, password: str) -> ConfirmResult:
-        """Steps 14-17: the user confirms; the wallet checks and debits, atomically."""
+        """Steps 14-17: the user confirms; the wallet checks and debits, atomically.
+
+        One transaction: the account read, the password check, the conditional debit,
+        the conditional transition and the outbox row. If a concurrent confirmation
+        won the transition, the whole unit (debit included) rolls back."""
         p = await self.open_cashier(token)
         ids = self._ids(p)
         if p.status is not PaymentStatus.INIT:
             return self._already_done(p)
-        account = await store.get_account_by_login(self.db, login_id)
         self.journal.record(14, f"user confirms with {login_id or 'no account'}", **ids,
                             details={"account": login_id})
         self.journal.record(15, "wallet app submits the payment", **ids)
-        if account is None:
-            raise CashierError("USER_NOT_EXIST", "No such wallet account.")
         now = self.clock.now()
         refusal: CashierError | None = None
-        async with self.db.transaction() as tx:
-            account = await store.get_account_by_login(tx, login_id)  # fresh: racing tries count
-            if account["locked_at"]:
-                self.journal.record(16, "refused: account locked", kind="fault", **ids)
-                raise CashierError("ACCOUNT_LOCKED", "This account is locked after too many wrong passwords.",
-                                   http_status=403, tries_left=0)
-            if not check_password(password, account["password_hash"]):
-                # The count must be committed: raise only after the transaction ends.
-                tries = await store.record_password_failure(tx, account["account_id"], MAX_PASSWORD_TRIES, now)
-                refusal = _wrong_password(max(MAX_PASSWORD_TRIES - tries, 0))
-                self.journal.record(16, f"refused: wrong payment password ({refusal.tries_left} tries left)",
-                                    kind="fault", **ids)
-            else:
-                await store.reset_password_failures(tx, account["account_id"])
-                forced = await self.queues.take(tx, "forced_outcomes", control_store.take_outcome,
-                                                p.payment_request_id)
-                if forced:
-                    self.journal.record(16, f"outcome forced by the control API: {forced}", kind="note", **ids)
-                outcome = Outcome(forced) if forced else Outcome(account["outcome"])
-                try:
-                    async with tx.savepoint():
-                        return await self._apply(tx, p, account["account_id"], decide(outcome), now)
-                except _LostRace:
-                    pass
-        if refusal is not None:
-            raise refusal
-        # A concurrent confirmation won: this one changed nothing; say where it stands.
-        return self._already_done(await store.payment_by_id(self.db, p.payment_id))
+        try:
+            async with self.db.transaction() as tx:
+                account = await store.get_account_by_login(tx, login_id)  # fresh: racing tries count
+                if account is None:
+                    raise CashierError("USER_NOT_EXIST", "No such wallet account.")
+                if account["locked_at"]:
+                    self.journal.record(16, "refused: account locked", kind="fault", **ids)
+                    raise CashierError("ACCOUNT_LOCKED", "This account is locked after too many wrong passwords.",
+                                       http_status=403, tries_left=0)
+                if not check_password(password, account["password_hash"]):
+                    # The count must be committed: raise only after the transaction ends.
+                    tries = await store.record_password_failure(tx, account["account_id"], MAX_PASSWORD_TRIES, now)
+                    refusal = _wrong_password(max(MAX_PASSWORD_TRIES - tries, 0))
+                    self.journal.record(16, f"refused: wrong payment password ({refusal.tries_left} tries left)",
+                                        kind="fault", **ids)
+                else:
+                    if account["failed_tries"]:
+                        await store.reset_password_failures(tx, account["account_id"])
+                    forced = await self.queues.take(tx, "forced_outcomes", control_store.take_outcome,
+                                                    p.payment_request_id)
+                    if forced:
+                        self.journal.record(16, f"outcome forced by the control API: {forced}", kind="note", **ids)
+                    outcome = Outcome(forced) if forced else Outcome(account["outcome"])
+                    return await self._apply(tx, p, account["account_id"], decide(outcome), now)
+        except _LostRace:
+            # A concurrent confirmation won: this one changed nothing; say where it stands.
+            return self._already_done(await store.payment_by_id(self.db, p.payment_id))
+        raise refusal
 
     async def _apply(self, tx: Transaction, p: Payment, account_id: str, decision: Decision, now: datetime) -> ConfirmResult:
         ids = self._ids(p)
         tx.on_commit(self._wake_worker)
         self.journal.record(16, f"password verified; outcome {decision.app_result_code}", **ids,
                             details={"failureCode": decision.failure_code} if decision.failure_code else None)
-        if decision.debit and not await store.debit(tx, account_id, p.amount):
-            decision = INSUFFICIENT
+        balance = None
+        if decision.debit:
+            balance = await store.debit(tx, account_id, p.amount)
+            if balance is None:
+                decision = INSUFFICIENT
         if decision.target is None:  # 6001 / 6002: nothing happens to the payment
             self.journal.record(17, "no debit: " + APP_MESSAGES[decision.app_result_code].lower(), **ids,
                                 details={"debited": False})
@@ -349,14 +353,10 @@ class Wallet:
             fields.update(result_code=decision.failure_code)
         elif decision.target is PaymentStatus.PROCESSING:
             fields.update(settle_to=decision.settle_to, settle_at=self.clock.later(SETTLE_AFTER.total_seconds()))
-        won = await store.transition(tx, p.payment_id, (PaymentStatus.INIT,), decision.target, now, **fields)
-        if not won:
-            # Another confirmation got there first: undo nothing (the debit above is in this
-            # transaction and rolls back with it) and report where the payment stands.
-            raise _LostRace()
-        updated = await store.payment_by_id(tx, p.payment_id)
+        if not await store.transition(tx, p.payment_id, (PaymentStatus.INIT,), decision.target, now, **fields):
+            raise _LostRace()  # rolls back the debit above with the rest of the unit
+        updated = dataclasses.replace(p, status=decision.target, **fields)
         if decision.debit and decision.target is PaymentStatus.SUCCESS:
-            balance = await store.balance(tx, account_id, p.amount.currency)
             self.journal.record(17, f"debited {p.amount.format_display()}", **ids,
                                 details={"debited": True, "account": account_id, "balanceAfter": str(balance)})
         else:
@@ -420,7 +420,7 @@ class Wallet:
     async def _settle(self, tx: Transaction, p: Payment, to: PaymentStatus | None = None) -> int:
         now = self.clock.now()
         target = to or p.settle_to or PaymentStatus.SUCCESS
-        if target is PaymentStatus.SUCCESS and not await store.debit(tx, p.account_id, p.amount):
+        if target is PaymentStatus.SUCCESS and await store.debit(tx, p.account_id, p.amount) is None:
             target = PaymentStatus.FAIL
             code = "USER_BALANCE_NOT_ENOUGH"
         else:
@@ -453,10 +453,6 @@ class Wallet:
                             details={"resultCode": code})
         await self._enqueue_notification(tx, updated, now)
         return 1
-
-    async def next_timer(self) -> datetime | None:
-        moments = [m for m in (await store.next_settlement_at(self.db), await store.next_expiry_at(self.db)) if m]
-        return min(moments) if moments else None
 
     # --- notifications -------------------------------------------------------------
 

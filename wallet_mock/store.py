@@ -92,15 +92,14 @@ async def balances_of(db: Reader, account_id: str) -> dict[str, int]:
     return {r["currency"]: r["value"] for r in rows}
 
 
-async def debit(tx: Transaction, account_id: str, amount: Money) -> bool:
-    """Take ``amount`` if the balance covers it; False (and nothing taken) otherwise."""
-    return (
-        await tx.execute(
-            "UPDATE balances SET value = value - ? WHERE account_id = ? AND currency = ? AND value >= ?",
-            (amount.value, account_id, amount.currency, amount.value),
-        )
-        == 1
+async def debit(tx: Transaction, account_id: str, amount: Money) -> int | None:
+    """Take ``amount`` if the balance covers it and return the balance after; None (and
+    nothing taken) otherwise. One conditional statement: no read-then-write race."""
+    row = await tx.fetchone(
+        "UPDATE balances SET value = value - ? WHERE account_id = ? AND currency = ? AND value >= ? RETURNING value",
+        (amount.value, account_id, amount.currency, amount.value),
     )
+    return row["value"] if row else None
 
 
 async def credit(tx: Transaction, account_id: str, amount: Money) -> None:
@@ -180,17 +179,19 @@ async def payment_by_token(db: Reader, token: str) -> Payment | None:
     return await _one(db, "token = ?", (token,))
 
 
-async def insert_payment(tx: Transaction, p: Payment, now: datetime) -> None:
-    await tx.execute(
+async def insert_payment(tx: Transaction, p: Payment, now: datetime) -> bool:
+    """Insert unless this client's paymentRequestId exists; True when inserted."""
+    return await tx.execute(
         "INSERT INTO payments (payment_id, client_id, payment_request_id, fingerprint, status, result_code,"
         " currency, amount, reference_order_id, order_description, merchant_name, request_json, notify_url,"
         " redirect_url, token, created_at, expires_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (client_id, payment_request_id) DO NOTHING",
         (p.payment_id, p.client_id, p.payment_request_id, p.fingerprint, p.status.value, p.result_code,
          p.amount.currency, p.amount.value, p.reference_order_id, p.order_description, p.merchant_name,
          json.dumps(p.request, ensure_ascii=False), p.notify_url, p.redirect_url, p.token,
          _t(p.created_at), _t(p.expires_at), _t(now)),
-    )
+    ) == 1
 
 
 async def transition(tx: Transaction, payment_id: str, source: tuple[PaymentStatus, ...], target: PaymentStatus,
@@ -210,8 +211,19 @@ async def transition(tx: Transaction, payment_id: str, source: tuple[PaymentStat
     ) == 1
 
 
+async def next_due(db: Reader) -> dict[str, datetime | None]:
+    """When the worker next has something to do, in one read: the next notification
+    attempt (leases count), settlement and expiry."""
+    row = await db.fetchone(
+        "SELECT (SELECT MIN(MAX(next_attempt_at, COALESCE(lease_until, ''))) FROM notifications"
+        "        WHERE status = 'PENDING') AS notify,"
+        " (SELECT MIN(settle_at) FROM payments WHERE status = 'PROCESSING' AND settle_at IS NOT NULL) AS settle,"
+        " (SELECT MIN(expires_at) FROM payments WHERE status = 'INIT') AS expire")
+    return {key: _dt(row[key]) for key in ("notify", "settle", "expire")}
+
+
 async def list_payments(db: Reader, limit: int = 1000) -> list[Payment]:
-    rows = await db.fetchall("SELECT * FROM payments ORDER BY created_at DESC LIMIT ?", (limit,))
+    rows = await db.scan("SELECT * FROM payments ORDER BY created_at DESC LIMIT ?", (limit,))
     return [payment_from_row(r) for r in rows]
 
 
@@ -222,20 +234,10 @@ async def due_settlements(db: Reader, now: datetime, limit: int = 100) -> list[P
     return [payment_from_row(r) for r in rows]
 
 
-async def next_settlement_at(db: Reader) -> datetime | None:
-    row = await db.fetchone("SELECT MIN(settle_at) AS at FROM payments WHERE status = 'PROCESSING' AND settle_at IS NOT NULL")
-    return _dt(row["at"]) if row else None
-
-
 async def expired_payments(db: Reader, now: datetime, limit: int = 100) -> list[Payment]:
     rows = await db.fetchall(
         "SELECT * FROM payments WHERE status = 'INIT' AND expires_at <= ? ORDER BY expires_at LIMIT ?", (_t(now), limit))
     return [payment_from_row(r) for r in rows]
-
-
-async def next_expiry_at(db: Reader) -> datetime | None:
-    row = await db.fetchone("SELECT MIN(expires_at) AS at FROM payments WHERE status = 'INIT'")
-    return _dt(row["at"]) if row else None
 
 
 # --- refunds -----------------------------------------------------------------------
@@ -336,12 +338,6 @@ async def notification(db: Reader, notification_id: int):
     return await db.fetchone(f"{_NOTIFICATION_ROW} WHERE n.notification_id = ?", (notification_id,))
 
 
-async def next_notification_at(db: Reader) -> datetime | None:
-    row = await db.fetchone(
-        "SELECT MIN(MAX(next_attempt_at, COALESCE(lease_until, ''))) AS at FROM notifications WHERE status = 'PENDING'")
-    return _dt(row["at"]) if row else None
-
-
 async def record_attempt(tx: Transaction, notification_id: int, attempt: int, now: datetime,
                          http_status: int | None, outcome: str, detail: str | None,
                          status: str, next_attempt_at: datetime | None) -> None:
@@ -361,7 +357,7 @@ async def record_attempt(tx: Transaction, notification_id: int, attempt: int, no
 async def notifications_of(db: Reader, payment_id: str | None = None, limit: int = 1000):
     if payment_id:
         return await db.fetchall("SELECT * FROM notifications WHERE payment_id = ? ORDER BY notification_id", (payment_id,))
-    return await db.fetchall("SELECT * FROM notifications ORDER BY notification_id DESC LIMIT ?", (limit,))
+    return await db.scan("SELECT * FROM notifications ORDER BY notification_id DESC LIMIT ?", (limit,))
 
 
 async def attempts_of(db: Reader, notification_id: int):

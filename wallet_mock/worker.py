@@ -5,6 +5,7 @@ in the database, so a restart simply picks up where the last process stopped."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from datetime import timedelta
 import logging
@@ -13,7 +14,7 @@ import aiohttp
 from simulator.clock import Clock, parse_iso
 from simulator.db import Database
 from simulator.journal import Journal, http_summary
-from simulator.signed_http import SignedClient
+from simulator.signed_http import SignedClient, SignedExchange
 
 from . import control_store, store
 from .service import Wallet
@@ -73,30 +74,41 @@ class Worker:
 
     async def _run(self) -> None:
         while True:
+            self._wake.clear()
             try:
-                await self.wallet.expire_due()
-                await self.wallet.settle_due()
-                await self._dispatch_due()
-                wait = await self._seconds_to_next()
+                wait = await self._round()
             except asyncio.CancelledError:
                 raise
             except Exception:  # keep the worker alive whatever one round met
                 log.exception("wallet worker round failed")
                 wait = 1.0
-            self._wake.clear()
+            if wait <= 0:
+                continue
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=wait)
             except asyncio.TimeoutError:
                 pass
 
-    async def _seconds_to_next(self) -> float:
-        moments = [m for m in (await store.next_notification_at(self.db), await self.wallet.next_timer()) if m]
-        if not moments:
-            return MAX_IDLE_SECONDS
-        delta = (min(moments) - self.clock.now()).total_seconds()
-        return min(max(delta, 0.0), MAX_IDLE_SECONDS)
+    async def _round(self) -> float:
+        """Do what is due; return how long to sleep. One query tells what is due, so an
+        idle round costs one read, whatever the size of the tables."""
+        due = await store.next_due(self.db)
+        now = self.clock.now()
+        acted = False
+        if due["expire"] and due["expire"] <= now:
+            acted = bool(await self.wallet.expire_due()) or acted
+        if due["settle"] and due["settle"] <= now:
+            acted = bool(await self.wallet.settle_due()) or acted
+        if due["notify"] and due["notify"] <= now:
+            acted = bool(await self._dispatch_due()) or acted
+        if acted:
+            return 0.0  # look again: doing things may have made more things due
+        future = [m for m in due.values() if m and m > now]
+        if not future:
+            return MAX_IDLE_SECONDS if not any(due.values()) else 0.05
+        return min((min(future) - now).total_seconds(), MAX_IDLE_SECONDS)
 
-    async def _dispatch_due(self) -> None:
+    async def _dispatch_due(self) -> int:
         now = self.clock.now()
         async with self.db.transaction() as tx:
             rows = await store.claim_due_notifications(tx, now, now + LEASE)
@@ -107,6 +119,7 @@ class Worker:
             task = asyncio.create_task(self._deliver(row), name=f"notify-{nid}")
             self._in_flight[nid] = task
             task.add_done_callback(lambda _t, nid=nid: self._done(nid))
+        return len(rows)
 
     def _done(self, nid: int) -> None:
         self._in_flight.pop(nid, None)
@@ -150,7 +163,7 @@ class Worker:
 
     async def _send(self, client: SignedClient, url: str, body: bytes, fault: dict | None) -> dict:
         kind = fault["kind"] if fault else None
-        exchange = client.prepare(url, body)
+        exchange = client.prepare(url, body)  # signed once, sent once or twice
         if kind == "drop":
             # Lost on the way: the merchant never sees it, the wallet believes it delivered.
             return {"acknowledged": True, "http_status": None, "outcome": "DROPPED",
@@ -159,7 +172,7 @@ class Worker:
         if kind == "delay":
             await asyncio.sleep(fault["delay_ms"] / 1000)
         copies = 2 if kind == "duplicate" else 1
-        results = await asyncio.gather(*(self._post(client, url, body) for _ in range(copies)))
+        results = await asyncio.gather(*(self._post(client, exchange) for _ in range(copies)))
         out = results[0]
         if kind == "fail" and out["acknowledged"]:
             out.update(acknowledged=False, outcome="NOT_ACKNOWLEDGED",
@@ -168,10 +181,10 @@ class Worker:
             out["fault"] = kind
         return out
 
-    async def _post(self, client: SignedClient, url: str, body: bytes) -> dict:
-        exchange = client.prepare(url, body)
+    async def _post(self, client: SignedClient, prepared: SignedExchange) -> dict:
+        exchange = dataclasses.replace(prepared)  # each copy keeps its own reply
         try:
-            exchange = await client.post(url, body, timeout=NOTIFY_TIMEOUT_SECONDS)
+            exchange = await client.send(exchange, timeout=NOTIFY_TIMEOUT_SECONDS)
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
             detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
             return {"acknowledged": False, "http_status": None, "outcome": "NOT_ACKNOWLEDGED", "detail": detail,

@@ -1,0 +1,1 @@
+"""tradepay-sim benchmarks: ``make bench`` (``python -m bench``)."""
