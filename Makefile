@@ -44,5 +44,9 @@ typecheck: $(TYPECHECK)/node_modules/.package-lock.json
 test: install-test browser typecheck
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+## The journey benchmark and the machine's unavoidable costs -> docs/benchmarks.md.
+bench: install-test browser
+	$(PY) -m bench $(ARGS)
+
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts build dist *.egg-info

@@ -87,11 +87,30 @@ def rsa_costs(n: int = 2000) -> dict:
     return {"sign_ms": sign_ms, "verify_ms": verify_ms}
 
 
+def _sync_commit_ms(folder: Path, n: int) -> float:
+    import sqlite3
+
+    conn = sqlite3.connect(folder / "sync.sqlite3", isolation_level=None)
+    for pragma in PRAGMAS:
+        conn.execute(pragma)
+    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
+    t0 = time.perf_counter()
+    for i in range(n):
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO t (v) VALUES (?)", (f"row {i}",))
+        conn.execute("COMMIT")
+    elapsed = (time.perf_counter() - t0) / n * 1000
+    conn.close()
+    return elapsed
+
+
 async def commit_cost(n: int = 2000) -> dict:
-    """One small write transaction (BEGIN IMMEDIATE, INSERT, COMMIT) through aiosqlite."""
+    """One small write transaction (BEGIN IMMEDIATE, INSERT, COMMIT): as the simulator
+    runs it (sqlite3 on the calling thread), and through aiosqlite's thread for reference."""
     import aiosqlite
 
     with tempfile.TemporaryDirectory() as folder:
+        sync_ms = _sync_commit_ms(Path(folder), n)
         conn = await aiosqlite.connect(Path(folder) / "bench.sqlite3", isolation_level=None)
         for pragma in PRAGMAS:
             await conn.execute(pragma)
@@ -101,9 +120,9 @@ async def commit_cost(n: int = 2000) -> dict:
             await conn.execute("BEGIN IMMEDIATE")
             await conn.execute("INSERT INTO t (v) VALUES (?)", (f"row {i}",))
             await conn.execute("COMMIT")
-        commit_ms = (time.perf_counter() - t0) / n * 1000
+        aiosqlite_ms = (time.perf_counter() - t0) / n * 1000
         await conn.close()
-    return {"commit_ms": commit_ms}
+    return {"commit_ms": sync_ms, "commit_aiosqlite_ms": aiosqlite_ms}
 
 
 def describe() -> dict:

@@ -39,10 +39,13 @@ class SimProcess:
             self.proc.kill()
 
 
-def start(data_dir: Path, *extra: str) -> tuple[SimProcess, float]:
-    """Start run_all.py on free ports; returns it and the seconds until every app answered."""
-    args = [sys.executable, os.environ.get("BENCH_RUN_ALL", str(ROOT / "run_all.py")), "--data-dir", str(data_dir), "--log-level", "warning",
-            "--miniprogram-port", "0", "--merchant-port", "0", "--wallet-port", "0", "--console-port", "0", *extra]
+def start(data_dir: Path, *extra: str, fixed: bool = False) -> tuple[SimProcess, float]:
+    """Start run_all.py (on free ports unless ``fixed``); returns it and the seconds until
+    every app it runs answered."""
+    ports = [] if fixed else ["--miniprogram-port", "0", "--merchant-port", "0", "--wallet-port", "0",
+                              "--console-port", "0"]
+    args = [sys.executable, str(ROOT / "run_all.py"), "--data-dir", str(data_dir), "--log-level", "warning",
+            *ports, *extra]
     started = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=str(ROOT))
     urls = {}
@@ -59,8 +62,41 @@ def start(data_dir: Path, *extra: str) -> tuple[SimProcess, float]:
 
 
 def free_port() -> int:
-    import socket
+    from simulator.testing.sim import free_ports
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return free_ports(1)[0]
+
+
+@dataclass
+class SplitSim:
+    """The wallet in one process, the merchant, mini program and console in another:
+    the apps talk over HTTP anyway, so a second core can carry half the work."""
+
+    parts: list[SimProcess]
+    urls: dict[str, str]
+
+    def cpu_seconds(self) -> float:
+        return sum(p.cpu_seconds() for p in self.parts)
+
+    def rss_mib(self) -> float:
+        return sum(p.rss_mib() for p in self.parts)
+
+    def stop(self) -> None:
+        for p in self.parts:
+            p.stop()
+
+
+def start_split(data_dir: Path) -> tuple[SplitSim, float]:
+    from simulator.testing.sim import free_ports
+
+    ports = dict(zip(("miniprogram", "merchant", "wallet", "console"), free_ports(4)))
+    port_args = [arg for name, port in ports.items() for arg in (f"--{name}-port", str(port))]
+    started = time.perf_counter()
+    wallet, _ = _start_fixed(data_dir, port_args + ["--apps", "wallet"])
+    rest, _ = _start_fixed(data_dir, port_args + ["--apps", "miniprogram,merchant,console"])
+    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    return SplitSim([wallet, rest], urls), time.perf_counter() - started
+
+
+def _start_fixed(data_dir: Path, args: list[str]) -> tuple[SimProcess, float]:
+    return start(data_dir, *args, fixed=True)

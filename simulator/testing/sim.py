@@ -57,18 +57,25 @@ async def get_json(session: aiohttp.ClientSession, url: str, **kwargs):
 
 
 def free_ports(count: int) -> list[int]:
-    """Ports free right now, for tests that restart on the same ports (stored notify URLs
-    carry the merchant's port)."""
+    """Ports free right now, for runs that restart on the same ports (stored notify URLs
+    carry the merchant's port). Picked below Linux's ephemeral range (32768-60999), so that
+    no outgoing connection takes one between the pick and its use."""
+    import random
     import socket
 
-    socks = [socket.socket() for _ in range(count)]
-    try:
-        for s in socks:
-            s.bind(("127.0.0.1", 0))
-        return [s.getsockname()[1] for s in socks]
-    finally:
-        for s in socks:
-            s.close()
+    picked: list[int] = []
+    rng = random.Random()
+    while len(picked) < count:
+        port = rng.randint(20000, 32000)
+        if port in picked:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        picked.append(port)
+    return picked
 
 
 def fixed_ports() -> dict:

@@ -10,7 +10,7 @@
   var framed = window.parent !== window;
   // Report only to a container this wallet knows, and only with the nonce it was given.
   var canReport = framed && !!nonce && cfg.containerOrigins.indexOf(containerOrigin) >= 0;
-  var RESULT_SCREEN_MS = 600;
+  var RESULT_SCREEN_MS = 400;
   if (!framed) document.body.classList.add("standalone");
 
   function $(id) { return document.getElementById(id); }

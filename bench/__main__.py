@@ -1,0 +1,116 @@
+"""``make bench``: the journey benchmark and the machine's unavoidable costs, in one run.
+
+Writes docs/benchmarks.md (and bench/results.json). Options: ``--quick`` for a short run
+(smaller counts, no growth run), ``--skip-growth``, ``--skip-browser``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from . import browser, growth, journeys, machine, pay_load, sim_process
+from .report import write_report
+
+ROOT = Path(__file__).resolve().parents[1]
+CONCURRENCY = (1, 8, 32, 64)
+
+# What one journey costs at least, by its parts (counted in the code, checked by
+# instrumenting a run: bench/README in docs/benchmarks.md):
+EXTERNAL_REQUESTS = 3  # order, cashier page, confirm: served to the browser
+INTERNAL_REQUESTS = 2  # pay (merchant -> wallet), notifyPayment (wallet -> merchant): served and sent
+SIGNATURES = 4  # pay request, pay reply, notification, its acknowledgement
+VERIFICATIONS = 4
+COMMITS = 9  # 4 merchant, 4 wallet, the journals' batches (about 1)
+
+
+def limit(costs: dict) -> dict:
+    parts = {
+        "requests": EXTERNAL_REQUESTS * costs["server_ms"] + INTERNAL_REQUESTS * (costs["server_ms"] + costs["client_ms"]),
+        "signatures": SIGNATURES * costs["sign_ms"],
+        "verifications": VERIFICATIONS * costs["verify_ms"],
+        "commits": COMMITS * costs["commit_ms"],
+    }
+    total = sum(parts.values())
+    return {"parts_ms": parts, "journey_ms": total, "journeys_per_s": 1000 / total}
+
+
+async def journey_runs(sim, counts: dict[int, int]) -> list[dict]:
+    out = []
+    for c in CONCURRENCY:
+        await journeys.run(sim.urls, min(50, counts[c]), c, sim, with_latencies=False)  # warm up
+        out.append(await journeys.run(sim.urls, counts[c], c, sim))
+        print(f"  concurrency {c:>2}: {out[-1]['journeys_per_s']:.1f} journeys/s", flush=True)
+    return out
+
+
+async def main(args: argparse.Namespace) -> None:
+    results: dict = {"when": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    print("machine costs ...", flush=True)
+    results["machine"] = await machine.measure()
+    results["limit"] = limit(results["machine"])
+    counts = {1: 100, 8: 300, 32: 600, 64: 600} if not args.quick else {1: 30, 8: 100, 32: 200, 64: 200}
+
+    with tempfile.TemporaryDirectory() as folder:
+        data = Path(folder)
+        sim, first_start = sim_process.start(data / "single")
+        try:
+            print("journeys, one process ...", flush=True)
+            results["single"] = await journey_runs(sim, counts)
+        finally:
+            sim.stop()
+        # start-up with the keys already made: what a user sees on every `make run` but the first
+        sim, startup = sim_process.start(data / "single")
+        sim.stop()
+        results["startup"] = {"first_s": first_start, "again_s": startup}
+
+        sim, _ = sim_process.start_split(data / "split")
+        try:
+            print("journeys, wallet in its own process ...", flush=True)
+            results["split"] = await journey_runs(sim, counts)
+        finally:
+            sim.stop()
+
+        sim, _ = sim_process.start(data / "wallet", "--apps", "wallet")
+        try:
+            print("pay only, wallet alone ...", flush=True)
+            await pay_load.run(sim.urls["wallet"], 200, 32)
+            results["pay_only"] = [await pay_load.run(sim.urls["wallet"], 3000 if not args.quick else 600, c)
+                                   for c in (1, 32)]
+        finally:
+            sim.stop()
+
+        if not args.skip_browser:
+            sim, _ = sim_process.start(data / "browser")
+            try:
+                print("browser journeys ...", flush=True)
+                results["browser"] = await browser.run(sim.urls["miniprogram"])
+            finally:
+                sim.stop()
+
+        if not (args.quick or args.skip_growth):
+            sim, _ = sim_process.start(data / "growth")
+            try:
+                print("growth: 10,000 journeys ...", flush=True)
+                started = time.perf_counter()
+                results["growth"] = await growth.run(sim)
+                results["growth"]["seconds"] = time.perf_counter() - started
+            finally:
+                sim.stop()
+
+    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2))
+    write_report(results, ROOT / "docs" / "benchmarks.md")
+    print("written: docs/benchmarks.md, bench/results.json")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small counts, no growth run")
+    parser.add_argument("--skip-growth", action="store_true")
+    parser.add_argument("--skip-browser", action="store_true")
+    asyncio.run(main(parser.parse_args()))

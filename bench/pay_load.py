@@ -1,0 +1,42 @@
+"""The wallet as a load target for somebody else's merchant server: signed ``pay`` calls
+only, at a given concurrency, against a wallet running alone."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+
+import aiohttp
+
+from simulator.signed_http import SignedClient
+
+from .stats import summary
+
+
+async def run(wallet_url: str, count: int, concurrency: int) -> dict:
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency * 2)) as http:
+        async with http.get(f"{wallet_url}/_sim/credentials") as resp:
+            creds = await resp.json()
+        client = SignedClient(http, client_id=creds["clientId"], private_pem=creds["merchantPrivateKey"],
+                              peer_public_pem=creds["walletPublicKey"])
+        url = f"{creds['apiBaseUrl']}/pay"
+        latencies: list[float] = []
+        jobs = iter(range(count))
+
+        async def worker():
+            for _ in jobs:
+                body = {"paymentRequestId": uuid.uuid4().hex, "paymentAmount": {"currency": "USD", "value": "450"},
+                        "order": {"referenceOrderId": "ORD" + uuid.uuid4().hex[:16], "orderDescription": "bench"},
+                        "paymentNotifyUrl": "http://127.0.0.1:9/notify"}
+                exchange = client.prepare(url, body)  # the client's signing is not the wallet's latency
+                started = time.perf_counter()
+                exchange = await client.send(exchange)
+                latencies.append((time.perf_counter() - started) * 1000)
+                if exchange.status != 200 or not exchange.response_signature_valid:
+                    raise RuntimeError(f"pay failed: {exchange.status}")
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    return {"count": count, "concurrency": concurrency, "per_s": count / elapsed, "latency_ms": summary(latencies)}

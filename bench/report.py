@@ -1,0 +1,112 @@
+"""docs/benchmarks.md from a bench run's results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+STEP_NAMES = {
+    "order": "order (merchant, incl. its signed pay)",
+    "wallet_pay": "wallet pay, as the merchant saw it",
+    "cashier_page": "cashier page",
+    "confirm": "confirm (debit)",
+    "debit_to_paid": "debit to order PAID (notification)",
+}
+
+
+def _ms(value: float) -> str:
+    return f"{value:.1f}" if value >= 1 else f"{value:.3f}"
+
+
+def _journey_table(runs: list[dict], limit_per_s: float) -> list[str]:
+    head = ["concurrency", "journeys/s", "of the limit", "CPU ms/journey"]
+    head += [f"{STEP_NAMES[s]} p50 / p99 ms" for s in STEP_NAMES]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in runs:
+        cells = [str(r["concurrency"]), f"{r['journeys_per_s']:.1f}", f"{r['journeys_per_s'] / limit_per_s:.0%}",
+                 _ms(r.get("sim_cpu_ms_per_journey", float("nan")))]
+        for step in STEP_NAMES:
+            s = r["steps"].get(step)
+            cells.append(f"{_ms(s['p50'])} / {_ms(s['p99'])}" if s else "–")
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def write_report(results: dict, path: Path) -> None:
+    m = results["machine"]
+    lim = results["limit"]
+    parts = lim["parts_ms"]
+    out = [
+        "# Benchmarks",
+        "",
+        "Measured by `make bench` (`python -m bench`); this file is written by it. How the",
+        "figures came about, what was profiled and fixed: [performance.md](performance.md).",
+        "",
+        f"Run at {results['when']} on: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, "
+        f"Python {m['python']}, aiohttp {m['aiohttp']}, {m['platform']}.",
+        "",
+        "## The machine's unavoidable costs (same run)",
+        "",
+        "| cost | measured |",
+        "|---|---|",
+        f"| a bare aiohttp request, server CPU | {m['server_ms']:.3f} ms |",
+        f"| a bare aiohttp request, client CPU | {m['client_ms']:.3f} ms |",
+        f"| an RSA-2048 signature | {m['sign_ms']:.3f} ms |",
+        f"| an RSA-2048 verification | {m['verify_ms']:.3f} ms |",
+        f"| an SQLite commit (WAL, synchronous=NORMAL), as the simulator runs it | {m['commit_ms']:.3f} ms |",
+        f"| the same commit sent through aiosqlite's thread | {m['commit_aiosqlite_ms']:.3f} ms |",
+        "",
+        "The limit they imply for one journey: 3 requests served to the browser, 2 served and",
+        "sent between the apps (pay, notifyPayment), 4 signatures, 4 verifications, 9 commits:",
+        "",
+        f"    {parts['requests']:.2f} ms requests + {parts['signatures']:.2f} ms signatures + "
+        f"{parts['verifications']:.2f} ms verifications + {parts['commits']:.2f} ms commits",
+        f"    = {lim['journey_ms']:.2f} ms a journey, **{lim['journeys_per_s']:.0f} journeys/s** on one core",
+        "",
+        "## Journeys over HTTP",
+        "",
+        "As the browser drives them: the order at the merchant (which makes the signed pay",
+        "call), the cashier page, the confirmation; a journey ends when the notification has",
+        "been acknowledged and the order is PAID. The load generator is its own process; the",
+        "simulator's CPU time is read from /proc. The wallet-pay and debit-to-PAID figures",
+        "come from the apps' journals.",
+        "",
+        "One process (the default, `make run`):",
+        "",
+        *_journey_table(results["single"], lim["journeys_per_s"]),
+        "",
+        "The wallet in its own process (`tradepay-sim run --apps wallet` beside",
+        "`--apps miniprogram,merchant,console`), so that the second core carries half the work:",
+        "",
+        *_journey_table(results["split"], lim["journeys_per_s"]),
+        "",
+    ]
+    pay = results.get("pay_only")
+    if pay:
+        out += ["## The wallet as a load target", "",
+                "Signed `pay` calls only, against a wallet running alone (what a merchant's own load test meets):", "",
+                "| concurrency | pays/s | p50 ms | p99 ms |", "|---|---|---|---|"]
+        out += [f"| {p['concurrency']} | {p['per_s']:.0f} | {_ms(p['latency_ms']['p50'])} | {_ms(p['latency_ms']['p99'])} |"
+                for p in pay]
+        out.append("")
+    g = results.get("growth")
+    if g:
+        rss = g["rss_mib"]
+        out += ["## Growth", "",
+                f"10,000 journeys in a row at concurrency 32 ({g['seconds']:.0f} s): the first thousand ran at "
+                f"{g['first_per_s']:.1f} journeys/s, the last at {g['last_per_s']:.1f} "
+                f"({g['last_vs_first']:.0%} of the first). Memory (RSS): "
+                + ", ".join(f"{v:.0f} MiB after {k:,}" for k, v in sorted(rss.items(), key=lambda kv: int(kv[0])))
+                + f" ({g['rss_growth']:.2f}x).", "",
+                "Per thousand: " + ", ".join(f"{v:.0f}" for v in g["blocks_per_s"]) + " journeys/s.", ""]
+    s = results["startup"]
+    out += ["## Start-up and the browser", "",
+            f"- `run_all.py` answering on all four ports: {s['again_s']:.2f} s with the keys already made "
+            f"({s['first_s']:.2f} s on the very first start, which generates two RSA keys).",
+            ]
+    b = results.get("browser")
+    if b:
+        out.append(f"- A browser journey in headless Chromium, from the press of Pay to the result page showing PAID: "
+                   f"p50 {b['p50']:.0f} ms, p99 {b['p99']:.0f} ms over {b['n']} journeys (the cashier shows its "
+                   "success screen for 400 ms of that, as a wallet does).")
+    out.append("")
+    path.write_text("\n".join(out))
