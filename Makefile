@@ -42,7 +42,7 @@ typecheck: $(TYPECHECK)/node_modules/.package-lock.json
 
 ## The whole suite: unit, API, browser (headless Chromium) and reliability tests.
 test: install-test browser typecheck
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist worksteal $(PYTEST_ARGS)
 
 ## The journey benchmark and the machine's unavoidable costs -> docs/benchmarks.md.
 bench: install-test browser

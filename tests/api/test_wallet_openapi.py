@@ -27,7 +27,7 @@ from simulator import signing
 from wallet_helpers import API, api, pay_body, schema_errors, snapshot  # noqa: F401  (api is a fixture)
 from wallet_mock.errors import MESSAGES
 
-FUZZ_EXAMPLES = int(os.environ.get("TRADEPAY_SIM_FUZZ_EXAMPLES", "400"))
+FUZZ_EXAMPLES = int(os.environ.get("TRADEPAY_SIM_FUZZ_EXAMPLES", "200"))
 # Alipay+ refuses with HTTP 200 and a resultCode, so the checks that expect 401/403 or
 # 4xx for invalid input do not apply; these do.
 CHECKS = [st_checks.not_a_server_error, openapi_checks.status_code_conformance,
