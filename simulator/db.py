@@ -109,15 +109,21 @@ class Database:
         self._lock = asyncio.Lock()
 
     async def open(self) -> "Database":
+        """Open the connections; if any step fails, what was opened is closed again (an
+        aiosqlite thread left running would keep the process from exiting)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._writer = _connect(self.path)
-        self._writer.executescript(self.schema)
-        self._writer.execute("PRAGMA wal_autocheckpoint=0")
-        self._reader = _connect(self.path)
-        self._offload = await aiosqlite.connect(self.path, isolation_level=None)
-        self._offload.row_factory = sqlite3.Row
-        for pragma in PRAGMAS:
-            await self._offload.execute(pragma)
+        try:
+            self._writer = _connect(self.path)
+            self._writer.executescript(self.schema)
+            self._writer.execute("PRAGMA wal_autocheckpoint=0")
+            self._reader = _connect(self.path)
+            self._offload = await aiosqlite.connect(self.path, isolation_level=None)
+            self._offload.row_factory = sqlite3.Row
+            for pragma in PRAGMAS:
+                await self._offload.execute(pragma)
+        except BaseException:
+            await self.close()
+            raise
         self._checkpoints = asyncio.create_task(self._checkpoint_loop(), name=f"checkpoint-{self.path.name}")
         return self
 
@@ -126,7 +132,10 @@ class Database:
             self._checkpoints.cancel()
             await asyncio.gather(self._checkpoints, return_exceptions=True)
         if self._offload is not None:
-            await self._offload.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            try:
+                await self._offload.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            except sqlite3.Error:
+                pass  # closing anyway: the next open replays the WAL
             await self._offload.close()
         for conn in (self._reader, self._writer):
             if conn is not None:

@@ -213,9 +213,10 @@ class Journal:
         while True:
             batch = [await self._queue.get()]
             if not self._flush_now.is_set():
-                try:
-                    await asyncio.wait_for(self._flush_now.wait(), COALESCE_SECONDS)
-                except asyncio.TimeoutError:
+                try:  # asyncio.timeout: wait_for can swallow a cancellation on 3.11
+                    async with asyncio.timeout(COALESCE_SECONDS):
+                        await self._flush_now.wait()
+                except TimeoutError:
                     pass
             while not self._queue.empty():
                 batch.append(self._queue.get_nowait())

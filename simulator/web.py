@@ -69,6 +69,8 @@ def setup_pages(app: web.Application) -> None:
         autoescape=jinja2.select_autoescape(["html", "xml"], default=True),
         auto_reload=False,
     )
+    # tojson through orjson (Jinja still escapes <, >, & and ' for HTML).
+    env.policies["json.dumps_function"] = lambda obj, **_kwargs: jsonio.dumps(obj).decode()
     resource = app.router.add_static("/static/", STATIC_DIR, append_version=True, name="static")
     # static('x.css') -> /static/x.css?v=<hash>: pages get fresh assets after an upgrade.
     # Cached: aiohttp hashes the file on every url_for, which cost a page 1 ms.

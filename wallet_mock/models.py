@@ -4,6 +4,8 @@ confirmation leads to. Plain Python: no HTTP, no SQL. Reading requests off the w
 
 from __future__ import annotations
 
+import functools
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -139,7 +141,7 @@ class Payment:
     reference_order_id: str
     order_description: str
     merchant_name: str | None
-    request: dict
+    request_json: str  # the pay request as received; parsed only when asked for
     notify_url: str | None
     redirect_url: str | None
     token: str
@@ -153,9 +155,14 @@ class Payment:
     def expired(self, now: datetime) -> bool:
         return self.status is PaymentStatus.INIT and now >= self.expires_at
 
+    @functools.cached_property
+    def request(self) -> dict:
+        return json.loads(self.request_json)
+
     @property
     def goods(self) -> list[dict]:
         return (self.request.get("order") or {}).get("goods") or []
+
 
 
 # --- Refunds ----------------------------------------------------------------------

@@ -5,6 +5,7 @@ only translate HTTP in and out."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -135,7 +136,7 @@ class Wallet:
             reference_order_id=req.reference_order_id,
             order_description=req.order_description,
             merchant_name=req.merchant_name or (merchant["name"] if merchant else None),
-            request=req.raw,
+            request_json=json.dumps(req.raw, ensure_ascii=False),
             notify_url=req.notify_url or (merchant["notify_url"] if merchant else None),
             redirect_url=req.redirect_url,
             token=new_token(),

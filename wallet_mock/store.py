@@ -147,7 +147,7 @@ def payment_from_row(row) -> Payment:
         reference_order_id=row["reference_order_id"],
         order_description=row["order_description"],
         merchant_name=row["merchant_name"],
-        request=json.loads(row["request_json"]),
+        request_json=row["request_json"],
         notify_url=row["notify_url"],
         redirect_url=row["redirect_url"],
         token=row["token"],
@@ -189,7 +189,7 @@ async def insert_payment(tx: Transaction, p: Payment, now: datetime) -> bool:
         " ON CONFLICT (client_id, payment_request_id) DO NOTHING",
         (p.payment_id, p.client_id, p.payment_request_id, p.fingerprint, p.status.value, p.result_code,
          p.amount.currency, p.amount.value, p.reference_order_id, p.order_description, p.merchant_name,
-         json.dumps(p.request, ensure_ascii=False), p.notify_url, p.redirect_url, p.token,
+         p.request_json, p.notify_url, p.redirect_url, p.token,
          _t(p.created_at), _t(p.expires_at), _t(now)),
     ) == 1
 

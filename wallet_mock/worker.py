@@ -84,9 +84,12 @@ class Worker:
                 wait = 1.0
             if wait <= 0:
                 continue
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow the
+            # cancellation from stop() when the wake-up lands at the same moment.
             try:
-                await asyncio.wait_for(self._wake.wait(), timeout=wait)
-            except asyncio.TimeoutError:
+                async with asyncio.timeout(wait):
+                    await self._wake.wait()
+            except TimeoutError:
                 pass
 
     async def _round(self) -> float:

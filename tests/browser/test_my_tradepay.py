@@ -129,10 +129,12 @@ async def test_a_forged_result_is_ignored(harness_sim, http, page):
         document.body.append(other, wallet);
         return Promise.all([other, wallet].map(f => new Promise(r => f.addEventListener('load', r))));
     }""", wallet_page)
-    frames = {f.url: f for f in page.frames}
+    # The frames by their elements: Playwright's list of frame URLs can lag their load.
+    elsewhere = await (await page.locator("#elsewhere").element_handle()).content_frame()
+    wallet_frame = await (await page.locator("#wallet-page").element_handle()).content_frame()
     post_to_parent = "m => parent.postMessage(m, '*')"
-    await frames["about:srcdoc"].evaluate(post_to_parent, forged)
-    await frames[wallet_page].evaluate(post_to_parent, forged)
+    await elsewhere.evaluate(post_to_parent, forged)
+    await wallet_frame.evaluate(post_to_parent, forged)
     await page.evaluate("m => window.postMessage(m, '*')", forged)
     cashier_frame = next(f for f in page.frames if f.url.startswith(order["paymentUrl"]))
     await cashier_frame.evaluate(post_to_parent, {**forged, "nonce": None})

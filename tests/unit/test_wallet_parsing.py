@@ -78,7 +78,7 @@ def test_references_need_one_id():
 def payment(status: PaymentStatus, amount: int = 1000, refunded: int = 0) -> Payment:
     return Payment(payment_id="P", client_id="C", payment_request_id="PR", fingerprint="f", status=status,
                    result_code="SUCCESS", amount=Money(amount, "USD"), refunded=refunded, reference_order_id="O",
-                   order_description="d", merchant_name=None, request={}, notify_url=None, redirect_url=None,
+                   order_description="d", merchant_name=None, request_json="{}", notify_url=None, redirect_url=None,
                    token="t", account_id="A", settle_to=None, settle_at=None, created_at=NOW, expires_at=NOW,
                    paid_at=NOW)
 

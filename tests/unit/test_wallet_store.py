@@ -24,7 +24,7 @@ async def db(tmp_path):
             await store.insert_payment(tx, Payment(
                 payment_id=pid, client_id="C", payment_request_id=pid, fingerprint="f", status=status,
                 result_code="SUCCESS", amount=Money(1000, "USD"), refunded=0, reference_order_id="O",
-                order_description="d", merchant_name=None, request={}, notify_url=None, redirect_url=None,
+                order_description="d", merchant_name=None, request_json="{}", notify_url=None, redirect_url=None,
                 token=pid, account_id=None, settle_to=None, settle_at=None, created_at=NOW, expires_at=NOW,
                 paid_at=None), NOW)
     yield database
