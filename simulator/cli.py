@@ -132,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
         argv = ["run", *argv]
     args = parser.parse_args(argv)
+    if args.env_errors:
+        parser.error(f"{args.command}: " + "; ".join(args.env_errors))
     return args.func(args)
 
 

@@ -75,7 +75,9 @@ _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
 def bind_environment(parser: argparse.ArgumentParser, command: str) -> None:
     """Give every option of ``command`` that is not a setting its own variable too
     (``tradepay-sim trace --bodies`` is ``TRADEPAY_SIM_TRACE_BODIES=1``), and say so in
-    its help. Settings keep their shared names (``TRADEPAY_SIM_WALLET_PORT``)."""
+    its help. Settings keep their shared names (``TRADEPAY_SIM_WALLET_PORT``). A bad
+    value is reported only when ``command`` runs (``args.env_errors``)."""
+    errors = []
     for action in parser._actions:
         if not action.option_strings or action.dest == "help" or "[env " in (action.help or ""):
             continue
@@ -85,13 +87,15 @@ def bind_environment(parser: argparse.ArgumentParser, command: str) -> None:
         if raw is None:
             continue
         if action.nargs == 0:  # a flag
-            if raw.lower() not in _TRUE + _FALSE:
-                parser.error(f"{env}={raw!r}: use 1 or 0")
-            action.default = raw.lower() in _TRUE
+            if raw.lower() in _TRUE + _FALSE:
+                action.default = raw.lower() in _TRUE
+            else:
+                errors.append(f"{env}={raw!r}: use 1 or 0")
         elif action.choices and raw not in action.choices:
-            parser.error(f"{env}={raw!r}: choose among {', '.join(action.choices)}")
+            errors.append(f"{env}={raw!r}: choose among {', '.join(action.choices)}")
         else:
             action.default = raw
+    parser.set_defaults(env_errors=errors)
 
 
 def from_namespace(ns: argparse.Namespace) -> Settings:
