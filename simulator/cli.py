@@ -13,7 +13,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import signal
+import sqlite3
 import sys
 import urllib.error
 import urllib.request
@@ -53,6 +55,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     except StartupError as exc:
         print(f"tradepay-sim: {exc}", file=sys.stderr)
         return 2
+    except sqlite3.DatabaseError as exc:
+        print(f"tradepay-sim: the data folder {settings.data_dir} holds a database this version cannot use ({exc}). "
+              "Delete the folder, or pass another --data-dir, to start afresh.", file=sys.stderr, flush=True)
+        # The connection whose set-up failed keeps its (non-daemon) aiosqlite thread
+        # alive, so a normal exit would wait forever.
+        os._exit(2)
 
 
 def _app_url(settings: settings_mod.Settings, app: str) -> str:

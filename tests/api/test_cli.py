@@ -4,6 +4,8 @@ a running simulator (the plugin's, on its own thread, so these blocking calls ca
 
 import json
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -114,3 +116,13 @@ def test_version(capsys):
     with pytest.raises(SystemExit):
         cli.main(["--version"])
     assert re.match(r"tradepay-sim \d+\.\d+\.\d+", capsys.readouterr().out)
+
+
+def test_a_stale_data_folder_is_a_clear_error(tmp_path):
+    """A database file this version cannot open: said in one line, no traceback, no hang."""
+    (tmp_path / "wallet.sqlite3").write_bytes(b"not a database " * 20)
+    done = subprocess.run([sys.executable, "-m", "simulator.cli", "run", "--apps", "wallet", "--wallet-port", "0",
+                           "--data-dir", str(tmp_path)], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 2
+    assert f"the data folder {tmp_path} holds a database this version cannot use" in done.stderr
+    assert "Traceback" not in done.stderr
