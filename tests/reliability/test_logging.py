@@ -19,7 +19,7 @@ TEXT_REQUEST = re.compile(r"^\d\d:\d\d:\d\d\.\d{3} (\w+)\s+(GET|POST|PUT|DELETE)
 TEXT_STEP = re.compile(r"^\d\d:\d\d:\d\d\.\d{3} (\w+)\s+(step|retry|fault|note)(?: (\d+))? \S")
 
 
-async def traced_session(app_of: dict[str, str], seen: Counter) -> aiohttp.ClientSession:
+def traced_session(app_of: dict[str, str], seen: Counter) -> aiohttp.ClientSession:
     """A client session that counts every request it makes: (app, method, path, status)."""
     async def on_end(session, ctx, params):
         seen[app_of[params.url.raw_authority], params.method, params.url.path, params.response.status] += 1
@@ -81,7 +81,7 @@ async def test_one_line_per_request_and_per_step_and_no_secret(sim, fmt):
     app_of = {urlsplit(url).netloc: app for app, url in sim.urls.items()}
     seen: Counter = Counter()
     try:
-        async with await traced_session(app_of, seen) as http:
+        async with traced_session(app_of, seen) as http:
             order, csrf = await journey(http, sim.urls)
             events = []
             for app in ("miniprogram", "merchant", "wallet"):
