@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 ARGS   ?=
 PYTEST_ARGS ?=
 
-.PHONY: run test bench install install-test browser typecheck clean
+.PHONY: run test example-suite dist bench install install-test browser typecheck clean
 
 $(VENV)/.installed-run: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,13 +40,24 @@ $(TYPECHECK)/node_modules/.package-lock.json: $(TYPECHECK)/package-lock.json
 typecheck: $(TYPECHECK)/node_modules/.package-lock.json
 	cd $(TYPECHECK) && npx --no-install tsc -p tsconfig.json
 
-## The whole suite: unit, API, browser (headless Chromium) and reliability tests.
+## The whole suite: unit, API, browser (headless Chromium), reliability, packaging and
+## plugin tests; then the example suite in docs/, a project of its own using the plugin.
 test: install-test browser typecheck
 	$(PY) -m pytest -n 2 --dist worksteal $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory example-suite
+
+## docs/example-suite as its own pytest run (its pytest.ini, not ours). Schemathesis's
+## plugin is not needed there, and importing it alone takes seconds.
+example-suite: install-test browser
+	cd docs/example-suite && $(abspath $(PY)) -m pytest -p no:schemathesis -p no:hypothesispytest -q
 
 ## The journey benchmark and the machine's unavoidable costs -> docs/benchmarks.md.
 bench: install-test browser
 	$(PY) -m bench $(ARGS)
+
+## The wheel (static/ and templates/ inside it) in dist/.
+dist: install
+	$(PY) -m pip wheel . --no-deps --wheel-dir dist
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts build dist *.egg-info

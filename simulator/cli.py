@@ -1,22 +1,30 @@
-"""The ``tradepay-sim`` command: ``run`` (the default), ``credentials``, ``trace``."""
+"""The ``tradepay-sim`` command.
+
+  run          start the simulator: every app, or a few (``--apps wallet``); the default
+  credentials  print the sandbox merchant's credentials (JSON) from a running wallet
+  reset        back to a fresh sandbox: ``POST /_sim/reset`` on every running app
+  trace        print one journey's steps as a numbered list
+
+Every option is also an environment variable; each command's ``--help`` names them.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import json
-import logging
+import os
 import signal
+import sqlite3
 import sys
 import urllib.error
 import urllib.request
+from importlib import metadata
 
-from . import runner, settings as settings_mod, trace
+from . import logs, runner, settings as settings_mod, trace
 from .runner import StartupError
 
-
-def setup_logging(level: str) -> None:
-    logging.basicConfig(level=getattr(logging, level.upper()), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+LABELS = {"miniprogram": "mini program", "merchant": "merchant server", "wallet": "wallet", "console": "console"}
 
 
 async def serve(settings: settings_mod.Settings) -> int:
@@ -26,12 +34,10 @@ async def serve(settings: settings_mod.Settings) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        await runner.wait_until_answering(sim.urls if set(settings.apps) == set(settings_mod.APPS)
-                                          else {k: v for k, v in sim.urls.items() if k in settings.apps})
-        labels = {"miniprogram": "mini program", "merchant": "merchant server", "wallet": "wallet", "console": "console"}
+        await runner.wait_until_answering({name: sim.urls[name] for name in settings.apps})
         print("tradepay-sim is running:", flush=True)
         for name in settings.apps:
-            print(f"  {labels[name]:<16} {sim.urls[name]}", flush=True)
+            print(f"  {LABELS[name]:<16} {sim.urls[name]}", flush=True)
         print(f"  data folder      {settings.data_dir}", flush=True)
         print("Press Ctrl-C to stop.", flush=True)
         await stop.wait()
@@ -43,17 +49,27 @@ async def serve(settings: settings_mod.Settings) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     settings = settings_mod.from_namespace(args)
-    setup_logging(settings.log_level)
+    logs.configure(settings.log_format, settings.log_level)
     try:
         return asyncio.run(serve(settings))
     except StartupError as exc:
         print(f"tradepay-sim: {exc}", file=sys.stderr)
         return 2
+    except sqlite3.DatabaseError as exc:
+        print(f"tradepay-sim: the data folder {settings.data_dir} holds a database this version cannot use ({exc}). "
+              "Delete the folder, or pass another --data-dir, to start afresh.", file=sys.stderr, flush=True)
+        # The connection whose set-up failed keeps its (non-daemon) aiosqlite thread
+        # alive, so a normal exit would wait forever.
+        os._exit(2)
+
+
+def _app_url(settings: settings_mod.Settings, app: str) -> str:
+    return f"http://{runner.public_host(settings.host)}:{settings.port(app)}"
 
 
 def cmd_credentials(args: argparse.Namespace) -> int:
     settings = settings_mod.from_namespace(args)
-    url = f"http://{runner.public_host(settings.host)}:{settings.wallet_port}/_sim/credentials"
+    url = f"{_app_url(settings, 'wallet')}/_sim/credentials"
     try:
         with urllib.request.urlopen(url, timeout=5) as resp:
             print(json.dumps(json.load(resp), indent=2))
@@ -63,28 +79,69 @@ def cmd_credentials(args: argparse.Namespace) -> int:
         return 1
 
 
+def cmd_reset(args: argparse.Namespace) -> int:
+    """Reset the apps that answer; the ones not running are said and skipped."""
+    settings = settings_mod.from_namespace(args)
+    reset = failed = 0
+    for app in (a for a in settings_mod.RESET_ORDER if a in settings.apps):
+        url = _app_url(settings, app)
+        request = urllib.request.Request(f"{url}/_sim/reset", data=b"{}", method="POST",
+                                         headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=15):
+                outcome = "reset"
+                reset += 1
+        except urllib.error.HTTPError as exc:
+            outcome = f"refused: HTTP {exc.code}"
+            failed += 1
+        except (urllib.error.URLError, OSError):
+            outcome = "not running"
+        print(f"  {LABELS[app]:<16} {url}  {outcome}")
+    if not reset and not failed:
+        print("tradepay-sim: no app answered. Is the simulator running (and on these ports)?", file=sys.stderr)
+        return 1
+    return 1 if failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="tradepay-sim", description=__doc__)
-    sub = parser.add_subparsers(dest="command")
-    run = sub.add_parser("run", help="start the simulator (the default)")
+    parser = argparse.ArgumentParser(prog="tradepay-sim", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    run = sub.add_parser("run", help="start the simulator (the default command)",
+                         description="Start the apps and print their URLs once they answer; Ctrl-C or SIGTERM stops them.")
     settings_mod.add_arguments(run)
     run.set_defaults(func=cmd_run)
-    creds = sub.add_parser("credentials", help="print the sandbox merchant's credentials (JSON)")
+    creds = sub.add_parser("credentials", help="print the sandbox merchant's credentials (JSON)",
+                           description="Ask a running wallet for the sandbox merchant's client id, keys and API URL.")
     settings_mod.add_arguments(creds, only=("host", "wallet_port"))
     creds.set_defaults(func=cmd_credentials)
+    reset = sub.add_parser("reset", help="back to a fresh sandbox: POST /_sim/reset on every running app",
+                           description="Forget payments, orders, notifications, events, queued outcomes and faults; "
+                                       "restore balances. Keys and registered merchants stay. Exits 1 when no app answers.")
+    settings_mod.add_arguments(reset, only=("host", "miniprogram_port", "merchant_port", "wallet_port", "apps"))
+    reset.set_defaults(func=cmd_reset)
     trace.add_parser(sub)
+    for command, subparser in sub.choices.items():
+        settings_mod.bind_environment(subparser, command)
     return parser
+
+
+def _version() -> str:
+    try:
+        return metadata.version("tradepay-sim")
+    except metadata.PackageNotFoundError:
+        return "(not installed)"
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
+    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
         argv = ["run", *argv]
     args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return 2
+    if args.env_errors:
+        parser.error(f"{args.command}: " + "; ".join(args.env_errors))
     return args.func(args)
 
 

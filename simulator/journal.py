@@ -23,6 +23,7 @@ from aiohttp_sse import sse_response
 from . import jsonio
 from .clock import iso_precise
 from .db import Database
+from .logs import step_recorded
 from .redact import redact
 from .web import json_response
 from .steps import STEPS
@@ -200,6 +201,7 @@ class Journal:
             event["http"] = http
         self._idle.clear()
         self._queue.put_nowait(event)
+        step_recorded(event)
         return event
 
     async def flush(self) -> None:

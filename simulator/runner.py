@@ -12,12 +12,10 @@ from pathlib import Path
 import aiohttp
 from aiohttp import web
 
-from . import credentials as sandbox
+from . import credentials as sandbox, logs
 from .settings import APPS, Settings
 
 log = logging.getLogger("tradepay_sim.runner")
-
-ACCESS_LOG_FORMAT = '%a "%r" %s %b %Tfs'
 
 
 class StartupError(RuntimeError):
@@ -124,7 +122,8 @@ async def start(settings: Settings) -> RunningSim:
     sim = RunningSim(settings, urls, creds)
     try:
         for name, app in build_apps(settings, urls, creds).items():
-            runner = web.AppRunner(app, access_log_format=ACCESS_LOG_FORMAT, handle_signals=False)
+            runner = web.AppRunner(app, access_log_class=logs.AccessLogger, access_log=logs.request_logger(name),
+                                   handle_signals=False)
             await runner.setup()
             sim.runners[name] = runner
             await web.SockSite(runner, sockets[name]).start()

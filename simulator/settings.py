@@ -10,6 +10,8 @@ from pathlib import Path
 
 ENV_PREFIX = "TRADEPAY_SIM_"
 APPS = ("miniprogram", "merchant", "wallet", "console")
+# The apps with a /_sim/reset, the wallet first: nothing then notifies an order already gone.
+RESET_ORDER = ("wallet", "merchant", "miniprogram")
 DEFAULT_PORTS = {"console": 8000, "miniprogram": 8100, "merchant": 8200, "wallet": 8300}
 
 
@@ -33,18 +35,18 @@ class Settings:
 
 
 _HELP = {
-    "host": "interface to bind (default 127.0.0.1)",
-    "miniprogram_port": "mini program client port (default 8100; 0 picks a free port)",
-    "merchant_port": "merchant server port (default 8200; 0 picks a free port)",
-    "wallet_port": "wallet server port (default 8300; 0 picks a free port)",
-    "console_port": "console port (default 8000; 0 picks a free port)",
+    "host": "the simulator's interface (default 127.0.0.1)",
+    "miniprogram_port": "mini program client port (default 8100; with run, 0 picks a free port)",
+    "merchant_port": "merchant server port (default 8200; with run, 0 picks a free port)",
+    "wallet_port": "wallet server port (default 8300; with run, 0 picks a free port)",
+    "console_port": "console port (default 8000; with run, 0 picks a free port)",
     "data_dir": "folder for the SQLite files and keys (default ./.tradepay-sim)",
     "time_scale": "divide waits (notification retries, default expiry, settlement) by this factor (default 1)",
     "miniprogram_dir": "serve your own mini program pages (HTML and JS) from this folder",
     "merchant_wallet_timeout": "seconds the reference merchant waits for the wallet before telling the user to retry (default 10)",
-    "log_format": "text (one readable line per request and step) or json",
+    "log_format": "text (one readable line per request and step, the default) or json (one object per line)",
     "log_level": "debug, info, warning or error (default info)",
-    "apps": "comma-separated apps to start: miniprogram,merchant,wallet,console (default all)",
+    "apps": "comma-separated apps to start (run) or reset (reset): miniprogram,merchant,wallet,console (default all)",
 }
 
 
@@ -65,6 +67,35 @@ def add_arguments(parser: argparse.ArgumentParser, only: tuple[str, ...] | None 
             default = ",".join(default)
         help_text = f"{_HELP[f.name]} [env {env}]"
         parser.add_argument(flag, default=os.environ.get(env, default), help=help_text, dest=f.name)
+
+
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
+
+
+def bind_environment(parser: argparse.ArgumentParser, command: str) -> None:
+    """Give every option of ``command`` that is not a setting its own variable too
+    (``tradepay-sim trace --bodies`` is ``TRADEPAY_SIM_TRACE_BODIES=1``), and say so in
+    its help. Settings keep their shared names (``TRADEPAY_SIM_WALLET_PORT``). A bad
+    value is reported only when ``command`` runs (``args.env_errors``)."""
+    errors = []
+    for action in parser._actions:
+        if not action.option_strings or action.dest == "help" or "[env " in (action.help or ""):
+            continue
+        env = env_name(f"{command}_{action.dest}")
+        action.help = f"{action.help or ''} [env {env}]".strip()
+        raw = os.environ.get(env)
+        if raw is None:
+            continue
+        if action.nargs == 0:  # a flag
+            if raw.lower() in _TRUE + _FALSE:
+                action.default = raw.lower() in _TRUE
+            else:
+                errors.append(f"{env}={raw!r}: use 1 or 0")
+        elif action.choices and raw not in action.choices:
+            errors.append(f"{env}={raw!r}: choose among {', '.join(action.choices)}")
+        else:
+            action.default = raw
+    parser.set_defaults(env_errors=errors)
 
 
 def from_namespace(ns: argparse.Namespace) -> Settings:

@@ -1,0 +1,281 @@
+"""``TradepaySim``: a running simulator and the helpers a test suite wants from it — start
+a journey, force an outcome, arm a fault, wait for a notification, read the journal.
+
+Every helper talks to the apps over HTTP, through the control API a person would use
+(``/_sim/...``). Each is a plain blocking call, usable from sync tests and Playwright's
+sync API; ``sim.aio.<helper>(...)`` is the same helper as an awaitable, for async tests::
+
+    sim = TradepaySim.start()              # or the pytest fixture ``tradepay_sim``
+    sim.force_outcome("INSUFFICIENT_BALANCE")
+    journey = sim.journey()                # steps 1-20 over HTTP, as the browser performs them
+    assert journey.result_code == "4000"
+    sim.stop()
+"""
+
+from __future__ import annotations
+
+import functools
+import tempfile
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from .. import signed_http, trace as trace_mod
+from ..console import gather
+from ..settings import RESET_ORDER
+from .background import BackgroundSim
+from .journey import DEFAULT_ITEMS, JourneyResult, api_journey
+from .sim import wait_for
+
+API_PATH = "/aps/api/v1/payments"
+
+
+class SimCallError(RuntimeError):
+    """A control or wallet call did not answer as expected; carries the status and body."""
+
+    def __init__(self, method: str, url: str, status: int, body: Any):
+        super().__init__(f"{method} {url} answered HTTP {status}: {body}")
+        self.status, self.body = status, body
+
+
+def _blocking(method):
+    """Write a helper once, as a coroutine run on the simulator's loop; callers get it
+    blocking (``sim.x()``) or awaitable (``await sim.aio.x()``)."""
+
+    @functools.wraps(method)
+    def call(self: "TradepaySim", *args, **kwargs):
+        return self.background.call(method(self, *args, **kwargs))
+
+    call.coroutine = method
+    return call
+
+
+class _Awaitables:
+    """``sim.aio``: every helper of ``sim`` as an awaitable."""
+
+    def __init__(self, sim: "TradepaySim"):
+        self._sim = sim
+
+    def __getattr__(self, name: str):
+        coroutine = getattr(getattr(type(self._sim), name, None), "coroutine", None)
+        if coroutine is None:
+            raise AttributeError(f"TradepaySim has no helper {name!r}")
+        return lambda *args, **kwargs: self._sim.background.call_async(coroutine(self._sim, *args, **kwargs))
+
+
+class TradepaySim:
+    """A simulator running in the background (its own thread and event loop)."""
+
+    def __init__(self, background: BackgroundSim, cleanup: tempfile.TemporaryDirectory | None = None):
+        self.background = background
+        self.aio = _Awaitables(self)
+        self._cleanup = cleanup
+        self._credentials: dict | None = None
+
+    @classmethod
+    def start(cls, data_dir: str | Path | None = None, **settings: Any) -> "TradepaySim":
+        """Start the apps on free ports, with ``data_dir`` (default: a temporary folder,
+        removed by ``stop``). ``settings`` are ``simulator.settings.Settings`` fields:
+        ``apps``, ``time_scale``, ``miniprogram_dir``, ``merchant_wallet_timeout``, ..."""
+        cleanup = None
+        if data_dir is None:
+            cleanup = tempfile.TemporaryDirectory(prefix="tradepay-sim-")
+            data_dir = cleanup.name
+        return cls(BackgroundSim(Path(data_dir), **settings).start(), cleanup)
+
+    def stop(self) -> None:
+        self.background.stop()
+        if self._cleanup is not None:
+            self._cleanup.cleanup()
+            self._cleanup = None
+
+    def __enter__(self) -> "TradepaySim":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    # --- where things are ---------------------------------------------------------
+
+    @property
+    def urls(self) -> dict[str, str]:
+        """``{"miniprogram": ..., "merchant": ..., "wallet": ..., "console": ...}``."""
+        return dict(self.background.sim.urls)
+
+    @property
+    def apps(self) -> tuple[str, ...]:
+        return tuple(self.background.sim.settings.apps)
+
+    @property
+    def data_dir(self) -> Path:
+        return self.background.data_dir
+
+    @property
+    def credentials(self) -> dict:
+        """The sandbox merchant (``GET /_sim/credentials``): ``clientId``,
+        ``merchantPrivateKey``, ``walletPublicKey``, ``apiBaseUrl``, test accounts."""
+        if self._credentials is None:
+            self._credentials = self._get_credentials()
+        return self._credentials
+
+    @_blocking
+    async def _get_credentials(self) -> dict:
+        return await self._request("GET", "wallet", "/_sim/credentials")
+
+    def _app_urls(self) -> dict[str, str]:
+        return {name: url for name, url in self.urls.items() if name in self.apps and name != "console"}
+
+    async def _request(self, method: str, app: str, path: str, body: Any = None, ok=(200, 201)) -> Any:
+        url = self.urls[app] + path
+        async with self.background.session.request(method, url, json=body) as resp:
+            payload = await resp.json(content_type=None)
+            if resp.status not in ok:
+                raise SimCallError(method, url, resp.status, payload)
+            return payload
+
+    # --- steering -------------------------------------------------------------------
+
+    @_blocking
+    async def reset(self) -> None:
+        """Back to a fresh sandbox: payments, orders, notifications, events, queued
+        outcomes and faults gone, balances restored (keys and merchants stay)."""
+        for app in RESET_ORDER:
+            if app in self.apps:
+                await self._request("POST", app, "/_sim/reset", {})
+
+    @_blocking
+    async def force_outcome(self, outcome: str, *, payment_request_id: str | None = None, count: int = 1) -> dict:
+        """The next cashier confirmation (of that paymentRequestId, if given) ends as
+        ``outcome``: ``SUCCESS``, ``INSUFFICIENT_BALANCE``, ``RISK_REJECT``,
+        ``USER_CANCEL``, ``PROCESSING_THEN_SUCCESS``, ``PROCESSING_THEN_FAIL``,
+        ``NETWORK_LOST_BEFORE_DEBIT`` or ``NETWORK_LOST_AFTER_DEBIT``."""
+        body = {"outcome": outcome, "count": count, **({"paymentRequestId": payment_request_id}
+                                                        if payment_request_id else {})}
+        return await self._request("POST", "wallet", "/_sim/outcomes", body)
+
+    @_blocking
+    async def fault(self, endpoint: str = "*", kind: str = "http_500", *, count: int = 1,
+                    delay_ms: int | None = None, phase: str | None = None) -> dict:
+        """The next ``count`` calls to ``endpoint`` (``pay``, ``inquiryPayment``,
+        ``cancelPayment``, ``refund``, ``inquiryRefund`` or ``*``) fail with ``kind``:
+        ``delay``, ``http_500``, ``http_503``, ``drop``, ``malformed_json``,
+        ``unknown_exception``; ``phase`` is ``before`` or ``after`` the wallet acts."""
+        body = {"endpoint": endpoint, "kind": kind, "count": count}
+        body.update({k: v for k, v in (("delayMs", delay_ms), ("phase", phase)) if v is not None})
+        return await self._request("POST", "wallet", "/_sim/faults", body)
+
+    @_blocking
+    async def notification_fault(self, kind: str, *, count: int = 1, delay_ms: int | None = None) -> dict:
+        """The next ``count`` notifications: ``fail`` (acknowledgement lost: retried),
+        ``delay``, ``duplicate`` or ``drop`` (lost; the wallet believes it delivered)."""
+        body = {"kind": kind, "count": count, **({"delayMs": delay_ms} if delay_ms is not None else {})}
+        return await self._request("POST", "wallet", "/_sim/notifications/faults", body)
+
+    @_blocking
+    async def settle(self, payment_id: str, to: str = "SUCCESS") -> dict:
+        """Settle a processing (8000) payment now, to ``SUCCESS`` or ``FAIL``."""
+        return await self._request("POST", "wallet", f"/_sim/payments/{quote(payment_id, safe='')}/settle", {"to": to})
+
+    @_blocking
+    async def expire(self, payment_id: str) -> dict:
+        """Close an unpaid payment now."""
+        return await self._request("POST", "wallet", f"/_sim/payments/{quote(payment_id, safe='')}/expire", {})
+
+    @_blocking
+    async def advance_clock(self, seconds: float) -> dict:
+        """Move the wallet's clock forward (expiry, notification retries)."""
+        return await self._request("POST", "wallet", "/_sim/clock/advance", {"seconds": seconds})
+
+    # --- journeys and what they left ----------------------------------------------
+
+    @_blocking
+    async def journey(self, *, items=DEFAULT_ITEMS, outcome: str | None = None, account: str = "buyer@sandbox.test",
+                      password: str = "111111", action: str = "confirm", report: bool = True) -> JourneyResult:
+        """A whole journey over HTTP, as the shop page and the cashier perform it: order,
+        cashier, confirmation (``action="cancel"`` presses the cashier's ✕), result page.
+        ``outcome`` forces the confirmation's outcome first. Returns the ids, the
+        ``result_code`` the mini program got and the merchant's ``order``."""
+        if outcome is not None:
+            await self.force_outcome.coroutine(self, outcome)
+        return await api_journey(self.background.session, self.urls, items=items, account=account,
+                                 password=password, action=action, report=report)
+
+    @_blocking
+    async def call(self, endpoint: str, payload: dict) -> dict:
+        """A signed wallet API call as the sandbox merchant (``call("inquiryPayment",
+        {"paymentId": ...})``); the reply's signature is checked."""
+        if self._credentials is None:
+            self._credentials = await self._get_credentials.coroutine(self)
+        creds = self._credentials
+        client = signed_http.SignedClient(self.background.session, client_id=creds["clientId"],
+                                          private_pem=creds["merchantPrivateKey"], peer_public_pem=creds["walletPublicKey"])
+        url = f"{self.urls['wallet']}{API_PATH}/{endpoint}"
+        exchange = await client.post(url, payload)
+        body = exchange.response_body.decode("utf-8", "replace")
+        if exchange.status != 200:
+            raise SimCallError("POST", url, exchange.status, body)
+        if not exchange.response_signature_valid:
+            raise SimCallError("POST", url, exchange.status, f"reply signature does not verify: {body}")
+        return exchange.json()
+
+    @_blocking
+    async def order(self, order_id: str) -> dict:
+        """The merchant's order (``GET /api/orders/{orderId}``)."""
+        return await self._request("GET", "merchant", f"/api/orders/{quote(order_id, safe='')}")
+
+    @_blocking
+    async def payment(self, payment_id: str) -> dict:
+        """The wallet's payment, its notifications and every delivery attempt."""
+        return await self._request("GET", "wallet", f"/_sim/payments/{quote(payment_id, safe='')}")
+
+    @_blocking
+    async def balance(self, login_id: str = "buyer@sandbox.test", currency: str = "USD") -> int:
+        """A test account's balance in minor units (``450`` is USD 4.50)."""
+        body = await self._request("GET", "wallet", "/_sim/accounts")
+        account = next((a for a in body["accounts"] if a["loginId"] == login_id), None)
+        if account is None:
+            raise LookupError(f"no test account {login_id!r}")
+        return int(account["balances"][currency])
+
+    @_blocking
+    async def wait_for_notification(self, payment_id: str, *, status: str = "DELIVERED", attempts: int = 1,
+                                    timeout: float = 10.0) -> dict:
+        """Wait until the payment's notification is ``status`` (``DELIVERED``; ``PENDING``:
+        waiting for its next attempt; ``FAILED``: schedule spent) after at least
+        ``attempts`` attempts; returns it with every attempt (``history``)."""
+        async def reached():
+            payment = await self.payment.coroutine(self, payment_id)
+            return next((n for n in payment["notifications"] if n["status"] == status and n["attempts"] >= attempts),
+                        None)
+
+        try:
+            return await wait_for(reached, timeout=timeout)
+        except TimeoutError:
+            seen = [f"{n['status']} after {n['attempts']} attempts"
+                    for n in (await self.payment.coroutine(self, payment_id))["notifications"]]
+            raise TimeoutError(f"no notification of {payment_id} became {status} within {timeout:g} s "
+                               f"(notifications: {', '.join(seen) or 'none'})") from None
+
+    @_blocking
+    async def events(self, order_id: str | None = None, *, order: str = "time") -> list[dict]:
+        """The step journal of every app, merged: one journey's (``order_id``) or all;
+        in time order, or by step number with ``order="step"``."""
+        if order_id is None:
+            events, _ = await gather.fetch_events(self.background.session, self._app_urls(), {"order": order})
+            return events
+        return (await gather.journey(self.background.session, self._app_urls(), order_id, order))["events"]
+
+    @_blocking
+    async def trace(self, order_id: str) -> str:
+        """One journey as ``tradepay-sim trace`` prints it: a numbered list of its steps."""
+        journey = await gather.journey(self.background.session, self._app_urls(), order_id)
+        return trace_mod.render(journey) if journey["events"] else f"no journey {order_id}: no step recorded"
+
+    @_blocking
+    async def order_ids(self) -> list[str]:
+        """The ids of every journey recorded since the last reset, oldest first."""
+        events, _ = await gather.fetch_events(self.background.session, self._app_urls())
+        return list(dict.fromkeys(e["orderId"] for e in events if e.get("orderId")))
+
+
+__all__ = ["JourneyResult", "SimCallError", "TradepaySim"]

@@ -1,0 +1,104 @@
+"""The package as somebody else installs it: a wheel built from this checkout, installed
+into a fresh virtual environment outside the repository, its ``tradepay-sim`` command
+run from another folder. The wallet alone must answer the API and serve its cashier (its
+templates and static files travel inside the wheel)."""
+
+import asyncio
+import json
+import re
+import signal
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from simulator.signed_http import SignedClient
+from simulator.testing.sim import get_json
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args, **kwargs) -> subprocess.CompletedProcess:
+    done = subprocess.run([str(a) for a in args], capture_output=True, text=True, timeout=300, **kwargs)
+    assert done.returncode == 0, f"{args}: {done.stdout}\n{done.stderr}"
+    return done
+
+
+def build_wheel(out: Path) -> Path:
+    run(sys.executable, "-m", "pip", "wheel", ROOT, "--no-deps", "--quiet", "--wheel-dir", out)
+    (wheel,) = out.glob("tradepay_sim-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for expected in ("simulator/_assets/templates/wallet/cashier.html", "simulator/_assets/static/wallet/cashier.css",
+                     "simulator/_assets/static/my.js", "simulator/_assets/run_all.py", "simulator/pytest_plugin.py",
+                     "wallet_mock/schema.sql", "merchant_server/schema.sql"):
+        assert expected in names, expected
+    entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
+    assert "tradepay-sim = simulator.cli:main" in entry_points
+    assert "[pytest11]" in entry_points and "tradepay_sim = simulator.pytest_plugin" in entry_points
+    return wheel
+
+
+async def pay_and_open_cashier(http, wallet: str) -> str:
+    """A signed ``pay`` as the sandbox merchant; returns the cashier page's HTML."""
+    _, creds = await get_json(http, f"{wallet}/_sim/credentials")
+    client = SignedClient(http, client_id=creds["clientId"], private_pem=creds["merchantPrivateKey"],
+                          peer_public_pem=creds["walletPublicKey"])
+    paid = await client.post(f"{wallet}/aps/api/v1/payments/pay", {
+        "productCode": "CASHIER_PAYMENT", "paymentRequestId": "PR-WHEEL-1",
+        "paymentAmount": {"currency": "USD", "value": "1099"},
+        "order": {"referenceOrderId": "ORDER-WHEEL-1", "orderDescription": "Two lattes"}})
+    assert paid.status == 200 and paid.response_signature_valid
+    assert paid.json()["result"]["resultCode"] == "PAYMENT_IN_PROCESS"
+    async with http.get(paid.json()["normalUrl"]) as resp:
+        assert resp.status == 200
+        return await resp.text()
+
+
+@pytest.mark.slow
+async def test_the_wheel_installs_and_runs_the_wallet_alone(tmp_path, http):
+    wheel = build_wheel(tmp_path / "dist")
+    venv = tmp_path / "venv"
+    # A bare venv filled by this pip (``--python``): the same install, without
+    # bootstrapping a pip into it first.
+    run(sys.executable, "-m", "venv", "--without-pip", venv)
+    run(sys.executable, "-m", "pip", "--python", venv / "bin" / "python", "install", "--quiet", "--no-compile", wheel)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    command = venv / "bin" / "tradepay-sim"
+
+    found = run(venv / "bin" / "python", "-c", "import simulator.paths as p; print(p.__file__, p.TEMPLATES_DIR)",
+                cwd=elsewhere).stdout
+    assert str(ROOT) not in found and str(venv) in found  # the installed copy, not this checkout
+    assert "COMMAND" in run(command, "--help", cwd=elsewhere).stdout
+    assert "0.1.0" in run(command, "--version", cwd=elsewhere).stdout
+    for sub in ("run", "credentials", "reset", "trace"):
+        assert "[env TRADEPAY_SIM_" in run(command, sub, "--help", cwd=elsewhere).stdout, sub
+
+    proc = await asyncio.create_subprocess_exec(
+        str(command), "run", "--apps", "wallet", "--wallet-port", "0", "--data-dir", "data", "--log-format", "json",
+        cwd=elsewhere, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    try:
+        wallet = None
+        while wallet is None:
+            line = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode()
+            assert line, (await proc.stderr.read()).decode()
+            if m := re.match(r"\s+wallet\s+(http://\S+)", line):
+                wallet = m.group(1)
+        status, health = await get_json(http, f"{wallet}/_sim/health")
+        assert status == 200 and health["status"] == "ok"
+        cashier = await pay_and_open_cashier(http, wallet)
+        assert 'data-testid="cashier-amount"' in cashier and "USD" in cashier
+        css = re.search(r'href="(/static/wallet/cashier\.css[^"]*)"', cashier).group(1)
+        async with http.get(wallet + css) as resp:
+            assert resp.status == 200 and "cashier" in (await resp.text())
+        assert (elsewhere / "data" / "wallet.sqlite3").exists()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = await asyncio.wait_for(proc.communicate(), 30)
+    assert proc.returncode == 0, err.decode()
+    assert b"tradepay-sim stopped." in out
+    lines = [json.loads(line) for line in err.decode().splitlines() if line.strip()]
+    assert any(e.get("event") == "request" and e["path"] == "/aps/api/v1/payments/pay" for e in lines)
+    assert any(e.get("event") == "step" and e["step"] == 5 for e in lines)
