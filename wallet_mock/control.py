@@ -258,12 +258,16 @@ async def list_api_faults(request: web.Request) -> web.Response:
                                                      "endpoints": list(faults.API_ENDPOINTS)})
 
 
-async def add_api_fault(request: web.Request) -> web.Response:
+async def _queue_parsed(request: web.Request, table: str, parse) -> web.Response:
     try:
-        row = faults.parse_api_fault(await _json_body(request))
+        row = parse(await _json_body(request))
     except ValueError as exc:
         return json_error(400, "PARAM_ILLEGAL", str(exc))
-    return await _queue_add(request, "api_faults", row)
+    return await _queue_add(request, table, row)
+
+
+async def add_api_fault(request: web.Request) -> web.Response:
+    return await _queue_parsed(request, "api_faults", faults.parse_api_fault)
 
 
 async def clear_api_faults(request: web.Request) -> web.Response:
@@ -275,11 +279,7 @@ async def list_notify_faults(request: web.Request) -> web.Response:
 
 
 async def add_notify_fault(request: web.Request) -> web.Response:
-    try:
-        row = faults.parse_notify_fault(await _json_body(request))
-    except ValueError as exc:
-        return json_error(400, "PARAM_ILLEGAL", str(exc))
-    return await _queue_add(request, "notify_faults", row)
+    return await _queue_parsed(request, "notify_faults", faults.parse_notify_fault)
 
 
 async def clear_notify_faults(request: web.Request) -> web.Response:

@@ -42,34 +42,31 @@ def pay_reply(p: Payment, payment_url: str) -> dict:
 
 def inquiry_reply(p: Payment) -> dict:
     code = payment_result_code(p)
-    body = {
+    return {
         "result": result("SUCCESS"),
         "paymentStatus": p.status.wire,
         "paymentResultCode": code,
         "paymentResultMessage": result(code)["resultMessage"],
-        "paymentRequestId": p.payment_request_id,
-        "paymentId": p.payment_id,
-        "paymentAmount": p.amount.to_wire(),
-        "paymentCreateTime": iso(p.created_at),
+        **_payment_fields(p),
     }
-    if p.paid_at:
-        body["paymentTime"] = iso(p.paid_at)
-    return body
 
 
 def notify_payment_body(p: Payment) -> dict:
     """``notifyPayment`` as Antom sends it for a final payment."""
-    body = {
-        "notifyType": "PAYMENT_RESULT",
-        "result": result(payment_result_code(p)),
+    return {"notifyType": "PAYMENT_RESULT", "result": result(payment_result_code(p)), **_payment_fields(p)}
+
+
+def _payment_fields(p: Payment) -> dict:
+    """The ids, amount and times every description of a payment carries."""
+    fields = {
         "paymentRequestId": p.payment_request_id,
         "paymentId": p.payment_id,
         "paymentAmount": p.amount.to_wire(),
         "paymentCreateTime": iso(p.created_at),
     }
     if p.paid_at:
-        body["paymentTime"] = iso(p.paid_at)
-    return body
+        fields["paymentTime"] = iso(p.paid_at)
+    return fields
 
 
 def refund_reply(r: Refund) -> dict:
