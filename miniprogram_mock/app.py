@@ -93,7 +93,9 @@ async def report_event(request: web.Request) -> web.Response:
 
 
 async def reset(request: web.Request) -> web.Response:
-    """Control API: forget the client steps recorded so far."""
+    """Control API: forget the client steps recorded so far; the server-domain allow-list
+    goes back to its configured entries."""
+    request.app[DOMAINS].replace(request.app[DOMAINS].configured)
     await request.app[JOURNAL].clear()
     return json_response({"reset": True})
 

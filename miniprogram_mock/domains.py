@@ -49,6 +49,7 @@ class ServerDomains:
         self.always = parse_origin(always)
         self.extra: tuple[str, ...] = ()
         self.replace(extra)
+        self.configured = self.extra  # what the start-up configuration said: reset returns here
 
     def replace(self, entries: Iterable[object]) -> None:
         """Set the developer's entries; all or nothing (a bad entry changes nothing)."""

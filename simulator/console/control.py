@@ -15,6 +15,7 @@ from urllib.parse import quote
 import aiohttp
 from aiohttp import web
 
+from ..settings import RESET_ORDER
 from ..web import json_error, json_response
 
 # The control API's vocabulary (issue 5's contract); the page offers these.
@@ -37,7 +38,6 @@ ALLOWED = tuple((app, method, re.compile(pattern)) for app, method, pattern in (
     ("wallet", "GET", r"clock"), ("wallet", "POST", r"clock/advance"),
     ("wallet", "GET", r"accounts"),
 ))
-RESET_ORDER = ("wallet", "merchant", "miniprogram")
 TIMEOUT = aiohttp.ClientTimeout(total=10)
 
 

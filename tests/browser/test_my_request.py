@@ -305,3 +305,13 @@ async def test_the_container_refuses_malformed_calls_with_2(harness_sim, http):
         async with http.post(url, data=body, headers={"Content-Type": "application/json"}) as resp:
             reply = await resp.json()
             assert resp.status == 200 and reply["ok"] is False and reply["error"] == 2, body
+
+
+async def test_reset_returns_the_allow_list_to_its_configuration(sim, http):
+    url = f"{sim.urls['miniprogram']}/_sim/request-domains"
+    async with http.put(url, json={"serverDomains": ["http://127.0.0.1:9"]}) as resp:
+        assert "http://127.0.0.1:9" in (await resp.json())["serverDomains"]
+    async with http.post(f"{sim.urls['miniprogram']}/_sim/reset") as resp:
+        assert resp.status == 200
+    async with http.get(url) as resp:
+        assert (await resp.json())["serverDomains"] == [sim.urls["merchant"]]
