@@ -58,21 +58,21 @@ async def main(args: argparse.Namespace) -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         data = Path(folder)
-        sim, first_start = sim_process.start(data / "single")
+        sim, first_start = sim_process.start(data / "default")
         try:
-            print("journeys, one process ...", flush=True)
-            results["single"] = await journey_runs(sim, counts)
+            print("journeys, the default (the wallet in its own process) ...", flush=True)
+            results["split"] = await journey_runs(sim, counts)
         finally:
             sim.stop()
         # start-up with the keys already made: what a user sees on every `make run` but the first
-        sim, startup = sim_process.start(data / "single")
+        sim, startup = sim_process.start(data / "default")
         sim.stop()
         results["startup"] = {"first_s": first_start, "again_s": startup}
 
-        sim, _ = sim_process.start_split(data / "split")
+        sim, _ = sim_process.start(data / "single", "--processes", "1")
         try:
-            print("journeys, wallet in its own process ...", flush=True)
-            results["split"] = await journey_runs(sim, counts)
+            print("journeys, one process ...", flush=True)
+            results["single"] = await journey_runs(sim, counts)
         finally:
             sim.stop()
 

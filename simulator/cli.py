@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import os
 import signal
@@ -21,30 +22,82 @@ import urllib.error
 import urllib.request
 from importlib import metadata
 
-from . import logs, runner, settings as settings_mod, trace
+from . import logs, processes, runner, settings as settings_mod, trace
 from .runner import StartupError
 
 LABELS = {"miniprogram": "mini program", "merchant": "merchant server", "wallet": "wallet", "console": "console"}
 
 
-async def serve(settings: settings_mod.Settings) -> int:
-    sim = await runner.start(settings)
+def _stop_on_signals() -> asyncio.Event:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    return stop
+
+
+def _banner(settings: settings_mod.Settings, urls: dict[str, str]) -> None:
+    print("tradepay-sim is running:", flush=True)
+    for name in settings.apps:
+        print(f"  {LABELS[name]:<16} {urls[name]}", flush=True)
+    print(f"  data folder      {settings.data_dir}", flush=True)
+    print("Press Ctrl-C to stop.", flush=True)
+
+
+async def serve(settings: settings_mod.Settings) -> int:
+    if processes.split(settings):
+        return await serve_split(settings)
+    child = processes.is_child()  # the wallet of a split run: its parent speaks for it
+    sim = await runner.start(settings, processes.inherited_sockets())
+    stop = _stop_on_signals()
     try:
         await runner.wait_until_answering({name: sim.urls[name] for name in settings.apps})
-        print("tradepay-sim is running:", flush=True)
-        for name in settings.apps:
-            print(f"  {LABELS[name]:<16} {sim.urls[name]}", flush=True)
-        print(f"  data folder      {settings.data_dir}", flush=True)
-        print("Press Ctrl-C to stop.", flush=True)
+        if not child:
+            _banner(settings, sim.urls)
         await stop.wait()
     finally:
         await sim.stop()
-    print("tradepay-sim stopped.", flush=True)
+    if not child:
+        print("tradepay-sim stopped.", flush=True)
     return 0
+
+
+async def serve_split(settings: settings_mod.Settings) -> int:
+    """The wallet in a child process, the other apps here (``--processes 2``)."""
+    sockets = runner.bind(settings)
+    urls = runner.urls_of(settings, sockets)
+    ports = {name: int(url.rsplit(":", 1)[1]) for name, url in urls.items()}
+    try:
+        runner.credentials(settings)  # made once, here, before two processes read them
+        wallet = await processes.start_wallet(settings, sockets["wallet"], ports)
+    except BaseException:
+        for sock in sockets.values():
+            sock.close()
+        raise
+    sockets.pop("wallet").close()  # the child has it now
+    here = dataclasses.replace(settings, apps=tuple(a for a in settings.apps if a != "wallet"),
+                               **{f"{name}_port": port for name, port in ports.items()})
+    sim = None
+    stop = _stop_on_signals()
+    code = 0
+    try:
+        sim = await runner.start(here, sockets)
+        await runner.wait_until_answering({name: urls[name] for name in settings.apps})
+        _banner(settings, urls)
+        child_exit = asyncio.ensure_future(wallet.wait())
+        await asyncio.wait({child_exit, asyncio.ensure_future(stop.wait())}, return_when=asyncio.FIRST_COMPLETED)
+        if child_exit.done():
+            print(f"tradepay-sim: the wallet process ended (exit {wallet.returncode}); stopping.", file=sys.stderr,
+                  flush=True)
+            code = 1
+    finally:
+        if sim is not None:
+            await sim.stop()
+        if wallet.returncode is None:
+            wallet.terminate()
+            await wallet.wait()
+    print("tradepay-sim stopped.", flush=True)
+    return code
 
 
 def cmd_run(args: argparse.Namespace) -> int:

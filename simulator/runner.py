@@ -97,28 +97,48 @@ def build_apps(settings: Settings, urls: dict[str, str], creds: sandbox.SandboxC
     return {name: factories[name]() for name in settings.apps}
 
 
-async def start(settings: Settings) -> RunningSim:
-    """Bind every port first (so port 0 resolves), then build and start the apps."""
-    host = settings.host
-    sockets: dict[str, socket.socket] = {}
+def bind(settings: Settings, given: dict[str, socket.socket] | None = None) -> dict[str, socket.socket]:
+    """A listening socket per app of ``settings.apps``: the ``given`` ones (inherited
+    from a parent process), the others bound now (port 0 picks a free port)."""
+    sockets: dict[str, socket.socket] = dict(given or {})
     try:
         for name in settings.apps:
-            sockets[name] = _bind(host, settings.port(name), name)
+            if name not in sockets:
+                sockets[name] = _bind(settings.host, settings.port(name), name)
     except StartupError:
         for sock in sockets.values():
             sock.close()
         raise
+    return sockets
+
+
+def urls_of(settings: Settings, sockets: dict[str, socket.socket]) -> dict[str, str]:
+    """Every app's URL: from its socket if it has one here, else from its port setting."""
     urls = {}
     for name in APPS:
         port = sockets[name].getsockname()[1] if name in sockets else settings.port(name)
-        urls[name] = f"http://{public_host(host)}:{port}"
+        urls[name] = f"http://{public_host(settings.host)}:{port}"
+    return urls
+
+
+def credentials(settings: Settings) -> sandbox.SandboxCredentials:
     try:
         Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
-        creds = sandbox.load_or_create(Path(settings.data_dir))
+        return sandbox.load_or_create(Path(settings.data_dir))
     except OSError as exc:
+        raise StartupError(f"cannot use the data folder {settings.data_dir}: {exc.strerror or exc}") from None
+
+
+async def start(settings: Settings, sockets: dict[str, socket.socket] | None = None) -> RunningSim:
+    """Bind every port first (so port 0 resolves), then build and start the apps."""
+    sockets = bind(settings, sockets)
+    urls = urls_of(settings, sockets)
+    try:
+        creds = credentials(settings)
+    except StartupError:
         for sock in sockets.values():
             sock.close()
-        raise StartupError(f"cannot use the data folder {settings.data_dir}: {exc.strerror or exc}") from None
+        raise
     sim = RunningSim(settings, urls, creds)
     try:
         for name, app in build_apps(settings, urls, creds).items():

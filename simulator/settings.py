@@ -26,6 +26,7 @@ class Settings:
     time_scale: float = 1.0
     miniprogram_dir: Path | None = None
     merchant_wallet_timeout: float = 10.0
+    processes: int = 2
     log_format: str = "text"
     log_level: str = "info"
     apps: tuple[str, ...] = field(default=APPS)
@@ -43,6 +44,8 @@ _HELP = {
     "data_dir": "folder for the SQLite files and keys (default ./.tradepay-sim)",
     "time_scale": "divide waits (notification retries, default expiry, settlement) by this factor (default 1)",
     "miniprogram_dir": "serve your own mini program pages (HTML and JS) from this folder",
+    "processes": "2 (the default): the wallet runs in a process of its own beside the other apps, using a second "
+                 "core; 1: everything in one process",
     "merchant_wallet_timeout": "seconds the reference merchant waits for the wallet before telling the user to retry (default 10)",
     "log_format": "text (one readable line per request and step, the default) or json (one object per line)",
     "log_level": "debug, info, warning or error (default info)",
@@ -115,6 +118,11 @@ def from_namespace(ns: argparse.Namespace) -> Settings:
 def _convert(name: str, raw):
     if raw is None:
         return None
+    if name == "processes":
+        count = int(raw)
+        if count not in (1, 2):
+            raise ValueError("1 or 2")
+        return count
     if name.endswith("_port"):
         port = int(raw)
         if not 0 <= port <= 65535:

@@ -59,3 +59,36 @@ async def test_port_in_use_is_a_clear_error(tmp_path):
     assert proc.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port} for the wallet" in err.decode()
     assert b"Traceback" not in err
+
+
+async def test_the_wallet_runs_in_its_own_process_and_dies_with_the_simulator(tmp_path, http):
+    proc, urls = await start(tmp_path)
+    try:
+        children = [int(p) for p in (await _children(proc.pid))]
+        assert len(children) == 1  # the wallet, by default (--processes 2)
+        status, _ = await get_json(http, f"{urls['wallet']}/_sim/health")
+        assert status == 200
+    finally:
+        proc.kill()  # SIGKILL: no chance to stop the child itself
+        await proc.wait()
+    for _ in range(50):
+        if not Path(f"/proc/{children[0]}").exists():
+            break
+        await asyncio.sleep(0.05)
+    assert not Path(f"/proc/{children[0]}").exists()
+
+
+async def test_one_process_when_asked(tmp_path, http):
+    proc, urls = await start(tmp_path, "--processes", "1")
+    try:
+        assert await _children(proc.pid) == []
+        status, _ = await get_json(http, f"{urls['wallet']}/_sim/health")
+        assert status == 200
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        await proc.communicate()
+
+
+async def _children(pid: int) -> list[str]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return path.read_text().split() if path.exists() else []

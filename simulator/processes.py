@@ -1,0 +1,62 @@
+"""Run the wallet in a process of its own beside the other apps (``--processes 2``, the
+default). The apps only talk over HTTP, so nothing changes for them; the second core
+carries the wallet's half of the work (see docs/performance.md).
+
+The parent binds every port first (port 0 resolves once, for everybody) and hands the
+wallet's listening socket to the child, which dies with its parent: a SIGKILL of the
+simulator leaves nothing running."""
+
+from __future__ import annotations
+
+import asyncio
+import ctypes
+import os
+import signal
+import socket
+import sys
+
+from .settings import APPS, Settings
+
+WALLET_FD_ENV = "TRADEPAY_SIM_INTERNAL_WALLET_FD"
+CHILD_ENV = "TRADEPAY_SIM_INTERNAL_CHILD"
+PR_SET_PDEATHSIG = 1
+
+
+def split(settings: Settings) -> bool:
+    return settings.processes > 1 and "wallet" in settings.apps and len(settings.apps) > 1
+
+
+def is_child() -> bool:
+    return os.environ.get(CHILD_ENV) == "1"
+
+
+def inherited_sockets() -> dict[str, socket.socket]:
+    """The wallet's listening socket, when this process is the wallet child."""
+    fd = os.environ.pop(WALLET_FD_ENV, None)
+    if fd is None:
+        return {}
+    sock = socket.socket(fileno=int(fd))
+    sock.setblocking(False)
+    return {"wallet": sock}
+
+
+def _die_with_parent() -> None:  # runs in the child between fork and exec
+    # SIGKILL: a parent that died abruptly (killed, crashed) takes the wallet with it at
+    # once, as one process would have died; its port is free for the restart. On a normal
+    # stop the parent terminates the child itself, gracefully, first.
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() == 1:  # the parent is already gone
+        os._exit(1)
+
+
+async def start_wallet(settings: Settings, sock: socket.socket, ports: dict[str, int]) -> asyncio.subprocess.Process:
+    """The wallet as a child process on ``sock``, configured like this one."""
+    args = [sys.executable, "-m", "simulator.cli", "run", "--apps", "wallet", "--processes", "1",
+            "--host", settings.host, "--data-dir", str(settings.data_dir), "--time-scale", str(settings.time_scale),
+            "--log-format", settings.log_format, "--log-level", settings.log_level]
+    for name in APPS:
+        args += [f"--{name}-port", str(ports[name])]
+    env = {**os.environ, WALLET_FD_ENV: str(sock.fileno()), CHILD_ENV: "1"}
+    return await asyncio.create_subprocess_exec(*args, pass_fds=(sock.fileno(),), env=env,
+                                                preexec_fn=_die_with_parent)
