@@ -294,24 +294,24 @@ async def settle_payment(request: web.Request) -> web.Response:
     to = body.get("to")
     if to not in (None, "SUCCESS", "FAIL"):
         return json_error(400, "PARAM_ILLEGAL", "to must be SUCCESS or FAIL")
-    try:
-        await wallet.settle_now(request.match_info["payment_id"], PaymentStatus(to) if to else None)
-    except LookupError as exc:
-        return json_error(404, "ORDER_NOT_EXIST", str(exc))
-    except ValueError as exc:
-        return json_error(409, "ORDER_STATUS_INVALID", str(exc))
-    return await _payment_json(wallet, request.match_info["payment_id"])
+    return await _move_payment(request, lambda pid: wallet.settle_now(pid, PaymentStatus(to) if to else None))
 
 
 async def expire_payment(request: web.Request) -> web.Response:
     wallet: Wallet = request.app[WALLET]
+    return await _move_payment(request, wallet.expire_now)
+
+
+async def _move_payment(request: web.Request, move) -> web.Response:
+    """Apply a control move to the payment named in the path; its state, or why not."""
+    payment_id = request.match_info["payment_id"]
     try:
-        await wallet.expire_now(request.match_info["payment_id"])
+        await move(payment_id)
     except LookupError as exc:
         return json_error(404, "ORDER_NOT_EXIST", str(exc))
     except ValueError as exc:
         return json_error(409, "ORDER_STATUS_INVALID", str(exc))
-    return await _payment_json(wallet, request.match_info["payment_id"])
+    return await _payment_json(request.app[WALLET], payment_id)
 
 
 async def list_notifications(request: web.Request) -> web.Response:
