@@ -58,5 +58,7 @@ async def start_wallet(settings: Settings, sock: socket.socket, ports: dict[str,
     for name in APPS:
         args += [f"--{name}-port", str(ports[name])]
     env = {**os.environ, WALLET_FD_ENV: str(sock.fileno()), CHILD_ENV: "1"}
+    # A session of its own: Ctrl-C (SIGINT to the terminal's process group) and a
+    # supervisor's signal reach the parent only, which stops the child itself, once.
     return await asyncio.create_subprocess_exec(*args, pass_fds=(sock.fileno(),), env=env,
-                                                preexec_fn=_die_with_parent)
+                                                preexec_fn=_die_with_parent, start_new_session=True)

@@ -14,11 +14,12 @@ from simulator.testing.sim import get_json
 ROOT = Path(__file__).resolve().parents[2]
 
 
-async def start(tmp_path, *extra):
+async def start(tmp_path, *extra, own_group: bool = False):
     proc = await asyncio.create_subprocess_exec(
         sys.executable, str(ROOT / "run_all.py"), "--miniprogram-port", "0", "--merchant-port", "0",
         "--wallet-port", "0", "--console-port", "0", "--data-dir", str(tmp_path / "data"), "--log-level", "warning",
-        *extra, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, cwd=str(tmp_path))
+        *extra, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, cwd=str(tmp_path),
+        start_new_session=own_group)
     urls = {}
     while len(urls) < 4:
         line = (await asyncio.wait_for(proc.stdout.readline(), 20)).decode()
@@ -92,3 +93,15 @@ async def test_one_process_when_asked(tmp_path, http):
 async def _children(pid: int) -> list[str]:
     path = Path(f"/proc/{pid}/task/{pid}/children")
     return path.read_text().split() if path.exists() else []
+
+
+async def test_ctrl_c_to_the_whole_process_group_stops_cleanly(tmp_path):
+    """A terminal's Ctrl-C signals every process of the group: the wallet child must not
+    get it twice (once from the terminal, once from its parent)."""
+    import os
+
+    proc, _urls = await start(tmp_path, own_group=True)
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = await asyncio.wait_for(proc.communicate(), 20)
+    assert proc.returncode == 0 and b"stopped" in out
+    assert err.decode().strip() == "", err.decode()
