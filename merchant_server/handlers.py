@@ -10,7 +10,7 @@ from aiohttp import web
 
 from simulator.journal import http_summary
 from simulator.signed_http import dump_json, signed_response_headers
-from simulator.web import json_response
+from simulator.web import json_response, query_limit
 
 from . import store
 from .catalog import CATALOG
@@ -106,7 +106,7 @@ async def list_orders(request: web.Request) -> web.Response:
     """Recent orders, newest first (``?limit=``, default 100)."""
     shop: Shop = request.app[SHOP]
     try:
-        limit = min(max(int(request.query.get("limit", "100")), 1), 100_000)
+        limit = query_limit(request, 100)
     except ValueError:
         raise OrderError(400, "INVALID_LIMIT", "limit must be an integer") from None
     return json_response({"orders": [order_json(o) for o in await store.list_orders(shop.db, limit)]})

@@ -99,12 +99,6 @@ async def record_notification(tx: Transaction, now: datetime, body: dict | None,
     )
 
 
-async def notifications_for(db: Reader, payment_request_id: str):
-    return await db.fetchall(
-        "SELECT received_at, verified, outcome FROM notifications_received WHERE payment_request_id = ? ORDER BY id",
-        (payment_request_id,))
-
-
 async def reset(tx: Transaction) -> None:
     await tx.execute("DELETE FROM notifications_received")
     await tx.execute("DELETE FROM orders")

@@ -25,17 +25,6 @@ class SandboxCredentials:
     wallet_private_pem: str
     wallet_public_pem: str
 
-    def for_merchant(self, wallet_url: str) -> dict:
-        """What ``GET /_sim/credentials`` shows a developer: never the wallet's private key."""
-        return {
-            "clientId": self.client_id,
-            "merchantPrivateKey": self.merchant_private_pem,
-            "merchantPublicKey": self.merchant_public_pem,
-            "walletPublicKey": self.wallet_public_pem,
-            "keyVersion": "1",
-            "baseUrl": wallet_url,
-            "apiBaseUrl": f"{wallet_url}/aps/api/v1/payments",
-        }
 
 
 def _write_private(path: Path, text: str) -> None:

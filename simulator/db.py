@@ -80,18 +80,6 @@ class Transaction:
         """Run ``fn(conn)`` with the raw sqlite3 connection (a loop of statements)."""
         return fn(self._conn)
 
-    @asynccontextmanager
-    async def savepoint(self, name: str = "unit") -> AsyncIterator[None]:
-        """A nested unit inside the transaction: rolled back alone if it raises."""
-        self._conn.execute(f"SAVEPOINT {name}")
-        try:
-            yield
-        except BaseException:
-            self._conn.execute(f"ROLLBACK TO {name}")
-            self._conn.execute(f"RELEASE {name}")
-            raise
-        self._conn.execute(f"RELEASE {name}")
-
     def on_commit(self, callback) -> None:
         """Run ``callback()`` once the transaction has committed (e.g. wake a worker)."""
         self.after_commit.append(callback)

@@ -25,6 +25,11 @@ def json_response(payload: Any, status: int = 200, headers: dict | None = None) 
     )
 
 
+def query_limit(request: web.Request, default: int, maximum: int = 100_000) -> int:
+    """``?limit=`` of a listing, clamped to 1..maximum; ValueError when not an integer."""
+    return min(max(int(request.query.get("limit", str(default))), 1), maximum)
+
+
 def json_error(status: int, code: str, message: str) -> web.Response:
     return json_response({"error": {"code": code, "message": message}}, status=status)
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
 
 import aiohttp_jinja2
 from aiohttp import web
@@ -15,7 +14,7 @@ from simulator.money import Money
 from simulator.web import json_response
 
 from . import store
-from .accounts import DEFAULT_ACCOUNT, SANDBOX_PASSWORD, TEST_ACCOUNTS
+from .accounts import DEFAULT_ACCOUNT
 from .api import WALLET
 from .models import Payment, PaymentStatus
 from .service import APP_MESSAGES, CashierError, Wallet
@@ -176,12 +175,3 @@ def routes() -> list[web.RouteDef]:
         web.post("/cashier/{token}/cancel", cancel),
     ]
 
-
-def new_csrf_secret() -> bytes:
-    return secrets.token_bytes(32)
-
-
-# Published for documentation and the control API's credentials page.
-SANDBOX_ACCOUNTS = [{"loginId": a.login_id, "outcome": a.outcome.value, "description": a.description}
-                    for a in TEST_ACCOUNTS]
-SANDBOX_PAYMENT_PASSWORD = SANDBOX_PASSWORD

@@ -10,7 +10,7 @@ from aiohttp import web
 
 from simulator import signing
 from simulator.signing import SignatureError
-from simulator.web import json_error, json_response
+from simulator.web import json_error, json_response, query_limit
 
 from . import control_store, faults, store
 from .accounts import MAX_PASSWORD_TRIES, SANDBOX_PASSWORD, TEST_ACCOUNTS
@@ -133,7 +133,7 @@ async def list_payments(request: web.Request) -> web.Response:
     """Every payment, newest first (``?limit=``, default 1000)."""
     wallet: Wallet = request.app[WALLET]
     try:
-        limit = min(max(int(request.query.get("limit", "1000")), 1), 100_000)
+        limit = query_limit(request, 1000)
     except ValueError:
         return json_error(400, "PARAM_ILLEGAL", "limit must be an integer")
     return json_response({"payments": [
@@ -317,7 +317,7 @@ async def _move_payment(request: web.Request, move) -> web.Response:
 async def list_notifications(request: web.Request) -> web.Response:
     wallet: Wallet = request.app[WALLET]
     try:
-        limit = min(max(int(request.query.get("limit", "1000")), 1), 100_000)
+        limit = query_limit(request, 1000)
     except ValueError:
         return json_error(400, "PARAM_ILLEGAL", "limit must be an integer")
     return json_response({"notifications": [

@@ -5,7 +5,6 @@ conditional UPDATE whose row count says whether it won."""
 from __future__ import annotations
 
 import json
-import secrets
 from datetime import datetime
 from typing import Any
 
@@ -80,11 +79,6 @@ async def list_accounts(db: Reader, currency: str | None = None):
 
 async def get_account_by_login(db: Reader, login_id: str):
     return await db.fetchone("SELECT * FROM accounts WHERE login_id = ?", (login_id,))
-
-
-async def balance(db: Reader, account_id: str, currency: str) -> int:
-    row = await db.fetchone("SELECT value FROM balances WHERE account_id = ? AND currency = ?", (account_id, currency))
-    return row["value"] if row else 0
 
 
 async def balances_of(db: Reader, account_id: str) -> dict[str, int]:
@@ -378,10 +372,6 @@ async def set_state(tx: Transaction, key: str, value: Any) -> None:
         "INSERT INTO sim_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         (key, json.dumps(value)),
     )
-
-
-def new_csrf_secret() -> str:
-    return secrets.token_urlsafe(32)
 
 
 async def reset(tx: Transaction) -> None:
