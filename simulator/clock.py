@@ -19,6 +19,8 @@ class Clock:
         self.offset_seconds = float(offset_seconds)
 
     def now(self) -> datetime:
+        if not self.offset_seconds:
+            return datetime.now(timezone.utc)
         return datetime.now(timezone.utc) + timedelta(seconds=self.offset_seconds)
 
     def advance(self, seconds: float) -> None:
@@ -43,7 +45,9 @@ def iso(moment: datetime | None) -> str | None:
 
 
 def iso_precise(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    if moment.tzinfo is not timezone.utc:
+        moment = moment.astimezone(timezone.utc)
+    return moment.isoformat(timespec="microseconds")
 
 
 def parse_iso(value: str) -> datetime:

@@ -10,9 +10,16 @@ from typing import Any
 import orjson
 
 
+def _plain(obj: Any) -> Any:
+    """orjson refuses subclasses of str (multidict's ``istr`` header names): as plain str."""
+    if isinstance(obj, str):
+        return str.__str__(obj)
+    raise TypeError(f"{type(obj).__name__} is not JSON serializable")
+
+
 def dumps(obj: Any) -> bytes:
     try:
-        return orjson.dumps(obj)
+        return orjson.dumps(obj, default=_plain)
     except TypeError:  # a lone surrogate or a huge int: escape it, never fail
         return json.dumps(obj, ensure_ascii=True, separators=(",", ":")).encode()
 

@@ -103,7 +103,12 @@ def content_to_sign(method: str, path: str, client_id: str, time: str, body: byt
 
 def sign(private_pem: str, method: str, path: str, client_id: str, time: str, body: bytes) -> str:
     """Return the URL-encoded base64 signature, as it goes into the header."""
-    raw = load_private_key(private_pem).sign(content_to_sign(method, path, client_id, time, body), _PKCS1, _SHA256)
+    return sign_content(private_pem, content_to_sign(method, path, client_id, time, body))
+
+
+def sign_content(private_pem: str, content: bytes) -> str:
+    """The URL-encoded base64 signature of ``content`` (made by ``content_to_sign``)."""
+    raw = load_private_key(private_pem).sign(content, _PKCS1, _SHA256)
     return url_encode_base64(base64.b64encode(raw).decode())
 
 
@@ -113,10 +118,20 @@ def url_encode_base64(text: str) -> str:
     return text.replace("+", "%2B").replace("/", "%2F").replace("=", "%3D")
 
 
+def url_decode_base64(text: str) -> str:
+    """The reverse of ``url_encode_base64``, for any case of the escapes; other escapes
+    (nothing base64 needs, but a client may send them) go through ``unquote``."""
+    if "%" not in text:
+        return text
+    text = (text.replace("%2B", "+").replace("%2F", "/").replace("%3D", "=")
+            .replace("%2b", "+").replace("%2f", "/").replace("%3d", "="))
+    return unquote(text) if "%" in text else text
+
+
 def verify(public_pem: str, method: str, path: str, client_id: str, time: str, body: bytes, signature: str) -> bool:
     """Check a signature taken from a header (URL-encoded or not)."""
     try:
-        raw = base64.b64decode(unquote(signature), validate=True)
+        raw = base64.b64decode(url_decode_base64(signature), validate=True)
     except (ValueError, TypeError):
         return False
     try:

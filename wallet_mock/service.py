@@ -5,12 +5,12 @@ only translate HTTP in and out."""
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
 
+from simulator import jsonio
 from simulator.clock import Clock, iso
 from simulator.db import Database, Transaction
 from simulator.journal import Journal
@@ -136,7 +136,7 @@ class Wallet:
             reference_order_id=req.reference_order_id,
             order_description=req.order_description,
             merchant_name=req.merchant_name or (merchant["name"] if merchant else None),
-            request_json=json.dumps(req.raw, ensure_ascii=False),
+            request_json=jsonio.dumps(req.raw).decode(),
             notify_url=req.notify_url or (merchant["notify_url"] if merchant else None),
             redirect_url=req.redirect_url,
             token=new_token(),

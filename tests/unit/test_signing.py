@@ -1,4 +1,5 @@
 import base64
+import os
 import json
 from datetime import datetime, timezone
 from urllib.parse import quote_plus
@@ -93,3 +94,15 @@ def test_small_keys_refused():
     pem = small.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
     with pytest.raises(SignatureError):
         signing.load_public_key(pem)
+
+
+def test_url_decoding_of_a_signature_matches_unquote():
+    from urllib.parse import unquote
+
+    for _ in range(200):
+        sig = base64.b64encode(os.urandom(256)).decode()
+        encoded = signing.url_encode_base64(sig)
+        assert signing.url_decode_base64(encoded) == sig == unquote(encoded)
+        assert signing.url_decode_base64(encoded.lower()) == unquote(encoded.lower())
+    # other escapes (no base64 needs them) still decode as unquote decodes them
+    assert signing.url_decode_base64("ab%2bc%2F%3d%41%20") == unquote("ab%2bc%2F%3d%41%20")
