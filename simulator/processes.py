@@ -40,7 +40,8 @@ def inherited_sockets() -> dict[str, socket.socket]:
     return {"wallet": sock}
 
 
-def _die_with_parent() -> None:  # runs in the child between fork and exec
+def die_with_parent() -> None:
+    """For ``preexec_fn``: runs in the child between fork and exec."""
     # SIGKILL: a parent that died abruptly (killed, crashed) takes the wallet with it at
     # once, as one process would have died; its port is free for the restart. On a normal
     # stop the parent terminates the child itself, gracefully, first.
@@ -52,7 +53,8 @@ def _die_with_parent() -> None:  # runs in the child between fork and exec
 
 async def start_wallet(settings: Settings, sock: socket.socket, ports: dict[str, int]) -> asyncio.subprocess.Process:
     """The wallet as a child process on ``sock``, configured like this one."""
-    args = [sys.executable, "-m", "simulator.cli", "run", "--apps", "wallet", "--processes", "1",
+    args = [sys.executable, "-m", "simulator.cli", "run", "--apps", "wallet",
+            "--processes", str(settings.processes), "--signer", settings.signer,  # alone, it does not split again
             "--host", settings.host, "--data-dir", str(settings.data_dir), "--time-scale", str(settings.time_scale),
             "--log-format", settings.log_format, "--log-level", settings.log_level]
     for name in APPS:
@@ -61,4 +63,4 @@ async def start_wallet(settings: Settings, sock: socket.socket, ports: dict[str,
     # A session of its own: Ctrl-C (SIGINT to the terminal's process group) and a
     # supervisor's signal reach the parent only, which stops the child itself, once.
     return await asyncio.create_subprocess_exec(*args, pass_fds=(sock.fileno(),), env=env,
-                                                preexec_fn=_die_with_parent, start_new_session=True)
+                                                preexec_fn=die_with_parent, start_new_session=True)

@@ -74,6 +74,7 @@ def build_apps(settings: Settings, urls: dict[str, str], creds: sandbox.SandboxC
             sandbox_notify_url=f"{urls['merchant']}/api/notify/payment",
             container_origins=(urls["miniprogram"],),
             time_scale=settings.time_scale,
+            signer_process=settings.signer_process(),
         )),
         "merchant": lambda: merchant_app(MerchantConfig(
             data_dir=data_dir,

@@ -13,6 +13,10 @@ APPS = ("miniprogram", "merchant", "wallet", "console")
 # The apps with a /_sim/reset, the wallet first: nothing then notifies an order already gone.
 RESET_ORDER = ("wallet", "merchant", "miniprogram")
 DEFAULT_PORTS = {"console": 8000, "miniprogram": 8100, "merchant": 8200, "wallet": 8300}
+SIGNERS = ("auto", "process", "inline")
+# With fewer cores, the simulator and its load already fill them: a signer process then
+# only adds a hop to every signature (measured on 2 cores: docs/performance.md).
+SIGNER_PROCESS_MIN_CORES = 4
 
 
 @dataclass
@@ -27,12 +31,19 @@ class Settings:
     miniprogram_dir: Path | None = None
     merchant_wallet_timeout: float = 10.0
     processes: int = 2
+    signer: str = "auto"
     log_format: str = "text"
     log_level: str = "info"
     apps: tuple[str, ...] = field(default=APPS)
 
     def port(self, app: str) -> int:
         return getattr(self, f"{app}_port")
+
+    def signer_process(self, cores: int | None = None) -> bool:
+        """Whether the wallet signs in a process of its own (``signer``, resolved)."""
+        if self.signer != "auto":
+            return self.signer == "process"
+        return self.processes > 1 and (cores or os.cpu_count() or 1) >= SIGNER_PROCESS_MIN_CORES
 
 
 _HELP = {
@@ -46,6 +57,9 @@ _HELP = {
     "miniprogram_dir": "serve your own mini program pages (HTML and JS) from this folder",
     "processes": "2 (the default): the wallet runs in a process of its own beside the other apps, using a second "
                  "core; 1: everything in one process",
+    "signer": "where the wallet makes its RSA signatures: process (a signer process of its own, on another core), "
+              "inline (on its event loop), or auto (the default: process with --processes 2 on a machine of 4 cores "
+              "or more, where a core is free for it; inline otherwise)",
     "merchant_wallet_timeout": "seconds the reference merchant waits for the wallet before telling the user to retry (default 10)",
     "log_format": "text (one readable line per request and step, the default) or json (one object per line)",
     "log_level": "debug, info, warning or error (default info)",
@@ -141,6 +155,8 @@ def _convert(name: str, raw):
         if unknown or not apps:
             raise ValueError(f"choose among {', '.join(APPS)}")
         return apps
+    if name == "signer" and raw not in SIGNERS:
+        raise ValueError(", ".join(SIGNERS))
     if name == "log_format" and raw not in ("text", "json"):
         raise ValueError("text or json")
     if name == "log_level" and raw.lower() not in ("debug", "info", "warning", "error"):

@@ -16,6 +16,7 @@ import aiohttp
 from yarl import URL
 
 from . import jsonio, signing
+from .signer import Signer
 from .signing import SignatureError
 
 JSON_CONTENT_TYPE = "application/json; charset=UTF-8"
@@ -50,12 +51,17 @@ def signed_response_headers(private_pem: str, method: str, path: str, client_id:
     """Headers for a signed reply. Lower case on purpose: Alipay's SDKs match them
     case-sensitively (``client-id``, ``response-time``, ``signature``)."""
     now = signing.format_time(datetime.now(timezone.utc))
-    sig = signing.sign(private_pem, method, path, client_id, now, body)
-    return {
-        "client-id": client_id,
-        "response-time": now,
-        "signature": signing.signature_header(sig),
-    }
+    return _reply_headers(client_id, now, signing.sign(private_pem, method, path, client_id, now, body))
+
+
+async def signed_reply_headers(signer: Signer, method: str, path: str, client_id: str, body: bytes) -> dict[str, str]:
+    """``signed_response_headers``, with the signature made by ``signer`` (off the loop)."""
+    now = signing.format_time(datetime.now(timezone.utc))
+    return _reply_headers(client_id, now, await signer.sign(signing.content_to_sign(method, path, client_id, now, body)))
+
+
+def _reply_headers(client_id: str, now: str, signature: str) -> dict[str, str]:
+    return {"client-id": client_id, "response-time": now, "signature": signing.signature_header(signature)}
 
 
 @dataclass
@@ -86,7 +92,9 @@ class SignedClient:
         private_pem: str,
         peer_public_pem: str | None = None,
         key_version: str = signing.DEFAULT_KEY_VERSION,
+        signer: Signer | None = None,
     ):
+        self.signer = signer
         self.session = session
         self.client_id = client_id
         self.private_pem = private_pem
@@ -94,22 +102,36 @@ class SignedClient:
         self.key_version = key_version
 
     def prepare(self, url: str, payload: Any) -> SignedExchange:
+        """Sign a request here and now (on the caller's thread)."""
+        body, content, now = self._to_sign(url, payload)
+        return self._exchange(url, body, now, signing.sign_content(self.private_pem, content))
+
+    async def prepare_signed(self, url: str, payload: Any) -> SignedExchange:
+        """``prepare``, with the signature made by the client's signer when it has one
+        (off the event loop: ``simulator.signer``)."""
+        if self.signer is None:
+            return self.prepare(url, payload)
+        body, content, now = self._to_sign(url, payload)
+        return self._exchange(url, body, now, await self.signer.sign(content))
+
+    def _to_sign(self, url: str, payload: Any) -> tuple[bytes, bytes, str]:
         body = payload if isinstance(payload, bytes) else dump_json(payload)
-        path = URL(url).raw_path
         now = signing.format_time(datetime.now(timezone.utc))
-        sig = signing.sign(self.private_pem, "POST", path, self.client_id, now, body)
+        return body, signing.content_to_sign("POST", URL(url).raw_path, self.client_id, now, body), now
+
+    def _exchange(self, url: str, body: bytes, now: str, signature: str) -> SignedExchange:
         headers = {
             "Content-Type": JSON_CONTENT_TYPE,
             "Client-Id": self.client_id,
             "Request-Time": now,
-            "Signature": signing.signature_header(sig, self.key_version),
+            "Signature": signing.signature_header(signature, self.key_version),
         }
         return SignedExchange(url=url, request_headers=headers, request_body=body)
 
     async def post(self, url: str, payload: Any, *, timeout: float = 10.0) -> SignedExchange:
         """Sign and send; transport failures (timeouts, refused or dropped connections)
         raise ``aiohttp.ClientError`` or ``asyncio.TimeoutError`` for the caller."""
-        return await self.send(self.prepare(url, payload), timeout=timeout)
+        return await self.send(await self.prepare_signed(url, payload), timeout=timeout)
 
     async def send(self, exchange: SignedExchange, *, timeout: float = 10.0) -> SignedExchange:
         """Send an exchange made by ``prepare`` (signed once, however it is used after)."""

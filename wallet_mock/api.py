@@ -15,7 +15,8 @@ from aiohttp import web
 from simulator import signing
 from simulator.clock import iso
 from simulator.journal import http_summary
-from simulator.signed_http import dump_json, read_signed_headers, signed_response_headers
+from simulator.signed_http import dump_json, read_signed_headers, signed_reply_headers
+from simulator.signer import Signer
 from simulator.signing import SignatureError
 
 from . import openapi
@@ -29,6 +30,7 @@ log = logging.getLogger("tradepay_sim.wallet.api")
 PREFIXES = ("/aps/api/v1/payments", "/ams/api/v1/payments", "/ams/sandbox/api/v1/payments")
 
 WALLET = web.AppKey("wallet", Wallet)
+SIGNER = web.AppKey("signer", Signer)
 
 
 @dataclass
@@ -44,6 +46,9 @@ class ApiCall:
 
 
 CALL = web.RequestKey("api_call", ApiCall)
+
+# The request headers an API call's journal event keeps: what the signature covers.
+JOURNALED_HEADERS = ("Content-Type", "Client-Id", "Request-Time", "Signature")
 
 
 def is_api_path(path: str) -> bool:
@@ -116,7 +121,7 @@ async def signed_api_middleware(request: web.Request, handler) -> web.StreamResp
     # Echo the caller's Client-Id only if it can travel in a header and be signed as text.
     sent_client_id = request.headers.get("Client-Id", "")
     client_id = call.client_id or (sent_client_id if _sayable(sent_client_id) else "")
-    headers = signed_response_headers(wallet.config.wallet_private_pem, request.method, call.path, client_id, out)
+    headers = await signed_reply_headers(request.app[SIGNER], request.method, call.path, client_id, out)
     try:
         _journal_call(request, call, wallet, payload, out, headers, http_status)
     except Exception:  # the journal is a record of the call; it must never cost the reply
@@ -147,8 +152,8 @@ def _journal_call(request, call: ApiCall, wallet: Wallet, payload: dict, out: by
             request.method,
             str(request.rel_url),
             status=status,
-            request_headers={k: ascii(v)[1:-1] for k, v in request.headers.items()
-                             if k.lower() in ("client-id", "request-time", "signature", "content-type")},
+            request_headers={name: ascii(value)[1:-1] for name in JOURNALED_HEADERS
+                             if (value := request.headers.get(name)) is not None},
             # Only a body that passed parse_json_body is safe to parse again; of any other, a
             # printable excerpt (deep nesting or lone surrogates must not reach the journal).
             request_body=call.raw_body if call.body else {"unreadable": ascii(call.raw_body[:200])},

@@ -12,6 +12,7 @@ from aiohttp import web
 from simulator.clock import Clock
 from simulator.db import Database
 from simulator.journal import Journal, add_journal_routes
+from simulator.signer import make_signer
 from simulator.web import APP_NAME, MAX_REQUEST_BYTES, health, security_headers, setup_pages
 
 from . import api, cashier, control
@@ -54,19 +55,23 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     db = await Database(config.db_path, SCHEMA).open()
     clock = Clock(config.time_scale)
     journal = await Journal.open(Path(config.data_dir) / "wallet-journal.sqlite3", "wallet", clock.now)
+    signer = make_signer(config.wallet_private_pem, own_process=config.signer_process)
+    await signer.start()
     wallet = Wallet(config, db, journal, clock)
     await wallet.start()
     session = aiohttp.ClientSession()
-    worker = Worker(wallet, db, journal, clock, session, config.wallet_private_pem)
+    worker = Worker(wallet, db, journal, clock, session, signer)
     wallet.set_worker_wakeup(worker.wake)
     await worker.start()
     app[WALLET] = wallet
+    app[api.SIGNER] = signer
     app[JOURNAL] = journal
     app[WORKER] = worker
     try:
         yield
     finally:
         await worker.stop()
+        await signer.close()
         await session.close()
         await journal.close()
         await db.close()

@@ -25,6 +25,8 @@ class WalletConfig:
     # Origins of mini program containers allowed to frame the cashier and receive its result.
     container_origins: tuple[str, ...] = ()
     time_scale: float = 1.0
+    # RSA signatures in a signer process of their own (simulator.signer), off the loop.
+    signer_process: bool = False
     request_time_window: timedelta = field(default=REQUEST_TIME_WINDOW)
 
     @property

@@ -15,6 +15,7 @@ from simulator.clock import Clock, parse_iso
 from simulator.db import Database
 from simulator.journal import Journal, http_summary
 from simulator.signed_http import SignedClient, SignedExchange
+from simulator.signer import Signer
 
 from . import control_store, store
 from .service import Wallet
@@ -39,13 +40,13 @@ def next_attempt_delay(attempts_made: int) -> float | None:
 
 class Worker:
     def __init__(self, wallet: Wallet, db: Database, journal: Journal, clock: Clock,
-                 session: aiohttp.ClientSession, wallet_private_pem: str):
+                 session: aiohttp.ClientSession, signer: Signer):
         self.wallet = wallet
         self.db = db
         self.journal = journal
         self.clock = clock
         self.session = session
-        self.wallet_private_pem = wallet_private_pem
+        self.signer = signer  # the wallet's key, signing off the loop by default
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
         self._in_flight: dict[int, asyncio.Task] = {}
@@ -142,8 +143,9 @@ class Worker:
         client = SignedClient(
             self.session,
             client_id=row["client_id"],
-            private_pem=self.wallet_private_pem,
+            private_pem=self.signer.private_pem,
             peer_public_pem=merchant["public_key_pem"] if merchant else None,
+            signer=self.signer,
         )
         body = row["body"].encode()
         sent = await self._send(client, row["url"], body, fault)
@@ -166,7 +168,7 @@ class Worker:
 
     async def _send(self, client: SignedClient, url: str, body: bytes, fault: dict | None) -> dict:
         kind = fault["kind"] if fault else None
-        exchange = client.prepare(url, body)  # signed once, sent once or twice
+        exchange = await client.prepare_signed(url, body)  # signed once, sent once or twice
         if kind == "drop":
             # Lost on the way: the merchant never sees it, the wallet believes it delivered.
             return {"acknowledged": True, "http_status": None, "outcome": "DROPPED",

@@ -1,6 +1,7 @@
 """The wallet's pay API with real signatures: accepted when signed right, refused in
 Alipay+ terms when not, replies always signed."""
 
+import asyncio
 import json
 from datetime import datetime, timedelta, timezone
 import uuid
@@ -121,3 +122,26 @@ async def test_the_signature_covers_the_path(sim, http, creds):
     async with http.post(f"{creds['apiBaseUrl']}/cancelPayment", data=ex.request_body,
                          headers=ex.request_headers) as resp:
         assert (await resp.json())["result"]["resultCode"] == "INVALID_SIGNATURE"
+
+
+async def test_with_a_signer_process_replies_and_notifications_are_signed_by_it(tmp_path, keys_template, http):
+    """``--signer process``: the pay reply and the notification are signed in the signer
+    process (a journey reaches PAID only if the merchant verified both), and the child
+    ends with the wallet."""
+    from simulator.testing.journey import api_journey
+    from simulator.testing.sim import running_sim
+    from wallet_mock.api import SIGNER
+
+    async with running_sim(tmp_path / "data", keys_from=keys_template, signer="process") as sim:
+        signer = sim.app("wallet")[SIGNER]
+        assert signer.running
+        child = signer._proc
+        _, creds = await get_json(http, f"{sim.urls['wallet']}/_sim/credentials")
+        replies = await asyncio.gather(*(client(http, creds).post(f"{creds['apiBaseUrl']}/pay", pay_body())
+                                         for _ in range(20)))
+        assert all(ex.status == 200 and ex.response_signature_valid is True for ex in replies)
+        assert len({ex.json()["paymentId"] for ex in replies}) == 20
+        result = await api_journey(http, sim.urls)
+        assert result.result_code == "9000" and result.order["status"] == "PAID"
+        assert signer.running and signer._proc is child  # every signature came from the one child
+    assert child.returncode == 0

@@ -1,0 +1,100 @@
+"""The signer process (``--signer process``): the signatures it makes are the ones the
+loop would make, it keeps them in order under concurrency, it survives its own death,
+it ends with its owner, and its key never shows on a command line or in an environment."""
+
+import asyncio
+import os
+from pathlib import Path
+
+import pytest
+
+from simulator import signer as signer_mod
+from simulator import signing
+from simulator.settings import Settings
+from simulator.signer import ProcessSigner, Signer
+
+KEYS = signing.generate_key_pair()
+
+
+def content(i: int) -> bytes:
+    return signing.content_to_sign("POST", "/aps/api/v1/payments/pay", "SANDBOX_X", f"2026-11-26T01:00:{i % 60:02d}+00:00",
+                                   b'{"paymentRequestId":"PR%d"}' % i)
+
+
+@pytest.fixture
+async def process_signer():
+    s = ProcessSigner(KEYS.private_pem)
+    await s.start()
+    yield s
+    await s.close()
+
+
+async def test_signatures_are_the_loops_own_and_verify(process_signer):
+    # PKCS#1 v1.5 is deterministic: the child must give exactly what signing here gives.
+    for i in range(3):
+        made = await process_signer.sign(content(i))
+        assert made == signing.sign_content(KEYS.private_pem, content(i))
+        assert signing.verify(KEYS.public_pem, "POST", "/aps/api/v1/payments/pay", "SANDBOX_X",
+                              f"2026-11-26T01:00:{i:02d}+00:00", b'{"paymentRequestId":"PR%d"}' % i, made)
+    assert process_signer.running
+
+
+async def test_concurrent_signatures_come_back_to_their_callers(process_signer):
+    made = await asyncio.gather(*(process_signer.sign(content(i)) for i in range(200)))
+    inline = Signer(KEYS.private_pem)
+    assert made == [await inline.sign(content(i)) for i in range(200)]
+
+
+async def test_a_cancelled_caller_does_not_shift_the_others(process_signer):
+    pid = process_signer._proc.pid
+    first = asyncio.ensure_future(process_signer.sign(content(1)))
+    second = asyncio.ensure_future(process_signer.sign(content(2)))
+    await asyncio.sleep(0)
+    first.cancel()
+    assert await second == signing.sign_content(KEYS.private_pem, content(2))
+    assert await process_signer.sign(content(3)) == signing.sign_content(KEYS.private_pem, content(3))
+    assert process_signer.running and process_signer._proc.pid == pid  # answered by the child, not the fallback
+
+
+async def test_a_killed_signer_costs_no_signature_and_comes_back(process_signer, monkeypatch):
+    monkeypatch.setattr(signer_mod, "RESTART_AFTER_SECONDS", 0.05)
+    pid = process_signer._proc.pid
+    in_flight = [asyncio.ensure_future(process_signer.sign(content(i))) for i in range(20)]
+    os.kill(pid, 9)
+    # Whatever it had in hand is signed on the loop instead: every caller gets its own.
+    assert await asyncio.gather(*in_flight) == [signing.sign_content(KEYS.private_pem, content(i)) for i in range(20)]
+    assert await process_signer.sign(content(7)) == signing.sign_content(KEYS.private_pem, content(7))
+    for _ in range(200):
+        if process_signer.running and process_signer._proc.pid != pid:
+            break
+        await asyncio.sleep(0.02)
+    assert process_signer.running and process_signer._proc.pid != pid  # started again
+    assert await process_signer.sign(content(8)) == signing.sign_content(KEYS.private_pem, content(8))
+
+
+async def test_close_ends_the_child_and_later_signatures_are_made_here():
+    s = ProcessSigner(KEYS.private_pem)
+    await s.start()
+    proc = s._proc
+    await s.close()
+    assert proc.returncode == 0
+    assert not s.running
+    assert await s.sign(content(1)) == signing.sign_content(KEYS.private_pem, content(1))
+
+
+async def test_the_key_is_on_no_command_line_and_in_no_environment(process_signer):
+    pid = process_signer._proc.pid
+    marker = KEYS.private_pem.splitlines()[1].encode()  # a line of the key's base64
+    assert marker not in Path(f"/proc/{pid}/cmdline").read_bytes()
+    assert marker not in Path(f"/proc/{pid}/environ").read_bytes()
+
+
+@pytest.mark.parametrize("signer,processes,cores,expected", [
+    ("auto", 2, 2, False),  # the simulator and its load fill two cores already
+    ("auto", 2, 4, True),
+    ("auto", 1, 16, False),  # one process means one process
+    ("process", 1, 2, True),  # asked for, given
+    ("inline", 2, 16, False),
+])
+def test_where_the_wallet_signs(signer, processes, cores, expected):
+    assert Settings(signer=signer, processes=processes).signer_process(cores) is expected
