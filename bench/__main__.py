@@ -76,14 +76,17 @@ async def main(args: argparse.Namespace) -> None:
         finally:
             sim.stop()
 
-        sim, _ = sim_process.start(data / "wallet", "--apps", "wallet")
-        try:
-            print("pay only, wallet alone ...", flush=True)
-            await pay_load.run(sim.urls["wallet"], 200, 32)
-            results["pay_only"] = [await pay_load.run(sim.urls["wallet"], 3000 if not args.quick else 600, c)
-                                   for c in (1, 32)]
-        finally:
-            sim.stop()
+        results["pay_only"] = []
+        for signer in ("inline", "process"):
+            sim, _ = sim_process.start(data / f"wallet-{signer}", "--apps", "wallet", "--signer", signer)
+            try:
+                print(f"pay only, wallet alone, signer {signer} ...", flush=True)
+                await pay_load.run(sim.urls["wallet"], 300, 32)  # warm up
+                for c in (1, 32):
+                    run = await pay_load.run(sim.urls["wallet"], 6000 if not args.quick else 1000, c, sim)
+                    results["pay_only"].append({"signer": signer, **run})
+            finally:
+                sim.stop()
 
         if not args.skip_browser:
             sim, _ = sim_process.start(data / "browser")

@@ -21,9 +21,18 @@ class SimProcess:
     urls: dict[str, str]
 
     def pids(self) -> list[int]:
-        """The simulator's processes: run_all and, by default, the wallet it starts."""
-        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
-        return [self.proc.pid, *(int(p) for p in (children.read_text().split() if children.exists() else []))]
+        """The simulator's processes: run_all and every process under it (by default the
+        wallet, and the wallet's signer)."""
+        found, todo = [], [self.proc.pid]
+        while todo:
+            pid = todo.pop(0)
+            found.append(pid)
+            children = Path(f"/proc/{pid}/task/{pid}/children")
+            try:
+                todo += [int(p) for p in children.read_text().split()]
+            except OSError:  # it ended meanwhile
+                pass
+        return found
 
     def cpu_seconds(self) -> float:
         """User + system CPU time the simulator's processes have used so far."""
