@@ -8,6 +8,7 @@ import logging
 
 from aiohttp import web
 
+from simulator import jsonio
 from simulator.journal import http_summary
 from simulator.signed_http import dump_json, signed_response_headers
 from simulator.web import json_response, query_limit
@@ -46,7 +47,7 @@ async def errors_middleware(request: web.Request, handler) -> web.StreamResponse
 
 async def _json(request: web.Request) -> dict:
     try:
-        body = await request.json()
+        body = await request.json(loads=jsonio.loads)
     except (ValueError, UnicodeDecodeError):
         raise OrderError(400, "INVALID_JSON", "the body is not valid JSON") from None
     if not isinstance(body, dict):

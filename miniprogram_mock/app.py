@@ -11,6 +11,7 @@ from typing import AsyncIterator
 import aiohttp
 from aiohttp import web
 
+from simulator import jsonio
 from simulator.clock import Clock, parse_iso
 from simulator.journal import Journal, add_journal_routes
 from simulator.steps import STEPS
@@ -61,7 +62,7 @@ async def report_event(request: web.Request) -> web.Response:
     """Client steps reported by the shim (and by pages through my.reportAnalytics)."""
     journal: Journal = request.app[JOURNAL]
     try:
-        body = await request.json()
+        body = await request.json(loads=jsonio.loads)
     except (ValueError, UnicodeDecodeError):
         return json_error(400, "BAD_JSON", "body is not JSON")
     if not isinstance(body, dict):

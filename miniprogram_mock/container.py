@@ -31,6 +31,7 @@ import aiohttp
 from aiohttp import web
 from yarl import URL
 
+from simulator import jsonio
 from simulator.web import json_error, json_response
 
 from .domains import ServerDomains, origin_of
@@ -170,7 +171,7 @@ async def proxy_request(request: web.Request) -> web.Response:
         if request.content_type != "application/json":
             raise RequestFailed(2, "the request must be JSON")
         try:
-            spec = parse_spec(await request.json())
+            spec = parse_spec(await request.json(loads=jsonio.loads))
         except (ValueError, UnicodeDecodeError):
             raise RequestFailed(2, "the request must be JSON") from None
         inflight: dict = request.app[INFLIGHT]
@@ -199,7 +200,7 @@ async def abort_request(request: web.Request) -> web.Response:
     if from_another_site(request):
         return json_error(403, "FORBIDDEN", "only the mini program's own pages may use the container")
     try:
-        body = await request.json()
+        body = await request.json(loads=jsonio.loads)
     except (ValueError, UnicodeDecodeError):
         body = None
     request_id = body.get("requestId") if isinstance(body, dict) else None

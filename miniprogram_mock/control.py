@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from simulator import jsonio
 from simulator.web import json_error, json_response
 
 from .container import DOMAINS
@@ -19,7 +20,7 @@ async def put_request_domains(request: web.Request) -> web.Response:
     """``{"serverDomains": [origin, ...]}`` replaces the developer's entries (the merchant
     server stays on the list)."""
     try:
-        body = await request.json()
+        body = await request.json(loads=jsonio.loads)
     except (ValueError, UnicodeDecodeError):
         return json_error(400, "BAD_JSON", "body is not JSON")
     entries = body.get("serverDomains") if isinstance(body, dict) else None

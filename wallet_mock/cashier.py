@@ -10,6 +10,7 @@ import hmac
 import aiohttp_jinja2
 from aiohttp import web
 
+from simulator import jsonio
 from simulator.money import Money
 from simulator.web import json_response
 
@@ -111,7 +112,7 @@ async def _checked_form(request: web.Request) -> tuple[Wallet, str, dict]:
     if origin and origin != wallet.config.public_url:
         raise CashierError("CSRF", "Cross-site form posts are refused.", http_status=403)
     try:
-        form = await request.json()
+        form = await request.json(loads=jsonio.loads)
     except web.HTTPRequestEntityTooLarge:
         raise CashierError("TOO_LARGE", "The form is too large.", http_status=413) from None
     except (ValueError, UnicodeDecodeError):

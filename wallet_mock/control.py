@@ -8,7 +8,7 @@ import json
 
 from aiohttp import web
 
-from simulator import signing
+from simulator import jsonio, signing
 from simulator.signing import SignatureError
 from simulator.web import json_error, json_response, query_limit
 
@@ -27,7 +27,7 @@ async def _json_body(request: web.Request) -> dict:
     if not request.can_read_body:
         return {}
     try:
-        body = await request.json()
+        body = await request.json(loads=jsonio.loads)
     except (ValueError, UnicodeDecodeError):
         raise web.HTTPBadRequest(text=json.dumps({"error": {"code": "BAD_JSON", "message": "body is not JSON"}}),
                                  content_type="application/json") from None

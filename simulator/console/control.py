@@ -15,6 +15,7 @@ from urllib.parse import quote
 import aiohttp
 from aiohttp import web
 
+from .. import jsonio
 from ..settings import RESET_ORDER
 from ..web import json_error, json_response
 
@@ -76,7 +77,7 @@ async def _body(request: web.Request) -> Any:
     if not request.can_read_body:
         return None
     try:
-        return await request.json()
+        return await request.json(loads=jsonio.loads)
     except (ValueError, UnicodeDecodeError):
         raise web.HTTPBadRequest(text=json.dumps({"error": {"code": "BAD_JSON", "message": "body is not JSON"}}),
                                  content_type="application/json") from None
