@@ -14,6 +14,7 @@ import os
 import signal
 import socket
 import sys
+from pathlib import Path
 
 from .settings import APPS, Settings
 
@@ -40,6 +41,15 @@ def inherited_sockets() -> dict[str, socket.socket]:
     return {"wallet": sock}
 
 
+def child_env(**extra: str) -> dict[str, str]:
+    """The environment for a ``python -m simulator...`` child: this one's, with the folder
+    this package was imported from first on the path (``run_all.py`` run from another
+    folder, with no install, must still find it)."""
+    root = str(Path(__file__).resolve().parents[1])
+    path = os.environ.get("PYTHONPATH")
+    return {**os.environ, "PYTHONPATH": root + (os.pathsep + path if path else ""), **extra}
+
+
 def die_with_parent() -> None:
     """For ``preexec_fn``: runs in the child between fork and exec."""
     # SIGKILL: a parent that died abruptly (killed, crashed) takes the wallet with it at
@@ -59,7 +69,7 @@ async def start_wallet(settings: Settings, sock: socket.socket, ports: dict[str,
             "--log-format", settings.log_format, "--log-level", settings.log_level]
     for name in APPS:
         args += [f"--{name}-port", str(ports[name])]
-    env = {**os.environ, WALLET_FD_ENV: str(sock.fileno()), CHILD_ENV: "1"}
+    env = child_env(**{WALLET_FD_ENV: str(sock.fileno()), CHILD_ENV: "1"})
     # A session of its own: Ctrl-C (SIGINT to the terminal's process group) and a
     # supervisor's signal reach the parent only, which stops the child itself, once.
     return await asyncio.create_subprocess_exec(*args, pass_fds=(sock.fileno(),), env=env,

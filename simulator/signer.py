@@ -25,7 +25,7 @@ import struct
 import sys
 
 from . import signing
-from .processes import die_with_parent
+from .processes import child_env, die_with_parent
 
 log = logging.getLogger("tradepay_sim.signer")
 
@@ -71,7 +71,7 @@ class ProcessSigner(Signer):
         try:
             proc = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "simulator.signer",
-                stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+                stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, env=child_env(),
                 # Its own session: a terminal's Ctrl-C reaches the parent, which closes it.
                 preexec_fn=die_with_parent, start_new_session=True)
         except OSError:
