@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import logging
+import os
 import struct
 import sys
 
@@ -157,30 +158,35 @@ def make_signer(private_pem: str, *, own_process: bool) -> Signer:
     return ProcessSigner(private_pem) if own_process else Signer(private_pem)
 
 
-def _serve(stdin, stdout) -> None:
-    """The child: read the key, then sign each frame until the input ends."""
+def _serve(stdin_fd: int, stdout_fd: int) -> None:
+    """The child: read the key, then sign every frame until the input ends; a burst of
+    requests is read at once, and each signature is written as soon as it is made."""
+    buffer = bytearray()
+    private_pem: str | None = None
+    while chunk := os.read(stdin_fd, 1 << 16):
+        buffer += chunk
+        while len(buffer) >= 4:
+            size = _LEN.unpack_from(buffer)[0]
+            if len(buffer) < 4 + size:
+                break
+            data = bytes(buffer[4:4 + size])
+            del buffer[:4 + size]
+            if private_pem is None:
+                private_pem = data.decode()
+                signing.load_private_key(private_pem)  # parse once, before the first request
+                continue
+            signature = signing.sign_content(private_pem, data).encode("ascii")
+            _write_all(stdout_fd, _LEN.pack(len(signature)) + signature)
 
-    def frame() -> bytes | None:
-        head = stdin.read(4)
-        if len(head) < 4:
-            return None
-        size = _LEN.unpack(head)[0]
-        data = stdin.read(size)
-        return data if len(data) == size else None
 
-    key = frame()
-    if key is None:
-        return
-    private_pem = key.decode()
-    signing.load_private_key(private_pem)  # parse once, before the first request
-    while (content := frame()) is not None:
-        signature = signing.sign_content(private_pem, content).encode("ascii")
-        stdout.write(_LEN.pack(len(signature)) + signature)
-        stdout.flush()
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 if __name__ == "__main__":
     try:
-        _serve(sys.stdin.buffer, sys.stdout.buffer)
+        _serve(sys.stdin.fileno(), sys.stdout.fileno())
     except (BrokenPipeError, KeyboardInterrupt):
         pass
