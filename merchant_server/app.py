@@ -8,14 +8,13 @@ import logging
 from pathlib import Path
 from typing import AsyncIterator
 
-import aiohttp
 import aiohttp_jinja2
 from aiohttp import web
 
 from simulator.clock import Clock
 from simulator.db import Database
 from simulator.journal import Journal, add_journal_routes
-from simulator.web import APP_NAME, MAX_REQUEST_BYTES, health, security_headers, setup_pages
+from simulator.web import APP_NAME, MAX_REQUEST_BYTES, client_session, health, security_headers, setup_pages
 
 from . import handlers
 from .catalog import CATALOG
@@ -64,7 +63,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     db = await Database(config.db_path, SCHEMA).open()
     clock = Clock(config.time_scale)
     journal = await Journal.open(Path(config.data_dir) / "merchant-journal.sqlite3", "merchant", clock.now)
-    session = aiohttp.ClientSession()
+    session = client_session()
     shop = app[SHOP] = Shop(config, db, journal, clock, WalletClient(session, config))
     app[JOURNAL] = journal
     reconciler = asyncio.create_task(_reconcile_forever(shop), name="merchant-reconciler")

@@ -8,14 +8,14 @@ import json
 from datetime import datetime
 from typing import AsyncIterator
 
-import aiohttp
 from aiohttp import web
 
 from simulator import jsonio
 from simulator.clock import Clock, parse_iso
 from simulator.journal import Journal, add_journal_routes
 from simulator.steps import STEPS
-from simulator.web import APP_NAME, MAX_REQUEST_BYTES, health, json_error, json_response, security_headers, setup_pages
+from simulator.web import (APP_NAME, MAX_REQUEST_BYTES, client_session, health, json_error, json_response, security_headers,
+                           setup_pages)
 
 from . import control
 from .config import MiniprogramConfig
@@ -106,7 +106,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     clock = Clock()
     journal = await Journal.open(config.db_path, "miniprogram", clock.now)  # its only state
     app[JOURNAL] = journal
-    app[SESSION] = aiohttp.ClientSession()
+    app[SESSION] = client_session()
     try:
         yield
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from typing import Any, Awaitable, Callable
 
+import aiohttp
 from aiohttp import web
 
 from . import jsonio
@@ -13,6 +14,14 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 # Bodies above this are refused before they are read (aiohttp's client_max_size).
 MAX_REQUEST_BYTES = 256 * 1024
+
+
+def client_session(**kwargs: Any) -> aiohttp.ClientSession:
+    """The HTTP client of an app's server side (the merchant's API calls, the wallet's
+    notifications, the container's my.request): no cookie jar. Nothing between servers
+    should carry cookies, a shared jar would hand one user's cookies to the next, and
+    the jar's bookkeeping cost 65 us a request (a third of aiohttp's client cost)."""
+    return aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar(), **kwargs)
 
 
 def json_response(payload: Any, status: int = 200, headers: dict | None = None) -> web.Response:

@@ -6,14 +6,13 @@ import secrets
 from pathlib import Path
 from typing import AsyncIterator
 
-import aiohttp
 from aiohttp import web
 
 from simulator.clock import Clock
 from simulator.db import Database
 from simulator.journal import Journal, add_journal_routes
 from simulator.signer import make_signer
-from simulator.web import APP_NAME, MAX_REQUEST_BYTES, health, security_headers, setup_pages
+from simulator.web import APP_NAME, MAX_REQUEST_BYTES, client_session, health, security_headers, setup_pages
 
 from . import api, cashier, control
 from .api import WALLET
@@ -59,7 +58,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     await signer.start()
     wallet = Wallet(config, db, journal, clock)
     await wallet.start()
-    session = aiohttp.ClientSession()
+    session = client_session()
     worker = Worker(wallet, db, journal, clock, session, signer)
     wallet.set_worker_wakeup(worker.wake)
     await worker.start()

@@ -12,7 +12,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from ..steps import STEPS
-from ..web import APP_NAME, health, json_error, json_response, security_headers, setup_pages
+from ..web import APP_NAME, client_session, health, json_error, json_response, security_headers, setup_pages
 from . import control, diagram, gather, live
 
 
@@ -51,7 +51,7 @@ def create_app(config: ConsoleConfig) -> web.Application:
 
 
 async def _session(app: web.Application) -> AsyncIterator[None]:
-    app[SESSION] = aiohttp.ClientSession()
+    app[SESSION] = client_session()
     yield
     await app[SESSION].close()
 

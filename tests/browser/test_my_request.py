@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import socket
 
 import pytest_asyncio
@@ -48,6 +49,11 @@ class Upstream:
     async def binary(self, request: web.Request) -> web.Response:
         return web.Response(body=bytes([0, 1, 127, 128, 254, 255]), content_type="application/octet-stream")
 
+    async def cookie(self, request: web.Request) -> web.Response:
+        resp = web.json_response({"set": True})
+        resp.set_cookie("session", "alice", path="/")
+        return resp
+
     async def not_json(self, request: web.Request) -> web.Response:
         return web.Response(text="<html>not json</html>", content_type="text/html")
 
@@ -67,7 +73,7 @@ class Upstream:
         app.add_routes([
             web.route("*", "/echo", self.echo), web.get("/status/{code}", self.status),
             web.get("/redirect", self.redirect), web.get("/text", self.text), web.get("/bytes", self.binary),
-            web.get("/notjson", self.not_json), web.get("/slow", self.slow),
+            web.get("/notjson", self.not_json), web.get("/slow", self.slow), web.post("/cookie", self.cookie),
         ])
         self.server = TestServer(app, host="127.0.0.1", port=0)
         await self.server.start_server()
@@ -315,3 +321,19 @@ async def test_reset_returns_the_allow_list_to_its_configuration(sim, http):
         assert resp.status == 200
     async with http.get(url) as resp:
         assert (await resp.json())["serverDomains"] == [sim.urls["merchant"]]
+
+
+async def test_a_cookie_set_upstream_never_goes_along_again(harness_sim, http, upstream):
+    """The container is one server for every user of the simulator: a Set-Cookie one
+    request received must not ride along on the next (the platform's my.request keeps no
+    cookie jar)."""
+    named = upstream.url.replace("127.0.0.1", "localhost")  # a jar keeps no cookie of a bare IP
+    await allow(http, harness_sim, named)
+    url = f"{harness_sim.urls['miniprogram']}/__container/request"
+    async with http.post(url, json={"url": named + "/cookie", "method": "POST"}) as resp:
+        reply = await resp.json()
+        assert reply["ok"] is True and "session=alice" in reply["headers"]["set-cookie"]
+    async with http.post(url, json={"url": named + "/echo", "method": "POST"}) as resp:
+        reply = await resp.json()
+    echo = json.loads(base64.b64decode(reply["body"]))
+    assert echo["path"] == "/echo" and "cookie" not in echo["headers"]
