@@ -50,7 +50,9 @@ async def bare_request_costs(n: int = 20_000, concurrency: int = 32) -> dict:
     try:
         proc.stdout.readline()
         url = f"http://127.0.0.1:{port}/"
-        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency)) as session:
+        # jar-less, as the simulator's own clients are (simulator.web.client_session)
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency),
+                                         cookie_jar=aiohttp.DummyCookieJar()) as session:
             for _ in range(200):  # warm up
                 async with session.get(url) as resp:
                     await resp.read()

@@ -20,7 +20,8 @@ from .stats import summary
 
 
 async def run(wallet_url: str, count: int, concurrency: int, sim=None) -> dict:
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency * 2)) as http:
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency * 2),
+                                     cookie_jar=aiohttp.DummyCookieJar()) as http:
         async with http.get(f"{wallet_url}/_sim/credentials") as resp:
             creds = await resp.json()
         client = SignedClient(http, client_id=creds["clientId"], private_pem=creds["merchantPrivateKey"],
