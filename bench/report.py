@@ -66,13 +66,14 @@ def write_report(results: dict, path: Path) -> None:
         "",
         "As the browser drives them: the order at the merchant (which makes the signed pay",
         "call), the cashier page, the confirmation; a journey ends when the notification has",
-        "been acknowledged and the order is PAID. The load generator is its own process; the",
-        "simulator's CPU time is read from /proc. The wallet-pay and debit-to-PAID figures",
-        "come from the apps' journals.",
+        "been acknowledged and the order is PAID. The load generator is its own process (it",
+        "keeps no cookie jar, as the flow needs none); the simulator's CPU time is read from",
+        "/proc, summed over every process it runs. The wallet-pay and debit-to-PAID figures",
+        "come from the apps' journals. \"Of the limit\" is journeys/s against the limit above.",
         "",
-        "The default (`make run`, `--processes 2`): the wallet in a process of its own, the",
-        "other apps in another, so that the second core carries half the work. The simulator's",
-        "CPU time is both processes':",
+        "The default (`make run`, `--processes 2`; on this 2-core machine `--signer auto` signs",
+        "on the event loop): the wallet in a process of its own, the other apps in another, so",
+        "that the second core carries half the work:",
         "",
         *_journey_table(results["split"], lim["journeys_per_s"]),
         "",
@@ -99,7 +100,7 @@ def write_report(results: dict, path: Path) -> None:
                 f"10,000 journeys in a row at concurrency 32 ({g['seconds']:.0f} s): the first thousand ran at "
                 f"{g['first_per_s']:.1f} journeys/s, the last at {g['last_per_s']:.1f} "
                 f"({g['last_vs_first']:.0%} of the first). Memory (RSS): "
-                + ", ".join(f"{v:.0f} MiB after {k:,}" for k, v in sorted(rss.items(), key=lambda kv: int(kv[0])))
+                + ", ".join(f"{v:.0f} MiB after {int(k):,}" for k, v in sorted(rss.items(), key=lambda kv: int(kv[0])))
                 + f" ({g['rss_growth']:.2f}x).", "",
                 "Per thousand: " + ", ".join(f"{v:.0f}" for v in g["blocks_per_s"]) + " journeys/s.", ""]
     s = results["startup"]

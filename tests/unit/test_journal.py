@@ -39,3 +39,23 @@ async def test_secrets_are_masked_before_storage(tmp_path):
     finally:
         await journal.stop()
         await db.close()
+
+
+def test_events_with_request_headers_stay_on_orjson():
+    """Header names from aiohttp are multidict's istr, a str subclass orjson refuses: the
+    journal's JSON must not fall back to the (several times slower) standard library."""
+    import orjson
+    from multidict import CIMultiDict, istr
+
+    from simulator import jsonio
+
+    headers = CIMultiDict({"Client-Id": "SANDBOX_X", "Cookie": "s=1", istr("Signature"): "algorithm=RSA256,..."})
+    summary = http_summary("POST", "/aps/api/v1/payments/pay", request_headers=headers,
+                           request_body=b'{"paymentRequestId":"PR1"}', response_headers={"client-id": "SANDBOX_X"})
+    assert orjson.loads(orjson.dumps(summary))["requestHeaders"]["Cookie"] == "[redacted]"  # raises if any istr is left
+    assert jsonio.dumps({istr("k"): istr("v"), "n": [istr("x")]}) == b'{"k":"v","n":["x"]}'
+
+
+def test_a_body_that_spells_a_secret_with_escapes_is_still_redacted():
+    summary = http_summary("POST", "/x", request_body=b'{"\\u0070assword": "hunter2", "x": "\\u0041"}')
+    assert summary["requestBody"] == {"password": "[redacted]", "x": "A"}
