@@ -62,21 +62,25 @@ async def test_port_in_use_is_a_clear_error(tmp_path):
     assert b"Traceback" not in err
 
 
-async def test_the_wallet_runs_in_its_own_process_and_dies_with_the_simulator(tmp_path, http):
-    proc, urls = await start(tmp_path)
+@pytest.mark.parametrize("signer", ["inline", "process"])
+async def test_the_wallet_runs_in_its_own_process_and_dies_with_the_simulator(tmp_path, http, signer):
+    proc, urls = await start(tmp_path, "--signer", signer)
     try:
         children = [int(p) for p in (await _children(proc.pid))]
         assert len(children) == 1  # the wallet, by default (--processes 2)
+        grandchildren = [int(p) for p in (await _children(children[0]))]
+        assert len(grandchildren) == (1 if signer == "process" else 0)  # the wallet's signer
         status, _ = await get_json(http, f"{urls['wallet']}/_sim/health")
         assert status == 200
     finally:
         proc.kill()  # SIGKILL: no chance to stop the child itself
         await proc.wait()
-    for _ in range(50):
-        if not Path(f"/proc/{children[0]}").exists():
-            break
-        await asyncio.sleep(0.05)
-    assert not Path(f"/proc/{children[0]}").exists()
+    for pid in children + grandchildren:
+        for _ in range(50):
+            if not Path(f"/proc/{pid}").exists():
+                break
+            await asyncio.sleep(0.05)
+        assert not Path(f"/proc/{pid}").exists()
 
 
 async def test_one_process_when_asked(tmp_path, http):
@@ -95,12 +99,13 @@ async def _children(pid: int) -> list[str]:
     return path.read_text().split() if path.exists() else []
 
 
-async def test_ctrl_c_to_the_whole_process_group_stops_cleanly(tmp_path):
-    """A terminal's Ctrl-C signals every process of the group: the wallet child must not
-    get it twice (once from the terminal, once from its parent)."""
+@pytest.mark.parametrize("signer", ["inline", "process"])
+async def test_ctrl_c_to_the_whole_process_group_stops_cleanly(tmp_path, signer):
+    """A terminal's Ctrl-C signals every process of the group: the wallet child (and its
+    signer) must not get it twice (once from the terminal, once from their parent)."""
     import os
 
-    proc, _urls = await start(tmp_path, own_group=True)
+    proc, _urls = await start(tmp_path, "--signer", signer, own_group=True)
     os.killpg(proc.pid, signal.SIGINT)
     out, err = await asyncio.wait_for(proc.communicate(), 20)
     assert proc.returncode == 0 and b"stopped" in out
