@@ -92,3 +92,39 @@ def test_refunds_only_of_what_was_captured():
     assert refund_refusal(payment(PaymentStatus.PROCESSING), usd(1)) == "ORDER_STATUS_INVALID"
     assert refund_refusal(payment(PaymentStatus.FAIL), usd(1)) == "ORDER_IS_CLOSED"
     assert refund_refusal(payment(PaymentStatus.CANCELLED), usd(1)) == "ORDER_IS_CLOSED"
+
+
+def test_the_fast_json_path_agrees_with_the_strict_one():
+    """parse_json_body takes orjson when it can; on thousands of bodies, tame and hostile,
+    it must give what the standard parser and the full walk give, or the same refusal."""
+    import random
+
+    from wallet_mock.parsing import parse_json_body_strictly
+
+    rng = random.Random(20261126)
+    texts = ["", "latte", "caf\u00e9", "\u4e2d\u6587", "\U0001f600", "a\"b\\c", "\t\n", "\x01", "\x7f", "\ufffd",
+             "{[", "12345678901234567890123", "\u2028"]
+
+    def value(depth: int):
+        kind = rng.random()
+        if depth > 18 or kind < 0.35:
+            return rng.choice([None, True, False, 0, -1, 2**63 - 1, 2**64 + 5, 10**30, 1.5, -0.0, 1e300,
+                               rng.choice(texts), str(rng.randrange(10**25))])
+        if kind < 0.7:
+            return {rng.choice(texts) + str(i): value(depth + 1) for i in range(rng.randrange(4))}
+        return [value(depth + 1) for _ in range(rng.randrange(4))]
+
+    def outcome(parse, raw):
+        try:
+            return ("ok", json.dumps(parse(raw), sort_keys=True))
+        except ApiError as exc:
+            return ("refused", exc.code)
+
+    bodies = [b"[]", b"1", b'{"a": NaN}', b'{"a": Infinity}', b'{"a": "\\ud800"}', b"\xef\xbb\xbf{}", b'{"a": 1e999}',
+              b'{"a": "\xed\xa0\x80"}', b"{" * 20, b'{"a":' * 15 + b"1" + b"}" * 15, b'{"a": 18446744073709551616}',
+              b'{"a": 1, "a": 2}', b"{\"a\": \"\\u0000\"}", b"\xff"]
+    for _ in range(3000):
+        v = {"root": value(0)}
+        bodies.append(json.dumps(v, ensure_ascii=rng.random() < 0.5, indent=rng.choice([None, 2])).encode("utf-8", "surrogatepass"))
+    for raw in bodies:
+        assert outcome(parse_json_body, raw) == outcome(parse_json_body_strictly, raw), raw[:200]
