@@ -31,11 +31,12 @@ from .processes import child_env, die_with_parent
 log = logging.getLogger("tradepay_sim.signer")
 
 _LEN = struct.Struct(">I")
-RESTART_AFTER_SECONDS = 1.0
+RESTART_AFTER_SECONDS = 1.0  # doubled after each death without a signature between, up to
+RESTART_AT_MOST_SECONDS = 60.0  # (a child that cannot start is not started 60 times a minute)
 
 
 class Signer:
-    """Signs on the caller's thread (``--processes 1``); ``ProcessSigner`` in another
+    """Signs on the caller's thread (``--signer inline``); ``ProcessSigner`` in another
     process. Either way ``await signer.sign(content)`` gives the header's signature."""
 
     def __init__(self, private_pem: str):
@@ -55,13 +56,15 @@ class ProcessSigner(Signer):
     """Signs in a child process; the event loop only writes the content and reads the
     signature back. Requests are answered in order, so one queue of futures matches them."""
 
-    def __init__(self, private_pem: str):
+    def __init__(self, private_pem: str, command: tuple[str, ...] = ()):
         super().__init__(private_pem)
+        self.command = command or (sys.executable, "-m", "simulator.signer")
         self._proc: asyncio.subprocess.Process | None = None
         self._reader: asyncio.Task | None = None
         self._pending: collections.deque[asyncio.Future] = collections.deque()
         self._closing = False
         self._restart: asyncio.TimerHandle | None = None
+        self._restart_delay = RESTART_AFTER_SECONDS
 
     @property
     def running(self) -> bool:
@@ -71,7 +74,7 @@ class ProcessSigner(Signer):
         self._closing = False
         try:
             proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "simulator.signer",
+                *self.command,
                 stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, env=child_env(),
                 # Its own session: a terminal's Ctrl-C reaches the parent, which closes it.
                 preexec_fn=die_with_parent, start_new_session=True)
@@ -121,6 +124,7 @@ class ProcessSigner(Signer):
                 future = self._pending.popleft()
                 if not future.done():  # the caller may have been cancelled meanwhile
                     future.set_result(signature)
+                self._restart_delay = RESTART_AFTER_SECONDS  # it works
         except (asyncio.IncompleteReadError, ConnectionError):
             pass  # the child ended
         except asyncio.CancelledError:
@@ -136,8 +140,8 @@ class ProcessSigner(Signer):
                 proc.kill()
             if not self._closing:
                 loop = asyncio.get_running_loop()
-                self._restart = loop.call_later(RESTART_AFTER_SECONDS,
-                                                lambda: loop.create_task(self._start_again()))
+                self._restart = loop.call_later(self._restart_delay, lambda: loop.create_task(self._start_again()))
+                self._restart_delay = min(self._restart_delay * 2, RESTART_AT_MOST_SECONDS)
 
     async def _start_again(self) -> None:
         if not self._closing and self._proc is None:

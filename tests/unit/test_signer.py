@@ -56,8 +56,8 @@ async def test_a_cancelled_caller_does_not_shift_the_others(process_signer):
     assert process_signer.running and process_signer._proc.pid == pid  # answered by the child, not the fallback
 
 
-async def test_a_killed_signer_costs_no_signature_and_comes_back(process_signer, monkeypatch):
-    monkeypatch.setattr(signer_mod, "RESTART_AFTER_SECONDS", 0.05)
+async def test_a_killed_signer_costs_no_signature_and_comes_back(process_signer):
+    process_signer._restart_delay = 0.05
     pid = process_signer._proc.pid
     in_flight = [asyncio.ensure_future(process_signer.sign(content(i))) for i in range(20)]
     os.kill(pid, 9)
@@ -98,3 +98,21 @@ async def test_the_key_is_on_no_command_line_and_in_no_environment(process_signe
 ])
 def test_where_the_wallet_signs(signer, processes, cores, expected):
     assert Settings(signer=signer, processes=processes).signer_process(cores) is expected
+
+
+async def test_a_signer_that_cannot_start_backs_off_and_signing_goes_on(monkeypatch):
+    monkeypatch.setattr(signer_mod, "RESTART_AFTER_SECONDS", 0.01)
+    s = ProcessSigner(KEYS.private_pem, command=("/bin/sh", "-c", "exit 3"))
+    await s.start()
+    try:
+        delays = [s._restart_delay]
+        for i in range(4):
+            assert await s.sign(content(i)) == signing.sign_content(KEYS.private_pem, content(i))
+            for _ in range(300):  # the next failed start
+                if s._restart_delay != delays[-1]:
+                    break
+                await asyncio.sleep(0.01)
+            delays.append(s._restart_delay)
+        assert delays == [0.01, 0.02, 0.04, 0.08, 0.16]  # each failed start waits twice as long
+    finally:
+        await s.close()
