@@ -3,8 +3,9 @@ only, at a given concurrency, against a wallet running alone.
 
 Every request is signed before the clock starts: on a 2-core machine the generator's
 RSA signatures (0.25-0.3 ms each) would otherwise take CPU from the wallet it measures,
-where a real merchant's servers sign on their own machines. The generator still checks
-every reply's signature."""
+where a real merchant's servers sign on their own machines. For the same reason the
+requests go through a minimal HTTP client (``rawhttp``). The generator still checks
+every reply's status and signature."""
 
 from __future__ import annotations
 
@@ -16,33 +17,38 @@ import aiohttp
 
 from simulator.signed_http import SignedClient
 
+from . import rawhttp
 from .stats import summary
 
 
 async def run(wallet_url: str, count: int, concurrency: int, sim=None) -> dict:
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency * 2),
-                                     cookie_jar=aiohttp.DummyCookieJar()) as http:
+    async with aiohttp.ClientSession() as http:
         async with http.get(f"{wallet_url}/_sim/credentials") as resp:
             creds = await resp.json()
-        client = SignedClient(http, client_id=creds["clientId"], private_pem=creds["merchantPrivateKey"],
-                              peer_public_pem=creds["walletPublicKey"])
-        url = f"{creds['apiBaseUrl']}/pay"
-        latencies: list[float] = []
-        jobs = iter([client.prepare(url, _pay_body()) for _ in range(count)])
+    signer = SignedClient(None, client_id=creds["clientId"], private_pem=creds["merchantPrivateKey"],
+                          peer_public_pem=creds["walletPublicKey"])
+    url = f"{creds['apiBaseUrl']}/pay"
+    latencies: list[float] = []
+    jobs = iter([signer.prepare(url, _pay_body()) for _ in range(count)])
 
-        async def worker():
+    async def worker():
+        client = rawhttp.Client()
+        try:
             for exchange in jobs:
                 started = time.perf_counter()
-                exchange = await client.send(exchange)
+                reply = await client.request("POST", url, headers=exchange.request_headers, body=exchange.request_body)
                 latencies.append((time.perf_counter() - started) * 1000)
-                if exchange.status != 200 or not exchange.response_signature_valid:
-                    raise RuntimeError(f"pay failed: {exchange.status}")
+                exchange.status, exchange.response_headers, exchange.response_body = reply.status, reply.headers, reply.body
+                if reply.status != 200 or not signer.check_reply(exchange):
+                    raise RuntimeError(f"pay failed: {reply.status} {reply.body[:200]!r}")
+        finally:
+            client.close()
 
-        cpu = sim.cpu_seconds() if sim else 0.0
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        elapsed = time.perf_counter() - started
-        cpu = sim.cpu_seconds() - cpu if sim else None
+    cpu = sim.cpu_seconds() if sim else 0.0
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    elapsed = time.perf_counter() - started
+    cpu = sim.cpu_seconds() - cpu if sim else None
     return {"count": count, "concurrency": concurrency, "per_s": count / elapsed, "latency_ms": summary(latencies),
             "cpu_ms_per_pay": cpu * 1000 / count if cpu is not None else None}
 

@@ -35,9 +35,14 @@ def _now() -> str:
 async def open_cashier(session: aiohttp.ClientSession, payment_url: str) -> Cashier:
     async with session.get(payment_url) as resp:
         text = await resp.text()
+    return cashier_of(payment_url, text, resp.status)
+
+
+def cashier_of(payment_url: str, text: str, status: int = 200) -> Cashier:
+    """The cashier a page (the wallet's answer to the paymentUrl) sets up: its config."""
     match = _CONFIG.search(text)
     if not match:
-        raise AssertionError(f"no cashier config in the page at {payment_url} (HTTP {resp.status})")
+        raise AssertionError(f"no cashier config in the page at {payment_url} (HTTP {status})")
     config = json.loads(html.unescape(match.group(1)))
     origin = payment_url.split("/cashier/")[0]
     return Cashier(payment_url, origin, config["token"], config["csrf"], config, text)
