@@ -40,12 +40,13 @@ def limit(costs: dict) -> dict:
     return {"parts_ms": parts, "journey_ms": total, "journeys_per_s": 1000 / total}
 
 
-async def journey_runs(sim, counts: dict[int, int]) -> list[dict]:
+async def journey_runs(sim, counts: dict[int, int], limit_per_s: float) -> list[dict]:
     out = []
     for c in CONCURRENCY:
         await journeys.run(sim.urls, min(50, counts[c]), c, sim, with_latencies=False)  # warm up
         out.append(await journeys.run(sim.urls, counts[c], c, sim))
-        print(f"  concurrency {c:>2}: {out[-1]['journeys_per_s']:.1f} journeys/s", flush=True)
+        rate = out[-1]["journeys_per_s"]
+        print(f"  concurrency {c:>2}: {rate:.1f} journeys/s, {rate / limit_per_s:.0%} of the limit", flush=True)
     return out
 
 
@@ -54,6 +55,10 @@ async def main(args: argparse.Namespace) -> None:
     print("machine costs ...", flush=True)
     results["machine"] = await machine.measure()
     results["limit"] = limit(results["machine"])
+    lim = results["limit"]
+    print("  " + ", ".join(f"{name} {ms:.3f} ms" for name, ms in results["machine"].items() if name.endswith("_ms")))
+    print(f"  the limit they imply: {lim['journey_ms']:.2f} ms a journey, {lim['journeys_per_s']:.0f} journeys/s",
+          flush=True)
     counts = {1: 100, 8: 300, 32: 600, 64: 600} if not args.quick else {1: 30, 8: 100, 32: 200, 64: 200}
 
     with tempfile.TemporaryDirectory() as folder:
@@ -61,7 +66,7 @@ async def main(args: argparse.Namespace) -> None:
         sim, first_start = sim_process.start(data / "default")
         try:
             print("journeys, the default (the wallet in its own process) ...", flush=True)
-            results["split"] = await journey_runs(sim, counts)
+            results["split"] = await journey_runs(sim, counts, lim["journeys_per_s"])
         finally:
             sim.stop()
         # start-up with the keys already made: what a user sees on every `make run` but the first
@@ -72,7 +77,7 @@ async def main(args: argparse.Namespace) -> None:
         sim, _ = sim_process.start(data / "single", "--processes", "1")
         try:
             print("journeys, one process ...", flush=True)
-            results["single"] = await journey_runs(sim, counts)
+            results["single"] = await journey_runs(sim, counts, lim["journeys_per_s"])
         finally:
             sim.stop()
 
@@ -85,6 +90,9 @@ async def main(args: argparse.Namespace) -> None:
                 for c in (1, 32):
                     run = await pay_load.run(sim.urls["wallet"], 6000 if not args.quick else 1000, c, sim)
                     results["pay_only"].append({"signer": signer, **run})
+                    lat = run["latency_ms"]
+                    print(f"  concurrency {c:>2}: {run['per_s']:.0f} pays/s, p50 {lat['p50']:.1f} ms, "
+                          f"p99 {lat['p99']:.1f} ms", flush=True)
             finally:
                 sim.stop()
 
