@@ -14,8 +14,8 @@ APPS = ("miniprogram", "merchant", "wallet", "console")
 RESET_ORDER = ("wallet", "merchant", "miniprogram")
 DEFAULT_PORTS = {"console": 8000, "miniprogram": 8100, "merchant": 8200, "wallet": 8300}
 SIGNERS = ("auto", "process", "inline")
-# With fewer cores, the simulator and its load already fill them: a signer process then
-# only adds a hop to every signature (measured on 2 cores: docs/performance.md).
+# A signer process costs a hop (~0.15 ms) on every signature; with fewer cores what it
+# gains depends on what else runs there (measured on 2 cores: docs/performance.md).
 SIGNER_PROCESS_MIN_CORES = 4
 
 
