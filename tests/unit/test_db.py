@@ -24,7 +24,7 @@ async def test_the_wal_stays_bounded_under_writes_and_nothing_is_lost(tmp_path, 
                 largest = max(largest, wal.stat().st_size)
     finally:
         await db.close()
-    assert largest < 4 * 1024 * 1024, largest  # without checkpoints it would pass 12 MB
+    assert largest < 6 * 1024 * 1024, largest  # ~2.5 MB seen; without checkpoints it passes 12 MB
     db = await Database(tmp_path / "x.sqlite3", SCHEMA).open()
     try:
         assert (await db.fetchone("SELECT count(*) FROM t"))[0] == 3000
