@@ -12,7 +12,7 @@ from datetime import datetime
 import aiohttp
 
 from simulator import jsonio
-from simulator.testing.journey import cashier_of
+from simulator.testing.journey import cashier_of, cashier_request
 
 from . import rawhttp
 from .stats import summary
@@ -31,10 +31,8 @@ async def one_journey(client: rawhttp.Client, urls: dict, timings: dict) -> str:
     page = await client.request("GET", order["paymentUrl"])
     cashier = cashier_of(order["paymentUrl"], page.body.decode(), page.status)
     t2 = time.perf_counter()
-    reply = await client.request(
-        "POST", f"{cashier.origin}/cashier/{cashier.token}/confirm",
-        headers={**_JSON, "X-CSRF-Token": cashier.csrf, "Origin": cashier.origin},
-        body=jsonio.dumps({"account": "buyer@sandbox.test", "password": "111111"}))
+    url, headers, body = cashier_request(cashier, "confirm", {"account": "buyer@sandbox.test", "password": "111111"})
+    reply = await client.request("POST", url, headers=headers, body=body)
     t3 = time.perf_counter()
     result = jsonio.loads(reply.body)
     if reply.status != 200 or result.get("resultCode") != "9000":

@@ -50,12 +50,15 @@ def cashier_of(payment_url: str, text: str, status: int = 200) -> Cashier:
 
 async def cashier_action(session: aiohttp.ClientSession, cashier: Cashier, action: str,
                          body: dict | None = None) -> tuple[int, dict]:
-    async with session.post(
-        f"{cashier.origin}/cashier/{cashier.token}/{action}",
-        json=body or {},
-        headers={"X-CSRF-Token": cashier.csrf, "Origin": cashier.origin},
-    ) as resp:
+    url, headers, data = cashier_request(cashier, action, body)
+    async with session.post(url, data=data, headers=headers) as resp:
         return resp.status, await resp.json()
+
+
+def cashier_request(cashier: Cashier, action: str, body: dict | None = None) -> tuple[str, dict[str, str], bytes]:
+    """What the cashier page posts for ``action`` (confirm, cancel): URL, headers, body."""
+    headers = {"Content-Type": "application/json", "X-CSRF-Token": cashier.csrf, "Origin": cashier.origin}
+    return f"{cashier.origin}/cashier/{cashier.token}/{action}", headers, json.dumps(body or {}).encode()
 
 
 async def report_step(session: aiohttp.ClientSession, miniprogram_url: str, **event) -> None:
