@@ -13,6 +13,14 @@ with every statement sent through aiosqlite's thread, thread wake-ups and GIL ha
 cost a journey twice the CPU of the whole journey's real work. What can be long —
 scans of many rows (the journal, listings) and WAL checkpoints, which fsync — runs on
 an aiosqlite connection, off the loop.
+
+Group commit: the units of work that start in one turn of the event loop share one
+SQLite transaction, each in a savepoint of its own (a unit that fails is rolled back
+alone), and one COMMIT ends them all in the next turn. Every caller waits for that
+COMMIT before it goes on, so nothing is answered before it is stored. A COMMIT costs
+more than the statements of a typical unit (55 us against 30 for an INSERT, measured
+under load) and writes each page it touched once: under load, one commit for a dozen
+payments instead of a dozen, and less WAL to checkpoint.
 """
 
 from __future__ import annotations
@@ -95,6 +103,17 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+class _Batch:
+    """One SQLite transaction shared by the units of work of one turn of the loop."""
+
+    __slots__ = ("committed", "units", "after_commit")
+
+    def __init__(self):
+        self.committed: asyncio.Future = asyncio.get_running_loop().create_future()
+        self.units = 0
+        self.after_commit: list[Any] = []
+
+
 class Database:
     def __init__(self, path: Path, schema: str):
         self.path = Path(path)
@@ -104,6 +123,7 @@ class Database:
         self._offload: aiosqlite.Connection | None = None
         self._checkpoints: asyncio.Task | None = None
         self._lock = asyncio.Lock()
+        self._batch: _Batch | None = None  # the open transaction, its units done, its COMMIT to come
 
     async def open(self) -> "Database":
         """Open the connections; if any step fails, what was opened is closed again (an
@@ -128,6 +148,9 @@ class Database:
         if self._checkpoints is not None:
             self._checkpoints.cancel()
             await asyncio.gather(self._checkpoints, return_exceptions=True)
+        if self._writer is not None:
+            async with self._lock:
+                self._commit(self._batch)
         if self._offload is not None:
             try:
                 await self._offload.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -154,6 +177,7 @@ class Database:
                     # written meanwhile is left to copy: writes wait ~6 ms, not the ~27 ms
                     # of a whole TRUNCATE under the lock, which made the wallet's p99.
                     async with self._lock:
+                        self._commit(self._batch)  # an open transaction would hold the restart up
                         _busy, restarted_at, _copied = await (
                             await self._offload.execute("PRAGMA wal_checkpoint(RESTART)")).fetchone()
             except (OSError, sqlite3.Error):
@@ -161,19 +185,79 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
-        """``async with db.transaction() as tx:`` one atomic unit of work."""
+        """``async with db.transaction() as tx:`` one atomic unit of work, stored when the
+        block ends (its COMMIT may be shared with other units: see the module's note)."""
         assert self._writer is not None, "database is not open"
+        writer = self._writer
         async with self._lock:
-            tx = Transaction(self._writer)
-            self._writer.execute("BEGIN IMMEDIATE")
+            batch = self._batch
+            if batch is None:
+                writer.execute("BEGIN IMMEDIATE")
+                batch = self._batch = _Batch()
+                asyncio.get_running_loop().create_task(self._commit_later(batch))
+            # The first unit of a transaction needs no savepoint: if it fails, the whole
+            # transaction goes, and nothing else is in it.
+            savepoint = batch.units > 0
+            if savepoint:
+                writer.execute("SAVEPOINT unit")
+            tx = Transaction(writer)
             try:
                 yield tx
             except BaseException:
-                self._writer.execute("ROLLBACK")
+                self._undo(batch, savepoint)
                 raise
+            if savepoint:
+                writer.execute("RELEASE unit")
+            batch.units += 1
+            batch.after_commit.extend(tx.after_commit)
+        # Shielded: a caller cancelled here must not end the wait of the others.
+        await asyncio.shield(batch.committed)
+
+    def _undo(self, batch: "_Batch", savepoint: bool) -> None:
+        """Roll back one unit: to its savepoint, or the whole transaction if it was the
+        first, or if SQLite itself has ended the transaction (a full disk, an I/O error)."""
+        writer = self._writer
+        if savepoint and writer.in_transaction:
+            writer.execute("ROLLBACK TO unit")
+            writer.execute("RELEASE unit")
+            return
+        if writer.in_transaction:
+            writer.execute("ROLLBACK")
+        self._batch = None
+        if batch.units:  # units already done were lost with it: their callers must know
+            batch.committed.set_exception(sqlite3.OperationalError("the transaction was rolled back; nothing was stored"))
+            batch.committed.exception()  # retrieved: the callers have it
+        else:
+            batch.committed.cancel()  # nobody waits for it
+
+    async def _commit_later(self, batch: "_Batch") -> None:
+        """The COMMIT, in the next turn of the loop: the units started in this one join
+        first (the lock is first come, first served)."""
+        async with self._lock:
+            self._commit(batch)
+
+    def _commit(self, batch: "_Batch | None") -> None:
+        """Commit ``batch`` if it is still the open transaction (the lock is held)."""
+        if batch is None or batch is not self._batch:
+            return  # committed already (by a checkpoint or close), or rolled back
+        self._batch = None
+        try:
             self._writer.execute("COMMIT")
-        for callback in tx.after_commit:
-            callback()
+        except sqlite3.Error as exc:
+            try:
+                if self._writer.in_transaction:
+                    self._writer.execute("ROLLBACK")
+            except sqlite3.Error:
+                log.exception("could not roll back after a failed COMMIT")
+            batch.committed.set_exception(exc)
+            batch.committed.exception()  # retrieved: the callers have it
+            return
+        batch.committed.set_result(None)
+        for callback in batch.after_commit:
+            try:
+                callback()
+            except Exception:
+                log.exception("an after-commit callback failed")
 
     async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
         """A point lookup, on the loop (microseconds)."""

@@ -2,6 +2,7 @@
 stream of writes, lose nothing, and leave an idle database alone."""
 
 import asyncio
+import sqlite3
 
 from simulator import db as db_mod
 from simulator.db import Database
@@ -56,3 +57,127 @@ async def test_an_idle_database_is_not_checkpointed_again_and_again(tmp_path, mo
         assert len(restarts) == before
     finally:
         await db.close()
+
+
+# Group commit: the units of one turn of the loop share a transaction.
+
+async def _open(tmp_path):
+    return await Database(tmp_path / "g.sqlite3", SCHEMA).open()
+
+
+async def test_units_started_together_share_one_commit_and_each_is_stored_before_its_caller_goes_on(tmp_path):
+    db = await _open(tmp_path)
+    commits = []
+    db._writer.set_trace_callback(lambda sql: commits.append(sql) if sql == "COMMIT" else None)
+    seen_by_caller = []
+
+    async def unit(i):
+        async with db.transaction() as tx:
+            await tx.execute("INSERT INTO t (id, body) VALUES (?, ?)", (i, f"unit {i}"))
+        # Past the block, the row is committed: another connection sees it.
+        seen_by_caller.append((await db.fetchone("SELECT body FROM t WHERE id = ?", (i,)))["body"])
+
+    try:
+        await asyncio.gather(*(unit(i) for i in range(20)))
+        assert seen_by_caller == [f"unit {i}" for i in range(20)]
+        assert 1 <= len(commits) <= 2, commits  # twenty units, not twenty commits
+    finally:
+        await db.close()
+
+
+async def test_a_failing_unit_is_rolled_back_alone_and_the_others_of_its_turn_are_kept(tmp_path):
+    db = await _open(tmp_path)
+
+    async def unit(i):
+        async with db.transaction() as tx:
+            await tx.execute("INSERT INTO t (id, body) VALUES (?, ?)", (i, "first"))
+            await tx.execute("INSERT INTO t (id, body) VALUES (?, ?)", (100 + i, "second"))
+            if i % 3 == 1:
+                raise ValueError("this unit fails after writing")
+
+    try:
+        results = await asyncio.gather(*(unit(i) for i in range(9)), return_exceptions=True)
+        failed = {i for i, r in enumerate(results) if isinstance(r, ValueError)}
+        assert failed == {1, 4, 7}
+        ids = {row[0] for row in await db.fetchall("SELECT id FROM t")}
+        kept = set(range(9)) - failed
+        assert ids == kept | {100 + i for i in kept}  # nothing half-done, nothing of the others lost
+    finally:
+        await db.close()
+
+
+async def test_a_failing_first_unit_costs_nothing_to_the_units_after_it(tmp_path):
+    db = await _open(tmp_path)
+
+    async def failing():
+        async with db.transaction() as tx:
+            await tx.execute("INSERT INTO t (id, body) VALUES (1, 'x')")
+            await tx.execute("INSERT INTO t (id, body) VALUES (1, 'duplicate')")  # IntegrityError
+
+    async def fine(i):
+        async with db.transaction() as tx:
+            await tx.execute("INSERT INTO t (id, body) VALUES (?, 'ok')", (i,))
+
+    try:
+        results = await asyncio.gather(failing(), fine(2), fine(3), return_exceptions=True)
+        assert isinstance(results[0], sqlite3.IntegrityError) and results[1:] == [None, None]
+        assert [row[0] for row in await db.fetchall("SELECT id FROM t ORDER BY id")] == [2, 3]
+    finally:
+        await db.close()
+
+
+async def test_after_commit_callbacks_run_once_the_rows_are_visible(tmp_path):
+    db = await _open(tmp_path)
+    visible_when_called = []
+    try:
+        async def unit(i):
+            async with db.transaction() as tx:
+                await tx.execute("INSERT INTO t (id, body) VALUES (?, 'x')", (i,))
+                tx.on_commit(lambda: visible_when_called.append(
+                    db._reader.execute("SELECT count(*) FROM t WHERE id = ?", (i,)).fetchone()[0]))
+
+        await asyncio.gather(*(unit(i) for i in range(5)))
+        assert visible_when_called == [1] * 5
+    finally:
+        await db.close()
+
+
+async def test_a_failed_commit_reaches_every_caller_of_its_turn(tmp_path):
+    db = await _open(tmp_path)
+    try:
+        # A deferred foreign key fails only at COMMIT: the whole shared transaction fails,
+        # and every unit in it must hear so (none may believe it was stored).
+        db._writer.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
+        db._writer.execute("CREATE TABLE child (id INTEGER PRIMARY KEY,"
+                           " parent INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)")
+
+        async def unit(i, parent):
+            async with db.transaction() as tx:
+                await tx.execute("INSERT INTO child (id, parent) VALUES (?, ?)", (i, parent))
+
+        results = await asyncio.gather(unit(1, None), unit(2, 999), unit(3, None), return_exceptions=True)
+        assert all(isinstance(r, sqlite3.IntegrityError) for r in results), results
+        assert (await db.fetchone("SELECT count(*) FROM child"))[0] == 0
+        # The next turn starts afresh.
+        await unit(4, None)
+        assert (await db.fetchone("SELECT count(*) FROM child"))[0] == 1
+    finally:
+        await db.close()
+
+
+async def test_close_commits_what_is_open(tmp_path):
+    db = await _open(tmp_path)
+    task = asyncio.ensure_future(_insert_one(db, 7))
+    await asyncio.sleep(0)  # the unit is done, its commit not yet made
+    await db.close()
+    await task
+    db = await _open(tmp_path)
+    try:
+        assert (await db.fetchone("SELECT count(*) FROM t WHERE id = 7"))[0] == 1
+    finally:
+        await db.close()
+
+
+async def _insert_one(db, i):
+    async with db.transaction() as tx:
+        await tx.execute("INSERT INTO t (id, body) VALUES (?, 'x')", (i,))
