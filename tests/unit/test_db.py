@@ -38,14 +38,7 @@ async def test_an_idle_database_is_not_checkpointed_again_and_again(tmp_path, mo
     monkeypatch.setattr(db_mod, "CHECKPOINT_EVERY_SECONDS", 0.01)
     db = await Database(tmp_path / "x.sqlite3", SCHEMA).open()
     restarts = []
-    execute = db._offload.execute
-
-    async def counting(sql, *args):
-        if "RESTART" in sql:
-            restarts.append(sql)
-        return await execute(sql, *args)
-
-    db._offload.execute = counting
+    db._writer.set_trace_callback(lambda sql: restarts.append(sql) if "RESTART" in sql else None)
     try:
         for _ in range(200):
             async with db.transaction() as tx:
@@ -181,3 +174,27 @@ async def test_close_commits_what_is_open(tmp_path):
 async def _insert_one(db, i):
     async with db.transaction() as tx:
         await tx.execute("INSERT INTO t (id, body) VALUES (?, 'x')", (i,))
+
+
+async def test_the_wal_restart_gives_up_at_once_while_a_reader_holds_the_wal(tmp_path):
+    """The restart runs on the loop: it must never wait for a reader (the busy timeout
+    would stall every request for up to ten seconds)."""
+    db = await _open(tmp_path)
+    other = sqlite3.connect(tmp_path / "g.sqlite3", isolation_level=None)
+    try:
+        for i in range(50):
+            await _insert_one(db, i)
+        other.execute("BEGIN")
+        other.execute("SELECT count(*) FROM t").fetchone()  # a read transaction on the WAL
+        await _insert_one(db, 1000)  # so that the reader's snapshot is not the newest
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        assert db._restart_wal() is None
+        assert loop.time() - started < 1
+        other.execute("COMMIT")
+        assert db._restart_wal() is not None
+        await _insert_one(db, 1001)  # the WAL starts over: the new frame is its first
+        assert (await db.fetchone("PRAGMA wal_checkpoint(PASSIVE)"))[1] == 1
+    finally:
+        other.close()
+        await db.close()
