@@ -256,14 +256,17 @@ class Database:
         self._batch = None
         try:
             self._writer.execute("COMMIT")
-        except sqlite3.Error as exc:
+        except BaseException as exc:  # whatever it was, the callers must not wait forever
             try:
                 if self._writer.in_transaction:
                     self._writer.execute("ROLLBACK")
             except sqlite3.Error:
                 log.exception("could not roll back after a failed COMMIT")
-            batch.committed.set_exception(exc)
+            batch.committed.set_exception(exc if isinstance(exc, Exception)
+                                          else sqlite3.OperationalError("the commit was interrupted"))
             batch.committed.exception()  # retrieved: the callers have it
+            if not isinstance(exc, Exception):
+                raise
             return
         batch.committed.set_result(None)
         for callback in batch.after_commit:
