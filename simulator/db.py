@@ -107,12 +107,13 @@ def _connect(path: Path) -> sqlite3.Connection:
 class _Batch:
     """One SQLite transaction shared by the units of work of one turn of the loop."""
 
-    __slots__ = ("committed", "units", "after_commit")
+    __slots__ = ("committed", "units", "after_commit", "commit_task")
 
     def __init__(self):
         self.committed: asyncio.Future = asyncio.get_running_loop().create_future()
         self.units = 0
         self.after_commit: list[Any] = []
+        self.commit_task: asyncio.Task | None = None  # held here: the loop keeps only weak references
 
 
 class Database:
@@ -183,7 +184,7 @@ class Database:
     def _restart_wal(self) -> int | None:
         """Copy the rest of the WAL and start it over, on the writer's connection, on the
         loop, with the lock held: only what was written since the PASSIVE checkpoint is left
-        (1-3 ms, two fsyncs included). Sent to aiosqlite's thread instead, the writes waited
+        (2-5 ms under load, two fsyncs included). Sent to aiosqlite's thread instead, the writes waited
         7-22 ms under load: two round trips to the thread, each waiting for a busy loop's
         next turn. A reader in the middle of a scan makes the restart give up at once (no
         busy wait on the loop) and the next round try again. Returns the WAL's frame count
@@ -207,7 +208,7 @@ class Database:
             if batch is None:
                 writer.execute("BEGIN IMMEDIATE")
                 batch = self._batch = _Batch()
-                asyncio.get_running_loop().create_task(self._commit_later(batch))
+                batch.commit_task = asyncio.get_running_loop().create_task(self._commit_later(batch))
             # The first unit of a transaction needs no savepoint: if it fails, the whole
             # transaction goes, and nothing else is in it.
             savepoint = batch.units > 0
