@@ -78,19 +78,24 @@ def http_summary(
     response_body: Any = None,
     error: str | None = None,
     elapsed_ms: float | None = None,
+    request_json: Any = None,
+    response_json: Any = None,
 ) -> dict[str, Any]:
-    """The HTTP part of an event: what went over the wire, secrets masked."""
+    """The HTTP part of an event: what went over the wire, secrets masked. A caller that
+    has the bodies parsed already (or built the reply it serialised) passes them as
+    ``request_json`` / ``response_json``: the raw bytes are still what is screened for
+    secrets, but they are not parsed a second time."""
     out: dict[str, Any] = {"method": method, "url": url}
     if status is not None:
         out["status"] = status
     if request_headers:
         out["requestHeaders"] = redact({str(k): v for k, v in request_headers.items()})
     if request_body not in (None, b"", ""):
-        out["requestBody"] = _body(request_body)
+        out["requestBody"] = _body(request_body, request_json)
     if response_headers:
         out["responseHeaders"] = redact({str(k): v for k, v in response_headers.items()})
     if response_body not in (None, b"", ""):
-        out["responseBody"] = _body(response_body)
+        out["responseBody"] = _body(response_body, response_json)
     if error:
         out["error"] = error
     if elapsed_ms is not None:
@@ -119,9 +124,10 @@ def _maybe_json(body: Any) -> Any:
     return body
 
 
-def _body(body: Any) -> Any:
+def _body(body: Any, parsed: Any = None) -> Any:
     raw = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body
-    parsed = _maybe_json(body)
+    if parsed is None:
+        parsed = _maybe_json(body)
     if isinstance(raw, bytes) and not _may_hold_secret(raw):
         return _clip(parsed)
     return _clip(redact(parsed))

@@ -159,6 +159,8 @@ def _journal_call(request, call: ApiCall, wallet: Wallet, payload: dict, out: by
             request_body=call.raw_body if call.body else {"unreadable": ascii(call.raw_body[:200])},
             response_headers=headers,
             response_body=out,
+            request_json=call.body or None,
+            response_json=payload,  # what ``out`` was serialised from
         ),
     )
 

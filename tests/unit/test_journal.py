@@ -59,3 +59,20 @@ def test_events_with_request_headers_stay_on_orjson():
 def test_a_body_that_spells_a_secret_with_escapes_is_still_redacted():
     summary = http_summary("POST", "/x", request_body=b'{"\\u0070assword": "hunter2", "x": "\\u0041"}')
     assert summary["requestBody"] == {"password": "[redacted]", "x": "A"}
+
+
+def test_bodies_already_parsed_are_not_parsed_again_and_are_still_screened(monkeypatch):
+    """The wallet hands its parsed request and the reply it serialised to the journal:
+    no second parse, and the raw bytes still decide whether a body is walked for secrets."""
+    from simulator import journal as journal_mod
+
+    parsed_again = []
+    real_loads = journal_mod.jsonio.loads
+    monkeypatch.setattr(journal_mod.jsonio, "loads", lambda data: parsed_again.append(data) or real_loads(data))
+    request, reply = {"paymentRequestId": "PR1"}, {"result": {"resultStatus": "S"}}
+    summary = http_summary("POST", "/pay", request_body=b'{"paymentRequestId":"PR1"}', request_json=request,
+                           response_body=b'{"result":{"resultStatus":"S"}}', response_json=reply)
+    assert summary["requestBody"] == request and summary["responseBody"] == reply
+    assert parsed_again == []
+    secret = http_summary("POST", "/x", request_body=b'{"password":"hunter2"}', request_json={"password": "hunter2"})
+    assert secret["requestBody"] == {"password": "[redacted]"}
