@@ -154,8 +154,9 @@ def _journal_call(request, call: ApiCall, wallet: Wallet, payload: dict, out: by
             status=status,
             request_headers={name: ascii(value)[1:-1] for name in JOURNALED_HEADERS
                              if (value := request.headers.get(name)) is not None},
-            # Only a body that passed parse_json_body is safe to parse again; of any other, a
-            # printable excerpt (deep nesting or lone surrogates must not reach the journal).
+            # Only a body that passed parse_json_body is journaled as JSON (as it was parsed);
+            # of any other, a printable excerpt (deep nesting or lone surrogates must not
+            # reach the journal).
             request_body=call.raw_body if call.body else {"unreadable": ascii(call.raw_body[:200])},
             response_headers=headers,
             response_body=out,
