@@ -67,3 +67,29 @@ def test_orders_are_priced_from_the_catalog():
 
 def test_paid_orders_only_move_to_refunded():
     assert ORDER_TRANSITIONS[OrderStatus.PAID] == {OrderStatus.REFUNDED}
+
+
+def test_payment_ids_and_tokens_sort_in_the_order_they_were_made():
+    """New keys land at the right edge of the payments indexes (docs/performance.md):
+    ids and tokens made later sort later, and keep their shape and their randomness."""
+    import re
+    import time
+    from datetime import datetime, timedelta, timezone
+
+    from wallet_mock.models import new_payment_id, new_token
+
+    start = datetime(2026, 11, 26, 3, 4, 5, 678901, tzinfo=timezone.utc)
+    ids = [new_payment_id(start + timedelta(microseconds=i)) for i in range(200)]
+    assert ids == sorted(ids) and len(set(ids)) == 200
+    assert re.fullmatch(r"202611261140030405678901\d{8}", ids[0])  # date, product tag, time of day, random
+    assert all(len(i) == 32 and i.isdigit() and i.startswith("202611261140") for i in ids)
+    same_moment = {new_payment_id(start) for _ in range(200)}
+    assert len(same_moment) == 200  # the random tail tells apart ids of one microsecond
+
+    tokens = []
+    for _ in range(50):
+        tokens.append(new_token())
+        time.sleep(0.0001)
+    assert tokens == sorted(tokens) and len(set(tokens)) == 50
+    assert all(re.fullmatch(r"[0-9a-f]{14}[A-Za-z0-9_-]{32}", t) for t in tokens)
+    assert len({t[14:] for t in tokens}) == 50  # 192 random bits behind the time
