@@ -19,7 +19,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp_sse import sse_response
 
-from . import jsonio
+from . import journal_index, jsonio
 from .clock import iso_precise
 from .db import Database
 from .logs import step_recorded
@@ -41,10 +41,11 @@ CREATE TABLE IF NOT EXISTS events (
     payment_id TEXT,
     data TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS events_order ON events(order_id);
-CREATE INDEX IF NOT EXISTS events_prid ON events(payment_request_id);
-CREATE INDEX IF NOT EXISTS events_pid ON events(payment_id);
-"""
+-- Journals made before the block index had an index per id: see journal_index.py.
+DROP INDEX IF EXISTS events_order;
+DROP INDEX IF EXISTS events_prid;
+DROP INDEX IF EXISTS events_pid;
+""" + journal_index.SCHEMA
 
 # Events are written in batches: the writer waits this long after the first event of a
 # batch (unless a reader asks for a flush), so that a journey's twenty events cost one
@@ -147,8 +148,9 @@ class Journal:
         await self.stop()
         await self.db.close()
 
-    def __init__(self, db: Database, app_name: str, now):
+    def __init__(self, db: Database, app_name: str, now, *, block_events: int = journal_index.BLOCK_EVENTS):
         self.db = db
+        self.index = journal_index.BlockIndex(block_events)
         self.app_name = app_name
         self._now = now  # callable returning an aware datetime
         self._queue: asyncio.Queue[dict] = asyncio.Queue()
@@ -159,6 +161,14 @@ class Journal:
         self._flush_now = asyncio.Event()
 
     async def start(self) -> None:
+        async with self.db.transaction() as tx:
+            read = await tx.run(self.index.load)
+            rows = self.index.pending_rows()
+            if rows:
+                await tx.executemany(_STORE_BLOOM, rows)
+        self.index.stored(block for block, _ in rows)
+        if read > self.index.block_events:
+            log.info("indexed %d journal events of %s written before the block index", read, self.app_name)
         self._writer = asyncio.create_task(self._write_loop(), name=f"journal-{self.app_name}")
 
     async def stop(self) -> None:
@@ -275,13 +285,24 @@ class Journal:
             for e in batch
         ]
 
-        def insert_all(conn) -> list[int]:
-            sql = ("INSERT INTO events (at, step, kind, actor, order_id, payment_request_id, payment_id, data)"
-                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-            return [conn.execute(sql, row).lastrowid for row in rows]
+        index = self.index
+
+        def insert_all(conn) -> tuple[list[int], list[tuple[int, bytes]]]:
+            ids = []
+            for row in rows:
+                event_id = conn.execute(_INSERT_EVENT, row).lastrowid
+                index.add(event_id, row[4:7])
+                ids.append(event_id)
+            # A block is full once an event of the next one is in: its filter is stored
+            # with that event, in the same transaction.
+            blooms = index.pending_rows()
+            if blooms:
+                conn.executemany(_STORE_BLOOM, blooms)
+            return ids, blooms
 
         async with self.db.transaction() as tx:
-            ids = await tx.run(insert_all)
+            ids, blooms = await tx.run(insert_all)
+        index.stored(block for block, _ in blooms)
         for event, event_id in zip(batch, ids):
             event["id"] = event_id
 
@@ -300,19 +321,37 @@ class Journal:
         await self.flush()
         where = ["id > ?"]
         params: list[Any] = [after_id]
+        blocks: set[int] | None = None  # the blocks that may hold the events asked for; None: all
+        blooms = None
+        if order_id or payment_request_id or payment_id:
+            blooms = [(row[0], row[1]) for row in await self.db.scan("SELECT block, bits FROM event_blooms", ())]
         if order_id:
+            order_blocks = self.index.blocks_with(blooms, [order_id])
+            in_order_blocks, range_params = self._in_blocks(order_blocks)
+            links = await self.db.scan(
+                f"SELECT payment_request_id, payment_id FROM events WHERE order_id = ? AND {in_order_blocks}",
+                (order_id, *range_params))
+            linked = {value for row in links for value in row if value}
+            blocks = order_blocks | self.index.blocks_with(blooms, linked)
             where.append(
-                "(order_id = ? OR payment_request_id IN (SELECT payment_request_id FROM events WHERE order_id = ?"
-                " AND payment_request_id IS NOT NULL) OR payment_id IN (SELECT payment_id FROM events"
-                " WHERE order_id = ? AND payment_id IS NOT NULL))"
+                f"(order_id = ? OR payment_request_id IN (SELECT payment_request_id FROM events WHERE order_id = ?"
+                f" AND payment_request_id IS NOT NULL AND {in_order_blocks}) OR payment_id IN (SELECT payment_id"
+                f" FROM events WHERE order_id = ? AND payment_id IS NOT NULL AND {in_order_blocks}))"
             )
-            params += [order_id] * 3
-        if payment_request_id:
-            where.append("payment_request_id = ?")
-            params.append(payment_request_id)
-        if payment_id:
-            where.append("payment_id = ?")
-            params.append(payment_id)
+            params += [order_id, order_id, *range_params, order_id, *range_params]
+        for column, value in (("payment_request_id", payment_request_id), ("payment_id", payment_id)):
+            if value:
+                found = self.index.blocks_with(blooms, [value])
+                blocks = found if blocks is None else blocks & found
+                where.append(f"{column} = ?")
+                params.append(value)
+        if blocks is not None:
+            blocks = {block for block in blocks if self.index.span(block)[1] > after_id}
+            if not blocks:
+                return []
+            in_blocks, range_params = self._in_blocks(blocks)
+            where.append(in_blocks)
+            params += range_params
         rows = await self.db.scan(
             f"SELECT id, data FROM events WHERE {' AND '.join(where)} ORDER BY "
             + ("step IS NULL, step, at, id" if order == "step" else "at, id") + " LIMIT ?",
@@ -325,10 +364,21 @@ class Journal:
             out.append(event)
         return out
 
+    def _in_blocks(self, blocks: set[int]) -> tuple[str, list[int]]:
+        """An SQL condition on ``id`` for the events of ``blocks``."""
+        ranges = self.index.ranges(blocks)
+        if ranges is None:
+            return "1", []
+        if not ranges:
+            return "0", []
+        return "(" + " OR ".join("id BETWEEN ? AND ?" for _ in ranges) + ")", [i for span in ranges for i in span]
+
     async def clear(self) -> None:
         await self.flush()
         async with self.db.transaction() as tx:
             await tx.execute("DELETE FROM events")
+            await tx.execute("DELETE FROM event_blooms")
+        self.index.reset()
 
     def subscribe(self) -> asyncio.Queue:
         queue: asyncio.Queue = asyncio.Queue(maxsize=10_000)
@@ -337,6 +387,11 @@ class Journal:
 
     def unsubscribe(self, queue: asyncio.Queue) -> None:
         self._subscribers.discard(queue)
+
+
+_INSERT_EVENT = ("INSERT INTO events (at, step, kind, actor, order_id, payment_request_id, payment_id, data)"
+                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+_STORE_BLOOM = "INSERT OR REPLACE INTO event_blooms (block, bits) VALUES (?, ?)"
 
 
 def _query_args(request: web.Request) -> dict[str, Any]:
