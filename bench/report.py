@@ -87,9 +87,9 @@ def write_report(results: dict, path: Path) -> None:
         out += ["## The wallet as a load target", "",
                 "Signed `pay` calls only, against a wallet running alone (what a merchant's own load test meets). "
                 "The generator signs its requests before the clock starts (its signatures are a merchant's cost, "
-                "not the wallet's) and checks every reply's signature. `--signer inline` signs replies on the "
-                "wallet's event loop (the default on this 2-core machine); `--signer process` in a signer "
-                "process (the default from 4 cores). CPU is the wallet's, signer included:", "",
+                "not the wallet's) and checks every reply's signature. `--signer process` signs replies in a "
+                "signer process (the default for the wallet run alone, from 2 cores); `--signer inline` on the "
+                "wallet's event loop. CPU is the wallet's, signer included:", "",
                 "| signer | concurrency | pays/s | CPU ms/pay | p50 ms | p99 ms |", "|---|---|---|---|---|---|"]
         out += [_pay_row(p) for p in pay]
         out.append("")

@@ -63,8 +63,11 @@ def die_with_parent() -> None:
 
 async def start_wallet(settings: Settings, sock: socket.socket, ports: dict[str, int]) -> asyncio.subprocess.Process:
     """The wallet as a child process on ``sock``, configured like this one."""
+    # Alone, it does not split again. Where it signs is decided here, for the whole run:
+    # ``auto`` in a child that runs the wallet alone would take the core the others use.
+    signer = "process" if settings.signer_process() else "inline"
     args = [sys.executable, "-m", "simulator.cli", "run", "--apps", "wallet",
-            "--processes", str(settings.processes), "--signer", settings.signer,  # alone, it does not split again
+            "--processes", str(settings.processes), "--signer", signer,
             "--host", settings.host, "--data-dir", str(settings.data_dir), "--time-scale", str(settings.time_scale),
             "--log-format", settings.log_format, "--log-level", settings.log_level]
     for name in APPS:

@@ -2,6 +2,7 @@
 and stops cleanly on SIGTERM and Ctrl-C (SIGINT)."""
 
 import asyncio
+import os
 import re
 import signal
 import sys
@@ -62,14 +63,17 @@ async def test_port_in_use_is_a_clear_error(tmp_path):
     assert b"Traceback" not in err
 
 
-@pytest.mark.parametrize("signer", ["inline", "process"])
+@pytest.mark.parametrize("signer", ["inline", "process", "auto"])
 async def test_the_wallet_runs_in_its_own_process_and_dies_with_the_simulator(tmp_path, http, signer):
     proc, urls = await start(tmp_path, "--signer", signer)
     try:
         children = [int(p) for p in (await _children(proc.pid))]
         assert len(children) == 1  # the wallet, by default (--processes 2)
         grandchildren = [int(p) for p in (await _children(children[0]))]
-        assert len(grandchildren) == (1 if signer == "process" else 0)  # the wallet's signer
+        # The wallet's signer. ``auto`` is decided for the whole run: a wallet child, alone
+        # in its process, must not take the second core the other apps use on 2 cores.
+        signs_apart = signer == "process" or (signer == "auto" and (os.cpu_count() or 1) >= 4)
+        assert len(grandchildren) == (1 if signs_apart else 0)
         status, _ = await get_json(http, f"{urls['wallet']}/_sim/health")
         assert status == 200
     finally:
@@ -92,6 +96,22 @@ async def test_one_process_when_asked(tmp_path, http):
     finally:
         proc.send_signal(signal.SIGTERM)
         await proc.communicate()
+
+
+async def test_the_wallet_alone_signs_in_a_process_of_its_own_on_two_cores(tmp_path, http):
+    """Run as a load target (``--apps wallet``), it leaves the second core to its signer."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, str(ROOT / "run_all.py"), "--apps", "wallet", "--wallet-port", "0",
+        "--data-dir", str(tmp_path / "data"), "--log-level", "warning",
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, cwd=str(tmp_path))
+    try:
+        while not re.match(r"\s+wallet\s+http://", (await asyncio.wait_for(proc.stdout.readline(), 20)).decode()):
+            pass
+        assert len(await _children(proc.pid)) == (1 if (os.cpu_count() or 1) >= 2 else 0)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        await proc.communicate()
+    assert proc.returncode == 0
 
 
 async def _children(pid: int) -> list[str]:

@@ -11,7 +11,7 @@ import pytest
 
 from simulator import signer as signer_mod
 from simulator import signing
-from simulator.settings import Settings
+from simulator.settings import APPS, Settings
 from simulator.signer import ProcessSigner, Signer
 
 KEYS = signing.generate_key_pair()
@@ -90,15 +90,18 @@ async def test_the_key_is_on_no_command_line_and_in_no_environment(process_signe
     assert marker not in Path(f"/proc/{pid}/environ").read_bytes()
 
 
-@pytest.mark.parametrize("signer,processes,cores,expected", [
-    ("auto", 2, 2, False),  # the simulator and its load fill two cores already
-    ("auto", 2, 4, True),
-    ("auto", 1, 16, False),  # one process means one process
-    ("process", 1, 2, True),  # asked for, given
-    ("inline", 2, 16, False),
+@pytest.mark.parametrize("signer,processes,apps,cores,expected", [
+    ("auto", 2, APPS, 2, False),  # the simulator and its load fill two cores already
+    ("auto", 2, APPS, 4, True),
+    ("auto", 2, ("wallet",), 2, True),  # the wallet alone leaves the second core to its signer
+    ("auto", 2, ("wallet",), 1, False),
+    ("auto", 1, ("wallet",), 16, False),  # one process means one process
+    ("auto", 1, APPS, 16, False),
+    ("process", 1, APPS, 2, True),  # asked for, given
+    ("inline", 2, ("wallet",), 16, False),
 ])
-def test_where_the_wallet_signs(signer, processes, cores, expected):
-    assert Settings(signer=signer, processes=processes).signer_process(cores) is expected
+def test_where_the_wallet_signs(signer, processes, apps, cores, expected):
+    assert Settings(signer=signer, processes=processes, apps=apps).signer_process(cores) is expected
 
 
 async def test_a_signer_that_cannot_start_backs_off_and_signing_goes_on(monkeypatch):
