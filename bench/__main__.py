@@ -40,6 +40,9 @@ def limit(costs: dict) -> dict:
     return {"parts_ms": parts, "journey_ms": total, "journeys_per_s": 1000 / total}
 
 
+PAY_RUNS = 3
+
+
 async def journey_runs(sim, counts: dict[int, int], limit_per_s: float) -> list[dict]:
     out = []
     for c in CONCURRENCY:
@@ -88,11 +91,16 @@ async def main(args: argparse.Namespace) -> None:
                 print(f"pay only, wallet alone, signer {signer} ...", flush=True)
                 await pay_load.run(sim.urls["wallet"], 300, 32)  # warm up
                 for c in (1, 32):
-                    run = await pay_load.run(sim.urls["wallet"], 6000 if not args.quick else 1000, c, sim)
+                    # This machine's runs differ by 10-15 %: at concurrency 32, where the p99
+                    # target is, three runs, reported by their median and range.
+                    runs = [await pay_load.run(sim.urls["wallet"], 6000 if not args.quick else 1000, c, sim)
+                            for _ in range(PAY_RUNS if c == 32 and not args.quick else 1)]
+                    runs.sort(key=lambda r: r["latency_ms"]["p99"])
+                    run = {**runs[len(runs) // 2], "runs": runs}
                     results["pay_only"].append({"signer": signer, **run})
-                    lat = run["latency_ms"]
-                    print(f"  concurrency {c:>2}: {run['per_s']:.0f} pays/s, p50 {lat['p50']:.1f} ms, "
-                          f"p99 {lat['p99']:.1f} ms", flush=True)
+                    print(f"  concurrency {c:>2}: " + "; ".join(
+                        f"{r['per_s']:.0f} pays/s, p50 {r['latency_ms']['p50']:.1f} ms, p99 {r['latency_ms']['p99']:.1f} ms"
+                        for r in runs), flush=True)
             finally:
                 sim.stop()
 

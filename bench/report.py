@@ -89,8 +89,9 @@ def write_report(results: dict, path: Path) -> None:
                 "The generator signs its requests before the clock starts (its signatures are a merchant's cost, "
                 "not the wallet's) and checks every reply's signature. `--signer process` signs replies in a "
                 "signer process (the default for the wallet run alone, from 2 cores); `--signer inline` on the "
-                "wallet's event loop. CPU is the wallet's, signer included:", "",
-                "| signer | concurrency | pays/s | CPU ms/pay | p50 ms | p99 ms |", "|---|---|---|---|---|---|"]
+                "wallet's event loop. CPU is the wallet's, signer included. At concurrency 32 three runs, the "
+                "median run (by p99) with the range in brackets:", "",
+                "| signer | concurrency | runs | pays/s | CPU ms/pay | p50 ms | p99 ms |", "|---|---|---|---|---|---|---|"]
         out += [_pay_row(p) for p in pay]
         out.append("")
     g = results.get("growth")
@@ -118,6 +119,16 @@ def write_report(results: dict, path: Path) -> None:
 
 
 def _pay_row(p: dict) -> str:
-    cpu = f"{p['cpu_ms_per_pay']:.2f}" if p.get("cpu_ms_per_pay") is not None else ""
-    return (f"| {p.get('signer', 'inline')} | {p['concurrency']} | {p['per_s']:.0f} | {cpu} | "
-            f"{_ms(p['latency_ms']['p50'])} | {_ms(p['latency_ms']['p99'])} |")
+    """One row; with several runs, the median run (by p99) and, in brackets, the range."""
+    runs = p.get("runs") or [p]
+
+    def cell(value, fmt) -> str:
+        values = [value(r) for r in runs if value(r) is not None]
+        if not values:
+            return ""
+        mid = fmt(value(p)) if value(p) is not None else ""
+        return mid if len(values) == 1 else f"{mid} ({fmt(min(values))}-{fmt(max(values))})"
+
+    return (f"| {p.get('signer', 'inline')} | {p['concurrency']} | {len(runs)} | {cell(lambda r: r['per_s'], '{:.0f}'.format)}"
+            f" | {cell(lambda r: r.get('cpu_ms_per_pay'), '{:.2f}'.format)} | {cell(lambda r: r['latency_ms']['p50'], _ms)}"
+            f" | {cell(lambda r: r['latency_ms']['p99'], _ms)} |")
