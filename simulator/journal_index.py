@@ -98,13 +98,21 @@ class BlockIndex:
         self._unstored.clear()
         self._seen = set()
 
-    def blocks_with(self, stored_rows: list[tuple[int, bytes]], keys: Iterable[str]) -> set[int]:
-        """Blocks whose filter may hold any of ``keys``, stored or in memory."""
+    def in_memory(self) -> dict[int, bytearray]:
+        """The filters not stored yet. A reader takes this *before* it reads the stored
+        ones: a filter stored meanwhile is then in one or the other (taken after, it
+        could be in neither: stored after the read, and gone from memory)."""
+        return dict(self._unstored)
+
+    def blocks_with(self, stored_rows: list[tuple[int, bytes]], keys: Iterable[str],
+                    in_memory: dict[int, bytearray]) -> set[int]:
+        """Blocks whose filter may hold any of ``keys``: ``stored_rows`` read from the
+        table, ``in_memory`` taken before that read."""
         wanted = [positions(key) for key in set(keys)]
         if not wanted:
             return set()
         found = set()
-        for block, bits in (*stored_rows, *self._unstored.items()):
+        for block, bits in (*stored_rows, *in_memory.items()):
             if any(may_hold(bits, pos) for pos in wanted):
                 found.add(block)
         return found

@@ -177,7 +177,7 @@ async def test_lookups_by_id_over_many_blocks_find_exactly_the_journeys_events(t
         blooms = [(r[0], r[1]) for r in await db.scan("SELECT block, bits FROM event_blooms", ())]
         pid = next(e["payment_id"] for e in events if e.get("payment_id"))
         holding = {journal.index.block_of(e["id"]) for e in events if e.get("payment_id") == pid}
-        assert journal.index.blocks_with(blooms, [pid]) == holding
+        assert journal.index.blocks_with(blooms, [pid], journal.index.in_memory()) == holding
     finally:
         await _close(journal, db)
 
@@ -268,3 +268,31 @@ def test_filters_are_the_same_in_every_process():
                             " print(list(positions('ORD0001')))"], capture_output=True, text=True, check=True,
                            env={"PYTHONHASHSEED": "123"}, cwd=str(__import__("pathlib").Path(__file__).parents[2]))
     assert other.stdout.strip() == str(list(journal_index.positions("ORD0001")))
+
+
+async def test_a_block_stored_while_a_lookup_reads_the_filters_is_still_found(tmp_path, monkeypatch):
+    """The writer may store a full block's filter (and drop it from memory) while a
+    lookup is reading the stored filters on another thread: the lookup must find it in
+    one place or the other."""
+    journal, db = await _open(tmp_path / "j.sqlite3", block_events=4)
+    try:
+        for _ in range(3):
+            journal.record(None, "mine", kind="note", order_id="O-RACE")
+        await journal.flush()  # ids 1-3: block 0, still in memory
+        real_scan = db.scan
+
+        async def scan_then_write(sql, params=()):
+            rows = await real_scan(sql, params)
+            if "event_blooms" in sql:  # the read is done; now the writer fills block 0
+                journal.record(None, "other", kind="note", order_id="O-OTHER")  # id 4
+                journal.record(None, "other", kind="note", order_id="O-OTHER")  # id 5: block 0 is full
+                await journal.flush()
+                assert 0 not in journal.index.in_memory()  # stored, and gone from memory
+            return rows
+
+        monkeypatch.setattr(db, "scan", scan_then_write)
+        events = await journal.query(order_id="O-RACE")
+        assert [e["summary"] for e in events] == ["mine"] * 3
+    finally:
+        monkeypatch.undo()
+        await _close(journal, db)
