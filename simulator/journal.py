@@ -161,12 +161,10 @@ class Journal:
         self._flush_now = asyncio.Event()
 
     async def start(self) -> None:
+        index = self.index
         async with self.db.transaction() as tx:
-            read = await tx.run(self.index.load)
-            rows = self.index.pending_rows()
-            if rows:
-                await tx.executemany(_STORE_BLOOM, rows)
-        self.index.stored(block for block, _ in rows)
+            read, blocks = await tx.run(lambda conn: (index.load(conn), index.store_full(conn)))
+        index.stored(blocks)
         if read > self.index.block_events:
             log.info("indexed %d journal events of %s written before the block index", read, self.app_name)
         self._writer = asyncio.create_task(self._write_loop(), name=f"journal-{self.app_name}")
@@ -287,7 +285,7 @@ class Journal:
 
         index = self.index
 
-        def insert_all(conn) -> tuple[list[int], list[tuple[int, bytes]]]:
+        def insert_all(conn) -> tuple[list[int], list[int]]:
             ids = []
             for row in rows:
                 event_id = conn.execute(_INSERT_EVENT, row).lastrowid
@@ -295,14 +293,11 @@ class Journal:
                 ids.append(event_id)
             # A block is full once an event of the next one is in: its filter is stored
             # with that event, in the same transaction.
-            blooms = index.pending_rows()
-            if blooms:
-                conn.executemany(_STORE_BLOOM, blooms)
-            return ids, blooms
+            return ids, index.store_full(conn)
 
         async with self.db.transaction() as tx:
-            ids, blooms = await tx.run(insert_all)
-        index.stored(block for block, _ in blooms)
+            ids, blocks = await tx.run(insert_all)
+        index.stored(blocks)
         for event, event_id in zip(batch, ids):
             event["id"] = event_id
 
@@ -393,7 +388,6 @@ class Journal:
 
 _INSERT_EVENT = ("INSERT INTO events (at, step, kind, actor, order_id, payment_request_id, payment_id, data)"
                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-_STORE_BLOOM = "INSERT OR REPLACE INTO event_blooms (block, bits) VALUES (?, ?)"
 
 
 def _query_args(request: web.Request) -> dict[str, Any]:

@@ -51,7 +51,7 @@ def may_hold(bits: bytes | bytearray, pos: tuple[int, ...]) -> bool:
 class BlockIndex:
     """The filters of one journal. The newest block's filter, and any full one not yet
     stored, live in memory; the journal's writer stores full ones in the transaction of
-    its next events (``pending_rows``, then ``stored`` once that has committed)."""
+    its next events (``store_full``, then ``stored`` once that has committed)."""
 
     def __init__(self, block_events: int = BLOCK_EVENTS):
         self.block_events = block_events
@@ -89,6 +89,14 @@ class BlockIndex:
     def pending_rows(self) -> list[tuple[int, bytes]]:
         """Full blocks whose filters are not stored yet."""
         return [(block, bytes(bits)) for block, bits in sorted(self._unstored.items()) if block < self._newest]
+
+    def store_full(self, conn: sqlite3.Connection) -> list[int]:
+        """Write the filters of the full blocks, inside the caller's transaction; hand
+        what it returns to ``stored`` once that transaction has committed."""
+        rows = self.pending_rows()
+        if rows:
+            conn.executemany("INSERT OR REPLACE INTO event_blooms (block, bits) VALUES (?, ?)", rows)
+        return [block for block, _ in rows]
 
     def stored(self, blocks: Iterable[int]) -> None:
         for block in blocks:
@@ -134,8 +142,8 @@ class BlockIndex:
     def load(self, conn: sqlite3.Connection) -> int:
         """At start, inside a transaction on the writer's connection: filter the events no
         stored filter covers (the newest block, and every block of a journal made before
-        this index), and say which block the next event goes into; the caller stores
-        ``pending_rows()``. Returns how many events were read."""
+        this index), and say which block the next event goes into; the caller then calls
+        ``store_full``. Returns how many events were read."""
         last = conn.execute("SELECT MAX(block) FROM event_blooms").fetchone()[0]
         first_id = self.span(last + 1)[0] if last is not None else 1
         read = 0
