@@ -59,17 +59,21 @@ def check_transition(current: PaymentStatus, target: PaymentStatus) -> None:
 DEFAULT_EXPIRY = timedelta(minutes=14)
 
 
-def new_payment_id(now: datetime) -> str:
-    """Alipay+-looking: date, a product tag, the time of day to the microsecond, random
-    digits (32 characters). Ids made later sort later, as Alipay's do: a new payment's
-    key lands at the right edge of the primary-key index, not on a random page of it
+def _ordered_id(now: datetime, product_tag: str) -> str:
+    """32 digits: the date, a product tag, the time of day to the microsecond, 8 random
+    digits. Ids made later sort later (Alipay's also begin with the date): a new row's
+    key lands at the right edge of its primary-key index, not on a random page of it
     (each random page is one more page written to the WAL and checkpointed)."""
-    return now.strftime("%Y%m%d") + "1140" + now.strftime("%H%M%S%f") + f"{secrets.randbelow(10**8):08d}"
+    return now.strftime(f"%Y%m%d{product_tag}%H%M%S%f") + f"{secrets.randbelow(10**8):08d}"
+
+
+def new_payment_id(now: datetime) -> str:
+    return _ordered_id(now, "1140")
 
 
 def new_refund_id(now: datetime) -> str:
     """Like a paymentId, with the refund product tag."""
-    return now.strftime("%Y%m%d") + "1150" + "".join(secrets.choice("0123456789") for _ in range(20))
+    return _ordered_id(now, "1150")
 
 
 def new_token() -> str:

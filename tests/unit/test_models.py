@@ -76,7 +76,7 @@ def test_payment_ids_and_tokens_sort_in_the_order_they_were_made():
     import time
     from datetime import datetime, timedelta, timezone
 
-    from wallet_mock.models import new_payment_id, new_token
+    from wallet_mock.models import new_payment_id, new_refund_id, new_token
 
     start = datetime(2026, 11, 26, 3, 4, 5, 678901, tzinfo=timezone.utc)
     ids = [new_payment_id(start + timedelta(microseconds=i)) for i in range(200)]
@@ -85,6 +85,8 @@ def test_payment_ids_and_tokens_sort_in_the_order_they_were_made():
     assert all(len(i) == 32 and i.isdigit() and i.startswith("202611261140") for i in ids)
     same_moment = {new_payment_id(start) for _ in range(200)}
     assert len(same_moment) == 200  # the random tail tells apart ids of one microsecond
+    refunds = [new_refund_id(start + timedelta(seconds=i)) for i in range(50)]
+    assert refunds == sorted(refunds) and all(re.fullmatch(r"202611261150\d{20}", r) for r in refunds)
 
     tokens = []
     for _ in range(50):
