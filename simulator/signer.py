@@ -32,6 +32,23 @@ from .processes import child_env, die_with_parent
 log = logging.getLogger("tradepay_sim.signer")
 
 _LEN = struct.Struct(">I")
+
+
+def _frame(data: bytes) -> bytes:
+    return _LEN.pack(len(data)) + data
+
+
+def _take_frames(buffer: bytearray) -> list[bytes]:
+    """The complete frames at the head of ``buffer``, taken out of it (a partial one
+    stays for the next read)."""
+    frames = []
+    while len(buffer) >= 4:
+        size = _LEN.unpack_from(buffer)[0]
+        if len(buffer) < 4 + size:
+            break
+        frames.append(bytes(buffer[4:4 + size]))
+        del buffer[:4 + size]
+    return frames
 RESTART_AFTER_SECONDS = 1.0  # doubled after each death without a signature between, up to
 RESTART_AT_MOST_SECONDS = 60.0  # (a child that cannot start is not started 60 times a minute)
 
@@ -88,7 +105,7 @@ class ProcessSigner(Signer):
         finally:
             os.close(write_fd)  # the child has its copy: its exit closes the pipe
         key = self.private_pem.encode()
-        proc.stdin.write(_LEN.pack(len(key)) + key)
+        proc.stdin.write(_frame(key))
         self._proc = proc
         self._replies, _ = await asyncio.get_running_loop().connect_read_pipe(
             lambda: _Replies(self, proc), os.fdopen(read_fd, "rb", buffering=0))
@@ -116,7 +133,7 @@ class ProcessSigner(Signer):
             return await super().sign(content)
         future = asyncio.get_running_loop().create_future()
         self._pending.append(future)
-        self._proc.stdin.write(_LEN.pack(len(content)) + content)
+        self._proc.stdin.write(_frame(content))
         try:
             return await future
         except SignerGone:
@@ -169,18 +186,12 @@ class _Replies(asyncio.Protocol):
         self.buffer = bytearray()
 
     def data_received(self, data: bytes) -> None:
-        buffer = self.buffer
-        buffer += data
-        while len(buffer) >= 4:
-            size = _LEN.unpack_from(buffer)[0]
-            if len(buffer) < 4 + size:
-                return
-            signature = buffer[4:4 + size].decode("ascii")
-            del buffer[:4 + size]
+        self.buffer += data
+        for signature in _take_frames(self.buffer):
             if not self.signer._pending:  # an answer nobody asked for: not our signer any more
                 self.signer._ended(self.proc, ", answering what was not asked")
                 return
-            self.signer._answer(signature)
+            self.signer._answer(signature.decode("ascii"))
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.signer._ended(self.proc)
@@ -201,18 +212,13 @@ def _serve(stdin_fd: int, stdout_fd: int) -> None:
     private_pem: str | None = None
     while chunk := os.read(stdin_fd, 1 << 16):
         buffer += chunk
-        while len(buffer) >= 4:
-            size = _LEN.unpack_from(buffer)[0]
-            if len(buffer) < 4 + size:
-                break
-            data = bytes(buffer[4:4 + size])
-            del buffer[:4 + size]
+        for data in _take_frames(buffer):
             if private_pem is None:
                 private_pem = data.decode()
                 signing.load_private_key(private_pem)  # parse once, before the first request
                 continue
             signature = signing.sign_content(private_pem, data).encode("ascii")
-            _write_all(stdout_fd, _LEN.pack(len(signature)) + signature)
+            _write_all(stdout_fd, _frame(signature))
 
 
 def _write_all(fd: int, data: bytes) -> None:

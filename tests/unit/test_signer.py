@@ -123,3 +123,15 @@ async def test_a_signer_that_cannot_start_backs_off_and_signing_goes_on(monkeypa
         assert delays[-1] <= signer_mod.RESTART_AT_MOST_SECONDS
     finally:
         await s.close()
+
+
+def test_frames_split_across_reads_are_put_back_together():
+    """Pipes deliver what they have: a frame may arrive in pieces, several in one read."""
+    wire = signer_mod._frame(b"first") + signer_mod._frame(b"") + signer_mod._frame(b"x" * 70_000)
+    buffer, got = bytearray(), []
+    for start in range(0, len(wire), 3):
+        buffer += wire[start:start + 3]
+        got += signer_mod._take_frames(buffer)
+    assert got == [b"first", b"", b"x" * 70_000] and buffer == bytearray()
+    buffer = bytearray(wire[:6])
+    assert signer_mod._take_frames(buffer) == [] and len(buffer) == 6  # a partial frame waits
