@@ -18,6 +18,7 @@ import aiohttp
 
 from simulator import signing
 from simulator.db import PRAGMAS
+from simulator.web import client_session
 
 _BARE_SERVER = """
 import sys
@@ -50,9 +51,8 @@ async def bare_request_costs(n: int = 20_000, concurrency: int = 32) -> dict:
     try:
         proc.stdout.readline()
         url = f"http://127.0.0.1:{port}/"
-        # jar-less, as the simulator's own clients are (simulator.web.client_session)
-        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency),
-                                         cookie_jar=aiohttp.DummyCookieJar()) as session:
+        # the simulator's own kind of client: no cookie jar
+        async with client_session(connector=aiohttp.TCPConnector(limit=concurrency)) as session:
             for _ in range(200):  # warm up
                 async with session.get(url) as resp:
                     await resp.read()
