@@ -317,19 +317,14 @@ class Journal:
         where = ["id > ?"]
         params: list[Any] = [after_id]
         blocks: set[int] | None = None  # the blocks that may hold the events asked for; None: all
-        blooms: list = []
-        memory: dict = {}
-        if order_id or payment_request_id or payment_id:
-            memory = self.index.in_memory()  # before the read: see in_memory
-            blooms = [(row[0], row[1]) for row in await self.db.scan("SELECT block, bits FROM event_blooms", ())]
         if order_id:
-            order_blocks = self.index.blocks_with(blooms, [order_id], memory)
+            order_blocks = self.index.blocks_with([order_id])
             in_order_blocks, range_params = self._in_blocks(order_blocks)
             links = await self.db.scan(
                 f"SELECT payment_request_id, payment_id FROM events WHERE order_id = ? AND {in_order_blocks}",
                 (order_id, *range_params))
             linked = {value for row in links for value in row if value}
-            blocks = order_blocks | self.index.blocks_with(blooms, linked, memory)
+            blocks = order_blocks | self.index.blocks_with(linked)
             where.append(
                 f"(order_id = ? OR payment_request_id IN (SELECT payment_request_id FROM events WHERE order_id = ?"
                 f" AND payment_request_id IS NOT NULL AND {in_order_blocks}) OR payment_id IN (SELECT payment_id"
@@ -338,7 +333,7 @@ class Journal:
             params += [order_id, order_id, *range_params, order_id, *range_params]
         for column, value in (("payment_request_id", payment_request_id), ("payment_id", payment_id)):
             if value:
-                found = self.index.blocks_with(blooms, [value], memory)
+                found = self.index.blocks_with([value])
                 blocks = found if blocks is None else blocks & found
                 where.append(f"{column} = ?")
                 params.append(value)

@@ -174,10 +174,9 @@ async def test_lookups_by_id_over_many_blocks_find_exactly_the_journeys_events(t
         assert stored == set(range(newest))
         # A lookup reads only the blocks whose events carry the id (no false positives at
         # this size, by the filter's arithmetic).
-        blooms = [(r[0], r[1]) for r in await db.scan("SELECT block, bits FROM event_blooms", ())]
         pid = next(e["payment_id"] for e in events if e.get("payment_id"))
         holding = {journal.index.block_of(e["id"]) for e in events if e.get("payment_id") == pid}
-        assert journal.index.blocks_with(blooms, [pid], journal.index.in_memory()) == holding
+        assert journal.index.blocks_with([pid]) == holding
     finally:
         await _close(journal, db)
 
@@ -270,29 +269,42 @@ def test_filters_are_the_same_in_every_process():
     assert other.stdout.strip() == str(list(journal_index.positions("ORD0001")))
 
 
-async def test_a_block_stored_while_a_lookup_reads_the_filters_is_still_found(tmp_path, monkeypatch):
-    """The writer may store a full block's filter (and drop it from memory) while a
-    lookup is reading the stored filters on another thread: the lookup must find it in
-    one place or the other."""
-    journal, db = await _open(tmp_path / "j.sqlite3", block_events=4)
-    try:
-        for _ in range(3):
-            journal.record(None, "mine", kind="note", order_id="O-RACE")
-        await journal.flush()  # ids 1-3: block 0, still in memory
-        real_scan = db.scan
+async def test_lookups_read_no_filters_from_the_table(tmp_path, monkeypatch):
+    """Every filter is in memory (read once at open): a lookup reads only the blocks that
+    may match, never the filters table, and still finds events in stored blocks, in the
+    newest block, and in a block stored while the lookup was under way."""
+    path = tmp_path / "j.sqlite3"
+    journal, db = await _open(path, block_events=4)
+    for i in range(3):
+        journal.record(None, "early", kind="note", order_id="O-EARLY", payment_id=f"P{i}")
+    for i in range(6):
+        journal.record(None, "filler", kind="note", order_id=f"F{i}")
+    await _close(journal, db)
 
-        async def scan_then_write(sql, params=()):
+    journal, db = await _open(path, block_events=4)  # block 0 and 1 stored, read back at open
+    try:
+        journal.record(None, "late", kind="note", order_id="O-LATE")
+        await journal.flush()
+        assert journal.index.unstored() == {2}
+        real_scan = db.scan
+        reads = []
+
+        async def scan(sql, params=()):
+            assert "event_blooms" not in sql
+            reads.append(sql)
             rows = await real_scan(sql, params)
-            if "event_blooms" in sql:  # the read is done; now the writer fills block 0
-                journal.record(None, "other", kind="note", order_id="O-OTHER")  # id 4
-                journal.record(None, "other", kind="note", order_id="O-OTHER")  # id 5: block 0 is full
+            if len(reads) == 1:  # mid-lookup, the writer fills block 2 and stores its filter
+                for i in range(4):
+                    journal.record(None, "more", kind="note", order_id="O-LATE")
                 await journal.flush()
-                assert 0 not in journal.index.in_memory()  # stored, and gone from memory
+                assert 2 not in journal.index.unstored()
             return rows
 
-        monkeypatch.setattr(db, "scan", scan_then_write)
-        events = await journal.query(order_id="O-RACE")
-        assert [e["summary"] for e in events] == ["mine"] * 3
+        monkeypatch.setattr(db, "scan", scan)
+        assert [e["summary"] for e in await journal.query(order_id="O-EARLY")] == ["early"] * 3
+        assert [e["summary"] for e in await journal.query(payment_id="P1")] == ["early"]
+        assert {e["summary"] for e in await journal.query(order_id="O-LATE")} == {"late", "more"}
+        assert {journal.index.block_of(e["id"]) for e in await journal.query(order_id="O-LATE")} == {2, 3}
     finally:
         monkeypatch.undo()
         await _close(journal, db)
