@@ -99,8 +99,11 @@ def write_report(results: dict, path: Path) -> None:
                 "not the wallet's) and checks every reply's signature. `--signer process` signs replies in a "
                 "signer process (the default for the wallet run alone, from 2 cores); `--signer inline` on the "
                 "wallet's event loop. CPU is the wallet's, signer included. At concurrency 32 three runs, the "
-                "median run (by p99) with the range in brackets:", "",
-                "| signer | concurrency | runs | pays/s | CPU ms/pay | p50 ms | p99 ms |", "|---|---|---|---|---|---|---|"]
+                "median run (by p99) with the range in brackets. The last column is an RSA-2048 signature timed "
+                "right after each run: this machine's speed moves by up to a third from minute to minute "
+                f"(the issue's reference machine: 0.24 ms; this run's own figure above: {m['sign_ms']:.3f} ms).", "",
+                "| signer | concurrency | runs | pays/s | CPU ms/pay | p50 ms | p99 ms | RSA signature just after, ms |",
+                "|---|---|---|---|---|---|---|---|"]
         out += [_pay_row(p) for p in pay]
         out.append("")
     g = results.get("growth")
@@ -147,8 +150,10 @@ def targets(results: dict) -> list[tuple[str, str, bool | None]]:
         runs = pay.get("runs") or [pay]
         spread = f" (runs {min(r['latency_ms']['p99'] for r in runs):.1f}-{max(r['latency_ms']['p99'] for r in runs):.1f})" \
             if len(runs) > 1 else ""
+        speed = [r["sign_ms_after"] for r in runs if r.get("sign_ms_after")]
+        speed = f"; an RSA signature took {min(speed):.2f}-{max(speed):.2f} ms then (0.24 in the issue)" if speed else ""
         out.append((f"wallet pay p99 under 25 ms at concurrency 32: the wallet alone (signer {alone}, its default here)",
-                    f"{p99:.1f} ms, median of {len(runs)}{spread}", p99 < 25))
+                    f"{p99:.1f} ms, median of {len(runs)}{spread}{speed}", p99 < 25))
     if at32:
         p99 = at32["steps"]["wallet_pay"]["p99"]
         out.append(("wallet pay p99 under 25 ms at concurrency 32: inside full journeys", f"{p99:.1f} ms", p99 < 25))
@@ -188,4 +193,4 @@ def _pay_row(p: dict) -> str:
 
     return (f"| {p.get('signer', 'inline')} | {p['concurrency']} | {len(runs)} | {cell(lambda r: r['per_s'], '{:.0f}'.format)}"
             f" | {cell(lambda r: r.get('cpu_ms_per_pay'), '{:.2f}'.format)} | {cell(lambda r: r['latency_ms']['p50'], _ms)}"
-            f" | {cell(lambda r: r['latency_ms']['p99'], _ms)} |")
+            f" | {cell(lambda r: r['latency_ms']['p99'], _ms)} | {cell(lambda r: r.get('sign_ms_after'), '{:.3f}'.format)} |")
