@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import struct
 from typing import Iterable
 
 SCHEMA = "CREATE TABLE IF NOT EXISTS event_blooms (block INTEGER PRIMARY KEY, bits BLOB NOT NULL);"
@@ -40,14 +41,21 @@ BLOOM_HASHES = 5
 MAX_RANGES = 200
 
 
+# The low 16 bits of the two 64-bit halves of the digest. With 2**16 bits a filter, only
+# they count: (h1 + i * h2) mod 2**16 depends on nothing else. Reading them directly gives
+# the same positions as the big-integer arithmetic, in a quarter of the time (3.3 -> 0.9
+# us; a pay adds three ids).
+_LOW_HALVES = struct.Struct("<H6xH")
+assert BLOOM_BYTES * 8 == 1 << 16 and BLOOM_HASHES == 5
+
+
 def positions(key: str) -> tuple[int, ...]:
     """The filter's bits for ``key``: stable across processes (Python's own ``hash`` of a
-    string is not), from one BLAKE2b digest by double hashing."""
-    digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-    h1 = int.from_bytes(digest[:8], "little")
-    h2 = int.from_bytes(digest[8:], "little") | 1
-    nbits = BLOOM_BYTES * 8
-    return tuple((h1 + i * h2) % nbits for i in range(BLOOM_HASHES))
+    string is not), from one BLAKE2b digest by double hashing: ``(h1 + i * h2) mod
+    2**16`` for i in 0..4, h1 and h2 the digest's 64-bit halves (h2 made odd)."""
+    h1, h2 = _LOW_HALVES.unpack_from(hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).digest())
+    h2 |= 1
+    return h1, (h1 + h2) & 0xFFFF, (h1 + 2 * h2) & 0xFFFF, (h1 + 3 * h2) & 0xFFFF, (h1 + 4 * h2) & 0xFFFF
 
 
 def may_hold(bits: bytes | bytearray, pos: tuple[int, ...]) -> bool:

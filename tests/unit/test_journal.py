@@ -308,3 +308,16 @@ async def test_lookups_read_no_filters_from_the_table(tmp_path, monkeypatch):
     finally:
         monkeypatch.undo()
         await _close(journal, db)
+
+
+def test_filter_positions_are_the_double_hashing_of_the_whole_digest():
+    """``positions`` reads only the low 16 bits of each half of the digest: the same bits as
+    (h1 + i * h2) mod 65,536 over the full 64-bit halves, which filters already stored
+    were made with."""
+    import hashlib
+
+    nbits = journal_index.BLOOM_BYTES * 8
+    for key in ["ORD0001", "", "é-ü", "20261126114012345678901234567890", *(f"k{i}" for i in range(2000))]:
+        digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        h1, h2 = int.from_bytes(digest[:8], "little"), int.from_bytes(digest[8:], "little") | 1
+        assert journal_index.positions(key) == tuple((h1 + i * h2) % nbits for i in range(journal_index.BLOOM_HASHES))
