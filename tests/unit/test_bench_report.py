@@ -52,3 +52,7 @@ def test_the_wallet_alone_figure_says_how_fast_the_machine_was_then():
         run["sign_ms_after"] = ms
     [(_, figure, met)] = [t for t in report.targets(results) if "wallet alone" in t[0]]
     assert figure.startswith("26.0 ms") and "0.25-0.33 ms" in figure and met is False
+    for run in results["pay_only"][0]["runs"]:
+        run["sign_ms_after"] = 0.251
+    [(_, figure, _)] = [t for t in report.targets(results) if "wallet alone" in t[0]]
+    assert "took 0.25 ms then" in figure
