@@ -64,7 +64,10 @@ def _ordered_id(now: datetime, product_tag: str) -> str:
     digits. Ids made later sort later (Alipay's also begin with the date): a new row's
     key lands at the right edge of its primary-key index, not on a random page of it
     (each random page is one more page written to the WAL and checkpointed)."""
-    return now.strftime(f"%Y%m%d{product_tag}%H%M%S%f") + f"{secrets.randbelow(10**8):08d}"
+    # %-formatting, not strftime: the same digits at half the cost (datetime's strftime
+    # rewrites the format for %f on every call), measured in the loaded wallet.
+    return "%04d%02d%02d%s%02d%02d%02d%06d%08d" % (now.year, now.month, now.day, product_tag, now.hour, now.minute,
+                                                   now.second, now.microsecond, secrets.randbelow(10**8))
 
 
 def new_payment_id(now: datetime) -> str:

@@ -190,8 +190,13 @@ def obj(body: dict, key: str, *, required: bool, where: str = "") -> dict | None
     return value
 
 
+# One encoder for every fingerprint: ``json.dumps(..., sort_keys=True)`` builds a new one
+# each call. Same output (stored fingerprints must keep matching).
+_FINGERPRINT_JSON = json.JSONEncoder(sort_keys=True)
+
+
 def _fingerprint(key: dict) -> str:
-    return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
+    return hashlib.sha256(_FINGERPRINT_JSON.encode(key).encode()).hexdigest()
 
 
 # --- pay ----------------------------------------------------------------------------

@@ -54,6 +54,13 @@ def test_fingerprint_covers_key_fields_only():
     b = parse_pay_request(pay_body(paymentNotifyUrl="https://elsewhere.example/notify"), NOW)
     c = parse_pay_request(pay_body(paymentAmount={"currency": "USD", "value": "1001"}), NOW)
     assert a.fingerprint() == b.fingerprint() != c.fingerprint()
+    # Fingerprints are stored: the same request must give the same one as every earlier
+    # version did (sha256 of the key fields as json.dumps(sort_keys=True) writes them).
+    import hashlib
+    import json
+    key = {"paymentAmount": {"currency": "USD", "value": "1000"}, "referenceOrderId": "ORD-1", "orderAmount": None,
+           "productCode": a.product_code}
+    assert a.fingerprint() == hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
 
 
 def test_orders_are_priced_from_the_catalog():
