@@ -155,7 +155,7 @@ def targets(results: dict) -> list[tuple[str, str, bool | None]]:
         speed = f"; an RSA signature took {low if low == high else f'{low}-{high}'} ms then (0.24 in the issue)" \
             if speed else ""
         out.append((f"wallet pay p99 under 25 ms at concurrency 32: the wallet alone (signer {alone}, its default here)",
-                    f"{p99:.1f} ms, median of {len(runs)}{spread}{speed}", p99 < 25))
+                    f"{p99:.2f} ms, median of {len(runs)}{spread}{speed}", p99 < 25))
     if at32:
         p99 = at32["steps"]["wallet_pay"]["p99"]
         out.append(("wallet pay p99 under 25 ms at concurrency 32: inside full journeys", f"{p99:.1f} ms", p99 < 25))

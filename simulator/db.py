@@ -57,7 +57,11 @@ PRAGMAS = (
 # much, a RESTART under the writer's lock copies what was written meanwhile and starts the
 # WAL over. A PASSIVE checkpoint alone, beside a busy writer, never finishes: the WAL grew
 # to 575 MB in 10,000 journeys, slowing every read (measured by the growth benchmark).
-CHECKPOINT_WAL_BYTES = 4 * 1024 * 1024
+# The restart holds the loop for 2-5 ms (the last copy and two fsyncs): at 4 MB that was
+# several times a second under load and 2-3 ms of the wallet's pay p99; at 32 MB it is
+# every few seconds (measured: docs/performance.md, "Fifth round"). A reader looks a page
+# up in the WAL's index, one hash table per 4,096 frames: 4 tables at 32 MB.
+CHECKPOINT_WAL_BYTES = 32 * 1024 * 1024
 CHECKPOINT_EVERY_SECONDS = 0.25
 
 Params = Sequence[Any] | dict

@@ -43,7 +43,7 @@ def test_the_wallet_alone_is_judged_with_its_own_default_signer():
     results["pay_only"].insert(0, {"signer": "inline", "concurrency": 32, "per_s": 1300.0,
                                    "latency_ms": {"p50": 23.0, "p99": 33.0}})
     [(name, figure, met)] = [t for t in report.targets(results) if "wallet alone" in t[0]]
-    assert "signer process" in name and figure.startswith("24.0 ms") and met is True
+    assert "signer process" in name and figure.startswith("24.00 ms") and met is True
 
 
 def test_the_wallet_alone_figure_says_how_fast_the_machine_was_then():
@@ -51,7 +51,7 @@ def test_the_wallet_alone_figure_says_how_fast_the_machine_was_then():
     for run, ms in zip(results["pay_only"][0]["runs"], (0.31, 0.25, 0.33)):
         run["sign_ms_after"] = ms
     [(_, figure, met)] = [t for t in report.targets(results) if "wallet alone" in t[0]]
-    assert figure.startswith("26.0 ms") and "0.25-0.33 ms" in figure and met is False
+    assert figure.startswith("26.00 ms") and "0.25-0.33 ms" in figure and met is False
     for run in results["pay_only"][0]["runs"]:
         run["sign_ms_after"] = 0.251
     [(_, figure, _)] = [t for t in report.targets(results) if "wallet alone" in t[0]]
