@@ -66,9 +66,9 @@ async def serve(settings: settings_mod.Settings) -> int:
 
 # The youngest generation is collected after this many more container objects made than
 # freed (Python's default is 700). Under load a request's objects live across several turns
-# of the loop, so each collection walked the same few hundred live ones again: 246
-# collections cost the wallet 14 us a pay, 3 % of its loop. At 7,000, 11 collections of
-# ~1.2 ms did the same work (docs/performance.md, "Fifth round").
+# of the loop, so each collection walked the same live ones again: in the wallet, 6,600
+# pays made 246 young and 23 middle collections, 84-111 ms in all (13-16 us a pay); at
+# 7,000, 103 and 10, 20-24 ms (docs/performance.md, "Fifth round").
 YOUNG_COLLECTION_THRESHOLD = 7000
 
 

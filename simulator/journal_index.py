@@ -126,6 +126,7 @@ class BlockIndex:
         self._seen = set()
 
     def unstored(self) -> set[int]:
+        """Blocks whose filters are not stored yet (the newest, and full ones in transit)."""
         return set(self._unstored)
 
     def blocks_with(self, keys: Iterable[str]) -> set[int]:
