@@ -49,6 +49,8 @@ def _take_frames(buffer: bytearray) -> list[bytes]:
         frames.append(bytes(buffer[4:4 + size]))
         del buffer[:4 + size]
     return frames
+
+
 RESTART_AFTER_SECONDS = 1.0  # doubled after each death without a signature between, up to
 RESTART_AT_MOST_SECONDS = 60.0  # (a child that cannot start is not started 60 times a minute)
 
