@@ -198,3 +198,41 @@ async def test_the_wal_restart_gives_up_at_once_while_a_reader_holds_the_wal(tmp
     finally:
         other.close()
         await db.close()
+
+
+async def test_a_caller_goes_on_in_the_turn_after_its_commit_and_a_cancelled_one_costs_the_others_nothing(tmp_path):
+    # Under load a turn of the loop lasts milliseconds: each turn a write waits is latency.
+    # The COMMIT runs in the turn after the unit; its caller must go on in the one after
+    # that (with a shield around a shared future it was one turn later still).
+    db = await _open(tmp_path)
+    loop = asyncio.get_running_loop()
+    turn = 0
+
+    def tick():
+        nonlocal turn
+        turn += 1
+        ticker[0] = loop.call_soon(tick)
+
+    commit_turn = []
+    db._writer.set_trace_callback(lambda sql: commit_turn.append(turn) if sql == "COMMIT" else None)
+
+    async def unit(i):
+        began = turn
+        async with db.transaction() as tx:
+            await tx.execute("INSERT INTO t (id, body) VALUES (?, ?)", (i, "x"))
+        return began, turn
+
+    ticker = [loop.call_soon(tick)]
+    try:
+        doomed = asyncio.ensure_future(unit(99))
+        resumed = asyncio.gather(*(unit(i) for i in range(5)))
+        await asyncio.sleep(0)  # the units run (and wait)
+        doomed.cancel()  # its caller gives up while waiting: the rows are stored all the same
+        turns = await resumed
+        began = turns[0][0]
+        assert commit_turn == [began + 1], (commit_turn, turns)
+        assert turns == [(began, began + 2)] * 5, turns
+        assert (await db.fetchone("SELECT count(*) FROM t"))[0] == 6
+    finally:
+        ticker[0].cancel()
+        await db.close()
