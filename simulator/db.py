@@ -18,10 +18,10 @@ Group commit: the units of work that start in one turn of the event loop share o
 SQLite transaction, each in a savepoint of its own (a unit that fails is rolled back
 alone), and one COMMIT ends them all in the next turn. Every caller waits for that
 COMMIT before it goes on, so nothing is answered before it is stored; it goes on in the
-turn after the COMMIT's. A COMMIT costs
-more than the statements of a typical unit (55 us against 30 for an INSERT, measured
-under load) and writes each page it touched once: under load, one commit for a dozen
-payments instead of a dozen, and less WAL to checkpoint.
+turn after the COMMIT's. A COMMIT costs more than the statements of a typical unit (55 us
+against 30 for an INSERT, measured under load) and writes each page it touched once:
+under load, one commit for a dozen payments instead of a dozen, and less WAL to
+checkpoint.
 """
 
 from __future__ import annotations
