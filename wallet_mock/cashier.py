@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from typing import NamedTuple
 
 import aiohttp_jinja2
 from aiohttp import web
@@ -33,22 +34,38 @@ def _ids(p: Payment) -> dict:
     return {"order_id": p.reference_order_id, "payment_request_id": p.payment_request_id, "payment_id": p.payment_id}
 
 
+class _Account(NamedTuple):
+    """One option of the account picker. Plain attributes: Jinja reads a dict's keys only
+    after a failed attribute lookup, an exception per key and account."""
+
+    login_id: str
+    name: str
+    balance: str
+    locked: bool
+
+
+class _Item(NamedTuple):
+    name: str
+    quantity: object
+
+
 async def _page(request: web.Request, p: Payment | None, *, error: str | None = None, status: int = 200) -> web.Response:
     wallet: Wallet = request.app[WALLET]
     accounts = []
     if p is not None:
         for row in await store.list_accounts(wallet.db, p.amount.currency):
-            accounts.append({
-                "loginId": row["login_id"],
-                "name": row["display_name"],
-                "balance": Money(row["balance"] or 0, p.amount.currency).format_display(),
-                "locked": bool(row["locked_at"]),
-            })
+            accounts.append(_Account(row["login_id"], row["display_name"],
+                                     Money(row["balance"] or 0, p.amount.currency).format_display(),
+                                     bool(row["locked_at"])))
     closed_code = None
     if p is not None and p.status.final:
         closed_code = "9000" if p.status is PaymentStatus.SUCCESS else "4000"
+    # What the template shows is worked out here, once: the page is on every journey's path.
     context = {
         "payment": p,
+        "amount": p.amount.format_display() if p else None,
+        "items": [_Item(g.get("goodsName") or g.get("referenceGoodsId"), g.get("goodsQuantity"))
+                  for g in p.goods if isinstance(g, dict)] if p else [],
         "accounts": accounts,
         "default_account": DEFAULT_ACCOUNT,
         "error": error,

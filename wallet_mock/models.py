@@ -5,13 +5,13 @@ confirmation leads to. Plain Python: no HTTP, no SQL. Reading requests off the w
 from __future__ import annotations
 
 import functools
-import json
 import secrets
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
+from simulator import jsonio
 from simulator.money import Money
 
 # Re-exported: the request types are part of the domain's vocabulary.
@@ -170,7 +170,7 @@ class Payment:
 
     @functools.cached_property
     def request(self) -> dict:
-        return json.loads(self.request_json)
+        return jsonio.loads(self.request_json)
 
     @property
     def goods(self) -> list[dict]:
