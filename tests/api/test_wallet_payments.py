@@ -123,3 +123,22 @@ async def test_an_internal_failure_is_a_signed_unknown_exception(sim, api, monke
     assert reply.body == {"result": {"resultCode": "UNKNOWN_EXCEPTION", "resultStatus": "U",
                                      "resultMessage": "An API call has failed, which is caused by unknown reasons."}}
     assert b"secret detail" not in reply.exchange.response_body and b"Traceback" not in reply.exchange.response_body
+
+
+async def test_the_cashier_shows_the_items_and_every_account_with_its_balance_a_locked_one_disabled(sim, http):
+    async with http.post(f"{sim.urls['merchant']}/api/orders",
+                         json={"items": [{"goodsId": "latte", "quantity": 2}, {"goodsId": "bagel", "quantity": 1}]}) as resp:
+        order = await resp.json()
+    cashier = await open_cashier(http, order["paymentUrl"])
+    for _ in range(5):  # wrong passwords lock the account
+        await cashier_action(http, cashier, "confirm", {"account": "risk@sandbox.test", "password": "000000"})
+    page = (await open_cashier(http, order["paymentUrl"])).html
+    amount = re.search(r'data-testid="cashier-amount">([^<]+)<', page).group(1)
+    assert re.fullmatch(r"USD \d+\.\d\d", amount)
+    assert page.count(amount) == 3  # the header, the pay button, the result view
+    assert "<li>Caffè Latte &times; 2</li><li>Sesame Bagel &times; 1</li>" in page
+    options = dict(re.findall(r'<option value="([^"]+)" ([^>]*)>', page))
+    assert options["buyer@sandbox.test"].strip() == "selected"
+    assert options["risk@sandbox.test"].strip() == "disabled"
+    assert re.search(r"Sandbox Buyer · USD [\d,]+\.\d\d\s*</option>", page)
+    assert re.search(r"· USD [\d,]+\.\d\d · locked\s*</option>", page)
