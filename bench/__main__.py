@@ -41,6 +41,15 @@ def limit(costs: dict) -> dict:
 
 
 PAY_RUNS = 3
+# After each run, a bare aiohttp request is timed again: this machine's Python speed moves
+# by up to 40 % from minute to minute while its RSA speed stays put (measured), so the
+# figure beside each run says how fast the machine was for it.
+GAUGE_REQUESTS = 3000
+
+
+async def machine_speed() -> dict:
+    return {"bare_ms_after": (await machine.bare_request_costs(GAUGE_REQUESTS))["server_ms"],
+            "sign_ms_after": machine.rsa_costs(300)["sign_ms"]}
 
 
 async def journey_runs(sim, counts: dict[int, int], limit_per_s: float) -> list[dict]:
@@ -48,6 +57,7 @@ async def journey_runs(sim, counts: dict[int, int], limit_per_s: float) -> list[
     for c in CONCURRENCY:
         await journeys.run(sim.urls, min(50, counts[c]), c, sim, with_latencies=False)  # warm up
         out.append(await journeys.run(sim.urls, counts[c], c, sim))
+        out[-1].update(await machine_speed())
         rate = out[-1]["journeys_per_s"]
         print(f"  concurrency {c:>2}: {rate:.1f} journeys/s, {rate / limit_per_s:.0%} of the limit", flush=True)
     return out
@@ -96,7 +106,7 @@ async def main(args: argparse.Namespace) -> None:
                     runs = []
                     for _ in range(PAY_RUNS if c == 32 and not args.quick else 1):
                         runs.append(await pay_load.run(sim.urls["wallet"], 6000 if not args.quick else 1000, c, sim))
-                        runs[-1]["sign_ms_after"] = machine.rsa_costs(300)["sign_ms"]
+                        runs[-1].update(await machine_speed())
                     runs.sort(key=lambda r: r["latency_ms"]["p99"])
                     run = {**runs[len(runs) // 2], "runs": runs}
                     results["pay_only"].append({"signer": signer, **run})
