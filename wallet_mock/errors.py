@@ -19,6 +19,7 @@ MESSAGES = {
     "ORDER_IS_CLOSED": "The order is closed.",
     "ORDER_IS_CANCELED": "The order is cancelled.",
     "ORDER_STATUS_INVALID": "The order status is invalid.",
+    "CANCEL_WINDOW_EXCEED": "The cancellation is beyond the cancellable period.",
     "REFUND_AMOUNT_EXCEED_LIMIT": "The refund amount exceeds the refundable amount.",
     "REFUND_NOT_EXIST": "The refund does not exist.",
     "CURRENCY_NOT_SUPPORT": "The currency is not supported.",

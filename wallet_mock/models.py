@@ -8,7 +8,7 @@ import functools
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from enum import Enum
 
 from simulator import jsonio
@@ -43,7 +43,8 @@ class PaymentStatus(str, Enum):
 TRANSITIONS: dict[PaymentStatus, frozenset[PaymentStatus]] = {
     PaymentStatus.INIT: frozenset({PaymentStatus.PROCESSING, PaymentStatus.SUCCESS, PaymentStatus.FAIL, PaymentStatus.CANCELLED}),
     PaymentStatus.PROCESSING: frozenset({PaymentStatus.SUCCESS, PaymentStatus.FAIL, PaymentStatus.CANCELLED}),
-    PaymentStatus.SUCCESS: frozenset(),
+    # The merchant's cancelPayment within the cancellable period gives the buyer all of it back.
+    PaymentStatus.SUCCESS: frozenset({PaymentStatus.CANCELLED}),
     PaymentStatus.FAIL: frozenset(),
     PaymentStatus.CANCELLED: frozenset(),
 }
@@ -52,6 +53,17 @@ TRANSITIONS: dict[PaymentStatus, frozenset[PaymentStatus]] = {
 def check_transition(current: PaymentStatus, target: PaymentStatus) -> None:
     if target not in TRANSITIONS[current]:
         raise ValueError(f"a payment cannot go from {current.value} to {target.value}")
+
+
+# Antom: a paid transaction can be cancelled, which refunds it in full, until 00:15 (UTC+8)
+# on the day after the one it was placed (T+1); later, cancelPayment answers
+# CANCEL_WINDOW_EXCEED and only a refund can give the money back.
+CANCEL_WINDOW_ZONE = timezone(timedelta(hours=8))
+
+
+def cancel_window_end(created_at: datetime) -> datetime:
+    day = created_at.astimezone(CANCEL_WINDOW_ZONE)
+    return datetime(day.year, day.month, day.day, tzinfo=CANCEL_WINDOW_ZONE) + timedelta(days=1, minutes=15)
 
 
 # Antom's cashier payments expire 14 minutes after creation unless told otherwise

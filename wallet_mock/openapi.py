@@ -24,7 +24,7 @@ RESULT_CODES = {
     "pay": ["PAYMENT_IN_PROCESS", "SUCCESS", "USER_BALANCE_NOT_ENOUGH", "RISK_REJECT", "ORDER_IS_CLOSED",
             "ORDER_IS_CANCELED", "PROCESS_FAIL", "REPEAT_REQ_INCONSISTENT", "CURRENCY_NOT_SUPPORT"],
     "inquiryPayment": ["SUCCESS", "ORDER_NOT_EXIST"],
-    "cancelPayment": ["SUCCESS", "ORDER_NOT_EXIST", "ORDER_IS_CLOSED", "ORDER_STATUS_INVALID"],
+    "cancelPayment": ["SUCCESS", "ORDER_NOT_EXIST", "ORDER_IS_CLOSED", "ORDER_STATUS_INVALID", "CANCEL_WINDOW_EXCEED"],
     "refund": ["SUCCESS", "ORDER_NOT_EXIST", "ORDER_IS_CLOSED", "ORDER_STATUS_INVALID", "REFUND_AMOUNT_EXCEED_LIMIT",
                "REPEAT_REQ_INCONSISTENT", "CURRENCY_NOT_SUPPORT"],
     "inquiryRefund": ["SUCCESS", "REFUND_NOT_EXIST"],
@@ -229,7 +229,8 @@ def document(server_url: str) -> dict:
     ops = {
         "pay": ("Create a cashier payment; the reply's normalUrl is the paymentUrl", "PayRequest", "PayReply"),
         "inquiryPayment": ("Where a payment stands", "PaymentReference", "InquiryPaymentReply"),
-        "cancelPayment": ("Close an unpaid payment (Antom: /cancel)", "PaymentReference", "CancelPaymentReply"),
+        "cancelPayment": ("Close an unpaid payment, or give a paid one back to the buyer in full until 00:15 (UTC+8) "
+                          "the day after it was placed (Antom: /cancel)", "PaymentReference", "CancelPaymentReply"),
         "refund": ("Refund part or all of a successful payment, up to what was captured", "RefundRequest",
                    "RefundReply"),
         "inquiryRefund": ("Where a refund stands", "RefundReference", "InquiryRefundReply"),

@@ -32,6 +32,7 @@ from .models import (
     Refund,
     RefundRequest,
     RefundStatus,
+    cancel_window_end,
     decide,
     new_payment_id,
     new_refund_id,
@@ -193,6 +194,8 @@ class Wallet:
         return await store.payment_by_id(self.db, p.payment_id)
 
     async def cancel(self, client_id: str, payment_id: str | None, payment_request_id: str | None) -> Payment:
+        """Close an open payment; or, as Antom does, give a paid one back to the buyer in
+        full if it is still in the cancellable period and nothing of it was refunded."""
         p = await self.find_payment(client_id, payment_id, payment_request_id)
         now = self.clock.now()
         async with self.db.transaction() as tx:
@@ -200,14 +203,24 @@ class Wallet:
                                          PaymentStatus.CANCELLED, now, result_code="ORDER_IS_CANCELED",
                                          settle_at=None)
             current = await store.payment_by_id(tx, p.payment_id)
+            reversed_ = not won and current.status is PaymentStatus.SUCCESS
+            if reversed_:
+                if now >= cancel_window_end(current.created_at):
+                    raise ApiError("CANCEL_WINDOW_EXCEED", "a paid payment can be cancelled until 00:15 (UTC+8) on the "
+                                   "day after it was placed: refund it instead")
+                if current.refunded or not await store.reverse_capture(tx, current.payment_id, now):
+                    raise ApiError("ORDER_STATUS_INVALID", "the payment has been refunded in part: refund the rest instead")
+                if current.account_id:
+                    await store.credit(tx, current.account_id, current.amount)
+                won = True
+                current = await store.payment_by_id(tx, p.payment_id)
         if not won:
             if current.status is PaymentStatus.CANCELLED:
                 return current  # cancelling twice is idempotent
-            if current.status is PaymentStatus.SUCCESS:
-                raise ApiError("ORDER_STATUS_INVALID", "the payment has succeeded: refund it instead")
             raise ApiError("ORDER_IS_CLOSED", "the payment is already closed")
-        self.journal.record(None, "payment cancelled by the merchant", kind="note", actor="wallet server",
-                            **self._ids(current))
+        what = f"paid payment cancelled by the merchant: {current.amount.format_display()} back to the buyer" \
+            if reversed_ else "payment cancelled by the merchant"
+        self.journal.record(None, what, kind="note", actor="wallet server", **self._ids(current))
         return current
 
     # --- refunds ------------------------------------------------------------------

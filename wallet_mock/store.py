@@ -271,6 +271,17 @@ async def refunds_of(db: Reader, payment_id: str) -> list[Refund]:
     return [refund_from_row(r) for r in rows]
 
 
+async def reverse_capture(tx: Transaction, payment_id: str, now: datetime) -> bool:
+    """A paid payment cancelled: SUCCESS to CANCELLED if nothing of it was refunded yet, in
+    one conditional UPDATE (a racing refund or cancel cannot both win). The caller credits
+    the buyer in the same transaction."""
+    return await tx.execute(
+        "UPDATE payments SET status = 'CANCELLED', result_code = 'ORDER_IS_CANCELED', updated_at = ?"
+        " WHERE payment_id = ? AND status = 'SUCCESS' AND refunded = 0",
+        (_t(now), payment_id),
+    ) == 1
+
+
 async def add_refunded(tx: Transaction, payment_id: str, amount: Money) -> bool:
     """Count ``amount`` as refunded if the payment succeeded and what was captured still
     covers it; False (and nothing changed) otherwise. The one guard against over-refunds."""

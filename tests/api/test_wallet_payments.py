@@ -2,10 +2,12 @@
 result codes as Alipay+ writes them, every path prefix, every currency shape."""
 
 import re
+from datetime import datetime, timezone
 
 from simulator.testing.journey import cashier_action, open_cashier
-from wallet_helpers import api, balance, new_id, pay_body, snapshot  # noqa: F401  (api is a fixture)
+from wallet_helpers import api, balance, new_id, pay_body, refund_body, snapshot  # noqa: F401  (api is a fixture)
 from wallet_mock.api import WALLET
+from wallet_mock.models import cancel_window_end
 
 
 async def test_pay_then_inquire_while_open_and_after_paying(sim, api):
@@ -62,10 +64,48 @@ async def test_cancel_closes_an_open_payment_once_and_for_all(sim, api):
     assert status == 409 and reply["error"]["code"] == "PAYMENT_CLOSED"
 
 
-async def test_a_paid_payment_cannot_be_cancelled(api):
-    paid = await api.paid_payment()
-    refused = await api.call("cancelPayment", {"paymentId": paid["paymentId"]})
+async def test_a_paid_payment_cancelled_in_its_window_goes_back_to_the_buyer_in_full(sim, api):
+    # Antom: a paid transaction cancelled until 00:15 (UTC+8) the day after is refunded in full.
+    before = await balance(sim)
+    paid = await api.paid_payment("1000")
+    assert await balance(sim) == before - 1000
+    # a minute before the window ends, on the wallet's clock
+    end = cancel_window_end(datetime.fromisoformat(paid["paymentCreateTime"]))
+    await advance(api.http, sim, (end - datetime.now(timezone.utc)).total_seconds() - 60)
+    ref = {"paymentRequestId": paid["paymentRequestId"]}
+    cancelled = await api.call("cancelPayment", ref)
+    assert cancelled.code == "SUCCESS" and cancelled.body["paymentId"] == paid["paymentId"]
+    assert await balance(sim) == before
+    assert (await api.call("cancelPayment", ref)).code == "SUCCESS"  # idempotent: not credited twice
+    assert await balance(sim) == before
+    inquiry = await api.call("inquiryPayment", ref)
+    assert inquiry.body["paymentStatus"] == "CANCELLED" and inquiry.body["paymentResultCode"] == "ORDER_IS_CANCELED"
+    refund = await api.call("refund", refund_body(paid["paymentId"], "100"))
+    assert (refund.code, refund.status) == ("ORDER_IS_CLOSED", "F")
+    assert await balance(sim) == before
+
+
+async def test_a_paid_payment_past_its_window_or_refunded_in_part_stays_paid(sim, api):
+    in_part = await api.paid_payment("1000")
+    assert (await api.call("refund", refund_body(in_part["paymentId"], "300"))).code == "SUCCESS"
+    late = await api.paid_payment("500")
+    before = await snapshot(sim)
+    refused = await api.call("cancelPayment", {"paymentId": in_part["paymentId"]})
     assert (refused.code, refused.status) == ("ORDER_STATUS_INVALID", "F")
+    end = cancel_window_end(datetime.fromisoformat(late["paymentCreateTime"]))
+    await advance(api.http, sim, (end - datetime.now(timezone.utc)).total_seconds() + 1)
+    refused = await api.call("cancelPayment", {"paymentId": late["paymentId"]})
+    assert (refused.code, refused.status) == ("CANCEL_WINDOW_EXCEED", "F")
+    assert "refund it instead" in refused.body["result"]["resultMessage"]
+    assert await snapshot(sim) == before
+    for ref in ({"paymentId": in_part["paymentId"]}, {"paymentId": late["paymentId"]}):
+        assert (await api.call("inquiryPayment", ref)).body["paymentStatus"] == "SUCCESS"
+    assert (await api.call("refund", refund_body(late["paymentId"], "500"))).code == "SUCCESS"  # the way left
+
+
+async def advance(http, sim, seconds: float) -> None:
+    async with http.post(f"{sim.urls['wallet']}/_sim/clock/advance", json={"seconds": seconds}) as resp:
+        assert resp.status == 200, await resp.text()
 
 
 async def test_unknown_payments_are_order_not_exist(sim, api):

@@ -5,7 +5,7 @@ import pytest
 from merchant_server.models import OrderError, OrderStatus, TRANSITIONS as ORDER_TRANSITIONS, price_items
 from wallet_mock.errors import ApiError
 from wallet_mock.models import (
-    Outcome, PaymentStatus, TRANSITIONS, check_transition, decide, parse_pay_request)
+    Outcome, PaymentStatus, TRANSITIONS, cancel_window_end, check_transition, decide, parse_pay_request)
 
 NOW = datetime(2026, 11, 25, 12, tzinfo=timezone.utc)
 
@@ -20,12 +20,23 @@ def pay_body(**over):
     return body
 
 
-def test_final_payment_states_have_no_way_out():
+def test_final_payment_states_have_no_way_out_but_a_paid_one_cancelled():
     for status in (PaymentStatus.SUCCESS, PaymentStatus.FAIL, PaymentStatus.CANCELLED):
-        assert status.final and not TRANSITIONS[status]
+        assert status.final
         with pytest.raises(ValueError):
             check_transition(status, PaymentStatus.INIT)
+    assert not TRANSITIONS[PaymentStatus.FAIL] and not TRANSITIONS[PaymentStatus.CANCELLED]
+    assert TRANSITIONS[PaymentStatus.SUCCESS] == {PaymentStatus.CANCELLED}  # cancelPayment in its window
     check_transition(PaymentStatus.INIT, PaymentStatus.SUCCESS)
+
+
+def test_the_cancel_window_ends_at_a_quarter_past_midnight_utc8_the_day_after():
+    # 23:59 UTC on the 25th is 07:59 on the 26th in UTC+8: the window ends 00:15 on the 27th (UTC+8).
+    end = cancel_window_end(datetime(2026, 11, 25, 23, 59, tzinfo=timezone.utc))
+    assert end == datetime(2026, 11, 26, 16, 15, tzinfo=timezone.utc)
+    # 15:59 UTC on the 25th is 23:59 on the 25th in UTC+8: it ends 00:15 on the 26th.
+    assert cancel_window_end(datetime(2026, 11, 25, 15, 59, tzinfo=timezone.utc)) == \
+        datetime(2026, 11, 25, 16, 15, tzinfo=timezone.utc)
 
 
 def test_inquiry_shows_init_as_processing():
