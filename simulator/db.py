@@ -29,9 +29,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, AsyncIterator, Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 import aiosqlite
 
@@ -213,36 +212,11 @@ class Database:
             writer.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         return None if busy else frames
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Transaction]:
+    def transaction(self) -> "_Unit":
         """``async with db.transaction() as tx:`` one atomic unit of work, stored when the
         block ends (its COMMIT may be shared with other units: see the module's note)."""
         assert self._writer is not None, "database is not open"
-        writer = self._writer
-        async with self._lock:
-            batch = self._batch
-            if batch is None:
-                writer.execute("BEGIN IMMEDIATE")
-                batch = self._batch = _Batch()
-                batch.commit_task = asyncio.get_running_loop().create_task(self._commit_later(batch))
-            # The first unit of a transaction needs no savepoint: if it fails, the whole
-            # transaction goes, and nothing else is in it.
-            savepoint = batch.units > 0
-            if savepoint:
-                writer.execute("SAVEPOINT unit")
-            tx = Transaction(writer)
-            try:
-                yield tx
-            except BaseException:
-                self._undo(batch, savepoint)
-                raise
-            if savepoint:
-                writer.execute("RELEASE unit")
-            batch.units += 1
-            batch.after_commit.extend(tx.after_commit)
-            stored = asyncio.get_running_loop().create_future()
-            batch.waiters.append(stored)
-        await stored
+        return _Unit(self)
 
     def _undo(self, batch: "_Batch", savepoint: bool) -> None:
         """Roll back one unit: to its savepoint, or the whole transaction if it was the
@@ -304,3 +278,55 @@ class Database:
         """A read of possibly many rows, off the loop (aiosqlite's thread)."""
         assert self._offload is not None, "database is not open"
         return list(await self._offload.execute_fetchall(sql, params))
+
+
+class _Unit:
+    """One unit of work: the writer's lock, its transaction (a savepoint in the turn's
+    shared one, but for the first unit), and the wait for the COMMIT. A class rather than
+    an ``asynccontextmanager``: every write of every app goes through it, and 3,200 units
+    in turns of 32 took 12.6-14.6 us each through the generator machinery, 10.5-10.9
+    this way (tasks and the INSERT included)."""
+
+    __slots__ = ("db", "batch", "savepoint", "tx")
+
+    def __init__(self, db: Database):
+        self.db = db
+
+    async def __aenter__(self) -> Transaction:
+        db = self.db
+        await db._lock.acquire()
+        try:
+            writer = db._writer
+            batch = db._batch
+            if batch is None:
+                writer.execute("BEGIN IMMEDIATE")
+                batch = db._batch = _Batch()
+                batch.commit_task = asyncio.get_running_loop().create_task(db._commit_later(batch))
+            # The first unit of a transaction needs no savepoint: if it fails, the whole
+            # transaction goes, and nothing else is in it.
+            self.savepoint = batch.units > 0
+            if self.savepoint:
+                writer.execute("SAVEPOINT unit")
+        except BaseException:
+            db._lock.release()
+            raise
+        self.batch = batch
+        self.tx = Transaction(writer)
+        return self.tx
+
+    async def __aexit__(self, exc_type, exc, tb) -> bool:
+        db, batch = self.db, self.batch
+        try:
+            if exc_type is not None:
+                db._undo(batch, self.savepoint)
+                return False
+            if self.savepoint:
+                db._writer.execute("RELEASE unit")
+            batch.units += 1
+            batch.after_commit.extend(self.tx.after_commit)
+            stored = asyncio.get_running_loop().create_future()
+            batch.waiters.append(stored)
+        finally:
+            db._lock.release()
+        await stored
+        return False
