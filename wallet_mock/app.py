@@ -20,7 +20,7 @@ from .control import WORKER
 from .faults import api_fault_middleware
 from .config import WalletConfig
 from .service import Wallet
-from .worker import Worker
+from .worker import LEASE, Worker
 
 CONFIG = web.AppKey("config", WalletConfig)
 JOURNAL = web.AppKey("journal", Journal)
@@ -61,6 +61,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     session = client_session()
     worker = Worker(wallet, db, journal, clock, session, signer)
     wallet.set_worker_wakeup(worker.wake)
+    wallet.set_notification_sender(worker.send_now, LEASE)
     await worker.start()
     app[WALLET] = wallet
     app[api.SIGNER] = signer

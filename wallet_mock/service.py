@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Callable
 
 from simulator import jsonio
@@ -80,11 +80,19 @@ class Wallet:
         self.journal = journal
         self.clock = clock
         self._wake_worker: Callable[[], None] = lambda: None
+        self._send_now: Callable[[int], None] | None = None
+        self._send_lease = timedelta(0)
         self._merchant_cache: dict[str, object] = {}
         self.queues = Queues()
 
     def set_worker_wakeup(self, wake: Callable[[], None]) -> None:
         self._wake_worker = wake
+
+    def set_notification_sender(self, send_now: Callable[[int], None], lease: timedelta) -> None:
+        """``send_now(notification_id)`` starts a first attempt at once; ``lease`` is how
+        long a row is the sender's before anyone else may try it."""
+        self._send_now = send_now
+        self._send_lease = lease
 
     async def start(self) -> None:
         """Seed test accounts and the sandbox merchant; restore the clock offset."""
@@ -348,7 +356,6 @@ class Wallet:
 
     async def _apply(self, tx: Transaction, p: Payment, account_id: str, decision: Decision, now: datetime) -> ConfirmResult:
         ids = self._ids(p)
-        tx.on_commit(self._wake_worker)
         self.journal.record(16, f"password verified; outcome {decision.app_result_code}", **ids,
                             details={"failureCode": decision.failure_code} if decision.failure_code else None)
         balance = None
@@ -367,6 +374,7 @@ class Wallet:
             fields.update(result_code=decision.failure_code)
         elif decision.target is PaymentStatus.PROCESSING:
             fields.update(settle_to=decision.settle_to, settle_at=self.clock.later(SETTLE_AFTER.total_seconds()))
+            tx.on_commit(self._wake_worker)  # its settlement is the worker's to schedule
         if not await store.transition(tx, p.payment_id, (PaymentStatus.INIT,), decision.target, now, **fields):
             raise _LostRace()  # rolls back the debit above with the rest of the unit
         updated = dataclasses.replace(p, status=decision.target, **fields)
@@ -473,9 +481,19 @@ class Wallet:
     async def _enqueue_notification(self, tx: Transaction, p: Payment, now: datetime) -> None:
         if not p.notify_url:
             return
-        await store.enqueue_notification(tx, p.payment_id, p.client_id, "PAYMENT_RESULT", p.notify_url,
-                                         notify_payment_body(p), now)
-        tx.on_commit(self._wake_worker)
+        send_now = self._send_now
+        if send_now is None:
+            await store.enqueue_notification(tx, p.payment_id, p.client_id, "PAYMENT_RESULT", p.notify_url,
+                                             notify_payment_body(p), now)
+            tx.on_commit(self._wake_worker)
+            return
+        # Stored leased to this process and sent as soon as it is committed: a round of the
+        # worker (a read, a claiming transaction, three or four turns of a busy loop) is not
+        # on the way. Should the process die first, the next start voids the lease and the
+        # worker's first round sends it.
+        nid = await store.enqueue_notification(tx, p.payment_id, p.client_id, "PAYMENT_RESULT", p.notify_url,
+                                               notify_payment_body(p), now, lease_until=now + self._send_lease)
+        tx.on_commit(lambda: send_now(nid))
 
     async def advance_clock(self, seconds: float) -> datetime:
         self.clock.advance(seconds)

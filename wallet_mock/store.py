@@ -307,11 +307,14 @@ async def insert_refund(tx: Transaction, r: Refund, request: dict) -> None:
 
 
 async def enqueue_notification(tx: Transaction, payment_id: str, client_id: str, notify_type: str, url: str,
-                               body: dict, now: datetime) -> int:
+                               body: dict, now: datetime, lease_until: datetime | None = None) -> int:
+    """A row of the outbox, due now; with ``lease_until``, already leased to this process
+    (which sends it once the transaction has committed)."""
     return await tx.insert(
-        "INSERT INTO notifications (payment_id, client_id, notify_type, url, body, status, next_attempt_at, created_at)"
-        " VALUES (?, ?, ?, ?, ?, 'PENDING', ?, ?)",
-        (payment_id, client_id, notify_type, url, json.dumps(body, ensure_ascii=False), _t(now), _t(now)),
+        "INSERT INTO notifications (payment_id, client_id, notify_type, url, body, status, next_attempt_at, created_at,"
+        " lease_until) VALUES (?, ?, ?, ?, ?, 'PENDING', ?, ?, ?)",
+        (payment_id, client_id, notify_type, url, json.dumps(body, ensure_ascii=False), _t(now), _t(now),
+         _t(lease_until)),
     )
 
 

@@ -67,6 +67,7 @@ class Worker:
 
     async def stop(self) -> None:
         tasks = [t for t in (self._task, *self._in_flight.values()) if t]
+        self._task = None
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -122,13 +123,28 @@ class Worker:
         async with self.db.transaction() as tx:
             rows = await store.claim_due_notifications(tx, now, now + LEASE)
         for row in rows:
-            nid = row["notification_id"]
-            if nid in self._in_flight:
-                continue
-            task = asyncio.create_task(self._deliver(row), name=f"notify-{nid}")
-            self._in_flight[nid] = task
-            task.add_done_callback(lambda _t, nid=nid: self._done(nid))
+            self._track(row["notification_id"], self._deliver(row))
         return len(rows)
+
+    def send_now(self, nid: int) -> None:
+        """A notification stored leased to this process (``Wallet._enqueue_notification``),
+        its transaction committed: its first attempt starts now."""
+        if self._task is None:
+            return  # not started, or stopped: a start voids leases, and its first round sends it
+        self._track(nid, self._send_stored(nid))
+
+    async def _send_stored(self, nid: int) -> None:
+        row = await store.notification(self.db, nid)
+        if row is not None and row["status"] == "PENDING":
+            await self._deliver(row)
+
+    def _track(self, nid: int, coro) -> None:
+        if nid in self._in_flight:
+            coro.close()
+            return
+        task = asyncio.create_task(coro, name=f"notify-{nid}")
+        self._in_flight[nid] = task
+        task.add_done_callback(lambda _t, nid=nid: self._done(nid))
 
     def _done(self, nid: int) -> None:
         self._in_flight.pop(nid, None)

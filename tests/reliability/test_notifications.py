@@ -6,6 +6,7 @@ from datetime import datetime
 
 from simulator.testing.journey import api_journey
 from simulator.testing.sim import fixed_ports, get_json, running_sim, wait_for
+from wallet_mock.control import WORKER
 from wallet_mock.worker import RETRY_SCHEDULE_SECONDS
 
 
@@ -130,3 +131,31 @@ async def _order(http, sim):
 async def _delivered(http, sim, payment_id):
     note = await notification(http, sim, payment_id)
     return note and note["status"] == "DELIVERED"
+
+
+async def test_the_first_attempt_goes_out_when_the_payment_commits_not_at_a_round_of_the_worker(sim, http):
+    worker = sim.app("wallet")[WORKER]
+
+    async def no_rounds():
+        return 3600.0  # the worker's rounds find nothing to do for the rest of the test
+
+    worker._round = no_rounds
+    worker.wake()
+    result = await api_journey(http, sim.urls, report=False, settle_timeout=0)
+    await wait_for(lambda: _delivered(http, sim, result.payment_id))
+    note = await notification(http, sim, result.payment_id)
+    assert note["attempts"] == 1 and note["history"][0]["outcome"] == "ACKNOWLEDGED"
+
+
+async def test_a_notification_leased_by_a_process_that_died_is_sent_by_the_next(tmp_path, keys_template, http):
+    data, ports = tmp_path / "data", fixed_ports()
+    async with running_sim(data, keys_from=keys_template, **ports) as sim:
+        sim.app("wallet")[WORKER].send_now = lambda nid: None  # stored and leased, never sent: as if killed there
+        result = await api_journey(http, sim.urls, report=False, settle_timeout=0)
+        note = await notification(http, sim, result.payment_id)
+        assert note["status"] == "PENDING" and note["attempts"] == 0
+    async with running_sim(data, **ports) as again:
+        await wait_for(lambda: _delivered(http, again, result.payment_id))
+        assert (await notification(http, again, result.payment_id))["attempts"] == 1
+        _, order = await get_json(http, f"{again.urls['merchant']}/api/orders/{result.order_id}")
+        assert order["status"] == "PAID" and order["fulfilled"] == 1
