@@ -155,8 +155,9 @@ def _schemas() -> dict:
             "refundAmount": _ref("Amount"),
             "refundReason": _text(256),
             "referenceRefundId": _ref("Id"),
-            "refundNotifyUrl": _ref("Url") | {"description": "Stored; refunds are synchronous, so no notifyRefund "
-                                                             "is sent: the reply is the final result."},
+            "refundNotifyUrl": _ref("Url") | {"description": "Where notifyRefund (REFUND_RESULT) goes once the "
+                                                             "refund has succeeded: signed, retried on notifyPayment's "
+                                                             "schedule until acknowledged. Without it, none is sent."},
         }, required=["refundRequestId", "refundAmount"], any_of=["paymentId", "paymentRequestId"]),
         "RefundReference": _reference("inquiryRefund", "refundId", "refundRequestId"),
         "PayReply": _reply({

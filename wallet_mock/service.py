@@ -39,7 +39,7 @@ from .models import (
     new_token,
     refund_refusal,
 )
-from .wire import notify_payment_body
+from .wire import notify_payment_body, notify_refund_body
 
 log = logging.getLogger("tradepay_sim.wallet")
 
@@ -273,6 +273,9 @@ class Wallet:
             if code is None and current.account_id:
                 await store.credit(tx, current.account_id, req.amount)
             await store.insert_refund(tx, refund, req.raw)
+            if code is None and req.notify_url:
+                await self._enqueue(tx, current.payment_id, client_id, "REFUND_RESULT", req.notify_url,
+                                    notify_refund_body(refund), now)
         left = current.amount.value - current.refunded - (0 if code else req.amount.value)
         self.journal.record(None, f"refund {refund.refund_id} of {req.amount.format_display()}: {refund.result_code}",
                             kind="note" if code is None else "fault", actor="wallet server", **self._ids(current),
@@ -479,20 +482,24 @@ class Wallet:
     # --- notifications -------------------------------------------------------------
 
     async def _enqueue_notification(self, tx: Transaction, p: Payment, now: datetime) -> None:
-        if not p.notify_url:
-            return
+        if p.notify_url:
+            await self._enqueue(tx, p.payment_id, p.client_id, "PAYMENT_RESULT", p.notify_url, notify_payment_body(p),
+                                now)
+
+    async def _enqueue(self, tx: Transaction, payment_id: str, client_id: str, notify_type: str, url: str,
+                       body: dict, now: datetime) -> None:
+        """A row of the outbox, in the caller's transaction."""
         send_now = self._send_now
         if send_now is None:
-            await store.enqueue_notification(tx, p.payment_id, p.client_id, "PAYMENT_RESULT", p.notify_url,
-                                             notify_payment_body(p), now)
+            await store.enqueue_notification(tx, payment_id, client_id, notify_type, url, body, now)
             tx.on_commit(self._wake_worker)
             return
         # Stored leased to this process and sent as soon as it is committed: a round of the
         # worker (a read, a claiming transaction, three or four turns of a busy loop) is not
         # on the way. Should the process die first, the next start voids the lease and the
         # worker's first round sends it.
-        nid = await store.enqueue_notification(tx, p.payment_id, p.client_id, "PAYMENT_RESULT", p.notify_url,
-                                               notify_payment_body(p), now, lease_until=now + self._send_lease)
+        nid = await store.enqueue_notification(tx, payment_id, client_id, notify_type, url, body, now,
+                                               lease_until=now + self._send_lease)
         tx.on_commit(lambda: send_now(nid))
 
     async def advance_clock(self, seconds: float) -> datetime:

@@ -1,5 +1,5 @@
 """How the wallet writes payments and refunds on the Alipay+ wire: the replies to pay,
-inquiryPayment, refund and inquiryRefund, and the notifyPayment body. One place, so a
+inquiryPayment, refund and inquiryRefund, and the notifyPayment and notifyRefund bodies. One place, so a
 reply and the notification can never disagree about a payment."""
 
 from __future__ import annotations
@@ -79,6 +79,21 @@ def refund_reply(r: Refund) -> dict:
         "refundRequestId": r.refund_request_id,
         "refundId": r.refund_id,
         "paymentId": r.payment_id,
+        "refundAmount": r.amount.to_wire(),
+        "refundTime": iso(r.refunded_at),
+    }
+
+
+def notify_refund_body(r: Refund) -> dict:
+    """``notifyRefund`` as Antom sends it once a refund has reached a final state. Refunds
+    here succeed at once, or are refused in the reply itself and never accepted: only a
+    successful one is notified."""
+    return {
+        "notifyType": "REFUND_RESULT",
+        "result": result("SUCCESS"),
+        "refundStatus": r.status.value,
+        "refundRequestId": r.refund_request_id,
+        "refundId": r.refund_id,
         "refundAmount": r.amount.to_wire(),
         "refundTime": iso(r.refunded_at),
     }

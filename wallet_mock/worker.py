@@ -232,23 +232,28 @@ class Worker:
 
     def _journal(self, row, body: bytes, attempt: int, status: str, next_at, sent: dict, manual: bool) -> None:
         exchange = sent["exchange"]
-        payment_body = _json_or_none(body) or {}
+        sent_body = _json_or_none(body) or {}
         acknowledged = sent["acknowledged"]
+        # A refund's notification is not one of the journey's steps: a note beside them.
+        refund = row["notify_type"] == "REFUND_RESULT"
         summary = (
-            f"notifyPayment attempt {attempt}{' (resent by hand)' if manual else ''}: "
+            f"{'notifyRefund' if refund else 'notifyPayment'} attempt {attempt}{' (resent by hand)' if manual else ''}: "
             + ("acknowledged" if sent["outcome"] == "ACKNOWLEDGED" else sent["detail"] or sent["outcome"].lower())
             + ("; schedule spent, marked FAILED" if status == "FAILED" and not acknowledged else "")
         )
-        kind = "fault" if sent.get("fault") else ("step" if attempt == 1 else "retry")
+        kind = "fault" if sent.get("fault") else ("note" if refund else "step" if attempt == 1 else "retry")
+        details = {"attempt": attempt, "status": status, "fault": sent.get("fault"),
+                   "nextAttemptAt": next_at.isoformat() if next_at else None}
+        if refund:
+            details["refundId"] = sent_body.get("refundId")
         self.journal.record(
-            19,
+            None if refund else 19,
             summary,
             kind=kind,
             order_id=row["reference_order_id"],
-            payment_request_id=payment_body.get("paymentRequestId"),
+            payment_request_id=sent_body.get("paymentRequestId"),
             payment_id=row["payment_id"],
-            details={"attempt": attempt, "status": status, "fault": sent.get("fault"),
-                     "nextAttemptAt": next_at.isoformat() if next_at else None},
+            details=details,
             http=http_summary(
                 "POST",
                 row["url"],

@@ -137,3 +137,41 @@ async def test_bad_registrations_are_refused_and_register_nothing(sim, http):
         assert resp.status == 400
     _, after = await get_json(http, f"{sim.urls['wallet']}/_sim/merchants")
     assert after == before
+
+
+async def test_a_refund_with_refund_notify_url_is_notified_there_signed_once(sim, http, api):
+    receiver = NotifyReceiver(api.creds["walletPublicKey"], api.creds["merchantPrivateKey"])
+    async with receiver as notify_url:
+        paid = await api.paid_payment("1000")
+        body = refund_body(paid["paymentId"], "400", refundNotifyUrl=notify_url)
+        refunded = await api.call("refund", body)
+        assert refunded.code == "SUCCESS"
+
+        async def notified():
+            return receiver.received
+
+        await wait_for(notified)
+        # a replay, a refund without a notify URL and a refused one: none is notified
+        assert (await api.call("refund", body)).code == "SUCCESS"
+        assert (await api.call("refund", refund_body(paid["paymentId"], "100"))).code == "SUCCESS"
+        over = await api.call("refund", refund_body(paid["paymentId"], "600", refundNotifyUrl=notify_url))
+        assert over.code == "REFUND_AMOUNT_EXCEED_LIMIT"
+        _, payment = await get_json(http, f"{sim.urls['wallet']}/_sim/payments/{paid['paymentId']}")
+        refund_notes = [n for n in payment["notifications"] if n["notifyType"] == "REFUND_RESULT"]
+        assert len(refund_notes) == 1 and refund_notes[0]["url"] == notify_url
+        assert refund_notes[0]["status"] == "DELIVERED" and refund_notes[0]["attempts"] == 1
+    assert len(receiver.received) == 1
+    note = receiver.received[0]
+    assert note["valid"] and note["clientId"] == api.creds["clientId"]
+    assert note["body"] == {
+        "notifyType": "REFUND_RESULT",
+        "result": {"resultCode": "SUCCESS", "resultStatus": "S", "resultMessage": "Success"},
+        "refundStatus": "SUCCESS",
+        "refundRequestId": body["refundRequestId"],
+        "refundId": refunded.body["refundId"],
+        "refundAmount": {"currency": "USD", "value": "400"},
+        "refundTime": refunded.body["refundTime"],
+    }
+    _, events = await get_json(http, f"{sim.urls['wallet']}/_sim/events", params={"paymentId": paid["paymentId"]})
+    [logged] = [e for e in events["events"] if e["summary"].startswith("notifyRefund")]
+    assert logged["step"] is None and logged["kind"] == "note" and logged["details"]["refundId"] == refunded.body["refundId"]
