@@ -23,8 +23,10 @@ import urllib.error
 import urllib.request
 from importlib import metadata
 
-from . import logs, processes, runner, settings as settings_mod, trace
-from .runner import StartupError
+# Only light modules here: a start binds its ports and starts the wallet's process before
+# it imports the apps (``runner``), so that both processes import at once, one per core.
+from . import logs, processes, settings as settings_mod, startup, trace
+from .startup import StartupError
 
 LABELS = {"miniprogram": "mini program", "merchant": "merchant server", "wallet": "wallet", "console": "console"}
 
@@ -48,6 +50,8 @@ def _banner(settings: settings_mod.Settings, urls: dict[str, str]) -> None:
 async def serve(settings: settings_mod.Settings) -> int:
     if processes.split(settings):
         return await serve_split(settings)
+    from . import runner
+
     child = processes.is_child()  # the wallet of a split run: its parent speaks for it
     sim = await runner.start(settings, processes.inherited_sockets())
     _freeze_startup_objects()
@@ -84,11 +88,11 @@ def _freeze_startup_objects() -> None:
 
 async def serve_split(settings: settings_mod.Settings) -> int:
     """The wallet in a child process, the other apps here (``--processes 2``)."""
-    sockets = runner.bind(settings)
-    urls = runner.urls_of(settings, sockets)
+    sockets = startup.bind(settings)
+    urls = startup.urls_of(settings, sockets)
     ports = {name: int(url.rsplit(":", 1)[1]) for name, url in urls.items()}
     try:
-        runner.credentials(settings)  # made once, here, before two processes read them
+        startup.credentials(settings)  # made once, here, before two processes read them
         wallet = await processes.start_wallet(settings, sockets["wallet"], ports)
     except BaseException:
         for sock in sockets.values():
@@ -101,6 +105,8 @@ async def serve_split(settings: settings_mod.Settings) -> int:
     stop = _stop_on_signals()
     code = 0
     try:
+        from . import runner  # the apps: imported while the wallet's process imports its own
+
         sim = await runner.start(here, sockets)
         _freeze_startup_objects()
         await runner.wait_until_answering({name: urls[name] for name in settings.apps})
@@ -138,7 +144,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def _app_url(settings: settings_mod.Settings, app: str) -> str:
-    return f"http://{runner.public_host(settings.host)}:{settings.port(app)}"
+    return f"http://{startup.public_host(settings.host)}:{settings.port(app)}"
 
 
 def cmd_credentials(args: argparse.Namespace) -> int:

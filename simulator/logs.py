@@ -5,6 +5,8 @@ Nothing is configured unless the command line asks (``configure``), so in tests 
 lines are not even formatted. Lines carry method, path, status and timing, and a step's
 ids and summary, never headers or bodies: secrets (keys, payment passwords, CSRF tokens)
 travel only there. Query values with secret-looking names are masked all the same.
+The request lines are written by ``simulator.web.AccessLogger``: this module imports no
+aiohttp, so that a start can configure it before the apps are imported.
 """
 
 from __future__ import annotations
@@ -12,13 +14,7 @@ from __future__ import annotations
 import logging
 import sys
 from typing import IO, Any
-from urllib.parse import urlencode
 
-from aiohttp.abc import AbstractAccessLogger
-from aiohttp.web import BaseRequest, StreamResponse
-from pythonjsonlogger.json import JsonFormatter
-
-from .redact import redact
 
 ROOT = "tradepay_sim"
 FORMATS = ("text", "json")
@@ -41,24 +37,6 @@ def _step_logger(app: str) -> logging.Logger:
     if logger is None:
         logger = _step_loggers[app] = logging.getLogger(f"{ROOT}.steps.{app}")
     return logger
-
-
-class AccessLogger(AbstractAccessLogger):
-    """aiohttp's access log, one line per request (``web.AppRunner(access_log_class=...)``)."""
-
-    @property
-    def enabled(self) -> bool:
-        return self.logger.isEnabledFor(logging.INFO)
-
-    def log(self, request: BaseRequest, response: StreamResponse, time: float) -> None:
-        path = request.path
-        if request.query:
-            path += "?" + urlencode(redact(dict(request.query)))
-        level = logging.DEBUG if request.path in HOUSEKEEPING else logging.INFO
-        ms = round(time * 1000, 1)
-        self.logger.log(level, "%s %s %s %s ms", request.method, path, response.status, ms, extra={
-            "event": "request", "app": self.logger.name.rsplit(".", 1)[-1], "method": request.method,
-            "path": path, "status": response.status, "durationMs": ms, "remote": request.remote})
 
 
 def step_recorded(event: dict[str, Any]) -> None:
@@ -99,6 +77,9 @@ class TextFormatter(logging.Formatter):
 
 
 def _json_formatter() -> logging.Formatter:
+    # Imported here: it takes 46 ms, and only --log-format json needs it.
+    from pythonjsonlogger.json import JsonFormatter
+
     return JsonFormatter("{levelname}{name}{message}", style="{", timestamp="at",
                          rename_fields={"levelname": "level", "name": "logger"}, json_ensure_ascii=False)
 

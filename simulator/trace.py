@@ -13,11 +13,9 @@ import sys
 from typing import Any
 from urllib.parse import quote
 
-import aiohttp
-
 from . import settings as settings_mod
-from .console import diagram, gather
-from .runner import public_host
+from .console import diagram
+from .startup import public_host
 
 MARKS = {"step": "", "retry": "↻ retry ", "fault": "✕ fault ", "note": "note ", "pending": ""}
 
@@ -28,6 +26,10 @@ class TraceError(Exception):
 
 async def fetch(order_id: str, console_url: str, app_urls: dict[str, str]) -> tuple[dict[str, Any], str]:
     """The journey (summary and events) and where it came from."""
+    import aiohttp  # here, not at the top: the command line builds its parser from this module
+
+    from .console import gather
+
     async with aiohttp.ClientSession() as session:
         try:
             async with session.get(f"{console_url}/api/journeys/{quote(order_id, safe='')}",

@@ -1,14 +1,20 @@
-"""aiohttp pieces every app shares: security headers, JSON helpers, the health check."""
+"""aiohttp pieces every app shares: security headers, JSON helpers, the health check, the
+access log."""
 
 from __future__ import annotations
 
 import functools
+import logging
 from typing import Any, Awaitable, Callable
+from urllib.parse import urlencode
 
 import aiohttp
 from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
 
 from . import jsonio
+from .logs import HOUSEKEEPING
+from .redact import redact
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -89,3 +95,22 @@ def setup_pages(app: web.Application) -> None:
     # static('x.css') -> /static/x.css?v=<hash>: pages get fresh assets after an upgrade.
     # Cached: aiohttp hashes the file on every url_for, which cost a page 1 ms.
     env.globals["static"] = functools.lru_cache(maxsize=None)(lambda path: str(resource.url_for(filename=path)))
+
+
+class AccessLogger(AbstractAccessLogger):
+    """aiohttp's access log, one line per request (``web.AppRunner(access_log_class=...)``;
+    the line's form is ``simulator.logs``'s)."""
+
+    @property
+    def enabled(self) -> bool:
+        return self.logger.isEnabledFor(logging.INFO)
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        path = request.path
+        if request.query:
+            path += "?" + urlencode(redact(dict(request.query)))
+        level = logging.DEBUG if request.path in HOUSEKEEPING else logging.INFO
+        ms = round(time * 1000, 1)
+        self.logger.log(level, "%s %s %s %s ms", request.method, path, response.status, ms, extra={
+            "event": "request", "app": self.logger.name.rsplit(".", 1)[-1], "method": request.method,
+            "path": path, "status": response.status, "durationMs": ms, "remote": request.remote})
