@@ -123,10 +123,15 @@ class _Batch:
         self.after_commit: list[Any] = []
         self.commit_task: asyncio.Task | None = None  # held here: the loop keeps only weak references
 
-    def fail(self, exc: BaseException) -> None:
-        """Every caller still waiting gets ``exc``: nothing of this transaction was stored."""
+    def end(self, exc: BaseException | None = None) -> None:
+        """Every caller still waiting goes on: stored, or with ``exc`` (nothing of this
+        transaction was). A caller cancelled meanwhile has cancelled its own future."""
         for stored in self.waiters:
-            if not stored.done():
+            if stored.done():
+                continue
+            if exc is None:
+                stored.set_result(None)
+            else:
                 stored.set_exception(exc)
                 stored.exception()  # retrieved: the caller has it
 
@@ -230,7 +235,7 @@ class Database:
             writer.execute("ROLLBACK")
         self._batch = None
         # Units already done were lost with it: their callers must know.
-        batch.fail(sqlite3.OperationalError("the transaction was rolled back; nothing was stored"))
+        batch.end(sqlite3.OperationalError("the transaction was rolled back; nothing was stored"))
 
     async def _commit_later(self, batch: "_Batch") -> None:
         """The COMMIT, in the next turn of the loop: the units started in this one join
@@ -251,13 +256,11 @@ class Database:
                     self._writer.execute("ROLLBACK")
             except sqlite3.Error:
                 log.exception("could not roll back after a failed COMMIT")
-            batch.fail(exc if isinstance(exc, Exception) else sqlite3.OperationalError("the commit was interrupted"))
+            batch.end(exc if isinstance(exc, Exception) else sqlite3.OperationalError("the commit was interrupted"))
             if not isinstance(exc, Exception):
                 raise
             return
-        for stored in batch.waiters:
-            if not stored.done():  # a caller cancelled meanwhile has cancelled its own
-                stored.set_result(None)
+        batch.end()
         for callback in batch.after_commit:
             try:
                 callback()

@@ -60,8 +60,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     await wallet.start()
     session = client_session()
     worker = Worker(wallet, db, journal, clock, session, signer)
-    wallet.set_worker_wakeup(worker.wake)
-    wallet.set_notification_sender(worker.send_now, LEASE)
+    wallet.attach_worker(worker.wake, worker.send_now, LEASE)
     await worker.start()
     app[WALLET] = wallet
     app[api.SIGNER] = signer

@@ -80,17 +80,16 @@ class Wallet:
         self.journal = journal
         self.clock = clock
         self._wake_worker: Callable[[], None] = lambda: None
-        self._send_now: Callable[[int], None] | None = None
+        self._send_now: Callable[[int], None] = lambda notification_id: None
         self._send_lease = timedelta(0)
         self._merchant_cache: dict[str, object] = {}
         self.queues = Queues()
 
-    def set_worker_wakeup(self, wake: Callable[[], None]) -> None:
+    def attach_worker(self, wake: Callable[[], None], send_now: Callable[[int], None], lease: timedelta) -> None:
+        """``wake()`` has the worker look at what is due; ``send_now(notification_id)``
+        starts a notification's first attempt at once; ``lease`` is how long a new row is
+        this process's before the worker's rounds may try it."""
         self._wake_worker = wake
-
-    def set_notification_sender(self, send_now: Callable[[int], None], lease: timedelta) -> None:
-        """``send_now(notification_id)`` starts a first attempt at once; ``lease`` is how
-        long a row is the sender's before anyone else may try it."""
         self._send_now = send_now
         self._send_lease = lease
 
@@ -216,7 +215,7 @@ class Wallet:
                 if now >= cancel_window_end(current.created_at):
                     raise ApiError("CANCEL_WINDOW_EXCEED", "a paid payment can be cancelled until 00:15 (UTC+8) on the "
                                    "day after it was placed: refund it instead")
-                if current.refunded or not await store.reverse_capture(tx, current.payment_id, now):
+                if not await store.reverse_capture(tx, current.payment_id, now):  # refunded in part
                     raise ApiError("ORDER_STATUS_INVALID", "the payment has been refunded in part: refund the rest instead")
                 if current.account_id:
                     await store.credit(tx, current.account_id, current.amount)
@@ -488,18 +487,14 @@ class Wallet:
 
     async def _enqueue(self, tx: Transaction, payment_id: str, client_id: str, notify_type: str, url: str,
                        body: dict, now: datetime) -> None:
-        """A row of the outbox, in the caller's transaction."""
-        send_now = self._send_now
-        if send_now is None:
-            await store.enqueue_notification(tx, payment_id, client_id, notify_type, url, body, now)
-            tx.on_commit(self._wake_worker)
-            return
-        # Stored leased to this process and sent as soon as it is committed: a round of the
-        # worker (a read, a claiming transaction, three or four turns of a busy loop) is not
-        # on the way. Should the process die first, the next start voids the lease and the
-        # worker's first round sends it.
+        """A row of the outbox, in the caller's transaction. It is stored leased to this
+        process and sent as soon as it is committed: a round of the worker (a read, a
+        claiming transaction, three or four turns of a busy loop) is not on the way. Should
+        the process die first, the next start voids the lease and the worker's first round
+        sends it."""
         nid = await store.enqueue_notification(tx, payment_id, client_id, notify_type, url, body, now,
                                                lease_until=now + self._send_lease)
+        send_now = self._send_now
         tx.on_commit(lambda: send_now(nid))
 
     async def advance_clock(self, seconds: float) -> datetime:

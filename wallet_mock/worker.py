@@ -127,7 +127,7 @@ class Worker:
         return len(rows)
 
     def send_now(self, nid: int) -> None:
-        """A notification stored leased to this process (``Wallet._enqueue_notification``),
+        """A notification stored leased to this process (``Wallet._enqueue``),
         its transaction committed: its first attempt starts now."""
         if self._task is None:
             return  # not started, or stopped: a start voids leases, and its first round sends it
