@@ -141,3 +141,18 @@ async def test_control_writes_must_be_json_from_the_consoles_own_page(sim, http)
     assert clock["offsetSeconds"] == 0, "a refused control changed nothing"
     async with http.post(url, json={"seconds": 60}, headers={"Origin": sim.urls["console"]}) as resp:
         assert resp.status == 200 and (await resp.json())["offsetSeconds"] == 60
+
+
+async def test_a_journeys_notifications_are_named_by_the_api_they_call(sim, http):
+    result = await complete_journey(http, sim)
+    _, creds = await get_json(http, f"{sim.urls['wallet']}/_sim/credentials")
+    from simulator.signed_http import SignedClient
+    client = SignedClient(http, client_id=creds["clientId"], private_pem=creds["merchantPrivateKey"],
+                          peer_public_pem=creds["walletPublicKey"])
+    refund = await client.post(f"{creds['apiBaseUrl']}/refund", {
+        "refundRequestId": f"RF-{result.order_id}", "paymentId": result.payment_id,
+        "refundAmount": {"currency": "USD", "value": "100"}, "refundNotifyUrl": "http://127.0.0.1:9/refunds"})
+    assert refund.json()["result"]["resultCode"] == "SUCCESS"
+    _, body = await get_json(http, f"{sim.urls['console']}/api/journeys/{result.order_id}/diagram")
+    assert [n["notifyType"] for n in body["payment"]["notifications"]] == ["PAYMENT_RESULT", "REFUND_RESULT"]
+    assert [a["label"] for a in body["actions"]] == ["Resend notifyPayment", "Resend notifyRefund"]
