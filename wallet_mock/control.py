@@ -16,6 +16,7 @@ from . import control_store, faults, store
 from .accounts import MAX_PASSWORD_TRIES, SANDBOX_PASSWORD, TEST_ACCOUNTS
 from .api import WALLET
 from .models import Outcome, PaymentStatus
+from .wire import NOTIFY_APIS
 from .service import Wallet
 from .worker import RETRY_SCHEDULE_SECONDS, Worker
 
@@ -156,8 +157,8 @@ async def _payment_json(wallet: Wallet, payment_id: str) -> web.Response:
     for n in await store.notifications_of(wallet.db, p.payment_id):
         attempts = [dict(a) for a in await store.attempts_of(wallet.db, n["notification_id"])]
         notifications.append({
-            "notificationId": n["notification_id"], "notifyType": n["notify_type"], "status": n["status"],
-            "attempts": n["attempts"],
+            "notificationId": n["notification_id"], "notifyType": n["notify_type"],
+            "api": NOTIFY_APIS[n["notify_type"]], "status": n["status"], "attempts": n["attempts"],
             "nextAttemptAt": n["next_attempt_at"], "url": n["url"], "history": attempts,
         })
     return json_response({
@@ -322,8 +323,8 @@ async def list_notifications(request: web.Request) -> web.Response:
     except ValueError:
         return json_error(400, "PARAM_ILLEGAL", "limit must be an integer")
     return json_response({"notifications": [
-        {"notificationId": n["notification_id"], "notifyType": n["notify_type"], "paymentId": n["payment_id"],
-         "status": n["status"],
+        {"notificationId": n["notification_id"], "notifyType": n["notify_type"], "api": NOTIFY_APIS[n["notify_type"]],
+         "paymentId": n["payment_id"], "status": n["status"],
          "attempts": n["attempts"], "nextAttemptAt": n["next_attempt_at"], "url": n["url"],
          "createdAt": n["created_at"], "deliveredAt": n["delivered_at"], "lastError": n["last_error"]}
         for n in await store.notifications_of(wallet.db, limit=limit)]})

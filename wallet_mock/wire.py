@@ -84,6 +84,10 @@ def refund_reply(r: Refund) -> dict:
     }
 
 
+# The merchant-side API each kind of outbox row calls (its notifyType -> its name).
+NOTIFY_APIS = {"PAYMENT_RESULT": "notifyPayment", "REFUND_RESULT": "notifyRefund"}
+
+
 def notify_refund_body(r: Refund) -> dict:
     """``notifyRefund`` as Antom sends it once a refund has reached a final state. Refunds
     here succeed at once, or are refused in the reply itself and never accepted: only a

@@ -19,6 +19,7 @@ from simulator.signer import Signer
 
 from . import control_store, store
 from .service import Wallet
+from .wire import NOTIFY_APIS
 
 log = logging.getLogger("tradepay_sim.wallet.worker")
 
@@ -237,7 +238,7 @@ class Worker:
         # A refund's notification is not one of the journey's steps: a note beside them.
         refund = row["notify_type"] == "REFUND_RESULT"
         summary = (
-            f"{'notifyRefund' if refund else 'notifyPayment'} attempt {attempt}{' (resent by hand)' if manual else ''}: "
+            f"{NOTIFY_APIS[row['notify_type']]} attempt {attempt}{' (resent by hand)' if manual else ''}: "
             + ("acknowledged" if sent["outcome"] == "ACKNOWLEDGED" else sent["detail"] or sent["outcome"].lower())
             + ("; schedule spent, marked FAILED" if status == "FAILED" and not acknowledged else "")
         )

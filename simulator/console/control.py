@@ -113,11 +113,6 @@ def handlers(session_of: Callable[[web.Request], aiohttp.ClientSession],
     return {"relay": relay, "reset": reset}
 
 
-def notification_name(n: dict) -> str:
-    """The API a notification of the wallet's outbox calls at the merchant."""
-    return "notifyRefund" if n.get("notifyType") == "REFUND_RESULT" else "notifyPayment"
-
-
 def journey_actions(payment: dict | None) -> list[dict[str, Any]]:
     """What the console offers for a journey's payment, from the wallet's view of it."""
     if not payment:
@@ -135,7 +130,7 @@ def journey_actions(payment: dict | None) -> list[dict[str, Any]]:
         actions.append({"id": "expire", "label": "Expire now", "tone": "default",
                         "method": "POST", "path": f"/api/control/wallet/payments/{pid}/expire", "body": {}})
     for n in payment.get("notifications") or []:
-        actions.append({"id": f"resend-{n['notificationId']}", "label": f"Resend {notification_name(n)}", "tone": "default",
+        actions.append({"id": f"resend-{n['notificationId']}", "label": f"Resend {n['api']}", "tone": "default",
                         "method": "POST", "path": f"/api/control/wallet/notifications/{n['notificationId']}/resend",
                         "body": {}})
     return actions

@@ -68,7 +68,7 @@
     strip.appendChild(el("span", { className: "pill", "data-testid": "payment-status" }, [el("span", { className: "muted", text: "Wallet payment " }), p.status]));
     (p.notifications || []).forEach(function (n) {
       strip.appendChild(el("span", { className: "pill", "data-testid": "notification-status" }, [
-        el("span", { className: "muted", text: (n.notifyType === "REFUND_RESULT" ? "notifyRefund " : "notifyPayment ") }),
+        el("span", { className: "muted", text: n.api + " " }),
         n.status + " · " + n.attempts + (n.attempts === 1 ? " attempt" : " attempts"),
       ]));
     });

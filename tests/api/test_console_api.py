@@ -154,5 +154,6 @@ async def test_a_journeys_notifications_are_named_by_the_api_they_call(sim, http
         "refundAmount": {"currency": "USD", "value": "100"}, "refundNotifyUrl": "http://127.0.0.1:9/refunds"})
     assert refund.json()["result"]["resultCode"] == "SUCCESS"
     _, body = await get_json(http, f"{sim.urls['console']}/api/journeys/{result.order_id}/diagram")
-    assert [n["notifyType"] for n in body["payment"]["notifications"]] == ["PAYMENT_RESULT", "REFUND_RESULT"]
+    assert [(n["notifyType"], n["api"]) for n in body["payment"]["notifications"]] == [
+        ("PAYMENT_RESULT", "notifyPayment"), ("REFUND_RESULT", "notifyRefund")]
     assert [a["label"] for a in body["actions"]] == ["Resend notifyPayment", "Resend notifyRefund"]
