@@ -134,10 +134,11 @@ class Worker:
             return  # not started, or stopped: a start voids leases, and its first round sends it
         self._track(nid, self._send_stored(nid))
 
-    async def _send_stored(self, nid: int) -> None:
+    async def _send_stored(self, nid: int) -> str | None:
         row = await store.notification(self.db, nid)
         if row is not None and row["status"] == "PENDING":
-            await self._deliver(row)
+            return await self._deliver(row)
+        return None
 
     def _track(self, nid: int, coro) -> None:
         if nid in self._in_flight:
@@ -145,15 +146,19 @@ class Worker:
             return
         task = asyncio.create_task(coro, name=f"notify-{nid}")
         self._in_flight[nid] = task
-        task.add_done_callback(lambda _t, nid=nid: self._done(nid))
+        task.add_done_callback(lambda done, nid=nid: self._done(nid, done))
 
-    def _done(self, nid: int) -> None:
+    def _done(self, nid: int, task: asyncio.Task) -> None:
         self._in_flight.pop(nid, None)
-        self.wake()  # a finished delivery may have scheduled the next attempt
+        # A retry the attempt scheduled, or an attempt that did not finish, is the worker's
+        # to time; a row delivered (or spent) leaves nothing due, and needs no round.
+        if task.cancelled() or task.exception() is not None or task.result() == "PENDING":
+            self.wake()
 
-    async def _deliver(self, row) -> None:
+    async def _deliver(self, row) -> str:
+        """One attempt, when a slot is free; returns the row's status after it."""
         async with self._slots:
-            await self._attempt(row)
+            return (await self._attempt(row))["status"]
 
     async def _attempt(self, row, *, manual: bool = False) -> dict:
         """One delivery attempt of an outbox row, recorded; returns what happened."""
