@@ -3,7 +3,10 @@ documented data-testids (async API)."""
 
 from __future__ import annotations
 
+import time
+
 CASHIER_FRAME = "[data-testid=cashier-frame]"
+RESULT_PAGE = "**/pages/result**"
 
 
 async def open_shop(page, miniprogram_url: str) -> None:
@@ -39,7 +42,7 @@ async def cancel_in_cashier(cashier) -> None:
 
 async def result_page(page, timeout: float = 15_000) -> dict:
     """Wait for the result page; returns what it shows."""
-    await page.wait_for_url("**/pages/result**", timeout=timeout)
+    await page.wait_for_url(RESULT_PAGE, timeout=timeout)
     return {
         "resultCode": await page.get_by_test_id("result-code").text_content(),
         "status": await page.get_by_test_id("result-status").text_content(),
@@ -48,4 +51,12 @@ async def result_page(page, timeout: float = 15_000) -> dict:
 
 
 async def wait_for_status(page, status: str, timeout: float = 15_000) -> None:
-    await page.get_by_test_id("result-status").filter(has_text=status).wait_for(timeout=timeout)
+    """Wait until the result page shows the merchant's ``status`` for the order.
+
+    The result page's URL is waited for first: a locator wait begun on the shop page
+    looks at the result page only after a back-off once the page has navigated, 250-350
+    ms after the status was drawn (measured by make bench's browser journey)."""
+    deadline = time.monotonic() + timeout / 1000
+    await page.wait_for_url(RESULT_PAGE, timeout=timeout)
+    left = max((deadline - time.monotonic()) * 1000, 1)
+    await page.get_by_test_id("result-status").filter(has_text=status).wait_for(timeout=left)
