@@ -46,7 +46,7 @@ def write_report(results: dict, path: Path) -> None:
         "figures came about, what was profiled and fixed: [performance.md](performance.md).",
         "",
         f"Run at {results['when']} on: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, "
-        f"Python {m['python']}, aiohttp {m['aiohttp']}, {m['platform']}.",
+        f"Python {m['python']}" + (f" ({m['python_build']})" if m.get("python_build") else "") + f", aiohttp {m['aiohttp']}, {m['platform']}.",
         "",
         "## The targets (issue 9), as this run measured them",
         "",
