@@ -83,7 +83,8 @@ def write_report(results: dict, path: Path) -> None:
         "come from the apps' journals. \"Of the limit\" is journeys/s against the limit above.",
         "The last column is a bare aiohttp request timed again right after the run, a hint of",
         "how fast the machine was for it: on this machine it has moved from 0.050 to 0.120 ms",
-        f"within one bench (the issue's machine: 0.045 ms; this run's own figure above: {m['server_ms']:.3f} ms).",
+        "within one bench on pyenv's Python build, 0.040-0.074 ms on Debian's (the issue's",
+        f"machine: 0.045 ms; this run's own figure above: {m['server_ms']:.3f} ms).",
         "",
         "The default (`make run`, `--processes 2`; on this 2-core machine `--signer auto` signs",
         "on the event loop): the wallet in a process of its own, the other apps in another, so",
@@ -108,7 +109,7 @@ def write_report(results: dict, path: Path) -> None:
                 "after each run: a bare aiohttp request's server CPU (the issue's machine: 0.045 ms; this run's "
                 f"own figure above: {m['server_ms']:.3f} ms) and an RSA-2048 signature (0.24 ms; above: "
                 f"{m['sign_ms']:.3f} ms). Both move from minute to minute on this machine, the first more (0.050-0.120 "
-                "against 0.25-0.37 ms within one bench), and each is timed over a fraction of a second: read "
+                "against 0.25-0.37 ms within one bench on pyenv's Python build), and each is timed over a fraction of a second: read "
                 "them as a hint of how fast the machine was, not as a correction of the run's figures.", "",
                 "| signer | concurrency | runs | pays/s | CPU ms/pay | p50 ms | p99 ms "
                 "| bare aiohttp request just after, server ms | RSA signature just after, ms |",
