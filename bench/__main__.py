@@ -20,6 +20,8 @@ from . import browser, growth, journeys, machine, pay_load, sim_process
 from .report import write_report
 
 ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results.json"
+REPORT = ROOT / "docs" / "benchmarks.md"
 CONCURRENCY = (1, 8, 32, 64)
 
 # What one journey costs at least, by its parts (counted in the code, checked by
@@ -136,8 +138,8 @@ async def main(args: argparse.Namespace) -> None:
             finally:
                 sim.stop()
 
-    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2))
-    write_report(results, ROOT / "docs" / "benchmarks.md")
+    RESULTS.write_text(json.dumps(results, indent=2))
+    write_report(results, REPORT)
     print("written: docs/benchmarks.md, bench/results.json")
 
 
@@ -150,7 +152,7 @@ if __name__ == "__main__":
                         help="measure nothing: write docs/benchmarks.md again from bench/results.json")
     args = parser.parse_args()
     if args.report_only:
-        write_report(json.loads((ROOT / "bench" / "results.json").read_text()), ROOT / "docs" / "benchmarks.md")
+        write_report(json.loads(RESULTS.read_text()), REPORT)
         print("written: docs/benchmarks.md")
     else:
         asyncio.run(main(args))
