@@ -8,7 +8,7 @@ Every option is also an environment variable (TRADEPAY_SIM_WALLET_PORT, ...); se
 
 import sys
 
-from simulator.cli import main
+from simulator.launch.cli import main
 
 if __name__ == "__main__":
     sys.exit(main(["run", *sys.argv[1:]]))

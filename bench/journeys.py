@@ -11,7 +11,7 @@ from datetime import datetime
 
 import aiohttp
 
-from simulator import jsonio
+from simulator.core import jsonio
 from simulator.testing.journey import cashier_of, cashier_request
 
 from . import rawhttp

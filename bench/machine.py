@@ -16,9 +16,9 @@ from pathlib import Path
 
 import aiohttp
 
-from simulator import signing
-from simulator.db import PRAGMAS
-from simulator.web import client_session
+from simulator.core import signing
+from simulator.core.db import PRAGMAS
+from simulator.core.web import client_session
 
 _BARE_SERVER = """
 import sys

@@ -15,7 +15,7 @@ import uuid
 
 import aiohttp
 
-from simulator.signed_http import SignedClient
+from simulator.core.signed_http import SignedClient
 
 from . import rawhttp
 from .stats import summary

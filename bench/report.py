@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from simulator.settings import Settings
+from simulator.launch.settings import Settings
 
 STEP_NAMES = {
     "order": "order (merchant, incl. its signed pay)",

@@ -11,10 +11,10 @@ from typing import AsyncIterator
 import aiohttp_jinja2
 from aiohttp import web
 
-from simulator.clock import Clock
-from simulator.db import Database
-from simulator.journal import Journal, add_journal_routes
-from simulator.web import APP_NAME, MAX_REQUEST_BYTES, client_session, health, security_headers, setup_pages
+from simulator.core.clock import Clock
+from simulator.core.db import Database
+from simulator.core.journal import Journal, add_journal_routes
+from simulator.core.web import APP_NAME, MAX_REQUEST_BYTES, client_session, health, security_headers, setup_pages
 
 from . import handlers
 from .catalog import CATALOG

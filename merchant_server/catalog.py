@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from simulator.money import Money
+from simulator.core.money import Money
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ import logging
 
 from aiohttp import web
 
-from simulator import jsonio
-from simulator.journal import http_summary
-from simulator.signed_http import dump_json, signed_response_headers
-from simulator.web import json_response, query_limit
+from simulator.core import jsonio
+from simulator.core.journal import http_summary
+from simulator.core.signed_http import dump_json, signed_response_headers
+from simulator.core.web import json_response, query_limit
 
 from . import store
 from .catalog import CATALOG

@@ -9,7 +9,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from simulator.money import Money
+from simulator.core.money import Money
 
 from .catalog import CATALOG, MAX_LINES, MAX_QUANTITY
 

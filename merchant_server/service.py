@@ -7,13 +7,13 @@ import dataclasses
 import logging
 from datetime import datetime, timedelta
 
-from simulator import signing
-from simulator.clock import Clock, iso, parse_iso
-from simulator.db import Database
-from simulator.journal import Journal, http_summary
-from simulator.money import Money, MoneyError
-from simulator.signed_http import SignedExchange, read_signed_headers
-from simulator.signing import SignatureError
+from simulator.core import signing
+from simulator.core.clock import Clock, iso, parse_iso
+from simulator.core.db import Database
+from simulator.core.journal import Journal, http_summary
+from simulator.core.money import Money, MoneyError
+from simulator.core.signed_http import SignedExchange, read_signed_headers
+from simulator.core.signing import SignatureError
 
 from . import store
 from .config import MerchantConfig

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import aiohttp
 
-from simulator.signed_http import SignedClient, SignedExchange
+from simulator.core.signed_http import SignedClient, SignedExchange
 
 from .config import MerchantConfig
 

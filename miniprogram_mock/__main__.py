@@ -2,6 +2,6 @@
 
 import sys
 
-from simulator.cli import main
+from simulator.launch.cli import main
 
 sys.exit(main(["run", "--apps", "miniprogram", *sys.argv[1:]]))

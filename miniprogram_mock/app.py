@@ -10,11 +10,11 @@ from typing import AsyncIterator
 
 from aiohttp import web
 
-from simulator import jsonio
-from simulator.clock import Clock, parse_iso
-from simulator.journal import Journal, add_journal_routes
-from simulator.steps import STEPS
-from simulator.web import (APP_NAME, MAX_REQUEST_BYTES, client_session, health, json_error, json_response, security_headers,
+from simulator.core import jsonio
+from simulator.core.clock import Clock, parse_iso
+from simulator.core.journal import Journal, add_journal_routes
+from simulator.core.steps import STEPS
+from simulator.core.web import (APP_NAME, MAX_REQUEST_BYTES, client_session, health, json_error, json_response, security_headers,
                            setup_pages)
 
 from . import control

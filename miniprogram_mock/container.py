@@ -31,8 +31,8 @@ import aiohttp
 from aiohttp import web
 from yarl import URL
 
-from simulator import jsonio
-from simulator.web import json_error, json_response
+from simulator.core import jsonio
+from simulator.core.web import json_error, json_response
 
 from .domains import ServerDomains, origin_of
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from simulator import jsonio
-from simulator.web import json_error, json_response
+from simulator.core import jsonio
+from simulator.core.web import json_error, json_response
 
 from .container import DOMAINS
 from .domains import DomainError

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from simulator.startup import StartupError
+from simulator.launch.startup import StartupError
 
 from .domains import DomainError, parse_origin
 

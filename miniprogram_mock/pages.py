@@ -8,7 +8,7 @@ import json
 import aiohttp_jinja2
 from aiohttp import web
 
-from simulator.paths import STATIC_DIR
+from simulator.core.paths import STATIC_DIR
 
 from .config import MiniprogramConfig
 from .folder import NO_CACHE, MiniprogramFolder

@@ -9,7 +9,7 @@ import aiohttp
 import pytest
 import pytest_asyncio
 
-from simulator import credentials as sandbox
+from simulator.core import credentials as sandbox
 from simulator.testing.sim import running_sim
 
 

@@ -8,7 +8,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from simulator.money import CURRENCY_EXPONENTS
+from simulator.core.money import CURRENCY_EXPONENTS
 
 from .models import Outcome
 

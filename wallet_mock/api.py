@@ -12,12 +12,12 @@ from datetime import datetime, timezone
 
 from aiohttp import web
 
-from simulator import signing
-from simulator.clock import iso
-from simulator.journal import http_summary
-from simulator.signed_http import dump_json, read_signed_headers, signed_reply_headers
-from simulator.signer import Signer
-from simulator.signing import SignatureError
+from simulator.core import signing
+from simulator.core.clock import iso
+from simulator.core.journal import http_summary
+from simulator.core.signed_http import dump_json, read_signed_headers, signed_reply_headers
+from simulator.core.signer import Signer
+from simulator.core.signing import SignatureError
 
 from . import openapi
 from .errors import ApiError, result

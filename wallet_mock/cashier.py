@@ -11,9 +11,9 @@ from typing import NamedTuple
 import aiohttp_jinja2
 from aiohttp import web
 
-from simulator import jsonio
-from simulator.money import Money
-from simulator.web import json_response
+from simulator.core import jsonio
+from simulator.core.money import Money
+from simulator.core.web import json_response
 
 from . import store
 from .accounts import DEFAULT_ACCOUNT

@@ -25,7 +25,7 @@ class WalletConfig:
     # Origins of mini program containers allowed to frame the cashier and receive its result.
     container_origins: tuple[str, ...] = ()
     time_scale: float = 1.0
-    # RSA signatures in a signer process of their own (simulator.signer), off the loop.
+    # RSA signatures in a signer process of their own (simulator.core.signer), off the loop.
     signer_process: bool = False
     request_time_window: timedelta = field(default=REQUEST_TIME_WINDOW)
 

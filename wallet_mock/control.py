@@ -8,9 +8,9 @@ import json
 
 from aiohttp import web
 
-from simulator import jsonio, signing
-from simulator.signing import SignatureError
-from simulator.web import json_error, json_response, query_limit
+from simulator.core import jsonio, signing
+from simulator.core.signing import SignatureError
+from simulator.core.web import json_error, json_response, query_limit
 
 from . import control_store, faults, store
 from .accounts import MAX_PASSWORD_TRIES, SANDBOX_PASSWORD, TEST_ACCOUNTS

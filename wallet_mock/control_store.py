@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from simulator.clock import iso_precise
-from simulator.db import Database, Transaction
+from simulator.core.clock import iso_precise
+from simulator.core.db import Database, Transaction
 
 Reader = Database | Transaction
 

@@ -14,7 +14,7 @@ import json
 
 from aiohttp import web
 
-from simulator.signed_http import dump_json, signed_response_headers
+from simulator.core.signed_http import dump_json, signed_response_headers
 
 from . import control_store
 from .errors import result

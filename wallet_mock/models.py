@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from enum import Enum
 
-from simulator import jsonio
-from simulator.money import Money
+from simulator.core import jsonio
+from simulator.core.money import Money
 
 # Re-exported: the request types are part of the domain's vocabulary.
 from .parsing import PayRequest, RefundRequest, parse_pay_request, parse_payment_reference  # noqa: F401

@@ -6,7 +6,7 @@ against it and by a schema-driven fuzz run."""
 
 from __future__ import annotations
 
-from simulator.money import CURRENCY_EXPONENTS, MAX_VALUE_DIGITS
+from simulator.core.money import CURRENCY_EXPONENTS, MAX_VALUE_DIGITS
 
 from . import openapi_control
 from .config import REQUEST_TIME_WINDOW

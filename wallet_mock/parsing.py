@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from simulator.money import Money, MoneyError
+from simulator.core.money import Money, MoneyError
 
 from .errors import ApiError
 

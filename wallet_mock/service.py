@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
-from simulator import jsonio
-from simulator.clock import Clock, iso
-from simulator.db import Database, Transaction
-from simulator.journal import Journal
+from simulator.core import jsonio
+from simulator.core.clock import Clock, iso
+from simulator.core.db import Database, Transaction
+from simulator.core.journal import Journal
 
 from . import control_store, store
 from .accounts import MAX_PASSWORD_TRIES, check_password

@@ -8,9 +8,9 @@ import json
 from datetime import datetime
 from typing import Any
 
-from simulator.clock import iso_precise, parse_iso
-from simulator.db import Database, Transaction
-from simulator.money import Money
+from simulator.core.clock import iso_precise, parse_iso
+from simulator.core.db import Database, Transaction
+from simulator.core.money import Money
 
 from .accounts import TEST_ACCOUNTS, hash_password, initial_balances, SANDBOX_PASSWORD
 from .models import Payment, PaymentStatus, Refund, RefundStatus

@@ -4,7 +4,7 @@ reply and the notification can never disagree about a payment."""
 
 from __future__ import annotations
 
-from simulator.clock import iso
+from simulator.core.clock import iso
 
 from .errors import result
 from .models import Payment, PaymentStatus, Refund, RefundStatus

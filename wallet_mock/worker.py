@@ -11,11 +11,11 @@ from datetime import timedelta
 import logging
 import aiohttp
 
-from simulator.clock import Clock, parse_iso
-from simulator.db import Database
-from simulator.journal import Journal, http_summary
-from simulator.signed_http import SignedClient, SignedExchange
-from simulator.signer import Signer
+from simulator.core.clock import Clock, parse_iso
+from simulator.core.db import Database
+from simulator.core.journal import Journal, http_summary
+from simulator.core.signed_http import SignedClient, SignedExchange
+from simulator.core.signer import Signer
 
 from . import control_store, store
 from .service import Wallet

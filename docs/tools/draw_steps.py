@@ -1,4 +1,4 @@
-"""Draw the 20 steps (docs/steps.svg) from ``simulator/steps.py``, the one place they are
+"""Draw the 20 steps (docs/steps.svg) from ``simulator/core/steps.py``, the one place they are
 written down: ``python docs/tools/draw_steps.py``. A test checks the picture is current."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from xml.sax.saxutils import escape
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from simulator.steps import LANES, STEPS  # noqa: E402
+from simulator.core.steps import LANES, STEPS  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "steps.svg"
 WIDTH, TOP, ROW = 1000, 96, 30

@@ -11,8 +11,8 @@ import aiohttp
 import aiohttp_jinja2
 from aiohttp import web
 
-from ..steps import STEPS
-from ..web import APP_NAME, client_session, health, json_error, json_response, security_headers, setup_pages
+from ..core.steps import STEPS
+from ..core.web import APP_NAME, client_session, health, json_error, json_response, security_headers, setup_pages
 from . import control, diagram, gather, live
 
 

@@ -15,9 +15,9 @@ from urllib.parse import quote
 import aiohttp
 from aiohttp import web
 
-from .. import jsonio
-from ..settings import RESET_ORDER
-from ..web import json_error, json_response
+from ..core import jsonio
+from ..core.apps import RESET_ORDER
+from ..core.web import json_error, json_response
 
 # The control API's vocabulary (issue 5's contract); the page offers these.
 OUTCOMES = ("SUCCESS", "INSUFFICIENT_BALANCE", "RISK_REJECT", "USER_CANCEL", "PROCESSING_THEN_SUCCESS",

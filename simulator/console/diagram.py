@@ -10,8 +10,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..clock import parse_iso
-from ..steps import LANES, STEPS
+from ..core.clock import parse_iso
+from ..core.steps import LANES, STEPS
 
 LANE_LABELS = {"user": "User", "mini program": "Mini program", "merchant server": "Merchant server",
                "wallet server": "Wallet server", "wallet app": "Wallet app"}

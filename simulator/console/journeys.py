@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..steps import STEPS
+from ..core.steps import STEPS
 
 # What the mini program is told (my.tradePay's resultCode), in a reader's words.
 RESULT_CODES = {

@@ -14,7 +14,7 @@ from typing import Any, Awaitable, Coroutine, TypeVar
 
 import aiohttp
 
-from ..runner import RunningSim, wait_until_answering
+from ..launch.runner import RunningSim, wait_until_answering
 from .sim import running_sim
 
 T = TypeVar("T")

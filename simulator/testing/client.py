@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from .. import signed_http, trace as trace_mod
+from ..core import signed_http
+from ..launch import trace as trace_mod
 from ..console import gather
-from ..settings import RESET_ORDER
+from ..core.apps import RESET_ORDER
 from .background import BackgroundSim
 from .journey import DEFAULT_ITEMS, JourneyResult, api_journey
 from .sim import wait_for
@@ -75,7 +76,7 @@ class TradepaySim:
     @classmethod
     def start(cls, data_dir: str | Path | None = None, **settings: Any) -> "TradepaySim":
         """Start the apps on free ports, with ``data_dir`` (default: a temporary folder,
-        removed by ``stop``). ``settings`` are ``simulator.settings.Settings`` fields:
+        removed by ``stop``). ``settings`` are ``simulator.launch.settings.Settings`` fields:
         ``apps``, ``time_scale``, ``miniprogram_dir``, ``merchant_wallet_timeout``, ..."""
         cleanup = None
         if data_dir is None:

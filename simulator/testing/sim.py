@@ -10,9 +10,9 @@ from typing import AsyncIterator
 
 import aiohttp
 
-from .. import credentials as sandbox
-from ..runner import RunningSim, start
-from ..settings import APPS, Settings
+from ..core import credentials as sandbox
+from ..launch.runner import RunningSim, start
+from ..launch.settings import APPS, Settings
 
 
 def seed_keys(data_dir: Path, template: Path | None) -> None:

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from simulator import cli
+from simulator.launch import cli
 from simulator.testing.sim import free_ports
 
 COMMANDS = ("run", "credentials", "reset", "trace")
@@ -121,7 +121,7 @@ def test_version(capsys):
 def test_a_stale_data_folder_is_a_clear_error(tmp_path):
     """A database file this version cannot open: said in one line, no traceback, no hang."""
     (tmp_path / "wallet.sqlite3").write_bytes(b"not a database " * 20)
-    done = subprocess.run([sys.executable, "-m", "simulator.cli", "run", "--apps", "wallet", "--wallet-port", "0",
+    done = subprocess.run([sys.executable, "-m", "simulator.launch.cli", "run", "--apps", "wallet", "--wallet-port", "0",
                            "--data-dir", str(tmp_path)], capture_output=True, text=True, timeout=30)
     assert done.returncode == 2
     assert f"the data folder {tmp_path} holds a database this version cannot use" in done.stderr
@@ -129,7 +129,7 @@ def test_a_stale_data_folder_is_a_clear_error(tmp_path):
 
 
 HEAVY = ("aiohttp", "jinja2", "pythonjsonlogger", "wallet_mock", "merchant_server", "miniprogram_mock",
-         "simulator.runner", "simulator.console.app")
+         "simulator.launch.runner", "simulator.console.app")
 
 
 def _imported_after(code: str) -> list[str]:
@@ -141,16 +141,16 @@ def _imported_after(code: str) -> list[str]:
 def test_a_start_can_launch_the_wallet_process_before_importing_any_app():
     # run_all binds, reads the keys and starts the wallet's process with these modules
     # alone; the apps come after, while that process imports its own (0.71-0.79 -> 0.54-0.59 s).
-    assert _imported_after("import simulator.cli, simulator.startup, simulator.processes") == []
-    parser = "from simulator import cli; cli.build_parser().parse_args(['run'])"
+    assert _imported_after("import simulator.launch.cli, simulator.launch.startup, simulator.launch.processes") == []
+    parser = "from simulator.launch import cli; cli.build_parser().parse_args(['run'])"
     assert _imported_after(parser) == []
 
 
 def test_the_wallets_own_process_builds_no_other_app(tmp_path):
     code = (
-        "from simulator import runner, startup\n"
-        "from simulator.settings import Settings\n"
+        "from simulator.launch import runner, startup\n"
+        "from simulator.launch.settings import Settings\n"
         f"s = Settings(data_dir={str(tmp_path)!r}, apps=('wallet',), wallet_port=0)\n"
         "runner.build_apps(s, startup.urls_of(s, {}), startup.credentials(s))"
     )
-    assert _imported_after(code) == ["aiohttp", "jinja2", "wallet_mock", "simulator.runner"]
+    assert _imported_after(code) == ["aiohttp", "jinja2", "wallet_mock", "simulator.launch.runner"]

@@ -7,7 +7,7 @@ import json
 import aiohttp
 
 from simulator.console.live import read_sse
-from simulator.steps import LANES, STEPS
+from simulator.core.steps import LANES, STEPS
 from simulator.testing.journey import api_journey
 from simulator.testing.sim import get_json, wait_for
 
@@ -146,7 +146,7 @@ async def test_control_writes_must_be_json_from_the_consoles_own_page(sim, http)
 async def test_a_journeys_notifications_are_named_by_the_api_they_call(sim, http):
     result = await complete_journey(http, sim)
     _, creds = await get_json(http, f"{sim.urls['wallet']}/_sim/credentials")
-    from simulator.signed_http import SignedClient
+    from simulator.core.signed_http import SignedClient
     client = SignedClient(http, client_id=creds["clientId"], private_pem=creds["merchantPrivateKey"],
                           peer_public_pem=creds["walletPublicKey"])
     refund = await client.post(f"{creds['apiBaseUrl']}/refund", {

@@ -2,8 +2,8 @@
 faults and notes are marked, missing steps show as pending, offsets read naturally."""
 
 from simulator.console import diagram, journeys
-from simulator.steps import LANES, STEPS
-from simulator.trace import render
+from simulator.core.steps import LANES, STEPS
+from simulator.launch.trace import render
 
 
 def event(id, step, at, kind="step", app="wallet", actor=None, summary="", **extra):

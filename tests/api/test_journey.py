@@ -3,7 +3,7 @@
 import asyncio
 
 from simulator.testing.journey import api_journey
-from simulator.steps import causal_order_problems
+from simulator.core.steps import causal_order_problems
 from simulator.testing.sim import get_json, wait_for
 
 

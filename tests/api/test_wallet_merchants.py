@@ -3,8 +3,8 @@ wallet's public key, pay with your key and receive signed notifications at your 
 
 from aiohttp import web
 
-from simulator import signing
-from simulator.signed_http import dump_json, read_signed_headers, signed_response_headers
+from simulator.core import signing
+from simulator.core.signed_http import dump_json, read_signed_headers, signed_response_headers
 from simulator.testing.journey import cashier_action, open_cashier
 from simulator.testing.sim import get_json, wait_for
 from wallet_helpers import api, pay_body, refund_body  # noqa: F401  (api is a fixture)

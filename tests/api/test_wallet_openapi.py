@@ -23,7 +23,7 @@ from schemathesis import checks as st_checks
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi import checks as openapi_checks
 
-from simulator import signing
+from simulator.core import signing
 from wallet_helpers import API, api, pay_body, schema_errors, snapshot  # noqa: F401  (api is a fixture)
 from wallet_mock.errors import MESSAGES
 

@@ -9,8 +9,8 @@ import uuid
 import pytest
 from yarl import URL
 
-from simulator import signing
-from simulator.signed_http import SignedClient
+from simulator.core import signing
+from simulator.core.signed_http import SignedClient
 from simulator.testing.sim import get_json
 
 

@@ -11,7 +11,7 @@ import aiohttp
 import pytest_asyncio
 from jsonschema import Draft202012Validator
 
-from simulator.signed_http import SignedClient, SignedExchange
+from simulator.core.signed_http import SignedClient, SignedExchange
 from simulator.testing.journey import cashier_action, open_cashier
 from simulator.testing.sim import get_json
 from wallet_mock.api import WALLET

@@ -3,7 +3,7 @@ markup shows as text in the cashier, and no script of it runs."""
 
 import uuid
 
-from simulator.signed_http import SignedClient
+from simulator.core.signed_http import SignedClient
 from simulator.testing.sim import get_json
 
 EVIL = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2"><b>bold</b>'

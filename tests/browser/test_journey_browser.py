@@ -1,7 +1,7 @@
 """The whole journey clicked in headless Chromium: shop, cashier over the mini program,
 result page; then what the merchant and the journal say."""
 
-from simulator.steps import causal_order_problems
+from simulator.core.steps import causal_order_problems
 from simulator.testing.sim import get_json, wait_for
 
 

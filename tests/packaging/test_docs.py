@@ -1,4 +1,4 @@
-"""The docs as shipped: the picture of the 20 steps is the one ``simulator/steps.py``
+"""The docs as shipped: the picture of the 20 steps is the one ``simulator/core/steps.py``
 draws today, and every relative link in the README and docs/ leads to a file."""
 
 import importlib.util

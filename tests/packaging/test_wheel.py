@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.signed_http import SignedClient
+from simulator.core.signed_http import SignedClient
 from simulator.testing.sim import get_json
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,12 +31,12 @@ def build_wheel(out: Path) -> Path:
     (wheel,) = out.glob("tradepay_sim-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for expected in ("simulator/_assets/templates/wallet/cashier.html", "simulator/_assets/static/wallet/cashier.css",
-                     "simulator/_assets/static/my.js", "simulator/_assets/run_all.py", "simulator/pytest_plugin.py",
+                     "simulator/_assets/static/my.js", "simulator/_assets/run_all.py", "simulator/testing/pytest_plugin.py",
                      "wallet_mock/schema.sql", "merchant_server/schema.sql"):
         assert expected in names, expected
     entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
-    assert "tradepay-sim = simulator.cli:main" in entry_points
-    assert "[pytest11]" in entry_points and "tradepay_sim = simulator.pytest_plugin" in entry_points
+    assert "tradepay-sim = simulator.launch.cli:main" in entry_points
+    assert "[pytest11]" in entry_points and "tradepay_sim = simulator.testing.pytest_plugin" in entry_points
     return wheel
 
 
@@ -68,7 +68,7 @@ async def test_the_wheel_installs_and_runs_the_wallet_alone(tmp_path, http):
     elsewhere.mkdir()
     command = venv / "bin" / "tradepay-sim"
 
-    found = run(venv / "bin" / "python", "-c", "import simulator.paths as p; print(p.__file__, p.TEMPLATES_DIR)",
+    found = run(venv / "bin" / "python", "-c", "import simulator.core.paths as p; print(p.__file__, p.TEMPLATES_DIR)",
                 cwd=elsewhere).stdout
     assert str(ROOT) not in found and str(venv) in found  # the installed copy, not this checkout
     assert "COMMAND" in run(command, "--help", cwd=elsewhere).stdout

@@ -64,7 +64,7 @@ async def processes(tmp_path, keys_template, http):
 
 async def trace(ports, order_id, *extra):
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "simulator.cli", "trace", order_id, *extra,
+        sys.executable, "-m", "simulator.launch.cli", "trace", order_id, *extra,
         *(arg for app in APPS for arg in (f"--{app}-port", str(ports[app]))),
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     out, err = await asyncio.wait_for(proc.communicate(), 30)

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import aiohttp
 import pytest
 
-from simulator import logs
+from simulator.core import logs
 from simulator.testing.journey import cashier_action, open_cashier, report_step, settled_order
 from simulator.testing.sim import get_json, wait_for
 

@@ -4,7 +4,7 @@ pay requests. Each transition is one conditional write: exactly one wins."""
 import asyncio
 import uuid
 
-from simulator.signed_http import SignedClient
+from simulator.core.signed_http import SignedClient
 from simulator.testing.journey import cashier_action, open_cashier
 from simulator.testing.sim import get_json, wait_for
 

@@ -4,8 +4,8 @@ stream of writes, lose nothing, and leave an idle database alone."""
 import asyncio
 import sqlite3
 
-from simulator import db as db_mod
-from simulator.db import Database
+from simulator.core import db as db_mod
+from simulator.core.db import Database
 
 SCHEMA = "CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, body TEXT NOT NULL);"
 

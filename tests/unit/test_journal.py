@@ -2,9 +2,9 @@
 
 import json
 
-from simulator.clock import Clock
-from simulator.db import Database
-from simulator.journal import SCHEMA, Journal, http_summary
+from simulator.core.clock import Clock
+from simulator.core.db import Database
+from simulator.core.journal import SCHEMA, Journal, http_summary
 
 
 async def test_hostile_bodies_are_stored_and_never_cost_other_events(tmp_path):
@@ -47,7 +47,7 @@ def test_events_with_request_headers_stay_on_orjson():
     import orjson
     from multidict import CIMultiDict, istr
 
-    from simulator import jsonio
+    from simulator.core import jsonio
 
     headers = CIMultiDict({"Client-Id": "SANDBOX_X", "Cookie": "s=1", istr("Signature"): "algorithm=RSA256,..."})
     summary = http_summary("POST", "/aps/api/v1/payments/pay", request_headers=headers,
@@ -64,7 +64,7 @@ def test_a_body_that_spells_a_secret_with_escapes_is_still_redacted():
 def test_bodies_already_parsed_are_not_parsed_again_and_are_still_screened(monkeypatch):
     """The wallet hands its parsed request and the reply it serialised to the journal:
     no second parse, and the raw bytes still decide whether a body is walked for secrets."""
-    from simulator import journal as journal_mod
+    from simulator.core import journal as journal_mod
 
     parsed_again = []
     real_loads = journal_mod.jsonio.loads
@@ -78,12 +78,12 @@ def test_bodies_already_parsed_are_not_parsed_again_and_are_still_screened(monke
     assert secret["requestBody"] == {"password": "[redacted]"}
 
 
-# --- The block index (simulator/journal_index.py) ------------------------------------
+# --- The block index (simulator/core/journal_index.py) ------------------------------------
 
 import random  # noqa: E402
 import sqlite3  # noqa: E402
 
-from simulator import journal_index  # noqa: E402
+from simulator.core import journal_index  # noqa: E402
 
 
 def _journeys(count: int, seed: int) -> list[dict]:
@@ -263,7 +263,7 @@ def test_filters_are_the_same_in_every_process():
     assert journal_index.positions("ORD0001") == journal_index.positions("ORD0001")
     import subprocess
     import sys
-    other = subprocess.run([sys.executable, "-c", "from simulator.journal_index import positions;"
+    other = subprocess.run([sys.executable, "-c", "from simulator.core.journal_index import positions;"
                             " print(list(positions('ORD0001')))"], capture_output=True, text=True, check=True,
                            env={"PYTHONHASHSEED": "123"}, cwd=str(__import__("pathlib").Path(__file__).parents[2]))
     assert other.stdout.strip() == str(list(journal_index.positions("ORD0001")))

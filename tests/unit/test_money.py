@@ -1,6 +1,6 @@
 import pytest
 
-from simulator.money import Money, MoneyError, parse_major
+from simulator.core.money import Money, MoneyError, parse_major
 
 
 def test_parses_wire_strings_exactly():

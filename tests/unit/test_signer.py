@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from simulator import signer as signer_mod
-from simulator import signing
-from simulator.settings import APPS, Settings
-from simulator.signer import ProcessSigner, Signer
+from simulator.core import signer as signer_mod
+from simulator.core import signing
+from simulator.launch.settings import APPS, Settings
+from simulator.core.signer import ProcessSigner, Signer
 
 KEYS = signing.generate_key_pair()
 

@@ -8,8 +8,8 @@ import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
-from simulator import signing
-from simulator.signing import SignatureError
+from simulator.core import signing
+from simulator.core.signing import SignatureError
 
 KEYS = signing.generate_key_pair()
 OTHER = signing.generate_key_pair()

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from simulator.money import Money
+from simulator.core.money import Money
 from wallet_mock.errors import ApiError
 from wallet_mock.models import Payment, PaymentStatus, refund_refusal
 from wallet_mock.parsing import (

@@ -6,8 +6,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from simulator.db import Database
-from simulator.money import Money
+from simulator.core.db import Database
+from simulator.core.money import Money
 from wallet_mock import store
 from wallet_mock.app import SCHEMA
 from wallet_mock.models import Payment, PaymentStatus

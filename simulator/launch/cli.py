@@ -25,7 +25,8 @@ from importlib import metadata
 
 # Only light modules here: a start binds its ports and starts the wallet's process before
 # it imports the apps (``runner``), so that both processes import at once, one per core.
-from . import logs, processes, settings as settings_mod, startup, trace
+from ..core import logs
+from . import processes, settings as settings_mod, startup, trace
 from .startup import StartupError
 
 LABELS = {"miniprogram": "mini program", "merchant": "merchant server", "wallet": "wallet", "console": "console"}

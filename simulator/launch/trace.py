@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from . import settings as settings_mod
-from .console import diagram
+from ..console import diagram
 from .startup import public_host
 
 MARKS = {"step": "", "retry": "↻ retry ", "fault": "✕ fault ", "note": "note ", "pending": ""}
@@ -28,7 +28,7 @@ async def fetch(order_id: str, console_url: str, app_urls: dict[str, str]) -> tu
     """The journey (summary and events) and where it came from."""
     import aiohttp  # here, not at the top: the command line builds its parser from this module
 
-    from .console import gather
+    from ..console import gather
 
     async with aiohttp.ClientSession() as session:
         try:

@@ -5,7 +5,7 @@ Nothing is configured unless the command line asks (``configure``), so in tests 
 lines are not even formatted. Lines carry method, path, status and timing, and a step's
 ids and summary, never headers or bodies: secrets (keys, payment passwords, CSRF tokens)
 travel only there. Query values with secret-looking names are masked all the same.
-The request lines are written by ``simulator.web.AccessLogger``: this module imports no
+The request lines are written by ``simulator.core.web.AccessLogger``: this module imports no
 aiohttp, so that a start can configure it before the apps are imported.
 """
 

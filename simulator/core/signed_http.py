@@ -108,7 +108,7 @@ class SignedClient:
 
     async def prepare_signed(self, url: str, payload: Any) -> SignedExchange:
         """``prepare``, with the signature made by the client's signer when it has one
-        (off the event loop: ``simulator.signer``)."""
+        (off the event loop: ``simulator.core.signer``)."""
         if self.signer is None:
             return self.prepare(url, payload)
         body, content, now = self._to_sign(url, payload)

@@ -99,7 +99,7 @@ def setup_pages(app: web.Application) -> None:
 
 class AccessLogger(AbstractAccessLogger):
     """aiohttp's access log, one line per request (``web.AppRunner(access_log_class=...)``;
-    the line's form is ``simulator.logs``'s)."""
+    the line's form is ``simulator.core.logs``'s)."""
 
     @property
     def enabled(self) -> bool:

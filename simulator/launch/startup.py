@@ -8,7 +8,7 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
-from . import credentials as sandbox
+from ..core import credentials as sandbox
 from .settings import APPS, Settings
 
 

@@ -9,18 +9,15 @@ simulator leaves nothing running."""
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import os
-import signal
 import socket
 import sys
-from pathlib import Path
 
+from ..core.children import child_env, die_with_parent
 from .settings import APPS, Settings
 
 WALLET_FD_ENV = "TRADEPAY_SIM_INTERNAL_WALLET_FD"
 CHILD_ENV = "TRADEPAY_SIM_INTERNAL_CHILD"
-PR_SET_PDEATHSIG = 1
 
 
 def split(settings: Settings) -> bool:
@@ -41,32 +38,12 @@ def inherited_sockets() -> dict[str, socket.socket]:
     return {"wallet": sock}
 
 
-def child_env(**extra: str) -> dict[str, str]:
-    """The environment for a ``python -m simulator...`` child: this one's, with the folder
-    this package was imported from first on the path (``run_all.py`` run from another
-    folder, with no install, must still find it)."""
-    root = str(Path(__file__).resolve().parents[1])
-    path = os.environ.get("PYTHONPATH")
-    return {**os.environ, "PYTHONPATH": root + (os.pathsep + path if path else ""), **extra}
-
-
-def die_with_parent() -> None:
-    """For ``preexec_fn``: runs in the child between fork and exec."""
-    # SIGKILL: a parent that died abruptly (killed, crashed) takes the wallet with it at
-    # once, as one process would have died; its port is free for the restart. On a normal
-    # stop the parent terminates the child itself, gracefully, first.
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() == 1:  # the parent is already gone
-        os._exit(1)
-
-
 async def start_wallet(settings: Settings, sock: socket.socket, ports: dict[str, int]) -> asyncio.subprocess.Process:
     """The wallet as a child process on ``sock``, configured like this one."""
     # Alone, it does not split again. Where it signs is decided here, for the whole run:
     # ``auto`` in a child that runs the wallet alone would take the core the others use.
     signer = "process" if settings.signer_process() else "inline"
-    args = [sys.executable, "-m", "simulator.cli", "run", "--apps", "wallet",
+    args = [sys.executable, "-m", "simulator.launch.cli", "run", "--apps", "wallet",
             "--processes", str(settings.processes), "--signer", signer,
             "--host", settings.host, "--data-dir", str(settings.data_dir), "--time-scale", str(settings.time_scale),
             "--log-format", settings.log_format, "--log-level", settings.log_level]

@@ -27,7 +27,7 @@ import struct
 import sys
 
 from . import signing
-from .processes import child_env, die_with_parent
+from .children import child_env, die_with_parent
 
 log = logging.getLogger("tradepay_sim.signer")
 
@@ -78,7 +78,7 @@ class ProcessSigner(Signer):
 
     def __init__(self, private_pem: str, command: tuple[str, ...] = ()):
         super().__init__(private_pem)
-        self.command = command or (sys.executable, "-m", "simulator.signer")
+        self.command = command or (sys.executable, "-m", "simulator.core.signer")
         self._proc: asyncio.subprocess.Process | None = None
         self._replies: asyncio.ReadTransport | None = None
         self._pending: collections.deque[asyncio.Future] = collections.deque()

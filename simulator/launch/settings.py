@@ -8,11 +8,9 @@ import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from ..core.apps import APPS, DEFAULT_PORTS, RESET_ORDER  # noqa: F401  (part of this module's API)
+
 ENV_PREFIX = "TRADEPAY_SIM_"
-APPS = ("miniprogram", "merchant", "wallet", "console")
-# The apps with a /_sim/reset, the wallet first: nothing then notifies an order already gone.
-RESET_ORDER = ("wallet", "merchant", "miniprogram")
-DEFAULT_PORTS = {"console": 8000, "miniprogram": 8100, "merchant": 8200, "wallet": 8300}
 SIGNERS = ("auto", "process", "inline")
 # A signer process costs a hop (~0.15 ms) on every signature; with fewer cores what it
 # gains depends on what else runs there (measured on 2 cores: docs/performance.md).

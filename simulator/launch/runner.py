@@ -12,10 +12,10 @@ from pathlib import Path
 import aiohttp
 from aiohttp import web
 
-from . import credentials as sandbox, logs
+from ..core import credentials as sandbox, logs
 from .settings import Settings
 from .startup import StartupError, bind, credentials, public_host, urls_of  # noqa: F401  (this module's API too)
-from .web import AccessLogger
+from ..core.web import AccessLogger
 
 log = logging.getLogger("tradepay_sim.runner")
 
@@ -86,7 +86,7 @@ def build_apps(settings: Settings, urls: dict[str, str], creds: sandbox.SandboxC
         ))
 
     def console() -> web.Application:
-        from .console import ConsoleConfig, create_app
+        from ..console import ConsoleConfig, create_app
 
         return create_app(ConsoleConfig(app_urls={k: v for k, v in urls.items() if k != "console"}))
 
