@@ -13,7 +13,7 @@ import asyncio
 import json
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from . import browser, growth, journeys, machine, pay_load, sim_process
@@ -35,7 +35,8 @@ COMMITS = 9  # 4 merchant, 4 wallet, the journals' batches (about 1)
 
 def limit(costs: dict) -> dict:
     parts = {
-        "requests": EXTERNAL_REQUESTS * costs["server_ms"] + INTERNAL_REQUESTS * (costs["server_ms"] + costs["client_ms"]),
+        "requests": EXTERNAL_REQUESTS * costs["server_ms"]
+        + INTERNAL_REQUESTS * (costs["server_ms"] + costs["client_ms"]),
         "signatures": SIGNATURES * costs["sign_ms"],
         "verifications": VERIFICATIONS * costs["verify_ms"],
         "commits": COMMITS * costs["commit_ms"],
@@ -52,8 +53,10 @@ GAUGE_REQUESTS = 3000
 
 
 async def machine_speed() -> dict:
-    return {"bare_ms_after": (await machine.bare_request_costs(GAUGE_REQUESTS))["server_ms"],
-            "sign_ms_after": machine.rsa_costs(300)["sign_ms"]}
+    return {
+        "bare_ms_after": (await machine.bare_request_costs(GAUGE_REQUESTS))["server_ms"],
+        "sign_ms_after": machine.rsa_costs(300)["sign_ms"],
+    }
 
 
 async def journey_runs(sim, counts: dict[int, int], limit_per_s: float) -> list[dict]:
@@ -68,14 +71,16 @@ async def journey_runs(sim, counts: dict[int, int], limit_per_s: float) -> list[
 
 
 async def main(args: argparse.Namespace) -> None:
-    results: dict = {"when": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    results: dict = {"when": datetime.now(UTC).isoformat(timespec="seconds")}
     print("machine costs ...", flush=True)
     results["machine"] = await machine.measure()
     results["limit"] = limit(results["machine"])
     lim = results["limit"]
     print("  " + ", ".join(f"{name} {ms:.3f} ms" for name, ms in results["machine"].items() if name.endswith("_ms")))
-    print(f"  the limit they imply: {lim['journey_ms']:.2f} ms a journey, {lim['journeys_per_s']:.0f} journeys/s",
-          flush=True)
+    print(
+        f"  the limit they imply: {lim['journey_ms']:.2f} ms a journey, {lim['journeys_per_s']:.0f} journeys/s",
+        flush=True,
+    )
     counts = {1: 100, 8: 300, 32: 600, 64: 600} if not args.quick else {1: 30, 8: 100, 32: 200, 64: 200}
 
     with tempfile.TemporaryDirectory() as folder:
@@ -114,9 +119,14 @@ async def main(args: argparse.Namespace) -> None:
                     runs.sort(key=lambda r: r["latency_ms"]["p99"])
                     run = {**runs[len(runs) // 2], "runs": runs}
                     results["pay_only"].append({"signer": signer, **run})
-                    print(f"  concurrency {c:>2}: " + "; ".join(
-                        f"{r['per_s']:.0f} pays/s, p50 {r['latency_ms']['p50']:.1f} ms, p99 {r['latency_ms']['p99']:.1f} ms"
-                        for r in runs), flush=True)
+                    print(
+                        f"  concurrency {c:>2}: "
+                        + "; ".join(
+                            f"{r['per_s']:.0f} pays/s, p50 {r['latency_ms']['p50']:.1f} ms, p99 {r['latency_ms']['p99']:.1f} ms"
+                            for r in runs
+                        ),
+                        flush=True,
+                    )
             finally:
                 sim.stop()
 
@@ -148,8 +158,11 @@ if __name__ == "__main__":
     parser.add_argument("--quick", action="store_true", help="small counts, no growth run")
     parser.add_argument("--skip-growth", action="store_true")
     parser.add_argument("--skip-browser", action="store_true")
-    parser.add_argument("--report-only", action="store_true",
-                        help="measure nothing: write docs/benchmarks.md again from bench/results.json")
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="measure nothing: write docs/benchmarks.md again from bench/results.json",
+    )
     args = parser.parse_args()
     if args.report_only:
         write_report(json.loads(RESULTS.read_text()), REPORT)

@@ -22,8 +22,9 @@ ITEMS = [{"goodsId": "latte", "quantity": 1}]
 
 async def one_journey(client: rawhttp.Client, urls: dict, timings: dict) -> str:
     t0 = time.perf_counter()
-    reply = await client.request("POST", f"{urls['merchant']}/api/orders", headers=_JSON,
-                                 body=jsonio.dumps({"items": ITEMS}))
+    reply = await client.request(
+        "POST", f"{urls['merchant']}/api/orders", headers=_JSON, body=jsonio.dumps({"items": ITEMS})
+    )
     order = jsonio.loads(reply.body)
     if reply.status != 201:
         raise RuntimeError(f"order failed: {reply.status} {order}")
@@ -108,11 +109,20 @@ async def journal_latencies(http: aiohttp.ClientSession, urls: dict, order_ids: 
     for app in ("wallet", "merchant"):
         async with http.get(f"{urls[app]}/_sim/events", params={"limit": "1000000"}) as resp:
             events[app] = (await resp.json())["events"]
-    pay = [e["http"]["elapsedMs"] for e in events["merchant"]
-           if e["step"] == 4 and e["orderId"] in order_ids and e.get("http", {}).get("elapsedMs")]
+    pay = [
+        e["http"]["elapsedMs"]
+        for e in events["merchant"]
+        if e["step"] == 4 and e["orderId"] in order_ids and e.get("http", {}).get("elapsedMs")
+    ]
     debited = {e["orderId"]: e["at"] for e in events["wallet"] if e["step"] == 17 and e["orderId"] in order_ids}
-    paid = {e["orderId"]: e["at"] for e in events["merchant"]
-            if e["step"] == 19 and e["kind"] == "note" and e["orderId"] in order_ids}
-    to_paid = [(datetime.fromisoformat(paid[o]) - datetime.fromisoformat(debited[o])).total_seconds() * 1000
-               for o in paid if o in debited]
+    paid = {
+        e["orderId"]: e["at"]
+        for e in events["merchant"]
+        if e["step"] == 19 and e["kind"] == "note" and e["orderId"] in order_ids
+    }
+    to_paid = [
+        (datetime.fromisoformat(paid[o]) - datetime.fromisoformat(debited[o])).total_seconds() * 1000
+        for o in paid
+        if o in debited
+    ]
     return {"wallet_pay": pay, "debit_to_paid": to_paid}

@@ -148,8 +148,15 @@ def describe() -> dict:
         mem = int(Path("/proc/meminfo").read_text().split()[1]) // 1024 // 1024
     except (OSError, ValueError, IndexError):
         pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": mem, "python": platform.python_version(),
-            "python_build": python_build(), "platform": platform.platform(), "aiohttp": aiohttp.__version__}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": mem,
+        "python": platform.python_version(),
+        "python_build": python_build(),
+        "platform": platform.platform(),
+        "aiohttp": aiohttp.__version__,
+    }
 
 
 def python_build() -> str:

@@ -22,11 +22,14 @@ from .stats import summary
 
 
 async def run(wallet_url: str, count: int, concurrency: int, sim=None) -> dict:
-    async with aiohttp.ClientSession() as http:
-        async with http.get(f"{wallet_url}/_sim/credentials") as resp:
-            creds = await resp.json()
-    signer = SignedClient(None, client_id=creds["clientId"], private_pem=creds["merchantPrivateKey"],
-                          peer_public_pem=creds["walletPublicKey"])
+    async with aiohttp.ClientSession() as http, http.get(f"{wallet_url}/_sim/credentials") as resp:
+        creds = await resp.json()
+    signer = SignedClient(
+        None,
+        client_id=creds["clientId"],
+        private_pem=creds["merchantPrivateKey"],
+        peer_public_pem=creds["walletPublicKey"],
+    )
     url = f"{creds['apiBaseUrl']}/pay"
     latencies: list[float] = []
     jobs = iter([signer.prepare(url, _pay_body()) for _ in range(count)])
@@ -38,7 +41,11 @@ async def run(wallet_url: str, count: int, concurrency: int, sim=None) -> dict:
                 started = time.perf_counter()
                 reply = await client.request("POST", url, headers=exchange.request_headers, body=exchange.request_body)
                 latencies.append((time.perf_counter() - started) * 1000)
-                exchange.status, exchange.response_headers, exchange.response_body = reply.status, reply.headers, reply.body
+                exchange.status, exchange.response_headers, exchange.response_body = (
+                    reply.status,
+                    reply.headers,
+                    reply.body,
+                )
                 if reply.status != 200 or not signer.check_reply(exchange):
                     raise RuntimeError(f"pay failed: {reply.status} {reply.body[:200]!r}")
         finally:
@@ -49,11 +56,19 @@ async def run(wallet_url: str, count: int, concurrency: int, sim=None) -> dict:
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     elapsed = time.perf_counter() - started
     cpu = sim.cpu_seconds() - cpu if sim else None
-    return {"count": count, "concurrency": concurrency, "per_s": count / elapsed, "latency_ms": summary(latencies),
-            "cpu_ms_per_pay": cpu * 1000 / count if cpu is not None else None}
+    return {
+        "count": count,
+        "concurrency": concurrency,
+        "per_s": count / elapsed,
+        "latency_ms": summary(latencies),
+        "cpu_ms_per_pay": cpu * 1000 / count if cpu is not None else None,
+    }
 
 
 def _pay_body() -> dict:
-    return {"paymentRequestId": uuid.uuid4().hex, "paymentAmount": {"currency": "USD", "value": "450"},
-            "order": {"referenceOrderId": "ORD" + uuid.uuid4().hex[:16], "orderDescription": "bench"},
-            "paymentNotifyUrl": "http://127.0.0.1:9/notify"}
+    return {
+        "paymentRequestId": uuid.uuid4().hex,
+        "paymentAmount": {"currency": "USD", "value": "450"},
+        "order": {"referenceOrderId": "ORD" + uuid.uuid4().hex[:16], "orderDescription": "bench"},
+        "paymentNotifyUrl": "http://127.0.0.1:9/notify",
+    }

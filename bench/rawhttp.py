@@ -57,8 +57,8 @@ class _Connection(asyncio.Protocol):
         size = int(headers["content-length"])
         if len(self.buffer) < end + 4 + size:
             return
-        body = bytes(self.buffer[end + 4:end + 4 + size])
-        del self.buffer[:end + 4 + size]
+        body = bytes(self.buffer[end + 4 : end + 4 + size])
+        del self.buffer[: end + 4 + size]
         self.waiter.set_result(Reply(int(lines[0].split(" ", 2)[1]), headers, body))
 
     async def exchange(self, data: bytes) -> Reply:
@@ -73,8 +73,9 @@ class Client:
     def __init__(self) -> None:
         self._connections: dict[tuple[str, int], _Connection] = {}
 
-    async def request(self, method: str, url: str, *, headers: dict[str, str] | None = None,
-                      body: bytes = b"") -> Reply:
+    async def request(
+        self, method: str, url: str, *, headers: dict[str, str] | None = None, body: bytes = b""
+    ) -> Reply:
         u = URL(url)
         key = (u.host, u.port)
         conn = self._connections.get(key)
@@ -83,8 +84,9 @@ class Client:
             self._connections[key] = conn
         head = "".join(f"{name}: {value}\r\n" for name, value in (headers or {}).items())
         target = u.raw_path_qs
-        data = (f"{method} {target} HTTP/1.1\r\nHost: {u.host}:{u.port}\r\n{head}"
-                f"Content-Length: {len(body)}\r\n\r\n").encode("latin-1") + body
+        data = (
+            f"{method} {target} HTTP/1.1\r\nHost: {u.host}:{u.port}\r\n{head}Content-Length: {len(body)}\r\n\r\n"
+        ).encode("latin-1") + body
         return await conn.exchange(data)
 
     def close(self) -> None:

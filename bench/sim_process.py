@@ -62,8 +62,16 @@ def start(data_dir: Path, *extra: str) -> tuple[SimProcess, float]:
     """Start run_all.py on free ports; returns it and the seconds until every app it runs
     answered."""
     ports = ["--miniprogram-port", "0", "--merchant-port", "0", "--wallet-port", "0", "--console-port", "0"]
-    args = [sys.executable, str(ROOT / "run_all.py"), "--data-dir", str(data_dir), "--log-level", "warning",
-            *ports, *extra]
+    args = [
+        sys.executable,
+        str(ROOT / "run_all.py"),
+        "--data-dir",
+        str(data_dir),
+        "--log-level",
+        "warning",
+        *ports,
+        *extra,
+    ]
     started = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=str(ROOT))
     urls = {}

@@ -14,5 +14,9 @@ def percentile(samples: list[float], p: float) -> float:
 
 
 def summary(samples: list[float]) -> dict:
-    return {"n": len(samples), "p50": percentile(samples, 50), "p99": percentile(samples, 99),
-            "max": max(samples) if samples else float("nan")}
+    return {
+        "n": len(samples),
+        "p50": percentile(samples, 50),
+        "p99": percentile(samples, 99),
+        "max": max(samples) if samples else float("nan"),
+    }

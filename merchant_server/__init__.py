@@ -3,4 +3,4 @@
 from .app import create_app
 from .config import MerchantConfig
 
-__all__ = ["create_app", "MerchantConfig"]
+__all__ = ["MerchantConfig", "create_app"]

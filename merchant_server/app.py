@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import AsyncIterator
 
 import aiohttp_jinja2
 from aiohttp import web
@@ -30,8 +30,10 @@ SCHEMA = (Path(__file__).parent / "schema.sql").read_text()
 
 
 def create_app(config: MerchantConfig) -> web.Application:
-    app = web.Application(client_max_size=MAX_REQUEST_BYTES,
-                          middlewares=[security_headers(lambda r: "'none'"), handlers.errors_middleware])
+    app = web.Application(
+        client_max_size=MAX_REQUEST_BYTES,
+        middlewares=[security_headers(lambda r: "'none'"), handlers.errors_middleware],
+    )
     app[APP_NAME] = "merchant"
     app[CONFIG] = config
     setup_pages(app)
@@ -44,8 +46,9 @@ def create_app(config: MerchantConfig) -> web.Application:
 
 async def index(request: web.Request) -> web.Response:
     config = request.app[CONFIG]
-    return aiohttp_jinja2.render_template("merchant/index.html", request, {
-        "config": config, "goods": list(CATALOG.values())})
+    return aiohttp_jinja2.render_template(
+        "merchant/index.html", request, {"config": config, "goods": list(CATALOG.values())}
+    )
 
 
 async def _reconcile_forever(shop: Shop) -> None:

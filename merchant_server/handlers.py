@@ -36,13 +36,15 @@ async def errors_middleware(request: web.Request, handler) -> web.StreamResponse
         return json_response(body, status=exc.status)
     except web.HTTPException as exc:
         if exc.status >= 400 and request.path.startswith("/api/"):
-            return json_response({"error": {"code": exc.reason.upper().replace(" ", "_"), "message": exc.reason}},
-                                 status=exc.status)
+            return json_response(
+                {"error": {"code": exc.reason.upper().replace(" ", "_"), "message": exc.reason}}, status=exc.status
+            )
         raise
     except Exception:
         log.exception("unexpected error in %s %s", request.method, request.path)
-        return json_response({"error": {"code": "INTERNAL_ERROR", "message": "Something went wrong on the merchant server."}},
-                             status=500)
+        return json_response(
+            {"error": {"code": "INTERNAL_ERROR", "message": "Something went wrong on the merchant server."}}, status=500
+        )
 
 
 async def _json(request: web.Request) -> dict:
@@ -56,8 +58,9 @@ async def _json(request: web.Request) -> dict:
 
 
 async def catalog(request: web.Request) -> web.Response:
-    return json_response({"merchantName": request.app[SHOP].config.merchant_name,
-                          "goods": [g.to_json() for g in CATALOG.values()]})
+    return json_response(
+        {"merchantName": request.app[SHOP].config.merchant_name, "goods": [g.to_json() for g in CATALOG.values()]}
+    )
 
 
 async def quote(request: web.Request) -> web.Response:
@@ -65,8 +68,13 @@ async def quote(request: web.Request) -> web.Response:
     body = await _json(request)
     lines = price_items(body.get("items"))
     total = order_total(lines)
-    return json_response({"items": [line.to_json() for line in lines], "amount": total.to_wire(),
-                          "amountDisplay": total.format_display()})
+    return json_response(
+        {
+            "items": [line.to_json() for line in lines],
+            "amount": total.to_wire(),
+            "amountDisplay": total.format_display(),
+        }
+    )
 
 
 async def create_order(request: web.Request) -> web.Response:
@@ -90,9 +98,14 @@ async def retry_payment(request: web.Request) -> web.Response:
 
 def _payment_url_reply(shop: Shop, order, status: int = 200) -> web.Response:
     body = order_json(order)
-    shop.journal.record(8, "paymentUrl returned to the mini program", order_id=order.order_id,
-                        payment_request_id=order.payment_request_id, payment_id=order.payment_id,
-                        details={"status": order.status.value})
+    shop.journal.record(
+        8,
+        "paymentUrl returned to the mini program",
+        order_id=order.order_id,
+        payment_request_id=order.payment_request_id,
+        payment_id=order.payment_id,
+        details={"status": order.status.value},
+    )
     return json_response(body, status=status)
 
 
@@ -141,11 +154,14 @@ async def notify_payment(request: web.Request) -> web.Response:
     headers = signed_response_headers(shop.config.private_pem, request.method, request.path, shop.config.client_id, out)
     if not outcome.startswith("ACCEPTED"):
         ids = body if isinstance(body, dict) else {}
-        shop.journal.record(19, f"notification refused: {reply['result']['resultCode']}", kind="fault",
-                            actor="merchant server",
-                            payment_request_id=ids.get("paymentRequestId") if isinstance(ids.get("paymentRequestId"), str) else None,
-                            http=http_summary("POST", str(request.rel_url), status=200, request_body=raw,
-                                              response_body=out))
+        shop.journal.record(
+            19,
+            f"notification refused: {reply['result']['resultCode']}",
+            kind="fault",
+            actor="merchant server",
+            payment_request_id=ids.get("paymentRequestId") if isinstance(ids.get("paymentRequestId"), str) else None,
+            http=http_summary("POST", str(request.rel_url), status=200, request_body=raw, response_body=out),
+        )
     return web.Response(body=out, headers=headers, content_type="application/json", charset="utf-8")
 
 

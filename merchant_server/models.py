@@ -26,8 +26,9 @@ class OrderStatus(str, Enum):
 
 # Moves an order can make; applied as conditional UPDATEs so racing writers cannot both win.
 TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
-    OrderStatus.CREATED: frozenset({OrderStatus.PAYING, OrderStatus.PAID, OrderStatus.FAILED,
-                                    OrderStatus.CANCELLED, OrderStatus.CLOSED}),
+    OrderStatus.CREATED: frozenset(
+        {OrderStatus.PAYING, OrderStatus.PAID, OrderStatus.FAILED, OrderStatus.CANCELLED, OrderStatus.CLOSED}
+    ),
     OrderStatus.PAYING: frozenset({OrderStatus.PAID, OrderStatus.FAILED, OrderStatus.CANCELLED, OrderStatus.CLOSED}),
     OrderStatus.PAID: frozenset({OrderStatus.REFUNDED}),
     OrderStatus.FAILED: frozenset(),
@@ -66,8 +67,13 @@ class OrderLine:
         return self.unit_price * self.quantity
 
     def to_json(self) -> dict:
-        return {"goodsId": self.goods_id, "name": self.name, "quantity": self.quantity,
-                "unitPrice": self.unit_price.to_wire(), "total": self.total.to_wire()}
+        return {
+            "goodsId": self.goods_id,
+            "name": self.name,
+            "quantity": self.quantity,
+            "unitPrice": self.unit_price.to_wire(),
+            "total": self.total.to_wire(),
+        }
 
 
 def price_items(items: Any) -> list[OrderLine]:

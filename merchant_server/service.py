@@ -80,9 +80,13 @@ class Shop:
         )
         async with self.db.transaction() as tx:
             await store.insert_order(tx, order, now + self._check_delay(0))
-        self.journal.record(3, f"order {order_id} created: {order.amount.format_display()}",
-                            order_id=order_id, payment_request_id=order.payment_request_id,
-                            details={"lines": order.lines})
+        self.journal.record(
+            3,
+            f"order {order_id} created: {order.amount.format_display()}",
+            order_id=order_id,
+            payment_request_id=order.payment_request_id,
+            details={"lines": order.lines},
+        )
         return order
 
     async def request_payment(self, order: Order) -> Order:
@@ -97,21 +101,34 @@ class Shop:
         try:
             reply = await self.wallet.call("pay", payload)
         except WalletUnavailable as exc:
-            self._journal_call(4, f"pay failed: {exc}", exc.exchange or self.wallet.prepare("pay", payload),
-                               kind="fault", error=str(exc), **ids)
-            raise OrderError(502, "WALLET_UNAVAILABLE", "The wallet could not create the payment. Please try again.",
-                             retryable=True) from None
+            self._journal_call(
+                4,
+                f"pay failed: {exc}",
+                exc.exchange or self.wallet.prepare("pay", payload),
+                kind="fault",
+                error=str(exc),
+                **ids,
+            )
+            raise OrderError(
+                502, "WALLET_UNAVAILABLE", "The wallet could not create the payment. Please try again.", retryable=True
+            ) from None
         result = reply.result
         payment_id = reply.body.get("paymentId")
-        self._journal_call(4, f"pay: {result.get('resultStatus')} {result.get('resultCode')}", reply.exchange,
-                           payment_id=payment_id, **ids)
+        self._journal_call(
+            4,
+            f"pay: {result.get('resultStatus')} {result.get('resultCode')}",
+            reply.exchange,
+            payment_id=payment_id,
+            **ids,
+        )
         url = reply.body.get("normalUrl")
         now = self.clock.now()
         if result.get("resultStatus") == "U" and result.get("resultCode") == "PAYMENT_IN_PROCESS" and url:
             fields = {"payment_id": payment_id, "payment_url": url, "wallet_result_code": "PAYMENT_IN_PROCESS"}
             async with self.db.transaction() as tx:
-                won = await store.transition(tx, order.order_id, (OrderStatus.CREATED,), OrderStatus.PAYING, now,
-                                             **fields)
+                won = await store.transition(
+                    tx, order.order_id, (OrderStatus.CREATED,), OrderStatus.PAYING, now, **fields
+                )
             if won:  # known without reading it back
                 return dataclasses.replace(order, status=OrderStatus.PAYING, updated_at=now, **fields)
             return await store.get_order(self.db, order.order_id)  # a concurrent retry got there first
@@ -122,10 +139,14 @@ class Shop:
             await self.apply_wallet_status(order, "SUCCESS", payment_id, "SUCCESS", via="pay")
             return await store.get_order(self.db, order.order_id)
         async with self.db.transaction() as tx:
-            await store.transition(tx, order.order_id, OPEN, OrderStatus.FAILED, now,
-                                   wallet_result_code=result.get("resultCode"))
-        raise OrderError(422, "PAYMENT_REFUSED",
-                         f"The wallet refused the payment: {result.get('resultCode')} {result.get('resultMessage', '')}".strip())
+            await store.transition(
+                tx, order.order_id, OPEN, OrderStatus.FAILED, now, wallet_result_code=result.get("resultCode")
+            )
+        raise OrderError(
+            422,
+            "PAYMENT_REFUSED",
+            f"The wallet refused the payment: {result.get('resultCode')} {result.get('resultMessage', '')}".strip(),
+        )
 
     def _pay_payload(self, order: Order) -> dict:
         return {
@@ -153,14 +174,24 @@ class Shop:
             "settlementStrategy": {"settlementCurrency": order.amount.currency},
         }
 
-    def _journal_call(self, step: int, summary: str, exchange: SignedExchange, *, kind: str = "step",
-                      error: str | None = None, **ids) -> None:
+    def _journal_call(
+        self, step: int, summary: str, exchange: SignedExchange, *, kind: str = "step", error: str | None = None, **ids
+    ) -> None:
         self.journal.record(
-            step, summary, kind=kind, **ids,
+            step,
+            summary,
+            kind=kind,
+            **ids,
             http=http_summary(
-                "POST", exchange.url, status=exchange.status, request_headers=exchange.request_headers,
-                request_body=exchange.request_body, response_headers=exchange.response_headers,
-                response_body=exchange.response_body, error=error, elapsed_ms=exchange.elapsed_ms or None,
+                "POST",
+                exchange.url,
+                status=exchange.status,
+                request_headers=exchange.request_headers,
+                request_body=exchange.request_body,
+                response_headers=exchange.response_headers,
+                response_body=exchange.response_body,
+                error=error,
+                elapsed_ms=exchange.elapsed_ms or None,
             ),
         )
 
@@ -202,31 +233,59 @@ class Shop:
         """``inquiryPayment`` for the order, applied. ``step`` 20 when the result page
         asked, None when the reconciler did."""
         payload = {"paymentRequestId": order.payment_request_id}
-        ids = {"order_id": order.order_id, "payment_request_id": order.payment_request_id,
-               "payment_id": order.payment_id, "at": self.clock.now()}
+        ids = {
+            "order_id": order.order_id,
+            "payment_request_id": order.payment_request_id,
+            "payment_id": order.payment_id,
+            "at": self.clock.now(),
+        }
         try:
             reply = await self.wallet.call("inquiryPayment", payload)
         except WalletUnavailable as exc:
-            self._journal_call(step, f"inquiryPayment failed: {exc}",
-                               exc.exchange or self.wallet.prepare("inquiryPayment", payload),
-                               kind="fault", error=str(exc), **ids)
+            self._journal_call(
+                step,
+                f"inquiryPayment failed: {exc}",
+                exc.exchange or self.wallet.prepare("inquiryPayment", payload),
+                kind="fault",
+                error=str(exc),
+                **ids,
+            )
             return order  # keep what we know; the client shows it and may ask again
         body = reply.body
-        self._journal_call(step, f"inquiryPayment: {body.get('paymentStatus') or reply.result.get('resultCode')}",
-                           reply.exchange, kind="note", **ids)
+        self._journal_call(
+            step,
+            f"inquiryPayment: {body.get('paymentStatus') or reply.result.get('resultCode')}",
+            reply.exchange,
+            kind="note",
+            **ids,
+        )
         if reply.result.get("resultStatus") == "S":
             problem = self._mismatch(order, body)
             if problem:
                 log.warning("inquiry reply for %s does not match the order: %s", order.order_id, problem)
                 return order
-            await self.apply_wallet_status(order, body.get("paymentStatus"), body.get("paymentId"),
-                                           body.get("paymentResultCode"), via="inquiryPayment",
-                                           paid_at=body.get("paymentTime"), step=step)
+            await self.apply_wallet_status(
+                order,
+                body.get("paymentStatus"),
+                body.get("paymentId"),
+                body.get("paymentResultCode"),
+                via="inquiryPayment",
+                paid_at=body.get("paymentTime"),
+                step=step,
+            )
         return await store.get_order(self.db, order.order_id)
 
-    async def apply_wallet_status(self, order: Order, wallet_status: str | None, payment_id: str | None,
-                                  result_code: str | None, *, via: str, paid_at: str | None = None,
-                                  step: int | None = 20) -> bool:
+    async def apply_wallet_status(
+        self,
+        order: Order,
+        wallet_status: str | None,
+        payment_id: str | None,
+        result_code: str | None,
+        *,
+        via: str,
+        paid_at: str | None = None,
+        step: int | None = 20,
+    ) -> bool:
         """Move the order to what the wallet reports. Returns True when this call won
         the transition (and fulfilled the order, for PAID): exactly once, however many
         notifications and inquiries race."""
@@ -242,11 +301,16 @@ class Shop:
         async with self.db.transaction() as tx:
             won = await store.transition(tx, order.order_id, sources_of(target), target, now, **fields)
         if won:
-            self.journal.record(19 if via == "notification" else step,
-                                f"order {order.order_id} {target.value} (from {via})",
-                                kind="note", actor="merchant server", order_id=order.order_id,
-                                payment_request_id=order.payment_request_id, payment_id=payment_id or order.payment_id,
-                                details={"fulfilled": target is OrderStatus.PAID, "via": via})
+            self.journal.record(
+                19 if via == "notification" else step,
+                f"order {order.order_id} {target.value} (from {via})",
+                kind="note",
+                actor="merchant server",
+                order_id=order.order_id,
+                payment_request_id=order.payment_request_id,
+                payment_id=payment_id or order.payment_id,
+                details={"fulfilled": target is OrderStatus.PAID, "via": via},
+            )
         return won
 
     # --- notifications -------------------------------------------------------------
@@ -258,8 +322,9 @@ class Shop:
             raise NotificationRefused("INVALID_SIGNATURE", str(exc)) from None
         if signed.client_id != self.config.client_id:
             raise NotificationRefused("INVALID_CLIENT", "the notification is for another client id")
-        if not signing.verify(self.config.wallet_public_pem, method, path, signed.client_id,
-                              signed.request_time, raw, signed.signature):
+        if not signing.verify(
+            self.config.wallet_public_pem, method, path, signed.client_id, signed.request_time, raw, signed.signature
+        ):
             raise NotificationRefused("INVALID_SIGNATURE", "the notification's signature does not verify")
 
     @staticmethod
@@ -291,8 +356,14 @@ class Shop:
         status = {"S": "SUCCESS", "F": "FAIL"}.get(result.get("resultStatus"))
         if result.get("resultCode") == "ORDER_IS_CANCELED":
             status = "CANCELLED"
-        won = await self.apply_wallet_status(order, status, body.get("paymentId"), result.get("resultCode"),
-                                             via="notification", paid_at=body.get("paymentTime"))
+        won = await self.apply_wallet_status(
+            order,
+            status,
+            body.get("paymentId"),
+            result.get("resultCode"),
+            via="notification",
+            paid_at=body.get("paymentTime"),
+        )
         if won:
             return dataclasses.replace(order, status=_FINAL_FROM_WALLET[status])
         return await store.get_order(self.db, order.order_id)  # a repeat: say where it stands

@@ -42,21 +42,33 @@ async def insert_order(tx: Transaction, o: Order, next_check_at: datetime) -> No
     await tx.execute(
         "INSERT INTO orders (order_id, status, currency, amount, lines_json, payment_request_id, created_at,"
         " updated_at, next_check_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (o.order_id, o.status.value, o.amount.currency, o.amount.value, json.dumps(o.lines, ensure_ascii=False),
-         o.payment_request_id, _t(o.created_at), _t(o.updated_at), _t(next_check_at)),
+        (
+            o.order_id,
+            o.status.value,
+            o.amount.currency,
+            o.amount.value,
+            json.dumps(o.lines, ensure_ascii=False),
+            o.payment_request_id,
+            _t(o.created_at),
+            _t(o.updated_at),
+            _t(next_check_at),
+        ),
     )
 
 
 async def orders_to_check(db: Reader, now: datetime, limit: int = 20) -> list[Order]:
     rows = await db.fetchall(
         "SELECT * FROM orders WHERE status IN ('CREATED', 'PAYING') AND next_check_at <= ?"
-        " ORDER BY next_check_at LIMIT ?", (_t(now), limit))
+        " ORDER BY next_check_at LIMIT ?",
+        (_t(now), limit),
+    )
     return [order_from_row(r) for r in rows]
 
 
 async def checked(tx: Transaction, order_id: str, next_check_at: datetime) -> None:
-    await tx.execute("UPDATE orders SET checks = checks + 1, next_check_at = ? WHERE order_id = ?",
-                     (_t(next_check_at), order_id))
+    await tx.execute(
+        "UPDATE orders SET checks = checks + 1, next_check_at = ? WHERE order_id = ?", (_t(next_check_at), order_id)
+    )
 
 
 async def get_order(db: Reader, order_id: str) -> Order | None:
@@ -74,8 +86,9 @@ async def list_orders(db: Reader, limit: int = 100) -> list[Order]:
     return [order_from_row(r) for r in rows]
 
 
-async def transition(tx: Transaction, order_id: str, source: tuple[OrderStatus, ...], target: OrderStatus,
-                     now: datetime, **fields: Any) -> bool:
+async def transition(
+    tx: Transaction, order_id: str, source: tuple[OrderStatus, ...], target: OrderStatus, now: datetime, **fields: Any
+) -> bool:
     sets = ["status = ?", "updated_at = ?"]
     params: list[Any] = [target.value, _t(now)]
     for name, value in fields.items():
@@ -83,19 +96,26 @@ async def transition(tx: Transaction, order_id: str, source: tuple[OrderStatus, 
         params.append(_t(value) if isinstance(value, datetime) else value)
     marks = ",".join("?" for _ in source)
     params += [order_id, *(s.value for s in source)]
-    return await tx.execute(
-        f"UPDATE orders SET {', '.join(sets)} WHERE order_id = ? AND status IN ({marks})", params) == 1
+    return (
+        await tx.execute(f"UPDATE orders SET {', '.join(sets)} WHERE order_id = ? AND status IN ({marks})", params) == 1
+    )
 
 
-async def record_notification(tx: Transaction, now: datetime, body: dict | None, raw: bytes, verified: bool,
-                              outcome: str) -> None:
+async def record_notification(
+    tx: Transaction, now: datetime, body: dict | None, raw: bytes, verified: bool, outcome: str
+) -> None:
     body = body if isinstance(body, dict) else {}
     await tx.execute(
         "INSERT INTO notifications_received (received_at, payment_request_id, payment_id, verified, outcome, body)"
         " VALUES (?, ?, ?, ?, ?, ?)",
-        (_t(now), str(body.get("paymentRequestId"))[:128] if body.get("paymentRequestId") else None,
-         str(body.get("paymentId"))[:128] if body.get("paymentId") else None, int(verified), outcome,
-         raw.decode("utf-8", "replace")[:20000]),
+        (
+            _t(now),
+            str(body.get("paymentRequestId"))[:128] if body.get("paymentRequestId") else None,
+            str(body.get("paymentId"))[:128] if body.get("paymentId") else None,
+            int(verified),
+            outcome,
+            raw.decode("utf-8", "replace")[:20000],
+        ),
     )
 
 

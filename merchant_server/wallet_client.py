@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from dataclasses import dataclass
 
@@ -36,8 +35,12 @@ class WalletReply:
 class WalletClient:
     def __init__(self, session: aiohttp.ClientSession, config: MerchantConfig):
         self.config = config
-        self.signed = SignedClient(session, client_id=config.client_id, private_pem=config.private_pem,
-                                   peer_public_pem=config.wallet_public_pem)
+        self.signed = SignedClient(
+            session,
+            client_id=config.client_id,
+            private_pem=config.private_pem,
+            peer_public_pem=config.wallet_public_pem,
+        )
 
     def url(self, endpoint: str) -> str:
         return f"{self.config.wallet_url}{self.config.api_prefix}/{endpoint}"
@@ -48,9 +51,10 @@ class WalletClient:
     async def call(self, endpoint: str, payload: dict) -> WalletReply:
         try:
             exchange = await self.signed.post(self.url(endpoint), payload, timeout=self.config.wallet_timeout_seconds)
-        except asyncio.TimeoutError:
-            raise WalletUnavailable(f"the wallet did not answer {endpoint} within "
-                                    f"{self.config.wallet_timeout_seconds:g} s") from None
+        except TimeoutError:
+            raise WalletUnavailable(
+                f"the wallet did not answer {endpoint} within {self.config.wallet_timeout_seconds:g} s"
+            ) from None
         except (aiohttp.ClientError, OSError) as exc:
             raise WalletUnavailable(f"the wallet could not be reached for {endpoint}: {type(exc).__name__}") from None
         if exchange.status != 200:

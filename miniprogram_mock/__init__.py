@@ -3,4 +3,4 @@
 from .app import create_app
 from .config import MiniprogramConfig
 
-__all__ = ["create_app", "MiniprogramConfig"]
+__all__ = ["MiniprogramConfig", "create_app"]

@@ -5,8 +5,8 @@ in a phone frame, ``/my.js`` (the container's JS API) and the container's native
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 from datetime import datetime
-from typing import AsyncIterator
 
 from aiohttp import web
 
@@ -14,8 +14,16 @@ from simulator.core import jsonio
 from simulator.core.clock import Clock, parse_iso
 from simulator.core.journal import Journal, add_journal_routes
 from simulator.core.steps import STEPS
-from simulator.core.web import (APP_NAME, MAX_REQUEST_BYTES, client_session, health, json_error, json_response, security_headers,
-                           setup_pages)
+from simulator.core.web import (
+    APP_NAME,
+    MAX_REQUEST_BYTES,
+    client_session,
+    health,
+    json_error,
+    json_response,
+    security_headers,
+    setup_pages,
+)
 
 from . import control
 from .config import MiniprogramConfig
@@ -40,15 +48,17 @@ def create_app(config: MiniprogramConfig) -> web.Application:
     setup_pages(app)
     app[SHIM] = build_shim(app)
     app.cleanup_ctx.append(_resources)
-    app.add_routes([
-        web.get("/my.js", my_js),
-        web.post("/__container/request", proxy_request),
-        web.post("/__container/request/abort", abort_request),
-        web.post("/_sim/events", report_event),
-        web.post("/_sim/reset", reset),
-        web.get("/_sim/health", health),
-        *control.routes(),
-    ])
+    app.add_routes(
+        [
+            web.get("/my.js", my_js),
+            web.post("/__container/request", proxy_request),
+            web.post("/__container/request/abort", abort_request),
+            web.post("/_sim/events", report_event),
+            web.post("/_sim/reset", reset),
+            web.get("/_sim/health", health),
+            *control.routes(),
+        ]
+    )
     add_journal_routes(app, JOURNAL)
     app.add_routes([web.get("/{path:.*}", page)])  # last: every other path is a page
     return app

@@ -49,8 +49,20 @@ MAX_REDIRECTS = 10
 MAX_INFLIGHT = 256
 HTTP_STATUS_ERROR = "http status error"  # the declared errorMessage of code 19
 # Hop-by-hop headers and the ones the platform sets itself: a page cannot set them.
-_DROP_HEADERS = {"host", "content-length", "connection", "keep-alive", "transfer-encoding", "te", "trailer",
-                 "upgrade", "referer", "cookie", "proxy-authorization", "proxy-connection"}
+_DROP_HEADERS = {
+    "host",
+    "content-length",
+    "connection",
+    "keep-alive",
+    "transfer-encoding",
+    "te",
+    "trailer",
+    "upgrade",
+    "referer",
+    "cookie",
+    "proxy-authorization",
+    "proxy-connection",
+}
 
 
 class RequestFailed(Exception):
@@ -88,7 +100,7 @@ def parse_spec(spec: object) -> RequestSpec:
         raise RequestFailed(2, "headers must map header names to strings")
     if any("\r" in k + v or "\n" in k + v or not k.strip() for k, v in headers.items()):
         raise RequestFailed(2, "a header name or value is malformed")
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout:
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
         raise RequestFailed(2, "timeout must be a positive number of milliseconds")
     if body is not None:
         try:
@@ -138,8 +150,12 @@ async def perform(session: aiohttp.ClientSession, domains: ServerDomains, spec: 
                             headers = {k: v for k, v in headers.items() if k.lower() != "content-type"}
                         continue
                     data = await _read_body(resp)
-                    return {"ok": True, "status": resp.status, "headers": _joined_headers(resp),
-                            "body": base64.b64encode(data).decode()}
+                    return {
+                        "ok": True,
+                        "status": resp.status,
+                        "headers": _joined_headers(resp),
+                        "body": base64.b64encode(data).decode(),
+                    }
             raise RequestFailed(19, HTTP_STATUS_ERROR, f"more than {MAX_REDIRECTS} redirects")
     except TimeoutError:
         raise RequestFailed(13, f"request timed out after {spec.timeout_ms:g} ms") from None

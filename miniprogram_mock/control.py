@@ -34,4 +34,7 @@ async def put_request_domains(request: web.Request) -> web.Response:
 
 
 def routes() -> list[web.RouteDef]:
-    return [web.get("/_sim/request-domains", get_request_domains), web.put("/_sim/request-domains", put_request_domains)]
+    return [
+        web.get("/_sim/request-domains", get_request_domains),
+        web.put("/_sim/request-domains", put_request_domains),
+    ]

@@ -5,7 +5,7 @@ added by the developer (``tradepay-sim.json`` in their mini program folder, or
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from yarl import URL
 

@@ -29,7 +29,11 @@ SETTINGS_FILE = "tradepay-sim.json"
 SHIM_TAG = '<script src="/my.js"></script>'
 NO_CACHE = {"Cache-Control": "no-cache"}
 _HAS_SHIM = re.compile(r"""<script\b[^>]*\bsrc\s*=\s*["']?/my\.js\b""", re.I)
-_OPENING = (re.compile(r"<head\b[^>]*>", re.I), re.compile(r"<html\b[^>]*>", re.I), re.compile(r"<!doctype\b[^>]*>", re.I))
+_OPENING = (
+    re.compile(r"<head\b[^>]*>", re.I),
+    re.compile(r"<html\b[^>]*>", re.I),
+    re.compile(r"<!doctype\b[^>]*>", re.I),
+)
 
 
 def inject_shim(html: str) -> str:
@@ -39,7 +43,7 @@ def inject_shim(html: str) -> str:
     for pattern in _OPENING:
         match = pattern.search(html)
         if match:
-            return html[:match.end()] + SHIM_TAG + html[match.end():]
+            return html[: match.end()] + SHIM_TAG + html[match.end() :]
     return SHIM_TAG + html
 
 
@@ -64,12 +68,12 @@ class MiniprogramFolder:
             raise StartupError(f"--miniprogram-dir {root} is not a folder")
         ext = _read_json_object(self.root / EXT_FILE).get("ext", {})
         if not isinstance(ext, dict):
-            raise StartupError(f"{self.root / EXT_FILE}: \"ext\" must be a JSON object")
+            raise StartupError(f'{self.root / EXT_FILE}: "ext" must be a JSON object')
         self.ext: dict = ext
         domains = _read_json_object(self.root / SETTINGS_FILE).get("serverDomains", [])
         try:
             if not isinstance(domains, list):
-                raise DomainError("\"serverDomains\" must be a list of origins")
+                raise DomainError('"serverDomains" must be a list of origins')
             self.server_domains = [parse_origin(d) for d in domains]
         except DomainError as exc:
             raise StartupError(f"{self.root / SETTINGS_FILE}: {exc}") from None

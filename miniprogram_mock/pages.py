@@ -19,9 +19,16 @@ SHIM = web.AppKey("shim", str)
 DEMO_PAGES = {"": "index", "pages/index": "index", "pages/result": "result"}
 # /my.js is these files of static/, in this order: the core (callbacks, the `my`
 # object), then one file per family of APIs. Each is a standalone script.
-SHIM_PARTS = ("my.js", "miniprogram/my/chrome.js", "miniprogram/my/request.js", "miniprogram/my/tradepay.js",
-              "miniprogram/my/ui.js", "miniprogram/my/navigation.js", "miniprogram/my/storage.js",
-              "miniprogram/my/system.js")
+SHIM_PARTS = (
+    "my.js",
+    "miniprogram/my/chrome.js",
+    "miniprogram/my/request.js",
+    "miniprogram/my/tradepay.js",
+    "miniprogram/my/ui.js",
+    "miniprogram/my/navigation.js",
+    "miniprogram/my/storage.js",
+    "miniprogram/my/system.js",
+)
 SHIM_CSS = (("documentCss", "miniprogram/container.css"), ("chromeCss", "miniprogram/chrome.css"))
 
 
@@ -48,6 +55,7 @@ def ext_config(app: web.Application) -> dict:
 def build_shim(app: web.Application) -> str:
     """``/my.js``: the container's settings (its CSS too, applied without a flash), then
     the shim's parts. A page that loads it twice keeps its first ``my``."""
+
     def read(name: str) -> str:
         return (STATIC_DIR / name).read_text(encoding="utf-8")
 

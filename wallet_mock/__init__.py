@@ -3,4 +3,4 @@
 from .app import create_app
 from .config import WalletConfig
 
-__all__ = ["create_app", "WalletConfig"]
+__all__ = ["WalletConfig", "create_app"]

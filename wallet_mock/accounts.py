@@ -27,20 +27,49 @@ class TestAccount:
 
 
 TEST_ACCOUNTS: tuple[TestAccount, ...] = (
-    TestAccount("buyer@sandbox.test", "Sandbox Buyer", Outcome.SUCCESS, 1_000_000,
-                "pays (9000)"),
-    TestAccount("lowbalance@sandbox.test", "Low Balance", Outcome.SUCCESS, 1,
-                "holds 1 unit of each currency: larger payments fail with USER_BALANCE_NOT_ENOUGH (4000)"),
-    TestAccount("risk@sandbox.test", "Risky Buyer", Outcome.RISK_REJECT, 1_000_000,
-                "refused by risk control, RISK_REJECT (4000)"),
-    TestAccount("slow-success@sandbox.test", "Slow Bank (succeeds)", Outcome.PROCESSING_THEN_SUCCESS, 1_000_000,
-                "processing (8000), settles to success 30 s later (divided by --time-scale)"),
-    TestAccount("slow-fail@sandbox.test", "Slow Bank (fails)", Outcome.PROCESSING_THEN_FAIL, 1_000_000,
-                "processing (8000), settles to failure 30 s later (divided by --time-scale)"),
-    TestAccount("offline-before@sandbox.test", "Flaky Network (before debit)", Outcome.NETWORK_LOST_BEFORE_DEBIT, 1_000_000,
-                "connection lost before the debit (6002): nothing charged"),
-    TestAccount("offline-after@sandbox.test", "Flaky Network (after debit)", Outcome.NETWORK_LOST_AFTER_DEBIT, 1_000_000,
-                "connection lost after the debit (6004): charged, the mini program does not know"),
+    TestAccount("buyer@sandbox.test", "Sandbox Buyer", Outcome.SUCCESS, 1_000_000, "pays (9000)"),
+    TestAccount(
+        "lowbalance@sandbox.test",
+        "Low Balance",
+        Outcome.SUCCESS,
+        1,
+        "holds 1 unit of each currency: larger payments fail with USER_BALANCE_NOT_ENOUGH (4000)",
+    ),
+    TestAccount(
+        "risk@sandbox.test",
+        "Risky Buyer",
+        Outcome.RISK_REJECT,
+        1_000_000,
+        "refused by risk control, RISK_REJECT (4000)",
+    ),
+    TestAccount(
+        "slow-success@sandbox.test",
+        "Slow Bank (succeeds)",
+        Outcome.PROCESSING_THEN_SUCCESS,
+        1_000_000,
+        "processing (8000), settles to success 30 s later (divided by --time-scale)",
+    ),
+    TestAccount(
+        "slow-fail@sandbox.test",
+        "Slow Bank (fails)",
+        Outcome.PROCESSING_THEN_FAIL,
+        1_000_000,
+        "processing (8000), settles to failure 30 s later (divided by --time-scale)",
+    ),
+    TestAccount(
+        "offline-before@sandbox.test",
+        "Flaky Network (before debit)",
+        Outcome.NETWORK_LOST_BEFORE_DEBIT,
+        1_000_000,
+        "connection lost before the debit (6002): nothing charged",
+    ),
+    TestAccount(
+        "offline-after@sandbox.test",
+        "Flaky Network (after debit)",
+        Outcome.NETWORK_LOST_AFTER_DEBIT,
+        1_000_000,
+        "connection lost after the debit (6004): charged, the mini program does not know",
+    ),
 )
 
 DEFAULT_ACCOUNT = TEST_ACCOUNTS[0].login_id

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from aiohttp import web
 
@@ -21,7 +21,13 @@ from simulator.core.signing import SignatureError
 
 from . import openapi
 from .errors import ApiError, result
-from .parsing import parse_json_body, parse_pay_request, parse_payment_reference, parse_refund_reference, parse_refund_request
+from .parsing import (
+    parse_json_body,
+    parse_pay_request,
+    parse_payment_reference,
+    parse_refund_reference,
+    parse_refund_request,
+)
 from .service import Wallet
 from .wire import inquiry_refund_reply, inquiry_reply, pay_reply, refund_reply
 
@@ -81,12 +87,21 @@ async def _verified_body(request: web.Request, wallet: Wallet, call: ApiCall) ->
         sent = signing.parse_time(signed.request_time)
     except SignatureError as exc:
         raise ApiError("INVALID_SIGNATURE", str(exc)) from None
-    skew = abs((datetime.now(timezone.utc) - sent).total_seconds())
+    skew = abs((datetime.now(UTC) - sent).total_seconds())
     window = wallet.config.request_time_window.total_seconds()
     if skew > window:
-        raise ApiError("INVALID_SIGNATURE", f"Request-Time is {int(skew)} s away from the wallet's clock (window {int(window)} s)")
-    if not signing.verify(merchant["public_key_pem"], request.method, call.path, signed.client_id,
-                          signed.request_time, raw, signed.signature):
+        raise ApiError(
+            "INVALID_SIGNATURE", f"Request-Time is {int(skew)} s away from the wallet's clock (window {int(window)} s)"
+        )
+    if not signing.verify(
+        merchant["public_key_pem"],
+        request.method,
+        call.path,
+        signed.client_id,
+        signed.request_time,
+        raw,
+        signed.signature,
+    ):
         raise ApiError("INVALID_SIGNATURE", "the signature does not match the request")
     call.body = parse_json_body(raw)
 
@@ -104,8 +119,11 @@ async def signed_api_middleware(request: web.Request, handler) -> web.StreamResp
         if request.method != "POST":
             raise ApiError("METHOD_NOT_SUPPORTED", "the Alipay+ API takes POST", http_status=405)
         if request.content_type not in ("application/json", "text/plain", "application/octet-stream", ""):
-            raise ApiError("MEDIA_TYPE_NOT_ACCEPTABLE", f"Content-Type {ascii(request.content_type[:100])} is not JSON",
-                           http_status=415)
+            raise ApiError(
+                "MEDIA_TYPE_NOT_ACCEPTABLE",
+                f"Content-Type {request.content_type[:100]!a} is not JSON",
+                http_status=415,
+            )
         await _verified_body(request, wallet, call)
         payload = await handler(request)
     except ApiError as exc:
@@ -126,12 +144,12 @@ async def signed_api_middleware(request: web.Request, handler) -> web.StreamResp
         _journal_call(request, call, wallet, payload, out, headers, http_status)
     except Exception:  # the journal is a record of the call; it must never cost the reply
         log.exception("could not journal %s", request.path)
-    return web.Response(body=out, status=http_status, headers=headers, content_type="application/json",
-                        charset="utf-8")
+    return web.Response(body=out, status=http_status, headers=headers, content_type="application/json", charset="utf-8")
 
 
-def _journal_call(request, call: ApiCall, wallet: Wallet, payload: dict, out: bytes, headers: dict,
-                  status: int) -> None:
+def _journal_call(
+    request, call: ApiCall, wallet: Wallet, payload: dict, out: bytes, headers: dict, status: int
+) -> None:
     body, step = call.body, call.journal_step
     order = body.get("order") if isinstance(body.get("order"), dict) else {}
     ids = call.journal_ids or {
@@ -152,8 +170,11 @@ def _journal_call(request, call: ApiCall, wallet: Wallet, payload: dict, out: by
             request.method,
             str(request.rel_url),
             status=status,
-            request_headers={name: ascii(value)[1:-1] for name in JOURNALED_HEADERS
-                             if (value := request.headers.get(name)) is not None},
+            request_headers={
+                name: ascii(value)[1:-1]
+                for name in JOURNALED_HEADERS
+                if (value := request.headers.get(name)) is not None
+            },
             # Only a body that passed parse_json_body is journaled as JSON (as it was parsed);
             # of any other, a printable excerpt (deep nesting or lone surrogates must not
             # reach the journal).
@@ -232,8 +253,9 @@ async def unknown_api(request: web.Request) -> dict:
 
 async def openapi_document(request: web.Request) -> web.Response:
     """``GET /openapi.json``: the OpenAPI 3.1 document of this API."""
-    return web.json_response(openapi.document(request.app[WALLET].config.public_url),
-                             headers={"Access-Control-Allow-Origin": "*"})
+    return web.json_response(
+        openapi.document(request.app[WALLET].config.public_url), headers={"Access-Control-Allow-Origin": "*"}
+    )
 
 
 HANDLERS = {

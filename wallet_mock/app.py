@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import AsyncIterator
 
 from aiohttp import web
 
@@ -16,9 +16,9 @@ from simulator.core.web import APP_NAME, MAX_REQUEST_BYTES, client_session, heal
 
 from . import api, cashier, control
 from .api import WALLET
+from .config import WalletConfig
 from .control import WORKER
 from .faults import api_fault_middleware
-from .config import WalletConfig
 from .service import Wallet
 from .worker import LEASE, Worker
 

@@ -49,14 +49,21 @@ class _Item(NamedTuple):
     quantity: object
 
 
-async def _page(request: web.Request, p: Payment | None, *, error: str | None = None, status: int = 200) -> web.Response:
+async def _page(
+    request: web.Request, p: Payment | None, *, error: str | None = None, status: int = 200
+) -> web.Response:
     wallet: Wallet = request.app[WALLET]
     accounts = []
     if p is not None:
         for row in await store.list_accounts(wallet.db, p.amount.currency):
-            accounts.append(_Account(row["login_id"], row["display_name"],
-                                     Money(row["balance"] or 0, p.amount.currency).format_display(),
-                                     bool(row["locked_at"])))
+            accounts.append(
+                _Account(
+                    row["login_id"],
+                    row["display_name"],
+                    Money(row["balance"] or 0, p.amount.currency).format_display(),
+                    bool(row["locked_at"]),
+                )
+            )
     closed_code = None
     if p is not None and p.status.final:
         closed_code = "9000" if p.status is PaymentStatus.SUCCESS else "4000"
@@ -64,8 +71,13 @@ async def _page(request: web.Request, p: Payment | None, *, error: str | None = 
     context = {
         "payment": p,
         "amount": p.amount.format_display() if p else None,
-        "items": [_Item(g.get("goodsName") or g.get("referenceGoodsId"), g.get("goodsQuantity"))
-                  for g in p.goods if isinstance(g, dict)] if p else [],
+        "items": [
+            _Item(g.get("goodsName") or g.get("referenceGoodsId"), g.get("goodsQuantity"))
+            for g in p.goods
+            if isinstance(g, dict)
+        ]
+        if p
+        else [],
         "accounts": accounts,
         "default_account": DEFAULT_ACCOUNT,
         "error": error,
@@ -96,10 +108,16 @@ async def cashier_page(request: web.Request) -> web.Response:
     except CashierError as exc:
         return await _page(request, None, error=exc.message, status=exc.http_status)
     ids = _ids(p)
-    wallet.journal.record(10, "wallet app opens the paymentUrl", **ids, details={"userAgent": request.headers.get("User-Agent", "")[:120]})
+    wallet.journal.record(
+        10, "wallet app opens the paymentUrl", **ids, details={"userAgent": request.headers.get("User-Agent", "")[:120]}
+    )
     wallet.journal.record(11, "cashier asks the wallet server for the order", **ids)
-    wallet.journal.record(12, f"order received: {p.amount.format_display()}, status {p.status.value}", **ids,
-                          details={"payee": p.merchant_name, "orderDescription": p.order_description})
+    wallet.journal.record(
+        12,
+        f"order received: {p.amount.format_display()}, status {p.status.value}",
+        **ids,
+        details={"payee": p.merchant_name, "orderDescription": p.order_description},
+    )
     error = None
     if p.status.final:
         error = {
@@ -144,14 +162,16 @@ async def _checked_form(request: web.Request) -> tuple[Wallet, str, dict]:
 
 def _result(result) -> web.Response:
     p = result.payment
-    return json_response({
-        "resultCode": result.app_result_code,
-        "message": result.message,
-        "paymentStatus": p.status.wire,
-        "paymentId": p.payment_id,
-        "paymentRequestId": p.payment_request_id,
-        "orderId": p.reference_order_id,
-    })
+    return json_response(
+        {
+            "resultCode": result.app_result_code,
+            "message": result.message,
+            "paymentStatus": p.status.wire,
+            "paymentId": p.payment_id,
+            "paymentRequestId": p.payment_request_id,
+            "orderId": p.reference_order_id,
+        }
+    )
 
 
 def _refusal(exc: CashierError) -> web.Response:
@@ -192,4 +212,3 @@ def routes() -> list[web.RouteDef]:
         web.post("/cashier/{token}/confirm", confirm),
         web.post("/cashier/{token}/cancel", cancel),
     ]
-

@@ -16,12 +16,11 @@ from . import control_store, faults, store
 from .accounts import MAX_PASSWORD_TRIES, SANDBOX_PASSWORD, TEST_ACCOUNTS
 from .api import WALLET
 from .models import Outcome, PaymentStatus
-from .wire import NOTIFY_APIS
 from .service import Wallet
+from .wire import NOTIFY_APIS
 from .worker import RETRY_SCHEDULE_SECONDS, Worker
 
 WORKER = web.AppKey("worker", Worker)
-
 
 
 async def _json_body(request: web.Request) -> dict:
@@ -30,29 +29,36 @@ async def _json_body(request: web.Request) -> dict:
     try:
         body = await request.json(loads=jsonio.loads)
     except (ValueError, UnicodeDecodeError):
-        raise web.HTTPBadRequest(text=json.dumps({"error": {"code": "BAD_JSON", "message": "body is not JSON"}}),
-                                 content_type="application/json") from None
+        raise web.HTTPBadRequest(
+            text=json.dumps({"error": {"code": "BAD_JSON", "message": "body is not JSON"}}),
+            content_type="application/json",
+        ) from None
     if not isinstance(body, dict):
-        raise web.HTTPBadRequest(text=json.dumps({"error": {"code": "BAD_JSON", "message": "body must be an object"}}),
-                                 content_type="application/json")
+        raise web.HTTPBadRequest(
+            text=json.dumps({"error": {"code": "BAD_JSON", "message": "body must be an object"}}),
+            content_type="application/json",
+        )
     return body
 
 
 async def credentials(request: web.Request) -> web.Response:
     wallet: Wallet = request.app[WALLET]
     cfg = wallet.config
-    return json_response({
-        "clientId": cfg.sandbox_client_id,
-        "merchantPrivateKey": cfg.sandbox_merchant_private_pem,
-        "merchantPublicKey": cfg.sandbox_merchant_public_pem,
-        "walletPublicKey": signing.public_pem_of(cfg.wallet_private_pem),
-        "keyVersion": signing.DEFAULT_KEY_VERSION,
-        "baseUrl": cfg.public_url,
-        "apiBaseUrl": f"{cfg.public_url}/aps/api/v1/payments",
-        "testAccounts": [{"loginId": a.login_id, "outcome": a.outcome.value, "description": a.description}
-                         for a in TEST_ACCOUNTS],
-        "paymentPassword": SANDBOX_PASSWORD,
-    })
+    return json_response(
+        {
+            "clientId": cfg.sandbox_client_id,
+            "merchantPrivateKey": cfg.sandbox_merchant_private_pem,
+            "merchantPublicKey": cfg.sandbox_merchant_public_pem,
+            "walletPublicKey": signing.public_pem_of(cfg.wallet_private_pem),
+            "keyVersion": signing.DEFAULT_KEY_VERSION,
+            "baseUrl": cfg.public_url,
+            "apiBaseUrl": f"{cfg.public_url}/aps/api/v1/payments",
+            "testAccounts": [
+                {"loginId": a.login_id, "outcome": a.outcome.value, "description": a.description} for a in TEST_ACCOUNTS
+            ],
+            "paymentPassword": SANDBOX_PASSWORD,
+        }
+    )
 
 
 async def register_merchant(request: web.Request) -> web.Response:
@@ -70,8 +76,13 @@ async def register_merchant(request: web.Request) -> web.Response:
     if unknown:
         return json_error(400, "PARAM_ILLEGAL", f"unknown field {unknown[0][:40]!r}; expected {sorted(fields)}")
     # A client id travels in the Client-Id header: printable ASCII without spaces.
-    if not isinstance(client_id, str) or not 1 <= len(client_id) <= 64 or not client_id.isascii() \
-            or not client_id.isprintable() or " " in client_id:
+    if (
+        not isinstance(client_id, str)
+        or not 1 <= len(client_id) <= 64
+        or not client_id.isascii()
+        or not client_id.isprintable()
+        or " " in client_id
+    ):
         return json_error(400, "PARAM_ILLEGAL", "clientId must be 1-64 printable ASCII characters without spaces")
     if not isinstance(name, str) or len(name) > 128 or not name.isprintable():
         return json_error(400, "PARAM_ILLEGAL", "name must be a printable string of at most 128 characters")
@@ -81,52 +92,66 @@ async def register_merchant(request: web.Request) -> web.Response:
         signing.load_public_key(public_key)
     except (SignatureError, ValueError) as exc:
         return json_error(400, "PARAM_ILLEGAL", f"publicKey is not usable: {exc}")
-    if notify_url is not None and (not isinstance(notify_url, str) or len(notify_url) > 2048
-                                   or not notify_url.startswith(("http://", "https://"))):
+    if notify_url is not None and (
+        not isinstance(notify_url, str) or len(notify_url) > 2048 or not notify_url.startswith(("http://", "https://"))
+    ):
         return json_error(400, "PARAM_ILLEGAL", "notifyUrl must be an http(s) URL")
     if client_id == wallet.config.sandbox_client_id:
         return json_error(409, "CLIENT_ID_TAKEN", "this client id belongs to the sandbox merchant")
     replaced = await wallet.merchant(client_id) is not None
     await wallet.register_merchant(client_id, name, public_key, notify_url)
     cfg = wallet.config
-    return json_response({
-        "clientId": client_id,
-        "name": name,
-        "notifyUrl": notify_url,
-        "walletPublicKey": signing.public_pem_of(cfg.wallet_private_pem),
-        "keyVersion": signing.DEFAULT_KEY_VERSION,
-        "baseUrl": cfg.public_url,
-        "apiBaseUrl": f"{cfg.public_url}/aps/api/v1/payments",
-    }, status=200 if replaced else 201)
+    return json_response(
+        {
+            "clientId": client_id,
+            "name": name,
+            "notifyUrl": notify_url,
+            "walletPublicKey": signing.public_pem_of(cfg.wallet_private_pem),
+            "keyVersion": signing.DEFAULT_KEY_VERSION,
+            "baseUrl": cfg.public_url,
+            "apiBaseUrl": f"{cfg.public_url}/aps/api/v1/payments",
+        },
+        status=200 if replaced else 201,
+    )
 
 
 async def list_merchants(request: web.Request) -> web.Response:
     """Every registered merchant, and the wallet's public key they all verify with."""
     wallet: Wallet = request.app[WALLET]
     rows = await store.list_merchants(wallet.db)
-    return json_response({
-        "walletPublicKey": signing.public_pem_of(wallet.config.wallet_private_pem),
-        "merchants": [
-            {"clientId": r["client_id"], "name": r["name"], "notifyUrl": r["notify_url"], "sandbox": bool(r["sandbox"]),
-             "createdAt": r["created_at"]}
-            for r in rows],
-    })
+    return json_response(
+        {
+            "walletPublicKey": signing.public_pem_of(wallet.config.wallet_private_pem),
+            "merchants": [
+                {
+                    "clientId": r["client_id"],
+                    "name": r["name"],
+                    "notifyUrl": r["notify_url"],
+                    "sandbox": bool(r["sandbox"]),
+                    "createdAt": r["created_at"],
+                }
+                for r in rows
+            ],
+        }
+    )
 
 
 async def list_accounts(request: web.Request) -> web.Response:
     wallet: Wallet = request.app[WALLET]
     out = []
     for row in await store.list_accounts(wallet.db):
-        out.append({
-            "accountId": row["account_id"],
-            "loginId": row["login_id"],
-            "name": row["display_name"],
-            "outcome": row["outcome"],
-            "locked": bool(row["locked_at"]),
-            "failedPasswordTries": row["failed_tries"],
-            "maxPasswordTries": MAX_PASSWORD_TRIES,
-            "balances": {c: str(v) for c, v in (await store.balances_of(wallet.db, row["account_id"])).items()},
-        })
+        out.append(
+            {
+                "accountId": row["account_id"],
+                "loginId": row["login_id"],
+                "name": row["display_name"],
+                "outcome": row["outcome"],
+                "locked": bool(row["locked_at"]),
+                "failedPasswordTries": row["failed_tries"],
+                "maxPasswordTries": MAX_PASSWORD_TRIES,
+                "balances": {c: str(v) for c, v in (await store.balances_of(wallet.db, row["account_id"])).items()},
+            }
+        )
     return json_response({"accounts": out})
 
 
@@ -137,11 +162,25 @@ async def list_payments(request: web.Request) -> web.Response:
         limit = query_limit(request, 1000)
     except ValueError:
         return json_error(400, "PARAM_ILLEGAL", "limit must be an integer")
-    return json_response({"payments": [
-        {"paymentId": p.payment_id, "paymentRequestId": p.payment_request_id, "orderId": p.reference_order_id,
-         "clientId": p.client_id, "status": p.status.value, "resultCode": p.result_code, "amount": p.amount.to_wire(),
-         "refunded": str(p.refunded), "accountId": p.account_id, "createdAt": p.created_at.isoformat()}
-        for p in await store.list_payments(wallet.db, limit)]})
+    return json_response(
+        {
+            "payments": [
+                {
+                    "paymentId": p.payment_id,
+                    "paymentRequestId": p.payment_request_id,
+                    "orderId": p.reference_order_id,
+                    "clientId": p.client_id,
+                    "status": p.status.value,
+                    "resultCode": p.result_code,
+                    "amount": p.amount.to_wire(),
+                    "refunded": str(p.refunded),
+                    "accountId": p.account_id,
+                    "createdAt": p.created_at.isoformat(),
+                }
+                for p in await store.list_payments(wallet.db, limit)
+            ]
+        }
+    )
 
 
 async def get_payment(request: web.Request) -> web.Response:
@@ -156,27 +195,36 @@ async def _payment_json(wallet: Wallet, payment_id: str) -> web.Response:
     notifications = []
     for n in await store.notifications_of(wallet.db, p.payment_id):
         attempts = [dict(a) for a in await store.attempts_of(wallet.db, n["notification_id"])]
-        notifications.append({
-            "notificationId": n["notification_id"], "notifyType": n["notify_type"],
-            "api": NOTIFY_APIS[n["notify_type"]], "status": n["status"], "attempts": n["attempts"],
-            "nextAttemptAt": n["next_attempt_at"], "url": n["url"], "history": attempts,
-        })
-    return json_response({
-        "paymentId": p.payment_id,
-        "paymentRequestId": p.payment_request_id,
-        "clientId": p.client_id,
-        "status": p.status.value,
-        "resultCode": p.result_code,
-        "amount": p.amount.to_wire(),
-        "refunded": str(p.refunded),
-        "orderId": p.reference_order_id,
-        "accountId": p.account_id,
-        "createdAt": p.created_at.isoformat(),
-        "expiresAt": p.expires_at.isoformat(),
-        "paidAt": p.paid_at.isoformat() if p.paid_at else None,
-        "paymentUrl": wallet.config.payment_url(p.token),
-        "notifications": notifications,
-    })
+        notifications.append(
+            {
+                "notificationId": n["notification_id"],
+                "notifyType": n["notify_type"],
+                "api": NOTIFY_APIS[n["notify_type"]],
+                "status": n["status"],
+                "attempts": n["attempts"],
+                "nextAttemptAt": n["next_attempt_at"],
+                "url": n["url"],
+                "history": attempts,
+            }
+        )
+    return json_response(
+        {
+            "paymentId": p.payment_id,
+            "paymentRequestId": p.payment_request_id,
+            "clientId": p.client_id,
+            "status": p.status.value,
+            "resultCode": p.result_code,
+            "amount": p.amount.to_wire(),
+            "refunded": str(p.refunded),
+            "orderId": p.reference_order_id,
+            "accountId": p.account_id,
+            "createdAt": p.created_at.isoformat(),
+            "expiresAt": p.expires_at.isoformat(),
+            "paidAt": p.paid_at.isoformat() if p.paid_at else None,
+            "paymentUrl": wallet.config.payment_url(p.token),
+            "notifications": notifications,
+        }
+    )
 
 
 async def advance_clock(request: web.Request) -> web.Response:
@@ -191,9 +239,14 @@ async def advance_clock(request: web.Request) -> web.Response:
 
 async def clock(request: web.Request) -> web.Response:
     wallet: Wallet = request.app[WALLET]
-    return json_response({"now": wallet.clock.now().isoformat(), "offsetSeconds": wallet.clock.offset_seconds,
-                          "timeScale": wallet.clock.time_scale,
-                          "notificationScheduleSeconds": list(RETRY_SCHEDULE_SECONDS)})
+    return json_response(
+        {
+            "now": wallet.clock.now().isoformat(),
+            "offsetSeconds": wallet.clock.offset_seconds,
+            "timeScale": wallet.clock.time_scale,
+            "notificationScheduleSeconds": list(RETRY_SCHEDULE_SECONDS),
+        }
+    )
 
 
 async def reset(request: web.Request) -> web.Response:
@@ -204,6 +257,7 @@ async def reset(request: web.Request) -> web.Response:
 
 
 # --- forced outcomes and faults: queues of entries, consumed one use at a time --------
+
 
 async def _queue_list(request: web.Request, table: str, extra: dict | None = None) -> web.Response:
     wallet: Wallet = request.app[WALLET]
@@ -247,8 +301,9 @@ async def force_outcome(request: web.Request) -> web.Response:
         count = faults.parse_count(body)
     except ValueError as exc:
         return json_error(400, "PARAM_ILLEGAL", str(exc))
-    return await _queue_add(request, "forced_outcomes", {"outcome": outcome, "payment_request_id": prid,
-                                                         "remaining": count})
+    return await _queue_add(
+        request, "forced_outcomes", {"outcome": outcome, "payment_request_id": prid, "remaining": count}
+    )
 
 
 async def clear_outcomes(request: web.Request) -> web.Response:
@@ -256,8 +311,9 @@ async def clear_outcomes(request: web.Request) -> web.Response:
 
 
 async def list_api_faults(request: web.Request) -> web.Response:
-    return await _queue_list(request, "api_faults", {"kinds": list(faults.API_FAULT_KINDS),
-                                                     "endpoints": list(faults.API_ENDPOINTS)})
+    return await _queue_list(
+        request, "api_faults", {"kinds": list(faults.API_FAULT_KINDS), "endpoints": list(faults.API_ENDPOINTS)}
+    )
 
 
 async def _queue_parsed(request: web.Request, table: str, parse) -> web.Response:
@@ -289,6 +345,7 @@ async def clear_notify_faults(request: web.Request) -> web.Response:
 
 
 # --- payments and notifications -------------------------------------------------------
+
 
 async def settle_payment(request: web.Request) -> web.Response:
     wallet: Wallet = request.app[WALLET]
@@ -322,12 +379,26 @@ async def list_notifications(request: web.Request) -> web.Response:
         limit = query_limit(request, 1000)
     except ValueError:
         return json_error(400, "PARAM_ILLEGAL", "limit must be an integer")
-    return json_response({"notifications": [
-        {"notificationId": n["notification_id"], "notifyType": n["notify_type"], "api": NOTIFY_APIS[n["notify_type"]],
-         "paymentId": n["payment_id"], "status": n["status"],
-         "attempts": n["attempts"], "nextAttemptAt": n["next_attempt_at"], "url": n["url"],
-         "createdAt": n["created_at"], "deliveredAt": n["delivered_at"], "lastError": n["last_error"]}
-        for n in await store.notifications_of(wallet.db, limit=limit)]})
+    return json_response(
+        {
+            "notifications": [
+                {
+                    "notificationId": n["notification_id"],
+                    "notifyType": n["notify_type"],
+                    "api": NOTIFY_APIS[n["notify_type"]],
+                    "paymentId": n["payment_id"],
+                    "status": n["status"],
+                    "attempts": n["attempts"],
+                    "nextAttemptAt": n["next_attempt_at"],
+                    "url": n["url"],
+                    "createdAt": n["created_at"],
+                    "deliveredAt": n["delivered_at"],
+                    "lastError": n["last_error"],
+                }
+                for n in await store.notifications_of(wallet.db, limit=limit)
+            ]
+        }
+    )
 
 
 async def resend_notification(request: web.Request) -> web.Response:

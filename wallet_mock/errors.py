@@ -42,7 +42,11 @@ def result_status(code: str) -> str:
 
 
 def result(code: str, message: str | None = None) -> dict[str, str]:
-    return {"resultCode": code, "resultStatus": result_status(code), "resultMessage": message or MESSAGES.get(code, code)}
+    return {
+        "resultCode": code,
+        "resultStatus": result_status(code),
+        "resultMessage": message or MESSAGES.get(code, code),
+    }
 
 
 class ApiError(Exception):

@@ -39,7 +39,7 @@ class Queues:
     open a write transaction when nothing is queued (the common case)."""
 
     def __init__(self) -> None:
-        self.maybe = {table: True for table in control_store.QUEUES}
+        self.maybe = dict.fromkeys(control_store.QUEUES, True)
 
     def mark(self, table: str) -> None:
         self.maybe[table] = True
@@ -69,8 +69,14 @@ def api_fault_middleware(is_api_path, wallet_key):
         if fault is None:
             return await handler(request)
         kind, phase = fault["kind"], fault["phase"]
-        wallet.journal.record(None, f"injected fault on {endpoint}: {kind} ({phase} processing)", kind="fault",
-                              actor="wallet server", details={"fault": fault}, **await _ids_of(request))
+        wallet.journal.record(
+            None,
+            f"injected fault on {endpoint}: {kind} ({phase} processing)",
+            kind="fault",
+            actor="wallet server",
+            details={"fault": fault},
+            **await _ids_of(request),
+        )
         if phase == "before":
             return await _apply(request, wallet, kind, fault, None, handler)
         response = await handler(request)
@@ -93,8 +99,11 @@ async def _ids_of(request: web.Request) -> dict:
     def short(value):
         return value[:64] if isinstance(value, str) and value else None
 
-    return {"payment_request_id": short(body.get("paymentRequestId")), "payment_id": short(body.get("paymentId")),
-            "order_id": short(order.get("referenceOrderId"))}
+    return {
+        "payment_request_id": short(body.get("paymentRequestId")),
+        "payment_id": short(body.get("paymentId")),
+        "order_id": short(order.get("referenceOrderId")),
+    }
 
 
 async def _apply(request: web.Request, wallet, kind: str, fault: dict, response, handler) -> web.StreamResponse:
@@ -103,7 +112,9 @@ async def _apply(request: web.Request, wallet, kind: str, fault: dict, response,
         return response if response is not None else await handler(request)
     if kind in ("http_500", "http_503"):
         status = 500 if kind == "http_500" else 503
-        return web.Response(status=status, text=f"{status} {'Internal Server Error' if status == 500 else 'Service Unavailable'}\n")
+        return web.Response(
+            status=status, text=f"{status} {'Internal Server Error' if status == 500 else 'Service Unavailable'}\n"
+        )
     if kind == "drop":
         request.transport.abort()  # the client sees the connection die, no reply
         return web.Response(status=500)
@@ -112,8 +123,9 @@ async def _apply(request: web.Request, wallet, kind: str, fault: dict, response,
         return web.Response(status=200, body=bytes(body)[: max(len(body) // 2, 1)], content_type="application/json")
     if kind == "unknown_exception":
         out = dump_json({"result": result("UNKNOWN_EXCEPTION")})
-        headers = signed_response_headers(wallet.config.wallet_private_pem, request.method, request.path,
-                                          request.headers.get("Client-Id", ""), out)
+        headers = signed_response_headers(
+            wallet.config.wallet_private_pem, request.method, request.path, request.headers.get("Client-Id", ""), out
+        )
         return web.Response(body=out, headers=headers, content_type="application/json", charset="utf-8")
     raise AssertionError(f"unknown fault kind {kind}")
 
@@ -129,8 +141,13 @@ def parse_api_fault(body: dict) -> dict:
     phase = body.get("phase", DEFAULT_PHASE[kind])
     if phase not in ("before", "after"):
         raise ValueError("phase must be before or after")
-    return {"endpoint": endpoint, "kind": kind, "phase": phase, "delay_ms": _delay(body, kind == "delay"),
-            "remaining": parse_count(body)}
+    return {
+        "endpoint": endpoint,
+        "kind": kind,
+        "phase": phase,
+        "delay_ms": _delay(body, kind == "delay"),
+        "remaining": parse_count(body),
+    }
 
 
 def parse_notify_fault(body: dict) -> dict:
@@ -157,9 +174,14 @@ def _delay(body: dict, required: bool) -> int:
 def describe(row: dict) -> dict:
     """A queued entry as the control API shows it."""
     out = {"id": row["id"], "remaining": row["remaining"], "createdAt": row["created_at"]}
-    for key, name in (("endpoint", "endpoint"), ("kind", "kind"), ("phase", "phase"), ("delay_ms", "delayMs"),
-                      ("outcome", "outcome"), ("payment_request_id", "paymentRequestId")):
+    for key, name in (
+        ("endpoint", "endpoint"),
+        ("kind", "kind"),
+        ("phase", "phase"),
+        ("delay_ms", "delayMs"),
+        ("outcome", "outcome"),
+        ("payment_request_id", "paymentRequestId"),
+    ):
         if key in row:
             out[name] = row[key]
     return out
-

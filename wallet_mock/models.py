@@ -41,7 +41,9 @@ class PaymentStatus(str, Enum):
 # The only moves a payment can make. Each is applied as one conditional UPDATE
 # (``... WHERE status = <from>``), so two racing requests cannot both win.
 TRANSITIONS: dict[PaymentStatus, frozenset[PaymentStatus]] = {
-    PaymentStatus.INIT: frozenset({PaymentStatus.PROCESSING, PaymentStatus.SUCCESS, PaymentStatus.FAIL, PaymentStatus.CANCELLED}),
+    PaymentStatus.INIT: frozenset(
+        {PaymentStatus.PROCESSING, PaymentStatus.SUCCESS, PaymentStatus.FAIL, PaymentStatus.CANCELLED}
+    ),
     PaymentStatus.PROCESSING: frozenset({PaymentStatus.SUCCESS, PaymentStatus.FAIL, PaymentStatus.CANCELLED}),
     # The merchant's cancelPayment within the cancellable period gives the buyer all of it back.
     PaymentStatus.SUCCESS: frozenset({PaymentStatus.CANCELLED}),
@@ -78,8 +80,17 @@ def _ordered_id(now: datetime, product_tag: str) -> str:
     (each random page is one more page written to the WAL and checkpointed)."""
     # %-formatting, not strftime: the same digits at half the cost (datetime's strftime
     # rewrites the format for %f on every call), measured in the loaded wallet.
-    return "%04d%02d%02d%s%02d%02d%02d%06d%08d" % (now.year, now.month, now.day, product_tag, now.hour, now.minute,
-                                                   now.second, now.microsecond, secrets.randbelow(10**8))
+    return "%04d%02d%02d%s%02d%02d%02d%06d%08d" % (
+        now.year,
+        now.month,
+        now.day,
+        product_tag,
+        now.hour,
+        now.minute,
+        now.second,
+        now.microsecond,
+        secrets.randbelow(10**8),
+    )
 
 
 def new_payment_id(now: datetime) -> str:
@@ -187,7 +198,6 @@ class Payment:
     @property
     def goods(self) -> list[dict]:
         return (self.request.get("order") or {}).get("goods") or []
-
 
 
 # --- Refunds ----------------------------------------------------------------------

@@ -11,16 +11,28 @@ _COUNT = {"type": "integer", "minimum": 1, "maximum": 10_000, "default": 1}
 _DELAY = {"type": "integer", "minimum": 0, "maximum": MAX_DELAY_MS}
 _ERROR = {
     "type": "object",
-    "properties": {"error": {"type": "object", "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
-                             "required": ["code", "message"]}},
+    "properties": {
+        "error": {
+            "type": "object",
+            "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+            "required": ["code", "message"],
+        }
+    },
     "required": ["error"],
 }
 _ENTRY = {
     "type": "object",
-    "properties": {"id": {"type": "integer"}, "remaining": {"type": "integer", "minimum": 1},
-                   "createdAt": {"type": "string"}, "outcome": {"type": "string"},
-                   "paymentRequestId": {"type": ["string", "null"]}, "endpoint": {"type": "string"},
-                   "kind": {"type": "string"}, "phase": {"type": "string"}, "delayMs": {"type": "integer"}},
+    "properties": {
+        "id": {"type": "integer"},
+        "remaining": {"type": "integer", "minimum": 1},
+        "createdAt": {"type": "string"},
+        "outcome": {"type": "string"},
+        "paymentRequestId": {"type": ["string", "null"]},
+        "endpoint": {"type": "string"},
+        "kind": {"type": "string"},
+        "phase": {"type": "string"},
+        "delayMs": {"type": "integer"},
+    },
     "required": ["id", "remaining"],
 }
 
@@ -29,14 +41,22 @@ SCHEMAS = {
     "QueueEntry": _ENTRY,
     "ForceOutcome": {
         "type": "object",
-        "properties": {"outcome": {"enum": [o.value for o in Outcome]},
-                       "paymentRequestId": {"type": "string", "minLength": 1, "maxLength": 64}, "count": _COUNT},
+        "properties": {
+            "outcome": {"enum": [o.value for o in Outcome]},
+            "paymentRequestId": {"type": "string", "minLength": 1, "maxLength": 64},
+            "count": _COUNT,
+        },
         "required": ["outcome"],
     },
     "ApiFault": {
         "type": "object",
-        "properties": {"endpoint": {"enum": list(API_ENDPOINTS), "default": "*"}, "kind": {"enum": list(API_FAULT_KINDS)},
-                       "phase": {"enum": ["before", "after"]}, "count": _COUNT, "delayMs": _DELAY},
+        "properties": {
+            "endpoint": {"enum": list(API_ENDPOINTS), "default": "*"},
+            "kind": {"enum": list(API_FAULT_KINDS)},
+            "phase": {"enum": ["before", "after"]},
+            "count": _COUNT,
+            "delayMs": _DELAY,
+        },
         "required": ["kind"],
     },
     "NotifyFault": {
@@ -47,14 +67,19 @@ SCHEMAS = {
     "Settle": {"type": "object", "properties": {"to": {"enum": ["SUCCESS", "FAIL"]}}},
     "RegisterMerchant": {
         "type": "object",
-        "properties": {"clientId": {"type": "string", "minLength": 1, "maxLength": 64},
-                       "name": {"type": "string", "maxLength": 128},
-                       "publicKey": {"type": "string", "description": "PEM or base64 of an RSA-2048+ public key"},
-                       "notifyUrl": {"type": "string", "format": "uri"}},
+        "properties": {
+            "clientId": {"type": "string", "minLength": 1, "maxLength": 64},
+            "name": {"type": "string", "maxLength": 128},
+            "publicKey": {"type": "string", "description": "PEM or base64 of an RSA-2048+ public key"},
+            "notifyUrl": {"type": "string", "format": "uri"},
+        },
         "required": ["clientId", "publicKey"],
     },
-    "ClockAdvance": {"type": "object", "properties": {"seconds": {"type": "number", "minimum": 0}},
-                     "required": ["seconds"]},
+    "ClockAdvance": {
+        "type": "object",
+        "properties": {"seconds": {"type": "number", "minimum": 0}},
+        "required": ["seconds"],
+    },
 }
 
 
@@ -62,13 +87,21 @@ def _ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _op(summary: str, *, body: str | None = None, reply: dict | None = None, created: bool = False,
-        errors: tuple[int, ...] = ()) -> dict:
+def _op(
+    summary: str,
+    *,
+    body: str | None = None,
+    reply: dict | None = None,
+    created: bool = False,
+    errors: tuple[int, ...] = (),
+) -> dict:
     ok = {"description": "Done.", "content": {"application/json": {"schema": reply or {"type": "object"}}}}
-    op = {"tags": ["control"], "summary": summary, "security": [],
-          "responses": {"201" if created else "200": ok}}
+    op = {"tags": ["control"], "summary": summary, "security": [], "responses": {"201" if created else "200": ok}}
     for status in errors:
-        op["responses"][str(status)] = {"description": "Refused.", "content": {"application/json": {"schema": _ref("SimError")}}}
+        op["responses"][str(status)] = {
+            "description": "Refused.",
+            "content": {"application/json": {"schema": _ref("SimError")}},
+        }
     if body:
         op["requestBody"] = {"required": body != "Settle", "content": {"application/json": {"schema": _ref(body)}}}
     return op
@@ -78,10 +111,16 @@ def _queue(name: str, key: str, body: str, what: str) -> dict:
     listing = {"type": "object", "properties": {key: {"type": "array", "items": _ref("QueueEntry")}}, "required": [key]}
     return {
         "get": _op(f"List the queued {what}", reply=listing),
-        "post": _op(f"Queue {what}: used once per count, then gone", body=body, reply=_ref("QueueEntry"),
-                    created=True, errors=(400,)),
-        "delete": _op(f"Clear the queued {what}",
-                      reply={"type": "object", "properties": {"cleared": {"type": "integer"}}}),
+        "post": _op(
+            f"Queue {what}: used once per count, then gone",
+            body=body,
+            reply=_ref("QueueEntry"),
+            created=True,
+            errors=(400,),
+        ),
+        "delete": _op(
+            f"Clear the queued {what}", reply={"type": "object", "properties": {"cleared": {"type": "integer"}}}
+        ),
     }
 
 
@@ -89,28 +128,47 @@ def paths() -> dict:
     payment = "/_sim/payments/{paymentId}"
     param = [{"name": "paymentId", "in": "path", "required": True, "schema": {"type": "string"}}]
     return {
-        "/_sim/reset": {"post": _op("Back to a fresh sandbox (keys and merchants stay)",
-                                    reply={"type": "object", "properties": {"reset": {"const": True}}})},
+        "/_sim/reset": {
+            "post": _op(
+                "Back to a fresh sandbox (keys and merchants stay)",
+                reply={"type": "object", "properties": {"reset": {"const": True}}},
+            )
+        },
         "/_sim/credentials": {"get": _op("The sandbox merchant's clientId, keys and API base URL")},
-        "/_sim/outcomes": _queue("outcomes", "outcomes", "ForceOutcome",
-                                 "outcomes of the next cashier confirmations"),
+        "/_sim/outcomes": _queue("outcomes", "outcomes", "ForceOutcome", "outcomes of the next cashier confirmations"),
         "/_sim/faults": _queue("faults", "faults", "ApiFault", "faults on the next API calls"),
         "/_sim/notifications/faults": _queue("notify", "faults", "NotifyFault", "faults on the next notifications"),
         "/_sim/notifications": {"get": _op("The notification outbox")},
-        "/_sim/notifications/{notificationId}/resend": {"post": {
-            **_op("One more delivery attempt now, whatever the status", errors=(400, 404)),
-            "parameters": [{"name": "notificationId", "in": "path", "required": True, "schema": {"type": "integer"}}]}},
+        "/_sim/notifications/{notificationId}/resend": {
+            "post": {
+                **_op("One more delivery attempt now, whatever the status", errors=(400, 404)),
+                "parameters": [
+                    {"name": "notificationId", "in": "path", "required": True, "schema": {"type": "integer"}}
+                ],
+            }
+        },
         "/_sim/payments": {"get": _op("Every payment, newest first")},
         payment: {"get": {**_op("A payment with its notifications and attempts", errors=(404,)), "parameters": param}},
-        payment + "/settle": {"post": {**_op("Settle a PROCESSING payment now", body="Settle", errors=(400, 404, 409)),
-                                       "parameters": param}},
+        payment + "/settle": {
+            "post": {
+                **_op("Settle a PROCESSING payment now", body="Settle", errors=(400, 404, 409)),
+                "parameters": param,
+            }
+        },
         payment + "/expire": {"post": {**_op("Close an unpaid payment now", errors=(404, 409)), "parameters": param}},
         "/_sim/clock": {"get": _op("The wallet's simulated clock")},
-        "/_sim/clock/advance": {"post": _op("Move the clock forward (expiry, retries)", body="ClockAdvance",
-                                            errors=(400,))},
+        "/_sim/clock/advance": {
+            "post": _op("Move the clock forward (expiry, retries)", body="ClockAdvance", errors=(400,))
+        },
         "/_sim/accounts": {"get": _op("Test accounts with balances")},
-        "/_sim/merchants": {"get": _op("Registered merchants"),
-                            "post": _op("Register your own merchant: client id, public key, notify URL",
-                                        body="RegisterMerchant", created=True, errors=(400, 409))},
+        "/_sim/merchants": {
+            "get": _op("Registered merchants"),
+            "post": _op(
+                "Register your own merchant: client id, public key, notify URL",
+                body="RegisterMerchant",
+                created=True,
+                errors=(400, 409),
+            ),
+        },
         "/_sim/events": {"get": _op("The step journal (?orderId=, ?paymentId=, ?order=step)")},
     }

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Callable
 
 from simulator.core import jsonio
 from simulator.core.clock import Clock, iso
@@ -164,17 +164,26 @@ class Wallet:
                     raise ApiError("UNKNOWN_EXCEPTION", "the payment could not be stored; retry")
                 return self._replay(existing, req), False
         ids = self._ids(payment)
-        self.journal.record(5, f"payment {payment.payment_id} created, {payment.amount.format_display()}", **ids,
-                            details={"status": "INIT", "expiresAt": iso(expires_at)})
-        self.journal.record(6, "paymentUrl generated (an unguessable one-payment token)", **ids,
-                            details={"paymentUrl": self.config.payment_url(payment.token)})
+        self.journal.record(
+            5,
+            f"payment {payment.payment_id} created, {payment.amount.format_display()}",
+            **ids,
+            details={"status": "INIT", "expiresAt": iso(expires_at)},
+        )
+        self.journal.record(
+            6,
+            "paymentUrl generated (an unguessable one-payment token)",
+            **ids,
+            details={"paymentUrl": self.config.payment_url(payment.token)},
+        )
         return payment, True
 
     @staticmethod
     def _replay(existing: Payment, req: PayRequest) -> Payment:
         if not req.matches(existing.fingerprint):
-            raise ApiError("REPEAT_REQ_INCONSISTENT",
-                           f"paymentRequestId {req.payment_request_id} was used with other key fields")
+            raise ApiError(
+                "REPEAT_REQ_INCONSISTENT", f"paymentRequestId {req.payment_request_id} was used with other key fields"
+            )
         return existing
 
     async def find_payment(self, client_id: str, payment_id: str | None, payment_request_id: str | None) -> Payment:
@@ -206,17 +215,28 @@ class Wallet:
         p = await self.find_payment(client_id, payment_id, payment_request_id)
         now = self.clock.now()
         async with self.db.transaction() as tx:
-            won = await store.transition(tx, p.payment_id, (PaymentStatus.INIT, PaymentStatus.PROCESSING),
-                                         PaymentStatus.CANCELLED, now, result_code="ORDER_IS_CANCELED",
-                                         settle_at=None)
+            won = await store.transition(
+                tx,
+                p.payment_id,
+                (PaymentStatus.INIT, PaymentStatus.PROCESSING),
+                PaymentStatus.CANCELLED,
+                now,
+                result_code="ORDER_IS_CANCELED",
+                settle_at=None,
+            )
             current = await store.payment_by_id(tx, p.payment_id)
             reversed_ = not won and current.status is PaymentStatus.SUCCESS
             if reversed_:
                 if now >= cancel_window_end(current.created_at):
-                    raise ApiError("CANCEL_WINDOW_EXCEED", "a paid payment can be cancelled until 00:15 (UTC+8) on the "
-                                   "day after it was placed: refund it instead")
+                    raise ApiError(
+                        "CANCEL_WINDOW_EXCEED",
+                        "a paid payment can be cancelled until 00:15 (UTC+8) on the "
+                        "day after it was placed: refund it instead",
+                    )
                 if not await store.reverse_capture(tx, current.payment_id, now):  # refunded in part
-                    raise ApiError("ORDER_STATUS_INVALID", "the payment has been refunded in part: refund the rest instead")
+                    raise ApiError(
+                        "ORDER_STATUS_INVALID", "the payment has been refunded in part: refund the rest instead"
+                    )
                 if current.account_id:
                     await store.credit(tx, current.account_id, current.amount)
                 won = True
@@ -225,8 +245,11 @@ class Wallet:
             if current.status is PaymentStatus.CANCELLED:
                 return current  # cancelling twice is idempotent
             raise ApiError("ORDER_IS_CLOSED", "the payment is already closed")
-        what = f"paid payment cancelled by the merchant: {current.amount.format_display()} back to the buyer" \
-            if reversed_ else "payment cancelled by the merchant"
+        what = (
+            f"paid payment cancelled by the merchant: {current.amount.format_display()} back to the buyer"
+            if reversed_
+            else "payment cancelled by the merchant"
+        )
         self.journal.record(None, what, kind="note", actor="wallet server", **self._ids(current))
         return current
 
@@ -238,8 +261,9 @@ class Wallet:
         ``payments.refunded``, the refund row and the buyer's credit."""
         p = await self._refunded_payment(client_id, req)
         if p is not None and req.amount.currency != p.amount.currency:
-            raise ApiError("CURRENCY_NOT_SUPPORT",
-                           f"refundAmount.currency must be the payment's currency, {p.amount.currency}")
+            raise ApiError(
+                "CURRENCY_NOT_SUPPORT", f"refundAmount.currency must be the payment's currency, {p.amount.currency}"
+            )
         now = self.clock.now()
         async with self.db.transaction() as tx:
             # Looked up under the write lock: two identical refunds racing make one refund.
@@ -273,12 +297,18 @@ class Wallet:
                 await store.credit(tx, current.account_id, req.amount)
             await store.insert_refund(tx, refund, req.raw)
             if code is None and req.notify_url:
-                await self._enqueue(tx, current.payment_id, client_id, "REFUND_RESULT", req.notify_url,
-                                    notify_refund_body(refund), now)
+                await self._enqueue(
+                    tx, current.payment_id, client_id, "REFUND_RESULT", req.notify_url, notify_refund_body(refund), now
+                )
         left = current.amount.value - current.refunded - (0 if code else req.amount.value)
-        self.journal.record(None, f"refund {refund.refund_id} of {req.amount.format_display()}: {refund.result_code}",
-                            kind="note" if code is None else "fault", actor="wallet server", **self._ids(current),
-                            details={"refundRequestId": req.refund_request_id, "refundable": str(left)})
+        self.journal.record(
+            None,
+            f"refund {refund.refund_id} of {req.amount.format_display()}: {refund.result_code}",
+            kind="note" if code is None else "fault",
+            actor="wallet server",
+            **self._ids(current),
+            details={"refundRequestId": req.refund_request_id, "refundable": str(left)},
+        )
         return refund
 
     async def _refunded_payment(self, client_id: str, req: RefundRequest) -> Payment | None:
@@ -290,8 +320,10 @@ class Wallet:
     @staticmethod
     def _replay_refund(existing: Refund, req: RefundRequest, p: Payment | None) -> Refund:
         if p is None or not req.matches(existing.fingerprint, p.payment_id):
-            raise ApiError("REPEAT_REQ_INCONSISTENT",
-                           f"refundRequestId {req.refund_request_id} was used with another payment or amount")
+            raise ApiError(
+                "REPEAT_REQ_INCONSISTENT",
+                f"refundRequestId {req.refund_request_id} was used with another payment or amount",
+            )
         return existing
 
     async def find_refund(self, client_id: str, refund_id: str | None, refund_request_id: str | None) -> Refund:
@@ -322,8 +354,7 @@ class Wallet:
         ids = self._ids(p)
         if p.status is not PaymentStatus.INIT:
             return self._already_done(p)
-        self.journal.record(14, f"user confirms with {login_id or 'no account'}", **ids,
-                            details={"account": login_id})
+        self.journal.record(14, f"user confirms with {login_id or 'no account'}", **ids, details={"account": login_id})
         self.journal.record(15, "wallet app submits the payment", **ids)
         now = self.clock.now()
         refusal: CashierError | None = None
@@ -334,19 +365,25 @@ class Wallet:
                     raise CashierError("USER_NOT_EXIST", "No such wallet account.")
                 if account["locked_at"]:
                     self.journal.record(16, "refused: account locked", kind="fault", **ids)
-                    raise CashierError("ACCOUNT_LOCKED", "This account is locked after too many wrong passwords.",
-                                       http_status=403, tries_left=0)
+                    raise CashierError(
+                        "ACCOUNT_LOCKED",
+                        "This account is locked after too many wrong passwords.",
+                        http_status=403,
+                        tries_left=0,
+                    )
                 if not check_password(password, account["password_hash"]):
                     # The count must be committed: raise only after the transaction ends.
                     tries = await store.record_password_failure(tx, account["account_id"], MAX_PASSWORD_TRIES, now)
                     refusal = _wrong_password(max(MAX_PASSWORD_TRIES - tries, 0))
-                    self.journal.record(16, f"refused: wrong payment password ({refusal.tries_left} tries left)",
-                                        kind="fault", **ids)
+                    self.journal.record(
+                        16, f"refused: wrong payment password ({refusal.tries_left} tries left)", kind="fault", **ids
+                    )
                 else:
                     if account["failed_tries"]:
                         await store.reset_password_failures(tx, account["account_id"])
-                    forced = await self.queues.take(tx, "forced_outcomes", control_store.take_outcome,
-                                                    p.payment_request_id)
+                    forced = await self.queues.take(
+                        tx, "forced_outcomes", control_store.take_outcome, p.payment_request_id
+                    )
                     if forced:
                         self.journal.record(16, f"outcome forced by the control API: {forced}", kind="note", **ids)
                     outcome = Outcome(forced) if forced else Outcome(account["outcome"])
@@ -356,18 +393,25 @@ class Wallet:
             return self._already_done(await store.payment_by_id(self.db, p.payment_id))
         raise refusal
 
-    async def _apply(self, tx: Transaction, p: Payment, account_id: str, decision: Decision, now: datetime) -> ConfirmResult:
+    async def _apply(
+        self, tx: Transaction, p: Payment, account_id: str, decision: Decision, now: datetime
+    ) -> ConfirmResult:
         ids = self._ids(p)
-        self.journal.record(16, f"password verified; outcome {decision.app_result_code}", **ids,
-                            details={"failureCode": decision.failure_code} if decision.failure_code else None)
+        self.journal.record(
+            16,
+            f"password verified; outcome {decision.app_result_code}",
+            **ids,
+            details={"failureCode": decision.failure_code} if decision.failure_code else None,
+        )
         balance = None
         if decision.debit:
             balance = await store.debit(tx, account_id, p.amount)
             if balance is None:
                 decision = INSUFFICIENT
         if decision.target is None:  # 6001 / 6002: nothing happens to the payment
-            self.journal.record(17, "no debit: " + APP_MESSAGES[decision.app_result_code].lower(), **ids,
-                                details={"debited": False})
+            self.journal.record(
+                17, "no debit: " + APP_MESSAGES[decision.app_result_code].lower(), **ids, details={"debited": False}
+            )
             return ConfirmResult(decision.app_result_code, p, APP_MESSAGES[decision.app_result_code])
         fields: dict = {"account_id": account_id}
         if decision.target is PaymentStatus.SUCCESS:
@@ -381,11 +425,19 @@ class Wallet:
             raise _LostRace()  # rolls back the debit above with the rest of the unit
         updated = dataclasses.replace(p, status=decision.target, **fields)
         if decision.debit and decision.target is PaymentStatus.SUCCESS:
-            self.journal.record(17, f"debited {p.amount.format_display()}", **ids,
-                                details={"debited": True, "account": account_id, "balanceAfter": str(balance)})
+            self.journal.record(
+                17,
+                f"debited {p.amount.format_display()}",
+                **ids,
+                details={"debited": True, "account": account_id, "balanceAfter": str(balance)},
+            )
         else:
-            self.journal.record(17, f"no debit: payment {decision.target.value.lower()}", **ids,
-                                details={"debited": False, "failureCode": decision.failure_code})
+            self.journal.record(
+                17,
+                f"no debit: payment {decision.target.value.lower()}",
+                **ids,
+                details={"debited": False, "failureCode": decision.failure_code},
+            )
         if updated.status.final:
             await self._enqueue_notification(tx, updated, now)
         return ConfirmResult(decision.app_result_code, updated, APP_MESSAGES[decision.app_result_code])
@@ -455,8 +507,12 @@ class Wallet:
         if not await store.transition(tx, p.payment_id, (PaymentStatus.PROCESSING,), target, now, **fields):
             raise _LostRace()
         updated = await store.payment_by_id(tx, p.payment_id)
-        self.journal.record(17, f"processing payment settled: {target.value}", **self._ids(p),
-                            details={"debited": target is PaymentStatus.SUCCESS, "resultCode": code})
+        self.journal.record(
+            17,
+            f"processing payment settled: {target.value}",
+            **self._ids(p),
+            details={"debited": target is PaymentStatus.SUCCESS, "resultCode": code},
+        )
         await self._enqueue_notification(tx, updated, now)
         return 1
 
@@ -469,12 +525,12 @@ class Wallet:
 
     async def _fail(self, tx: Transaction, p: Payment, code: str, why: str) -> int:
         now = self.clock.now()
-        if not await store.transition(tx, p.payment_id, (PaymentStatus.INIT,), PaymentStatus.FAIL, now,
-                                      result_code=code):
+        if not await store.transition(
+            tx, p.payment_id, (PaymentStatus.INIT,), PaymentStatus.FAIL, now, result_code=code
+        ):
             return 0
         updated = await store.payment_by_id(tx, p.payment_id)
-        self.journal.record(None, why, kind="note", actor="wallet server", **self._ids(p),
-                            details={"resultCode": code})
+        self.journal.record(None, why, kind="note", actor="wallet server", **self._ids(p), details={"resultCode": code})
         await self._enqueue_notification(tx, updated, now)
         return 1
 
@@ -482,18 +538,21 @@ class Wallet:
 
     async def _enqueue_notification(self, tx: Transaction, p: Payment, now: datetime) -> None:
         if p.notify_url:
-            await self._enqueue(tx, p.payment_id, p.client_id, "PAYMENT_RESULT", p.notify_url, notify_payment_body(p),
-                                now)
+            await self._enqueue(
+                tx, p.payment_id, p.client_id, "PAYMENT_RESULT", p.notify_url, notify_payment_body(p), now
+            )
 
-    async def _enqueue(self, tx: Transaction, payment_id: str, client_id: str, notify_type: str, url: str,
-                       body: dict, now: datetime) -> None:
+    async def _enqueue(
+        self, tx: Transaction, payment_id: str, client_id: str, notify_type: str, url: str, body: dict, now: datetime
+    ) -> None:
         """A row of the outbox, in the caller's transaction. It is stored leased to this
         process and sent as soon as it is committed: a round of the worker (a read, a
         claiming transaction, three or four turns of a busy loop) is not on the way. Should
         the process die first, the next start voids the lease and the worker's first round
         sends it."""
-        nid = await store.enqueue_notification(tx, payment_id, client_id, notify_type, url, body, now,
-                                               lease_until=now + self._send_lease)
+        nid = await store.enqueue_notification(
+            tx, payment_id, client_id, notify_type, url, body, now, lease_until=now + self._send_lease
+        )
         send_now = self._send_now
         tx.on_commit(lambda: send_now(nid))
 
@@ -517,18 +576,22 @@ class Wallet:
 
     @staticmethod
     def _ids(p: Payment) -> dict:
-        return {"order_id": p.reference_order_id, "payment_request_id": p.payment_request_id,
-                "payment_id": p.payment_id}
+        return {
+            "order_id": p.reference_order_id,
+            "payment_request_id": p.payment_request_id,
+            "payment_id": p.payment_id,
+        }
 
 
 def _wrong_password(tries_left: int) -> CashierError:
     if tries_left == 0:
-        return CashierError("ACCOUNT_LOCKED", "Wrong payment password. The account is now locked.",
-                            http_status=403, tries_left=0)
-    return CashierError("WRONG_PASSWORD", f"Wrong payment password. {tries_left} tries left.",
-                        http_status=400, tries_left=tries_left)
+        return CashierError(
+            "ACCOUNT_LOCKED", "Wrong payment password. The account is now locked.", http_status=403, tries_left=0
+        )
+    return CashierError(
+        "WRONG_PASSWORD", f"Wrong payment password. {tries_left} tries left.", http_status=400, tries_left=tries_left
+    )
 
 
 class _LostRace(Exception):
     """A conditional UPDATE lost to a concurrent request; the transaction rolls back."""
-

@@ -12,7 +12,7 @@ from simulator.core.clock import iso_precise, parse_iso
 from simulator.core.db import Database, Transaction
 from simulator.core.money import Money
 
-from .accounts import TEST_ACCOUNTS, hash_password, initial_balances, SANDBOX_PASSWORD
+from .accounts import SANDBOX_PASSWORD, TEST_ACCOUNTS, hash_password, initial_balances
 from .models import Payment, PaymentStatus, Refund, RefundStatus
 
 Reader = Database | Transaction
@@ -29,8 +29,15 @@ def _dt(value: str | None) -> datetime | None:
 # --- merchants ---------------------------------------------------------------------
 
 
-async def upsert_merchant(tx: Transaction, client_id: str, name: str, public_key_pem: str,
-                          notify_url: str | None, sandbox: bool, now: datetime) -> None:
+async def upsert_merchant(
+    tx: Transaction,
+    client_id: str,
+    name: str,
+    public_key_pem: str,
+    notify_url: str | None,
+    sandbox: bool,
+    now: datetime,
+) -> None:
     await tx.execute(
         "INSERT INTO merchants (client_id, name, public_key_pem, notify_url, sandbox, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(client_id) DO UPDATE SET name = excluded.name,"
@@ -44,7 +51,9 @@ async def get_merchant(db: Reader, client_id: str):
 
 
 async def list_merchants(db: Reader):
-    return await db.fetchall("SELECT client_id, name, notify_url, sandbox, created_at FROM merchants ORDER BY created_at")
+    return await db.fetchall(
+        "SELECT client_id, name, notify_url, sandbox, created_at FROM merchants ORDER BY created_at"
+    )
 
 
 # --- accounts ----------------------------------------------------------------------
@@ -57,8 +66,14 @@ async def seed_accounts(tx: Transaction) -> None:
         inserted = await tx.execute(
             "INSERT OR IGNORE INTO accounts (account_id, login_id, display_name, outcome, password_hash, position)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            (account_id, account.login_id, account.display_name, account.outcome.value,
-             hash_password(SANDBOX_PASSWORD), position),
+            (
+                account_id,
+                account.login_id,
+                account.display_name,
+                account.outcome.value,
+                hash_password(SANDBOX_PASSWORD),
+                position,
+            ),
         )
         if inserted:
             await tx.executemany(
@@ -82,7 +97,9 @@ async def get_account_by_login(db: Reader, login_id: str):
 
 
 async def balances_of(db: Reader, account_id: str) -> dict[str, int]:
-    rows = await db.fetchall("SELECT currency, value FROM balances WHERE account_id = ? ORDER BY currency", (account_id,))
+    rows = await db.fetchall(
+        "SELECT currency, value FROM balances WHERE account_id = ? ORDER BY currency", (account_id,)
+    )
     return {r["currency"]: r["value"] for r in rows}
 
 
@@ -175,34 +192,61 @@ async def payment_by_token(db: Reader, token: str) -> Payment | None:
 
 async def insert_payment(tx: Transaction, p: Payment, now: datetime) -> bool:
     """Insert unless this client's paymentRequestId exists; True when inserted."""
-    return await tx.execute(
-        "INSERT INTO payments (payment_id, client_id, payment_request_id, fingerprint, status, result_code,"
-        " currency, amount, reference_order_id, order_description, merchant_name, request_json, notify_url,"
-        " redirect_url, token, created_at, expires_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (client_id, payment_request_id) DO NOTHING",
-        (p.payment_id, p.client_id, p.payment_request_id, p.fingerprint, p.status.value, p.result_code,
-         p.amount.currency, p.amount.value, p.reference_order_id, p.order_description, p.merchant_name,
-         p.request_json, p.notify_url, p.redirect_url, p.token,
-         _t(p.created_at), _t(p.expires_at), _t(now)),
-    ) == 1
+    return (
+        await tx.execute(
+            "INSERT INTO payments (payment_id, client_id, payment_request_id, fingerprint, status, result_code,"
+            " currency, amount, reference_order_id, order_description, merchant_name, request_json, notify_url,"
+            " redirect_url, token, created_at, expires_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (client_id, payment_request_id) DO NOTHING",
+            (
+                p.payment_id,
+                p.client_id,
+                p.payment_request_id,
+                p.fingerprint,
+                p.status.value,
+                p.result_code,
+                p.amount.currency,
+                p.amount.value,
+                p.reference_order_id,
+                p.order_description,
+                p.merchant_name,
+                p.request_json,
+                p.notify_url,
+                p.redirect_url,
+                p.token,
+                _t(p.created_at),
+                _t(p.expires_at),
+                _t(now),
+            ),
+        )
+        == 1
+    )
 
 
-async def transition(tx: Transaction, payment_id: str, source: tuple[PaymentStatus, ...], target: PaymentStatus,
-                     now: datetime, **fields: Any) -> bool:
+async def transition(
+    tx: Transaction,
+    payment_id: str,
+    source: tuple[PaymentStatus, ...],
+    target: PaymentStatus,
+    now: datetime,
+    **fields: Any,
+) -> bool:
     """Move a payment from one of ``source`` to ``target`` if (and only if) it is still
     there. Extra ``fields`` are written in the same UPDATE."""
     sets = ["status = ?", "updated_at = ?"]
     params: list[Any] = [target.value, _t(now)]
     for name, value in fields.items():
         sets.append(f"{name} = ?")
-        params.append(_t(value) if isinstance(value, datetime) else
-                      value.value if isinstance(value, PaymentStatus) else value)
+        params.append(
+            _t(value) if isinstance(value, datetime) else value.value if isinstance(value, PaymentStatus) else value
+        )
     marks = ",".join("?" for _ in source)
     params += [payment_id, *(s.value for s in source)]
-    return await tx.execute(
-        f"UPDATE payments SET {', '.join(sets)} WHERE payment_id = ? AND status IN ({marks})", params
-    ) == 1
+    return (
+        await tx.execute(f"UPDATE payments SET {', '.join(sets)} WHERE payment_id = ? AND status IN ({marks})", params)
+        == 1
+    )
 
 
 async def next_due(db: Reader) -> dict[str, datetime | None]:
@@ -212,7 +256,8 @@ async def next_due(db: Reader) -> dict[str, datetime | None]:
         "SELECT (SELECT MIN(MAX(next_attempt_at, COALESCE(lease_until, ''))) FROM notifications"
         "        WHERE status = 'PENDING') AS notify,"
         " (SELECT MIN(settle_at) FROM payments WHERE status = 'PROCESSING' AND settle_at IS NOT NULL) AS settle,"
-        " (SELECT MIN(expires_at) FROM payments WHERE status = 'INIT') AS expire")
+        " (SELECT MIN(expires_at) FROM payments WHERE status = 'INIT') AS expire"
+    )
     return {key: _dt(row[key]) for key in ("notify", "settle", "expire")}
 
 
@@ -224,13 +269,16 @@ async def list_payments(db: Reader, limit: int = 1000) -> list[Payment]:
 async def due_settlements(db: Reader, now: datetime, limit: int = 100) -> list[Payment]:
     rows = await db.fetchall(
         "SELECT * FROM payments WHERE status = 'PROCESSING' AND settle_at IS NOT NULL AND settle_at <= ?"
-        " ORDER BY settle_at LIMIT ?", (_t(now), limit))
+        " ORDER BY settle_at LIMIT ?",
+        (_t(now), limit),
+    )
     return [payment_from_row(r) for r in rows]
 
 
 async def expired_payments(db: Reader, now: datetime, limit: int = 100) -> list[Payment]:
     rows = await db.fetchall(
-        "SELECT * FROM payments WHERE status = 'INIT' AND expires_at <= ? ORDER BY expires_at LIMIT ?", (_t(now), limit))
+        "SELECT * FROM payments WHERE status = 'INIT' AND expires_at <= ? ORDER BY expires_at LIMIT ?", (_t(now), limit)
+    )
     return [payment_from_row(r) for r in rows]
 
 
@@ -256,8 +304,9 @@ def refund_from_row(row) -> Refund:
 
 
 async def refund_by_request(db: Reader, client_id: str, refund_request_id: str) -> Refund | None:
-    row = await db.fetchone("SELECT * FROM refunds WHERE client_id = ? AND refund_request_id = ?",
-                            (client_id, refund_request_id))
+    row = await db.fetchone(
+        "SELECT * FROM refunds WHERE client_id = ? AND refund_request_id = ?", (client_id, refund_request_id)
+    )
     return refund_from_row(row) if row else None
 
 
@@ -275,21 +324,27 @@ async def reverse_capture(tx: Transaction, payment_id: str, now: datetime) -> bo
     """A paid payment cancelled: SUCCESS to CANCELLED if nothing of it was refunded yet, in
     one conditional UPDATE (a racing refund or cancel cannot both win). The caller credits
     the buyer in the same transaction."""
-    return await tx.execute(
-        "UPDATE payments SET status = 'CANCELLED', result_code = 'ORDER_IS_CANCELED', updated_at = ?"
-        " WHERE payment_id = ? AND status = 'SUCCESS' AND refunded = 0",
-        (_t(now), payment_id),
-    ) == 1
+    return (
+        await tx.execute(
+            "UPDATE payments SET status = 'CANCELLED', result_code = 'ORDER_IS_CANCELED', updated_at = ?"
+            " WHERE payment_id = ? AND status = 'SUCCESS' AND refunded = 0",
+            (_t(now), payment_id),
+        )
+        == 1
+    )
 
 
 async def add_refunded(tx: Transaction, payment_id: str, amount: Money) -> bool:
     """Count ``amount`` as refunded if the payment succeeded and what was captured still
     covers it; False (and nothing changed) otherwise. The one guard against over-refunds."""
-    return await tx.execute(
-        "UPDATE payments SET refunded = refunded + ? WHERE payment_id = ? AND status = 'SUCCESS'"
-        " AND currency = ? AND refunded + ? <= amount",
-        (amount.value, payment_id, amount.currency, amount.value),
-    ) == 1
+    return (
+        await tx.execute(
+            "UPDATE payments SET refunded = refunded + ? WHERE payment_id = ? AND status = 'SUCCESS'"
+            " AND currency = ? AND refunded + ? <= amount",
+            (amount.value, payment_id, amount.currency, amount.value),
+        )
+        == 1
+    )
 
 
 async def insert_refund(tx: Transaction, r: Refund, request: dict) -> None:
@@ -297,29 +352,60 @@ async def insert_refund(tx: Transaction, r: Refund, request: dict) -> None:
         "INSERT INTO refunds (refund_id, client_id, refund_request_id, fingerprint, payment_id, status, result_code,"
         " currency, amount, reason, reference_refund_id, notify_url, request_json, created_at, refunded_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (r.refund_id, r.client_id, r.refund_request_id, r.fingerprint, r.payment_id, r.status.value, r.result_code,
-         r.amount.currency, r.amount.value, r.reason, r.reference_refund_id, r.notify_url,
-         json.dumps(request, ensure_ascii=False), _t(r.created_at), _t(r.refunded_at)),
+        (
+            r.refund_id,
+            r.client_id,
+            r.refund_request_id,
+            r.fingerprint,
+            r.payment_id,
+            r.status.value,
+            r.result_code,
+            r.amount.currency,
+            r.amount.value,
+            r.reason,
+            r.reference_refund_id,
+            r.notify_url,
+            json.dumps(request, ensure_ascii=False),
+            _t(r.created_at),
+            _t(r.refunded_at),
+        ),
     )
 
 
 # --- notification outbox -----------------------------------------------------------
 
 
-async def enqueue_notification(tx: Transaction, payment_id: str, client_id: str, notify_type: str, url: str,
-                               body: dict, now: datetime, lease_until: datetime | None = None) -> int:
+async def enqueue_notification(
+    tx: Transaction,
+    payment_id: str,
+    client_id: str,
+    notify_type: str,
+    url: str,
+    body: dict,
+    now: datetime,
+    lease_until: datetime | None = None,
+) -> int:
     """A row of the outbox, due now; with ``lease_until``, already leased to this process
     (which sends it once the transaction has committed)."""
     return await tx.insert(
         "INSERT INTO notifications (payment_id, client_id, notify_type, url, body, status, next_attempt_at, created_at,"
         " lease_until) VALUES (?, ?, ?, ?, ?, 'PENDING', ?, ?, ?)",
-        (payment_id, client_id, notify_type, url, json.dumps(body, ensure_ascii=False), _t(now), _t(now),
-         _t(lease_until)),
+        (
+            payment_id,
+            client_id,
+            notify_type,
+            url,
+            json.dumps(body, ensure_ascii=False),
+            _t(now),
+            _t(now),
+            _t(lease_until),
+        ),
     )
 
 
-_NOTIFICATION_ROW = ("SELECT n.*, p.reference_order_id FROM notifications n"
-                     " JOIN payments p ON p.payment_id = n.payment_id")
+_NOTIFICATION_ROW = (
+    "SELECT n.*, p.reference_order_id FROM notifications n JOIN payments p ON p.payment_id = n.payment_id"
+)
 
 
 async def claim_due_notifications(tx: Transaction, now: datetime, lease_until: datetime, limit: int = 50):
@@ -332,8 +418,10 @@ async def claim_due_notifications(tx: Transaction, now: datetime, lease_until: d
     )
     if rows:
         marks = ",".join("?" for _ in rows)
-        await tx.execute(f"UPDATE notifications SET lease_until = ? WHERE notification_id IN ({marks})",
-                         (_t(lease_until), *(r["notification_id"] for r in rows)))
+        await tx.execute(
+            f"UPDATE notifications SET lease_until = ? WHERE notification_id IN ({marks})",
+            (_t(lease_until), *(r["notification_id"] for r in rows)),
+        )
     return rows
 
 
@@ -346,9 +434,17 @@ async def notification(db: Reader, notification_id: int):
     return await db.fetchone(f"{_NOTIFICATION_ROW} WHERE n.notification_id = ?", (notification_id,))
 
 
-async def record_attempt(tx: Transaction, notification_id: int, attempt: int, now: datetime,
-                         http_status: int | None, outcome: str, detail: str | None,
-                         status: str, next_attempt_at: datetime | None) -> None:
+async def record_attempt(
+    tx: Transaction,
+    notification_id: int,
+    attempt: int,
+    now: datetime,
+    http_status: int | None,
+    outcome: str,
+    detail: str | None,
+    status: str,
+    next_attempt_at: datetime | None,
+) -> None:
     await tx.execute(
         "INSERT INTO notification_attempts (notification_id, attempt, at, http_status, outcome, detail)"
         " VALUES (?, ?, ?, ?, ?, ?)",
@@ -357,20 +453,30 @@ async def record_attempt(tx: Transaction, notification_id: int, attempt: int, no
     await tx.execute(
         "UPDATE notifications SET attempts = ?, status = ?, next_attempt_at = ?, last_error = ?, lease_until = NULL,"
         " delivered_at = CASE WHEN ? = 'DELIVERED' THEN ? ELSE delivered_at END WHERE notification_id = ?",
-        (attempt, status, _t(next_attempt_at), None if status == "DELIVERED" else detail,
-         status, _t(now), notification_id),
+        (
+            attempt,
+            status,
+            _t(next_attempt_at),
+            None if status == "DELIVERED" else detail,
+            status,
+            _t(now),
+            notification_id,
+        ),
     )
 
 
 async def notifications_of(db: Reader, payment_id: str | None = None, limit: int = 1000):
     if payment_id:
-        return await db.fetchall("SELECT * FROM notifications WHERE payment_id = ? ORDER BY notification_id", (payment_id,))
+        return await db.fetchall(
+            "SELECT * FROM notifications WHERE payment_id = ? ORDER BY notification_id", (payment_id,)
+        )
     return await db.scan("SELECT * FROM notifications ORDER BY notification_id DESC LIMIT ?", (limit,))
 
 
 async def attempts_of(db: Reader, notification_id: int):
     return await db.fetchall(
-        "SELECT * FROM notification_attempts WHERE notification_id = ? ORDER BY attempt", (notification_id,))
+        "SELECT * FROM notification_attempts WHERE notification_id = ? ORDER BY attempt", (notification_id,)
+    )
 
 
 # --- simulator state ---------------------------------------------------------------

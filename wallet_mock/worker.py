@@ -7,8 +7,9 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
-from datetime import timedelta
 import logging
+from datetime import timedelta
+
 import aiohttp
 
 from simulator.core.clock import Clock, parse_iso
@@ -45,8 +46,15 @@ def next_attempt_delay(attempts_made: int) -> float | None:
 
 
 class Worker:
-    def __init__(self, wallet: Wallet, db: Database, journal: Journal, clock: Clock,
-                 session: aiohttp.ClientSession, signer: Signer):
+    def __init__(
+        self,
+        wallet: Wallet,
+        db: Database,
+        journal: Journal,
+        clock: Clock,
+        session: aiohttp.ClientSession,
+        signer: Signer,
+    ):
         self.wallet = wallet
         self.db = db
         self.journal = journal
@@ -187,28 +195,49 @@ class Worker:
             status = "DELIVERED" if acknowledged else ("PENDING" if delay is not None else "FAILED")
             next_at = self.clock.later(delay) if delay is not None else None
         async with self.db.transaction() as tx:
-            await store.record_attempt(tx, row["notification_id"], attempt, now, sent["http_status"], sent["outcome"],
-                                       sent["detail"], status, next_at)
+            await store.record_attempt(
+                tx,
+                row["notification_id"],
+                attempt,
+                now,
+                sent["http_status"],
+                sent["outcome"],
+                sent["detail"],
+                status,
+                next_at,
+            )
         self._journal(row, body, attempt, status, next_at, sent, manual)
-        return {"attempt": attempt, "status": status, "outcome": sent["outcome"], "httpStatus": sent["http_status"],
-                "detail": sent["detail"]}
+        return {
+            "attempt": attempt,
+            "status": status,
+            "outcome": sent["outcome"],
+            "httpStatus": sent["http_status"],
+            "detail": sent["detail"],
+        }
 
     async def _send(self, client: SignedClient, url: str, body: bytes, fault: dict | None) -> dict:
         kind = fault["kind"] if fault else None
         exchange = await client.prepare_signed(url, body)  # signed once, sent once or twice
         if kind == "drop":
             # Lost on the way: the merchant never sees it, the wallet believes it delivered.
-            return {"acknowledged": True, "http_status": None, "outcome": "DROPPED",
-                    "detail": "injected fault: dropped on the way (the merchant never received it)",
-                    "exchange": exchange}
+            return {
+                "acknowledged": True,
+                "http_status": None,
+                "outcome": "DROPPED",
+                "detail": "injected fault: dropped on the way (the merchant never received it)",
+                "exchange": exchange,
+            }
         if kind == "delay":
             await asyncio.sleep(fault["delay_ms"] / 1000)
         copies = 2 if kind == "duplicate" else 1
         results = await asyncio.gather(*(self._post(client, exchange) for _ in range(copies)))
         out = results[0]
         if kind == "fail" and out["acknowledged"]:
-            out.update(acknowledged=False, outcome="NOT_ACKNOWLEDGED",
-                       detail="injected fault: the merchant's acknowledgement was lost")
+            out.update(
+                acknowledged=False,
+                outcome="NOT_ACKNOWLEDGED",
+                detail="injected fault: the merchant's acknowledgement was lost",
+            )
         if kind:
             out["fault"] = kind
         return out
@@ -217,10 +246,15 @@ class Worker:
         exchange = dataclasses.replace(prepared)  # each copy keeps its own reply
         try:
             exchange = await client.send(exchange, timeout=NOTIFY_TIMEOUT_SECONDS)
-        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-            return {"acknowledged": False, "http_status": None, "outcome": "NOT_ACKNOWLEDGED", "detail": detail,
-                    "exchange": exchange}
+            return {
+                "acknowledged": False,
+                "http_status": None,
+                "outcome": "NOT_ACKNOWLEDGED",
+                "detail": detail,
+                "exchange": exchange,
+            }
         reply = _json_or_none(exchange.response_body)
         acknowledged = (
             exchange.status == 200
@@ -248,8 +282,12 @@ class Worker:
             + ("; schedule spent, marked FAILED" if status == "FAILED" and not acknowledged else "")
         )
         kind = "fault" if sent.get("fault") else ("note" if refund else "step" if attempt == 1 else "retry")
-        details = {"attempt": attempt, "status": status, "fault": sent.get("fault"),
-                   "nextAttemptAt": next_at.isoformat() if next_at else None}
+        details = {
+            "attempt": attempt,
+            "status": status,
+            "fault": sent.get("fault"),
+            "nextAttemptAt": next_at.isoformat() if next_at else None,
+        }
         if refund:
             details["refundId"] = sent_body.get("refundId")
         self.journal.record(

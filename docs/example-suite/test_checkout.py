@@ -28,10 +28,13 @@ async def test_pay_and_the_merchant_is_notified(page, tradepay_sim):
     assert steps == set(range(1, 21)), tradepay_sim.trace(shown["orderId"])
 
 
-@pytest.mark.parametrize("outcome,code,status", [
-    ("INSUFFICIENT_BALANCE", "4000", "FAILED"),
-    ("NETWORK_LOST_AFTER_DEBIT", "6004", "PAID"),  # charged, though the mini program was not told
-])
+@pytest.mark.parametrize(
+    "outcome,code,status",
+    [
+        ("INSUFFICIENT_BALANCE", "4000", "FAILED"),
+        ("NETWORK_LOST_AFTER_DEBIT", "6004", "PAID"),  # charged, though the mini program was not told
+    ],
+)
 async def test_forced_outcome(page, tradepay_sim, outcome, code, status):
     tradepay_sim.force_outcome(outcome)
     shown = await checkout(page, tradepay_sim)

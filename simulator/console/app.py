@@ -3,9 +3,9 @@ apps over HTTP, and the controls of the simulator (relayed to the apps' ``/_sim/
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import AsyncIterator
+from datetime import UTC, datetime
 
 import aiohttp
 import aiohttp_jinja2
@@ -19,6 +19,7 @@ from . import control, diagram, gather, live
 @dataclass
 class ConsoleConfig:
     """``app_urls``: where the other apps answer, by name (miniprogram, merchant, wallet)."""
+
     app_urls: dict[str, str] = field(default_factory=dict)
 
 
@@ -35,18 +36,20 @@ def create_app(config: ConsoleConfig) -> web.Application:
     live.setup(app)
     app.cleanup_ctx.append(_session)
     controls = control.handlers(lambda r: r.app[SESSION], lambda r: r.app[CONFIG].app_urls)
-    app.add_routes([
-        web.get("/", index),
-        web.get("/journeys/{order_id}", index),
-        web.get("/api/journeys", list_journeys),
-        web.get("/api/journeys/{order_id}", get_journey),
-        web.get("/api/journeys/{order_id}/diagram", get_diagram),
-        web.get("/api/journeys/{order_id}/export", export_journey),
-        web.get("/api/stream", stream),
-        web.post("/api/reset", controls["reset"]),
-        web.route("*", "/api/control/{app}/{path:.+}", controls["relay"]),
-        web.get("/_sim/health", health),
-    ])
+    app.add_routes(
+        [
+            web.get("/", index),
+            web.get("/journeys/{order_id}", index),
+            web.get("/api/journeys", list_journeys),
+            web.get("/api/journeys/{order_id}", get_journey),
+            web.get("/api/journeys/{order_id}/diagram", get_diagram),
+            web.get("/api/journeys/{order_id}/export", export_journey),
+            web.get("/api/stream", stream),
+            web.post("/api/reset", controls["reset"]),
+            web.route("*", "/api/control/{app}/{path:.+}", controls["relay"]),
+            web.get("/_sim/health", health),
+        ]
+    )
     return app
 
 
@@ -64,8 +67,12 @@ async def index(request: web.Request) -> web.Response:
         "steps": [{"number": s.number, "title": s.title} for s in STEPS.values()],
         "apps": [{"id": name, "label": APP_LABELS.get(name, name), "url": url} for name, url in urls.items()],
         "selected": request.match_info.get("order_id"),
-        "controls": {"outcomes": control.OUTCOMES, "faultEndpoints": control.FAULT_ENDPOINTS,
-                     "faultKinds": control.FAULT_KINDS, "notificationFaultKinds": control.NOTIFICATION_FAULT_KINDS},
+        "controls": {
+            "outcomes": control.OUTCOMES,
+            "faultEndpoints": control.FAULT_ENDPOINTS,
+            "faultKinds": control.FAULT_KINDS,
+            "notificationFaultKinds": control.NOTIFICATION_FAULT_KINDS,
+        },
     }
     return aiohttp_jinja2.render_template("console/index.html", request, {"page": page, "apps": page["apps"]})
 
@@ -78,14 +85,16 @@ async def list_journeys(request: web.Request) -> web.Response:
 def _order_param(request: web.Request, default: str) -> str:
     order = request.query.get("order", default)
     if order not in diagram.ORDERS:
-        raise web.HTTPBadRequest(text='{"error": {"code": "BAD_ORDER", "message": "order is step or time"}}',
-                                 content_type="application/json")
+        raise web.HTTPBadRequest(
+            text='{"error": {"code": "BAD_ORDER", "message": "order is step or time"}}', content_type="application/json"
+        )
     return order
 
 
 async def _journey(request: web.Request, order: str) -> dict | None:
-    data = await gather.journey(request.app[SESSION], request.app[CONFIG].app_urls,
-                                request.match_info["order_id"], order)
+    data = await gather.journey(
+        request.app[SESSION], request.app[CONFIG].app_urls, request.match_info["order_id"], order
+    )
     return data if data["events"] else None
 
 
@@ -103,17 +112,18 @@ async def get_diagram(request: web.Request) -> web.Response:
     data = await _journey(request, "time")
     if data is None:
         return json_error(404, "JOURNEY_NOT_FOUND", "no app has recorded a step of this order (yet)")
-    payment = await gather.payment(request.app[SESSION], request.app[CONFIG].app_urls,
-                                   data["summary"]["paymentId"])
-    return json_response({
-        "orderId": data["orderId"],
-        "summary": data["summary"],
-        "order": data["order"],
-        "payment": payment,
-        "actions": control.journey_actions(payment),
-        "diagram": diagram.build(data["events"], order),
-        "unreachable": data["unreachable"],
-    })
+    payment = await gather.payment(request.app[SESSION], request.app[CONFIG].app_urls, data["summary"]["paymentId"])
+    return json_response(
+        {
+            "orderId": data["orderId"],
+            "summary": data["summary"],
+            "order": data["order"],
+            "payment": payment,
+            "actions": control.journey_actions(payment),
+            "diagram": diagram.build(data["events"], order),
+            "unreachable": data["unreachable"],
+        }
+    )
 
 
 async def export_journey(request: web.Request) -> web.Response:
@@ -122,9 +132,8 @@ async def export_journey(request: web.Request) -> web.Response:
     data = await _journey(request, "time")
     if data is None:
         return json_error(404, "JOURNEY_NOT_FOUND", "no app has recorded a step of this order (yet)")
-    payment = await gather.payment(request.app[SESSION], request.app[CONFIG].app_urls,
-                                   data["summary"]["paymentId"])
-    body = {"exportedAt": datetime.now(timezone.utc).isoformat(timespec="seconds"), **data, "payment": payment}
+    payment = await gather.payment(request.app[SESSION], request.app[CONFIG].app_urls, data["summary"]["paymentId"])
+    body = {"exportedAt": datetime.now(UTC).isoformat(timespec="seconds"), **data, "payment": payment}
     safe = "".join(c for c in data["orderId"] if c.isalnum() or c in "-_")[:80] or "journey"
     return json_response(body, headers={"Content-Disposition": f'attachment; filename="journey-{safe}.json"'})
 

@@ -6,10 +6,10 @@ The page cannot call the apps itself (other origins, no CORS), so it calls
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 from urllib.parse import quote
 
 import aiohttp
@@ -20,25 +20,43 @@ from ..core.apps import RESET_ORDER
 from ..core.web import json_error, json_response
 
 # The control API's vocabulary (issue 5's contract); the page offers these.
-OUTCOMES = ("SUCCESS", "INSUFFICIENT_BALANCE", "RISK_REJECT", "USER_CANCEL", "PROCESSING_THEN_SUCCESS",
-            "PROCESSING_THEN_FAIL", "NETWORK_LOST_BEFORE_DEBIT", "NETWORK_LOST_AFTER_DEBIT")
+OUTCOMES = (
+    "SUCCESS",
+    "INSUFFICIENT_BALANCE",
+    "RISK_REJECT",
+    "USER_CANCEL",
+    "PROCESSING_THEN_SUCCESS",
+    "PROCESSING_THEN_FAIL",
+    "NETWORK_LOST_BEFORE_DEBIT",
+    "NETWORK_LOST_AFTER_DEBIT",
+)
 FAULT_ENDPOINTS = ("*", "pay", "inquiryPayment", "cancelPayment", "refund", "inquiryRefund")
 FAULT_KINDS = ("delay", "http_500", "http_503", "drop", "malformed_json", "unknown_exception")
 NOTIFICATION_FAULT_KINDS = ("fail", "delay", "duplicate", "drop")
 
 _ID = r"[A-Za-z0-9_.\-]{1,128}"
 # (app, method, path under /_sim/) that the console relays.
-ALLOWED = tuple((app, method, re.compile(pattern)) for app, method, pattern in (
-    ("wallet", "GET", r"outcomes"), ("wallet", "POST", r"outcomes"), ("wallet", "DELETE", r"outcomes"),
-    ("wallet", "GET", r"faults"), ("wallet", "POST", r"faults"), ("wallet", "DELETE", r"faults"),
-    ("wallet", "GET", r"notifications"),
-    ("wallet", "GET", r"notifications/faults"), ("wallet", "POST", r"notifications/faults"),
-    ("wallet", "DELETE", r"notifications/faults"),
-    ("wallet", "POST", rf"notifications/{_ID}/resend"),
-    ("wallet", "GET", rf"payments/{_ID}"), ("wallet", "POST", rf"payments/{_ID}/(settle|expire)"),
-    ("wallet", "GET", r"clock"), ("wallet", "POST", r"clock/advance"),
-    ("wallet", "GET", r"accounts"),
-))
+ALLOWED = tuple(
+    (app, method, re.compile(pattern))
+    for app, method, pattern in (
+        ("wallet", "GET", r"outcomes"),
+        ("wallet", "POST", r"outcomes"),
+        ("wallet", "DELETE", r"outcomes"),
+        ("wallet", "GET", r"faults"),
+        ("wallet", "POST", r"faults"),
+        ("wallet", "DELETE", r"faults"),
+        ("wallet", "GET", r"notifications"),
+        ("wallet", "GET", r"notifications/faults"),
+        ("wallet", "POST", r"notifications/faults"),
+        ("wallet", "DELETE", r"notifications/faults"),
+        ("wallet", "POST", rf"notifications/{_ID}/resend"),
+        ("wallet", "GET", rf"payments/{_ID}"),
+        ("wallet", "POST", rf"payments/{_ID}/(settle|expire)"),
+        ("wallet", "GET", r"clock"),
+        ("wallet", "POST", r"clock/advance"),
+        ("wallet", "GET", r"accounts"),
+    )
+)
 TIMEOUT = aiohttp.ClientTimeout(total=10)
 
 
@@ -67,9 +85,10 @@ async def _forward(session: aiohttp.ClientSession, method: str, url: str, body: 
             try:
                 return resp.status, json.loads(text) if text else {}
             except ValueError:
-                return resp.status, {"error": {"code": f"HTTP_{resp.status}",
-                                               "message": f"{method} {url} answered HTTP {resp.status}"}}
-    except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+                return resp.status, {
+                    "error": {"code": f"HTTP_{resp.status}", "message": f"{method} {url} answered HTTP {resp.status}"}
+                }
+    except (TimeoutError, aiohttp.ClientError, OSError) as exc:
         return 502, {"error": {"code": "APP_UNREACHABLE", "message": f"{url} did not answer ({type(exc).__name__})"}}
 
 
@@ -79,22 +98,30 @@ async def _body(request: web.Request) -> Any:
     try:
         return await request.json(loads=jsonio.loads)
     except (ValueError, UnicodeDecodeError):
-        raise web.HTTPBadRequest(text=json.dumps({"error": {"code": "BAD_JSON", "message": "body is not JSON"}}),
-                                 content_type="application/json") from None
+        raise web.HTTPBadRequest(
+            text=json.dumps({"error": {"code": "BAD_JSON", "message": "body is not JSON"}}),
+            content_type="application/json",
+        ) from None
 
 
-def handlers(session_of: Callable[[web.Request], aiohttp.ClientSession],
-             urls_of: Callable[[web.Request], dict[str, str]]) -> dict[str, Callable[[web.Request], Awaitable]]:
+def handlers(
+    session_of: Callable[[web.Request], aiohttp.ClientSession], urls_of: Callable[[web.Request], dict[str, str]]
+) -> dict[str, Callable[[web.Request], Awaitable]]:
     async def relay(request: web.Request) -> web.Response:
         """``/api/control/{app}/{path}`` -> ``{app}/_sim/{path}``, for the allowed routes."""
         app, path = request.match_info["app"], request.match_info["path"]
         urls = urls_of(request)
         if app not in urls or not allowed(app, request.method, path):
-            return json_error(404, "NOT_A_CONTROL", f"the console does not relay {request.method} /_sim/{path} to {app!r}")
+            return json_error(
+                404, "NOT_A_CONTROL", f"the console does not relay {request.method} /_sim/{path} to {app!r}"
+            )
         body = await _body(request) if request.method != "GET" else None
-        status, payload = await _forward(session_of(request), request.method,
-                                         f"{urls[app]}/_sim/{path}" + (f"?{request.query_string}" if request.query_string else ""),
-                                         body)
+        status, payload = await _forward(
+            session_of(request),
+            request.method,
+            f"{urls[app]}/_sim/{path}" + (f"?{request.query_string}" if request.query_string else ""),
+            body,
+        )
         return json_response(payload, status=status)
 
     async def reset(request: web.Request) -> web.Response:
@@ -121,16 +148,43 @@ def journey_actions(payment: dict | None) -> list[dict[str, Any]]:
     actions = []
     if payment.get("status") == "PROCESSING":
         actions += [
-            {"id": "settle-success", "label": "Settle as success", "tone": "primary",
-             "method": "POST", "path": f"/api/control/wallet/payments/{pid}/settle", "body": {"to": "SUCCESS"}},
-            {"id": "settle-fail", "label": "Settle as failure", "tone": "danger",
-             "method": "POST", "path": f"/api/control/wallet/payments/{pid}/settle", "body": {"to": "FAIL"}},
+            {
+                "id": "settle-success",
+                "label": "Settle as success",
+                "tone": "primary",
+                "method": "POST",
+                "path": f"/api/control/wallet/payments/{pid}/settle",
+                "body": {"to": "SUCCESS"},
+            },
+            {
+                "id": "settle-fail",
+                "label": "Settle as failure",
+                "tone": "danger",
+                "method": "POST",
+                "path": f"/api/control/wallet/payments/{pid}/settle",
+                "body": {"to": "FAIL"},
+            },
         ]
     if payment.get("status") == "INIT":
-        actions.append({"id": "expire", "label": "Expire now", "tone": "default",
-                        "method": "POST", "path": f"/api/control/wallet/payments/{pid}/expire", "body": {}})
+        actions.append(
+            {
+                "id": "expire",
+                "label": "Expire now",
+                "tone": "default",
+                "method": "POST",
+                "path": f"/api/control/wallet/payments/{pid}/expire",
+                "body": {},
+            }
+        )
     for n in payment.get("notifications") or []:
-        actions.append({"id": f"resend-{n['notificationId']}", "label": f"Resend {n['api']}", "tone": "default",
-                        "method": "POST", "path": f"/api/control/wallet/notifications/{n['notificationId']}/resend",
-                        "body": {}})
+        actions.append(
+            {
+                "id": f"resend-{n['notificationId']}",
+                "label": f"Resend {n['api']}",
+                "tone": "default",
+                "method": "POST",
+                "path": f"/api/control/wallet/notifications/{n['notificationId']}/resend",
+                "body": {},
+            }
+        )
     return actions

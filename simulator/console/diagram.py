@@ -13,8 +13,13 @@ from urllib.parse import urlsplit
 from ..core.clock import parse_iso
 from ..core.steps import LANES, STEPS
 
-LANE_LABELS = {"user": "User", "mini program": "Mini program", "merchant server": "Merchant server",
-               "wallet server": "Wallet server", "wallet app": "Wallet app"}
+LANE_LABELS = {
+    "user": "User",
+    "mini program": "Mini program",
+    "merchant server": "Merchant server",
+    "wallet server": "Wallet server",
+    "wallet app": "Wallet app",
+}
 # Where an event lands when its actor is not one of the lanes (a note from an app).
 APP_LANES = {"miniprogram": "mini program", "merchant": "merchant server", "wallet": "wallet server"}
 ORDERS = ("step", "time")
@@ -93,12 +98,25 @@ def _row(event: dict, start: datetime | None) -> dict[str, Any]:
 def _pending(step: int) -> dict[str, Any]:
     s = STEPS[step]
     return {
-        "key": f"pending:{step}", "step": step, "kind": "pending",
+        "key": f"pending:{step}",
+        "step": step,
+        "kind": "pending",
         "shape": "self" if s.source == s.target else "arrow",
-        "source": LANES.index(s.source), "target": LANES.index(s.target),
-        "sourceLabel": LANE_LABELS[s.source], "targetLabel": LANE_LABELS[s.target],
-        "title": s.title, "summary": "not recorded yet", "actor": s.actor, "app": None, "at": None,
-        "offsetMs": None, "offset": "", "httpLabel": None, "http": None, "details": None, "ids": {},
+        "source": LANES.index(s.source),
+        "target": LANES.index(s.target),
+        "sourceLabel": LANE_LABELS[s.source],
+        "targetLabel": LANE_LABELS[s.target],
+        "title": s.title,
+        "summary": "not recorded yet",
+        "actor": s.actor,
+        "app": None,
+        "at": None,
+        "offsetMs": None,
+        "offset": "",
+        "httpLabel": None,
+        "http": None,
+        "details": None,
+        "ids": {},
     }
 
 

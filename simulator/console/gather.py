@@ -22,16 +22,18 @@ async def _get_json(session: aiohttp.ClientSession, url: str, params: dict | Non
         return await resp.json()
 
 
-async def fetch_events(session: aiohttp.ClientSession, app_urls: dict[str, str],
-                       params: dict[str, str] | None = None) -> tuple[list[dict], dict[str, str]]:
+async def fetch_events(
+    session: aiohttp.ClientSession, app_urls: dict[str, str], params: dict[str, str] | None = None
+) -> tuple[list[dict], dict[str, str]]:
     """All events from every app (merged, time-ordered, or by step with ``order=step``)
     and the apps that did not answer."""
     names = list(app_urls)
     # The journal's default page is its oldest 5000 events: ask for its largest page, or
     # the newest journeys of a long session would be missing.
     query = {"limit": str(EVENTS_LIMIT), **(params or {})}
-    results = await asyncio.gather(*(_get_json(session, f"{app_urls[n]}/_sim/events", query) for n in names),
-                                   return_exceptions=True)
+    results = await asyncio.gather(
+        *(_get_json(session, f"{app_urls[n]}/_sim/events", query) for n in names), return_exceptions=True
+    )
     events: list[dict] = []
     errors: dict[str, str] = {}
     for name, result in zip(names, results):
@@ -51,7 +53,7 @@ async def fetch_events(session: aiohttp.ClientSession, app_urls: dict[str, str],
 
 def cursor_of(events: list[dict], app_urls: dict[str, str]) -> dict[str, int]:
     """The last event id seen from each app: where a live stream picks up."""
-    cursor = {name: 0 for name in app_urls}
+    cursor = dict.fromkeys(app_urls, 0)
     for e in events:
         if e.get("app") in cursor and isinstance(e.get("id"), int):
             cursor[e["app"]] = max(cursor[e["app"]], e["id"])
@@ -76,8 +78,11 @@ class OrderLinker:
     def link(self, event: dict) -> dict:
         self.learn(event)
         if not event.get("orderId"):
-            event["orderId"] = (self.by_prid.get(event.get("paymentRequestId") or "")
-                                or self.by_pid.get(event.get("paymentId") or "") or None)
+            event["orderId"] = (
+                self.by_prid.get(event.get("paymentRequestId") or "")
+                or self.by_pid.get(event.get("paymentId") or "")
+                or None
+            )
         return event
 
 
@@ -97,7 +102,7 @@ async def merchant_orders(session: aiohttp.ClientSession, app_urls: dict[str, st
         return {}
     try:
         body = await _get_json(session, f"{app_urls['merchant']}/api/orders")
-    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
+    except (TimeoutError, aiohttp.ClientError, ValueError):
         return {}
     return {o["orderId"]: o for o in body.get("orders", []) if isinstance(o, dict) and o.get("orderId")}
 
@@ -105,24 +110,33 @@ async def merchant_orders(session: aiohttp.ClientSession, app_urls: dict[str, st
 async def overview(session: aiohttp.ClientSession, app_urls: dict[str, str]) -> tuple[dict[str, Any], OrderLinker]:
     """Every journey, newest first, the apps that did not answer and the stream cursor;
     and the links between ids seen so far (a live stream goes on from them)."""
-    (events, errors), orders = await asyncio.gather(fetch_events(session, app_urls),
-                                                    merchant_orders(session, app_urls))
-    data = {"journeys": journeys_mod.journeys(events, orders), "unreachable": errors,
-            "cursor": cursor_of(events, app_urls)}
+    (events, errors), orders = await asyncio.gather(fetch_events(session, app_urls), merchant_orders(session, app_urls))
+    data = {
+        "journeys": journeys_mod.journeys(events, orders),
+        "unreachable": errors,
+        "cursor": cursor_of(events, app_urls),
+    }
     return data, link_orders(events)
 
 
-async def journey(session: aiohttp.ClientSession, app_urls: dict[str, str], order_id: str,
-                  order: str = "time") -> dict[str, Any]:
+async def journey(
+    session: aiohttp.ClientSession, app_urls: dict[str, str], order_id: str, order: str = "time"
+) -> dict[str, Any]:
     """One journey's merged events and summary."""
     # The merchant's list, not GET /api/orders/{id}: that one may ask the wallet
     # (inquiryPayment), and looking must not add steps to the journey.
     (events, errors), orders = await asyncio.gather(
-        fetch_events(session, app_urls, {"orderId": order_id, "order": order}), merchant_orders(session, app_urls))
+        fetch_events(session, app_urls, {"orderId": order_id, "order": order}), merchant_orders(session, app_urls)
+    )
     events = [e for e in events if e.get("orderId") in (order_id, None)]
     order_json = orders.get(order_id)
-    return {"orderId": order_id, "summary": journeys_mod.summarize(order_id, events, order_json),
-            "order": order_json, "events": events, "unreachable": errors}
+    return {
+        "orderId": order_id,
+        "summary": journeys_mod.summarize(order_id, events, order_json),
+        "order": order_json,
+        "events": events,
+        "unreachable": errors,
+    }
 
 
 async def payment(session: aiohttp.ClientSession, app_urls: dict[str, str], payment_id: str) -> dict | None:
@@ -131,5 +145,5 @@ async def payment(session: aiohttp.ClientSession, app_urls: dict[str, str], paym
         return None
     try:
         return await _get_json(session, f"{app_urls['wallet']}/_sim/payments/{quote(payment_id, safe='')}")
-    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
+    except (TimeoutError, aiohttp.ClientError, ValueError):
         return None

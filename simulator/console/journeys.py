@@ -21,8 +21,13 @@ RESULT_CODES = {
 
 # The merchant's order status, as a badge tone.
 STATUS_TONES = {
-    "PAID": "ok", "REFUNDED": "muted", "CREATED": "info", "PAYING": "info",
-    "FAILED": "bad", "CANCELLED": "muted", "CLOSED": "muted",
+    "PAID": "ok",
+    "REFUNDED": "muted",
+    "CREATED": "info",
+    "PAYING": "info",
+    "FAILED": "bad",
+    "CANCELLED": "muted",
+    "CLOSED": "muted",
 }
 
 
@@ -51,16 +56,28 @@ def _status_from_events(events: list[dict]) -> str | None:
 
 
 def _amount_from_events(events: list[dict]) -> str | None:
-    return next((e["summary"].split(": ", 1)[-1] for e in events
-                 if e.get("step") == 3 and e.get("app") == "merchant" and ": " in (e.get("summary") or "")), None)
+    return next(
+        (
+            e["summary"].split(": ", 1)[-1]
+            for e in events
+            if e.get("step") == 3 and e.get("app") == "merchant" and ": " in (e.get("summary") or "")
+        ),
+        None,
+    )
 
 
 def summarize(order_id: str, events: list[dict], order: dict | None = None) -> dict[str, Any]:
     """The journey's summary; ``order`` is the merchant's view of it when it answered."""
     events = sorted(events, key=lambda e: e.get("at") or "")
     recorded = sorted({e["step"] for e in events if e.get("step") in STEPS})
-    result_code = next((str((e.get("details") or {}).get("resultCode")) for e in reversed(events)
-                        if e.get("step") == 18 and (e.get("details") or {}).get("resultCode")), None)
+    result_code = next(
+        (
+            str((e.get("details") or {}).get("resultCode"))
+            for e in reversed(events)
+            if e.get("step") == 18 and (e.get("details") or {}).get("resultCode")
+        ),
+        None,
+    )
     status = (order or {}).get("status") or _status_from_events(events)
     ids = {key: next((e[key] for e in events if e.get(key)), None) for key in ("paymentRequestId", "paymentId")}
     return {

@@ -15,7 +15,7 @@ import asyncio
 import json
 import logging
 import weakref
-from typing import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable
 
 import aiohttp
 from aiohttp import web
@@ -50,18 +50,20 @@ async def read_sse(content: aiohttp.StreamReader) -> AsyncIterator[tuple[str, st
                 data.append(value)
 
 
-async def follow(session: aiohttp.ClientSession, app: str, url: str, after: int,
-                 put: Callable[[str, dict], None]) -> None:
+async def follow(
+    session: aiohttp.ClientSession, app: str, url: str, after: int, put: Callable[[str, dict], None]
+) -> None:
     """Relay one app's new events (id > ``after``) for ever; say when it stops or starts
     answering (it may be restarting)."""
     connected = None
     while True:
         try:
-            async with session.get(f"{url}/_sim/events", params={"after": str(after), "limit": str(BATCH)},
-                                   timeout=POLL_TIMEOUT) as resp:
+            async with session.get(
+                f"{url}/_sim/events", params={"after": str(after), "limit": str(BATCH)}, timeout=POLL_TIMEOUT
+            ) as resp:
                 resp.raise_for_status()
                 events = (await resp.json())["events"]
-        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError, KeyError, OSError) as exc:
+        except (TimeoutError, aiohttp.ClientError, ValueError, KeyError, OSError) as exc:
             log.debug("the %s at %s did not answer: %s", app, url, exc)
             if connected is not False:
                 connected = False
@@ -96,8 +98,12 @@ async def stream(request: web.Request, session: aiohttp.ClientSession, app_urls:
         await resp.send(json.dumps(snapshot, ensure_ascii=False), event="snapshot", retry=1000)
         for app in app_urls:
             await resp.send(json.dumps({"app": app, "connected": app not in snapshot["unreachable"]}), event="app")
-        followers = [asyncio.create_task(follow(session, app, url, snapshot["cursor"].get(app, 0), put),
-                                         name=f"console-follow-{app}") for app, url in app_urls.items()]
+        followers = [
+            asyncio.create_task(
+                follow(session, app, url, snapshot["cursor"].get(app, 0), put), name=f"console-follow-{app}"
+            )
+            for app, url in app_urls.items()
+        ]
 
         async def relay() -> None:
             while True:
@@ -125,4 +131,3 @@ async def stop_streams(app: web.Application) -> None:
 def setup(app: web.Application) -> None:
     app[STREAMS] = weakref.WeakSet()
     app.on_shutdown.append(stop_streams)
-

@@ -8,7 +8,7 @@ the simulated clock must not make real clients' requests look stale.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 
 class Clock:
@@ -20,8 +20,8 @@ class Clock:
 
     def now(self) -> datetime:
         if not self.offset_seconds:
-            return datetime.now(timezone.utc)
-        return datetime.now(timezone.utc) + timedelta(seconds=self.offset_seconds)
+            return datetime.now(UTC)
+        return datetime.now(UTC) + timedelta(seconds=self.offset_seconds)
 
     def advance(self, seconds: float) -> None:
         if seconds < 0:
@@ -41,12 +41,12 @@ def iso(moment: datetime | None) -> str | None:
     """ISO 8601 with offset, as Alipay+ writes times (``2026-11-25T21:40:32+00:00``)."""
     if moment is None:
         return None
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def iso_precise(moment: datetime) -> str:
-    if moment.tzinfo is not timezone.utc:
-        moment = moment.astimezone(timezone.utc)
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
     return moment.isoformat(timespec="microseconds")
 
 

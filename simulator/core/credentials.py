@@ -26,7 +26,6 @@ class SandboxCredentials:
     wallet_public_pem: str
 
 
-
 def _write_private(path: Path, text: str) -> None:
     """Write atomically with owner-only permissions; keep what another process wrote first."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")

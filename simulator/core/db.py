@@ -29,8 +29,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import aiosqlite
 
@@ -111,7 +112,7 @@ def _connect(path: Path) -> sqlite3.Connection:
 class _Batch:
     """One SQLite transaction shared by the units of work of one turn of the loop."""
 
-    __slots__ = ("waiters", "units", "after_commit", "commit_task")
+    __slots__ = ("after_commit", "commit_task", "units", "waiters")
 
     def __init__(self):
         # One future per unit done, each awaited by its own caller only: a caller cancelled
@@ -147,7 +148,7 @@ class Database:
         self._lock = asyncio.Lock()
         self._batch: _Batch | None = None  # the open transaction, its units done, its COMMIT to come
 
-    async def open(self) -> "Database":
+    async def open(self) -> Database:
         """Open the connections; if any step fails, what was opened is closed again (an
         aiosqlite thread left running would keep the process from exiting)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -193,7 +194,9 @@ class Database:
                 # Copy what can be copied beside the writers. The file keeps its size after
                 # a restart (that is what makes a restart cheaper than a truncation): the
                 # frame count says how much was written since.
-                _busy, frames, _copied = await (await self._offload.execute("PRAGMA wal_checkpoint(PASSIVE)")).fetchone()
+                _busy, frames, _copied = await (
+                    await self._offload.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                ).fetchone()
                 if frames != restarted_at and frames * page_size >= CHECKPOINT_WAL_BYTES:
                     async with self._lock:
                         self._commit(self._batch)  # an open transaction would hold the restart up
@@ -217,13 +220,13 @@ class Database:
             writer.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         return None if busy else frames
 
-    def transaction(self) -> "_Unit":
+    def transaction(self) -> _Unit:
         """``async with db.transaction() as tx:`` one atomic unit of work, stored when the
         block ends (its COMMIT may be shared with other units: see the module's note)."""
         assert self._writer is not None, "database is not open"
         return _Unit(self)
 
-    def _undo(self, batch: "_Batch", savepoint: bool) -> None:
+    def _undo(self, batch: _Batch, savepoint: bool) -> None:
         """Roll back one unit: to its savepoint, or the whole transaction if it was the
         first, or if SQLite itself has ended the transaction (a full disk, an I/O error)."""
         writer = self._writer
@@ -237,13 +240,13 @@ class Database:
         # Units already done were lost with it: their callers must know.
         batch.end(sqlite3.OperationalError("the transaction was rolled back; nothing was stored"))
 
-    async def _commit_later(self, batch: "_Batch") -> None:
+    async def _commit_later(self, batch: _Batch) -> None:
         """The COMMIT, in the next turn of the loop: the units started in this one join
         first (the lock is first come, first served)."""
         async with self._lock:
             self._commit(batch)
 
-    def _commit(self, batch: "_Batch | None") -> None:
+    def _commit(self, batch: _Batch | None) -> None:
         """Commit ``batch`` if it is still the open transaction (the lock is held)."""
         if batch is None or batch is not self._batch:
             return  # committed already (by a checkpoint or close), or rolled back
@@ -290,7 +293,7 @@ class _Unit:
     in turns of 32 took 12.6-14.6 us each through the generator machinery, 10.5-10.9
     this way (tasks and the INSERT included)."""
 
-    __slots__ = ("db", "batch", "savepoint", "tx")
+    __slots__ = ("batch", "db", "savepoint", "tx")
 
     def __init__(self, db: Database):
         self.db = db

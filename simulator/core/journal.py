@@ -24,12 +24,13 @@ from .clock import iso_precise
 from .db import Database
 from .logs import step_recorded
 from .redact import redact
-from .web import json_response
 from .steps import STEPS
+from .web import json_response
 
 log = logging.getLogger("tradepay_sim.journal")
 
-SCHEMA = """
+SCHEMA = (
+    """
 CREATE TABLE IF NOT EXISTS events (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     at TEXT NOT NULL,
@@ -45,7 +46,9 @@ CREATE TABLE IF NOT EXISTS events (
 DROP INDEX IF EXISTS events_order;
 DROP INDEX IF EXISTS events_prid;
 DROP INDEX IF EXISTS events_pid;
-""" + journal_index.SCHEMA
+"""
+    + journal_index.SCHEMA
+)
 
 # Events are written in batches: the writer waits this long after the first event of a
 # batch (unless a reader asks for a flush), so that a journey's twenty events cost one
@@ -139,7 +142,7 @@ class Journal:
     wait for the app's business transactions, nor make them wait."""
 
     @classmethod
-    async def open(cls, path, app_name: str, now) -> "Journal":
+    async def open(cls, path, app_name: str, now) -> Journal:
         journal = cls(await Database(path, SCHEMA).open(), app_name, now)
         await journal.start()
         return journal
@@ -257,7 +260,7 @@ class Journal:
         for start in range(0, len(batch), WRITE_CHUNK):
             if start:
                 await asyncio.sleep(0)
-            await self._write_chunk(batch[start:start + WRITE_CHUNK])
+            await self._write_chunk(batch[start : start + WRITE_CHUNK])
 
     async def _write_chunk(self, batch: list[dict]) -> None:
         try:
@@ -278,8 +281,16 @@ class Journal:
 
     async def _insert(self, batch: list[dict]) -> None:
         rows = [
-            (e["at"], e["step"], e["kind"], e["actor"], e["orderId"], e["paymentRequestId"], e["paymentId"],
-             jsonio.dumps(e).decode())  # ASCII escapes if a hostile body carried a lone surrogate
+            (
+                e["at"],
+                e["step"],
+                e["kind"],
+                e["actor"],
+                e["orderId"],
+                e["paymentRequestId"],
+                e["paymentId"],
+                jsonio.dumps(e).decode(),
+            )  # ASCII escapes if a hostile body carried a lone surrogate
             for e in batch
         ]
 
@@ -322,7 +333,8 @@ class Journal:
             in_order_blocks, range_params = self._in_blocks(order_blocks)
             links = await self.db.scan(
                 f"SELECT payment_request_id, payment_id FROM events WHERE order_id = ? AND {in_order_blocks}",
-                (order_id, *range_params))
+                (order_id, *range_params),
+            )
             linked = {value for row in links for value in row if value}
             blocks = order_blocks | self.index.blocks_with(linked)
             where.append(
@@ -346,7 +358,8 @@ class Journal:
             params += range_params
         rows = await self.db.scan(
             f"SELECT id, data FROM events WHERE {' AND '.join(where)} ORDER BY "
-            + ("step IS NULL, step, at, id" if order == "step" else "at, id") + " LIMIT ?",
+            + ("step IS NULL, step, at, id" if order == "step" else "at, id")
+            + " LIMIT ?",
             (*params, limit),
         )
         out = []
@@ -381,8 +394,10 @@ class Journal:
         self._subscribers.discard(queue)
 
 
-_INSERT_EVENT = ("INSERT INTO events (at, step, kind, actor, order_id, payment_request_id, payment_id, data)"
-                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+_INSERT_EVENT = (
+    "INSERT INTO events (at, step, kind, actor, order_id, payment_request_id, payment_id, data)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 
 def _query_args(request: web.Request) -> dict[str, Any]:
@@ -396,8 +411,7 @@ def _query_args(request: web.Request) -> dict[str, Any]:
         ) from None
     order = q.get("order", "time")
     if order not in ("time", "step"):
-        raise web.HTTPBadRequest(
-            text=json.dumps({"error": "order is time or step"}), content_type="application/json")
+        raise web.HTTPBadRequest(text=json.dumps({"error": "order is time or step"}), content_type="application/json")
     return {
         "order": order,
         "order_id": q.get("orderId"),

@@ -29,7 +29,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import struct
-from typing import Iterable
+from collections.abc import Iterable
 
 SCHEMA = "CREATE TABLE IF NOT EXISTS event_blooms (block INTEGER PRIMARY KEY, bits BLOB NOT NULL);"
 
@@ -156,13 +156,15 @@ class BlockIndex:
         this index), and say which block the next event goes into; the caller then calls
         ``store_full``. Returns how many events were read."""
         self.reset()
-        self._filters.update((block, bytes(bits)) for block, bits in
-                             conn.execute("SELECT block, bits FROM event_blooms ORDER BY block"))
+        self._filters.update(
+            (block, bytes(bits)) for block, bits in conn.execute("SELECT block, bits FROM event_blooms ORDER BY block")
+        )
         last = max(self._filters, default=None)
         first_id = self.span(last + 1)[0] if last is not None else 1
         read = 0
-        for row in conn.execute("SELECT id, order_id, payment_request_id, payment_id FROM events WHERE id >= ?"
-                                " ORDER BY id", (first_id,)):
+        for row in conn.execute(
+            "SELECT id, order_id, payment_request_id, payment_id FROM events WHERE id >= ? ORDER BY id", (first_id,)
+        ):
             self.add(row[0], row[1:])
             read += 1
         seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'events'").fetchone()

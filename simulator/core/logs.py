@@ -15,7 +15,6 @@ import logging
 import sys
 from typing import IO, Any
 
-
 ROOT = "tradepay_sim"
 FORMATS = ("text", "json")
 LEVELS = ("debug", "info", "warning", "error")
@@ -48,10 +47,18 @@ def step_recorded(event: dict[str, Any]) -> None:
     head = f"{kind} {step}" if step else kind
     title = f"{event['title']}: " if event.get("title") else ""
     # The order id names the journey; a wallet event may know only the payment.
-    ids = f"orderId={event['orderId']}" if event.get("orderId") else (
-        f"paymentId={event['paymentId']}" if event.get("paymentId") else "")
-    extra = {"event": "step", **{k: event.get(k) for k in (
-        "app", "step", "kind", "actor", "orderId", "paymentRequestId", "paymentId", "title", "summary")}}
+    ids = (
+        f"orderId={event['orderId']}"
+        if event.get("orderId")
+        else (f"paymentId={event['paymentId']}" if event.get("paymentId") else "")
+    )
+    extra = {
+        "event": "step",
+        **{
+            k: event.get(k)
+            for k in ("app", "step", "kind", "actor", "orderId", "paymentRequestId", "paymentId", "title", "summary")
+        },
+    }
     http = event.get("http")
     if http and http.get("status") is not None:
         extra["httpStatus"] = http["status"]
@@ -80,8 +87,13 @@ def _json_formatter() -> logging.Formatter:
     # Imported here: it takes 46 ms, and only --log-format json needs it.
     from pythonjsonlogger.json import JsonFormatter
 
-    return JsonFormatter("{levelname}{name}{message}", style="{", timestamp="at",
-                         rename_fields={"levelname": "level", "name": "logger"}, json_ensure_ascii=False)
+    return JsonFormatter(
+        "{levelname}{name}{message}",
+        style="{",
+        timestamp="at",
+        rename_fields={"levelname": "level", "name": "logger"},
+        json_ensure_ascii=False,
+    )
 
 
 def configure(fmt: str = "text", level: str = "info", stream: IO[str] | None = None) -> logging.Handler:

@@ -55,7 +55,7 @@ class Money:
             raise TypeError("Money.value must be an int of minor units")
 
     @classmethod
-    def from_wire(cls, obj: object, field: str = "amount", *, allow_zero: bool = False) -> "Money":
+    def from_wire(cls, obj: object, field: str = "amount", *, allow_zero: bool = False) -> Money:
         """Parse ``{"currency": "USD", "value": "1099"}``; raise MoneyError otherwise."""
         if not isinstance(obj, dict):
             raise MoneyError("PARAM_ILLEGAL", f"{field} must be an object with currency and value")
@@ -95,20 +95,20 @@ class Money:
         major, minor = divmod(self.value, 10**exp)
         return f"{self.currency} {major:,}.{minor:0{exp}d}"
 
-    def __add__(self, other: "Money") -> "Money":
+    def __add__(self, other: Money) -> Money:
         self._same_currency(other)
         return Money(self.value + other.value, self.currency)
 
-    def __sub__(self, other: "Money") -> "Money":
+    def __sub__(self, other: Money) -> Money:
         self._same_currency(other)
         return Money(self.value - other.value, self.currency)
 
-    def __mul__(self, times: int) -> "Money":
+    def __mul__(self, times: int) -> Money:
         if not isinstance(times, int) or isinstance(times, bool):
             raise TypeError("Money can only be multiplied by an int")
         return Money(self.value * times, self.currency)
 
-    def _same_currency(self, other: "Money") -> None:
+    def _same_currency(self, other: Money) -> None:
         if not isinstance(other, Money) or other.currency != self.currency:
             raise ValueError("cannot mix currencies")
 

@@ -8,9 +8,10 @@ this one piece, so the two directions cannot drift apart.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Mapping
+from datetime import UTC, datetime
+from typing import Any
 
 import aiohttp
 from yarl import URL
@@ -50,14 +51,16 @@ def read_signed_headers(headers: Mapping[str, str]) -> SignedHeaders:
 def signed_response_headers(private_pem: str, method: str, path: str, client_id: str, body: bytes) -> dict[str, str]:
     """Headers for a signed reply. Lower case on purpose: Alipay's SDKs match them
     case-sensitively (``client-id``, ``response-time``, ``signature``)."""
-    now = signing.format_time(datetime.now(timezone.utc))
+    now = signing.format_time(datetime.now(UTC))
     return _reply_headers(client_id, now, signing.sign(private_pem, method, path, client_id, now, body))
 
 
 async def signed_reply_headers(signer: Signer, method: str, path: str, client_id: str, body: bytes) -> dict[str, str]:
     """``signed_response_headers``, with the signature made by ``signer`` (off the loop)."""
-    now = signing.format_time(datetime.now(timezone.utc))
-    return _reply_headers(client_id, now, await signer.sign(signing.content_to_sign(method, path, client_id, now, body)))
+    now = signing.format_time(datetime.now(UTC))
+    return _reply_headers(
+        client_id, now, await signer.sign(signing.content_to_sign(method, path, client_id, now, body))
+    )
 
 
 def _reply_headers(client_id: str, now: str, signature: str) -> dict[str, str]:
@@ -116,7 +119,7 @@ class SignedClient:
 
     def _to_sign(self, url: str, payload: Any) -> tuple[bytes, bytes, str]:
         body = payload if isinstance(payload, bytes) else dump_json(payload)
-        now = signing.format_time(datetime.now(timezone.utc))
+        now = signing.format_time(datetime.now(UTC))
         return body, signing.content_to_sign("POST", URL(url).raw_path, self.client_id, now, body), now
 
     def _exchange(self, url: str, body: bytes, now: str, signature: str) -> SignedExchange:

@@ -46,8 +46,8 @@ def _take_frames(buffer: bytearray) -> list[bytes]:
         size = _LEN.unpack_from(buffer)[0]
         if len(buffer) < 4 + size:
             break
-        frames.append(bytes(buffer[4:4 + size]))
-        del buffer[:4 + size]
+        frames.append(bytes(buffer[4 : 4 + size]))
+        del buffer[: 4 + size]
     return frames
 
 
@@ -97,9 +97,13 @@ class ProcessSigner(Signer):
         try:
             proc = await asyncio.create_subprocess_exec(
                 *self.command,
-                stdin=asyncio.subprocess.PIPE, stdout=write_fd, env=child_env(),
+                stdin=asyncio.subprocess.PIPE,
+                stdout=write_fd,
+                env=child_env(),
                 # Its own session: a terminal's Ctrl-C reaches the parent, which closes it.
-                preexec_fn=die_with_parent, start_new_session=True)
+                preexec_fn=die_with_parent,
+                start_new_session=True,
+            )
         except OSError:
             os.close(read_fd)
             log.exception("could not start the signer process; signing on the event loop")
@@ -110,7 +114,8 @@ class ProcessSigner(Signer):
         proc.stdin.write(_frame(key))
         self._proc = proc
         self._replies, _ = await asyncio.get_running_loop().connect_read_pipe(
-            lambda: _Replies(self, proc), os.fdopen(read_fd, "rb", buffering=0))
+            lambda: _Replies(self, proc), os.fdopen(read_fd, "rb", buffering=0)
+        )
 
     async def close(self) -> None:
         self._closing = True
@@ -152,8 +157,9 @@ class ProcessSigner(Signer):
         first, and then this is nothing)."""
         if self._proc is not proc:
             return
-        log.warning("the signer process ended (exit %s)%s; signing on the event loop until it is back",
-                    proc.returncode, why)
+        log.warning(
+            "the signer process ended (exit %s)%s; signing on the event loop until it is back", proc.returncode, why
+        )
         replies = self._replies
         self._proc = self._replies = None
         if replies is not None:
@@ -226,7 +232,7 @@ def _serve(stdin_fd: int, stdout_fd: int) -> None:
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
-        view = view[os.write(fd, view):]
+        view = view[os.write(fd, view) :]
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import functools
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import unquote
 
 from cryptography.exceptions import InvalidSignature
@@ -123,8 +123,14 @@ def url_decode_base64(text: str) -> str:
     (nothing base64 needs, but a client may send them) go through ``unquote``."""
     if "%" not in text:
         return text
-    text = (text.replace("%2B", "+").replace("%2F", "/").replace("%3D", "=")
-            .replace("%2b", "+").replace("%2f", "/").replace("%3d", "="))
+    text = (
+        text.replace("%2B", "+")
+        .replace("%2F", "/")
+        .replace("%3D", "=")
+        .replace("%2b", "+")
+        .replace("%2f", "/")
+        .replace("%3d", "=")
+    )
     return unquote(text) if "%" in text else text
 
 
@@ -164,7 +170,7 @@ def parse_signature_header(value: str | None) -> dict[str, str]:
 
 def format_time(moment: datetime) -> str:
     """Request-Time / Response-Time in ISO 8601 with offset, as Alipay+ sends them."""
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def parse_time(value: str | None) -> datetime:
@@ -174,7 +180,7 @@ def parse_time(value: str | None) -> datetime:
     value = value.strip()
     try:
         if value.isdigit():
-            return datetime.fromtimestamp(int(value) / 1000, tz=timezone.utc)
+            return datetime.fromtimestamp(int(value) / 1000, tz=UTC)
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except (ValueError, OverflowError, OSError):
         raise SignatureError(f"Request-Time {value[:40]!r} is neither ISO 8601 nor epoch milliseconds") from None

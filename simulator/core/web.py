@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
@@ -111,6 +112,20 @@ class AccessLogger(AbstractAccessLogger):
             path += "?" + urlencode(redact(dict(request.query)))
         level = logging.DEBUG if request.path in HOUSEKEEPING else logging.INFO
         ms = round(time * 1000, 1)
-        self.logger.log(level, "%s %s %s %s ms", request.method, path, response.status, ms, extra={
-            "event": "request", "app": self.logger.name.rsplit(".", 1)[-1], "method": request.method,
-            "path": path, "status": response.status, "durationMs": ms, "remote": request.remote})
+        self.logger.log(
+            level,
+            "%s %s %s %s ms",
+            request.method,
+            path,
+            response.status,
+            ms,
+            extra={
+                "event": "request",
+                "app": self.logger.name.rsplit(".", 1)[-1],
+                "method": request.method,
+                "path": path,
+                "status": response.status,
+                "durationMs": ms,
+                "remote": request.remote,
+            },
+        )

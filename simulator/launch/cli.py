@@ -26,7 +26,8 @@ from importlib import metadata
 # Only light modules here: a start binds its ports and starts the wallet's process before
 # it imports the apps (``runner``), so that both processes import at once, one per core.
 from ..core import logs
-from . import processes, settings as settings_mod, startup, trace
+from . import processes, startup, trace
+from . import settings as settings_mod
 from .startup import StartupError
 
 LABELS = {"miniprogram": "mini program", "merchant": "merchant server", "wallet": "wallet", "console": "console"}
@@ -100,8 +101,11 @@ async def serve_split(settings: settings_mod.Settings) -> int:
             sock.close()
         raise
     sockets.pop("wallet").close()  # the child has it now
-    here = dataclasses.replace(settings, apps=tuple(a for a in settings.apps if a != "wallet"),
-                               **{f"{name}_port": port for name, port in ports.items()})
+    here = dataclasses.replace(
+        settings,
+        apps=tuple(a for a in settings.apps if a != "wallet"),
+        **{f"{name}_port": port for name, port in ports.items()},
+    )
     sim = None
     stop = _stop_on_signals()
     code = 0
@@ -115,8 +119,11 @@ async def serve_split(settings: settings_mod.Settings) -> int:
         child_exit = asyncio.ensure_future(wallet.wait())
         await asyncio.wait({child_exit, asyncio.ensure_future(stop.wait())}, return_when=asyncio.FIRST_COMPLETED)
         if child_exit.done():
-            print(f"tradepay-sim: the wallet process ended (exit {wallet.returncode}); stopping.", file=sys.stderr,
-                  flush=True)
+            print(
+                f"tradepay-sim: the wallet process ended (exit {wallet.returncode}); stopping.",
+                file=sys.stderr,
+                flush=True,
+            )
             code = 1
     finally:
         if sim is not None:
@@ -137,8 +144,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"tradepay-sim: {exc}", file=sys.stderr)
         return 2
     except sqlite3.DatabaseError as exc:
-        print(f"tradepay-sim: the data folder {settings.data_dir} holds a database this version cannot use ({exc}). "
-              "Delete the folder, or pass another --data-dir, to start afresh.", file=sys.stderr, flush=True)
+        print(
+            f"tradepay-sim: the data folder {settings.data_dir} holds a database this version cannot use ({exc}). "
+            "Delete the folder, or pass another --data-dir, to start afresh.",
+            file=sys.stderr,
+            flush=True,
+        )
         # The connection whose set-up failed keeps its (non-daemon) aiosqlite thread
         # alive, so a normal exit would wait forever.
         os._exit(2)
@@ -166,8 +177,9 @@ def cmd_reset(args: argparse.Namespace) -> int:
     reset = failed = 0
     for app in (a for a in settings_mod.RESET_ORDER if a in settings.apps):
         url = _app_url(settings, app)
-        request = urllib.request.Request(f"{url}/_sim/reset", data=b"{}", method="POST",
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            f"{url}/_sim/reset", data=b"{}", method="POST", headers={"Content-Type": "application/json"}
+        )
         try:
             with urllib.request.urlopen(request, timeout=15):
                 outcome = "reset"
@@ -185,21 +197,31 @@ def cmd_reset(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="tradepay-sim", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="tradepay-sim", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    run = sub.add_parser("run", help="start the simulator (the default command)",
-                         description="Start the apps and print their URLs once they answer; Ctrl-C or SIGTERM stops them.")
+    run = sub.add_parser(
+        "run",
+        help="start the simulator (the default command)",
+        description="Start the apps and print their URLs once they answer; Ctrl-C or SIGTERM stops them.",
+    )
     settings_mod.add_arguments(run)
     run.set_defaults(func=cmd_run)
-    creds = sub.add_parser("credentials", help="print the sandbox merchant's credentials (JSON)",
-                           description="Ask a running wallet for the sandbox merchant's client id, keys and API URL.")
+    creds = sub.add_parser(
+        "credentials",
+        help="print the sandbox merchant's credentials (JSON)",
+        description="Ask a running wallet for the sandbox merchant's client id, keys and API URL.",
+    )
     settings_mod.add_arguments(creds, only=("host", "wallet_port"))
     creds.set_defaults(func=cmd_credentials)
-    reset = sub.add_parser("reset", help="back to a fresh sandbox: POST /_sim/reset on every running app",
-                           description="Forget payments, orders, notifications, events, queued outcomes and faults; "
-                                       "restore balances. Keys and registered merchants stay. Exits 1 when no app answers.")
+    reset = sub.add_parser(
+        "reset",
+        help="back to a fresh sandbox: POST /_sim/reset on every running app",
+        description="Forget payments, orders, notifications, events, queued outcomes and faults; "
+        "restore balances. Keys and registered merchants stay. Exits 1 when no app answers.",
+    )
     settings_mod.add_arguments(reset, only=("host", "miniprogram_port", "merchant_port", "wallet_port", "apps"))
     reset.set_defaults(func=cmd_reset)
     trace.add_parser(sub)
@@ -218,7 +240,7 @@ def _version() -> str:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         argv = ["run", *argv]
     args = parser.parse_args(argv)
     if args.env_errors:

@@ -43,14 +43,33 @@ async def start_wallet(settings: Settings, sock: socket.socket, ports: dict[str,
     # Alone, it does not split again. Where it signs is decided here, for the whole run:
     # ``auto`` in a child that runs the wallet alone would take the core the others use.
     signer = "process" if settings.signer_process() else "inline"
-    args = [sys.executable, "-m", "simulator.launch.cli", "run", "--apps", "wallet",
-            "--processes", str(settings.processes), "--signer", signer,
-            "--host", settings.host, "--data-dir", str(settings.data_dir), "--time-scale", str(settings.time_scale),
-            "--log-format", settings.log_format, "--log-level", settings.log_level]
+    args = [
+        sys.executable,
+        "-m",
+        "simulator.launch.cli",
+        "run",
+        "--apps",
+        "wallet",
+        "--processes",
+        str(settings.processes),
+        "--signer",
+        signer,
+        "--host",
+        settings.host,
+        "--data-dir",
+        str(settings.data_dir),
+        "--time-scale",
+        str(settings.time_scale),
+        "--log-format",
+        settings.log_format,
+        "--log-level",
+        settings.log_level,
+    ]
     for name in APPS:
         args += [f"--{name}-port", str(ports[name])]
     env = child_env(**{WALLET_FD_ENV: str(sock.fileno()), CHILD_ENV: "1"})
     # A session of its own: Ctrl-C (SIGINT to the terminal's process group) and a
     # supervisor's signal reach the parent only, which stops the child itself, once.
-    return await asyncio.create_subprocess_exec(*args, pass_fds=(sock.fileno(),), env=env,
-                                                preexec_fn=die_with_parent, start_new_session=True)
+    return await asyncio.create_subprocess_exec(
+        *args, pass_fds=(sock.fileno(),), env=env, preexec_fn=die_with_parent, start_new_session=True
+    )

@@ -12,10 +12,11 @@ from pathlib import Path
 import aiohttp
 from aiohttp import web
 
-from ..core import credentials as sandbox, logs
+from ..core import credentials as sandbox
+from ..core import logs
+from ..core.web import AccessLogger
 from .settings import Settings
 from .startup import StartupError, bind, credentials, public_host, urls_of  # noqa: F401  (this module's API too)
-from ..core.web import AccessLogger
 
 log = logging.getLogger("tradepay_sim.runner")
 
@@ -38,7 +39,9 @@ class RunningSim:
                 await runner.cleanup()
 
 
-def build_apps(settings: Settings, urls: dict[str, str], creds: sandbox.SandboxCredentials) -> dict[str, web.Application]:
+def build_apps(
+    settings: Settings, urls: dict[str, str], creds: sandbox.SandboxCredentials
+) -> dict[str, web.Application]:
     """The app factories, configured with each other's URLs and the sandbox keys. Each
     app's package is imported only if it runs here (the wallet's own process needs none
     of the others: 70 ms less of its start)."""
@@ -47,43 +50,49 @@ def build_apps(settings: Settings, urls: dict[str, str], creds: sandbox.SandboxC
     def wallet() -> web.Application:
         from wallet_mock import WalletConfig, create_app
 
-        return create_app(WalletConfig(
-            data_dir=data_dir,
-            public_url=urls["wallet"],
-            wallet_private_pem=creds.wallet_private_pem,
-            sandbox_client_id=creds.client_id,
-            sandbox_merchant_public_pem=creds.merchant_public_pem,
-            sandbox_merchant_private_pem=creds.merchant_private_pem,
-            sandbox_notify_url=f"{urls['merchant']}/api/notify/payment",
-            container_origins=(urls["miniprogram"],),
-            time_scale=settings.time_scale,
-            signer_process=settings.signer_process(),
-        ))
+        return create_app(
+            WalletConfig(
+                data_dir=data_dir,
+                public_url=urls["wallet"],
+                wallet_private_pem=creds.wallet_private_pem,
+                sandbox_client_id=creds.client_id,
+                sandbox_merchant_public_pem=creds.merchant_public_pem,
+                sandbox_merchant_private_pem=creds.merchant_private_pem,
+                sandbox_notify_url=f"{urls['merchant']}/api/notify/payment",
+                container_origins=(urls["miniprogram"],),
+                time_scale=settings.time_scale,
+                signer_process=settings.signer_process(),
+            )
+        )
 
     def merchant() -> web.Application:
         from merchant_server import MerchantConfig, create_app
 
-        return create_app(MerchantConfig(
-            data_dir=data_dir,
-            public_url=urls["merchant"],
-            wallet_url=urls["wallet"],
-            client_id=creds.client_id,
-            private_pem=creds.merchant_private_pem,
-            wallet_public_pem=creds.wallet_public_pem,
-            wallet_timeout_seconds=settings.merchant_wallet_timeout,
-            time_scale=settings.time_scale,
-        ))
+        return create_app(
+            MerchantConfig(
+                data_dir=data_dir,
+                public_url=urls["merchant"],
+                wallet_url=urls["wallet"],
+                client_id=creds.client_id,
+                private_pem=creds.merchant_private_pem,
+                wallet_public_pem=creds.wallet_public_pem,
+                wallet_timeout_seconds=settings.merchant_wallet_timeout,
+                time_scale=settings.time_scale,
+            )
+        )
 
     def miniprogram() -> web.Application:
         from miniprogram_mock import MiniprogramConfig, create_app
 
-        return create_app(MiniprogramConfig(
-            data_dir=data_dir,
-            public_url=urls["miniprogram"],
-            merchant_url=urls["merchant"],
-            wallet_url=urls["wallet"],
-            miniprogram_dir=settings.miniprogram_dir,
-        ))
+        return create_app(
+            MiniprogramConfig(
+                data_dir=data_dir,
+                public_url=urls["miniprogram"],
+                merchant_url=urls["merchant"],
+                wallet_url=urls["wallet"],
+                miniprogram_dir=settings.miniprogram_dir,
+            )
+        )
 
     def console() -> web.Application:
         from ..console import ConsoleConfig, create_app
@@ -107,8 +116,9 @@ async def start(settings: Settings, sockets: dict[str, socket.socket] | None = N
     sim = RunningSim(settings, urls, creds)
     try:
         for name, app in build_apps(settings, urls, creds).items():
-            runner = web.AppRunner(app, access_log_class=AccessLogger, access_log=logs.request_logger(name),
-                                   handle_signals=False)
+            runner = web.AppRunner(
+                app, access_log_class=AccessLogger, access_log=logs.request_logger(name), handle_signals=False
+            )
             await runner.setup()
             sim.runners[name] = runner
             await web.SockSite(runner, sockets[name]).start()
@@ -131,7 +141,7 @@ async def wait_until_answering(urls: dict[str, str], timeout: float = 10.0) -> N
                     async with session.get(f"{url}/_sim/health", timeout=aiohttp.ClientTimeout(total=2)) as resp:
                         if resp.status == 200:
                             break
-                except (aiohttp.ClientError, asyncio.TimeoutError):
+                except (TimeoutError, aiohttp.ClientError):
                     pass
                 if loop.time() > deadline:
                     raise StartupError(f"the {name} at {url} did not answer within {timeout:g} s")

@@ -60,10 +60,10 @@ _HELP = {
     "time_scale": "divide waits (notification retries, default expiry, settlement) by this factor (default 1)",
     "miniprogram_dir": "serve your own mini program pages (HTML and JS) from this folder",
     "processes": "2 (the default): the wallet runs in a process of its own beside the other apps, using a second "
-                 "core; 1: everything in one process",
+    "core; 1: everything in one process",
     "signer": "where the wallet makes its RSA signatures: process (a signer process of its own, on another core), "
-              "inline (on its event loop), or auto (the default: process where a core is free for it, that is with "
-              "--processes 2 on 4 cores or more, or for the wallet run alone on 2 or more; inline otherwise)",
+    "inline (on its event loop), or auto (the default: process where a core is free for it, that is with "
+    "--processes 2 on 4 cores or more, or for the wallet run alone on 2 or more; inline otherwise)",
     "merchant_wallet_timeout": "seconds the reference merchant waits for the wallet before telling the user to retry (default 10)",
     "log_format": "text (one readable line per request and step, the default) or json (one object per line)",
     "log_level": "debug, info, warning or error (default info)",

@@ -13,8 +13,8 @@ import sys
 from typing import Any
 from urllib.parse import quote
 
-from . import settings as settings_mod
 from ..console import diagram
+from . import settings as settings_mod
 from .startup import public_host
 
 MARKS = {"step": "", "retry": "↻ retry ", "fault": "✕ fault ", "note": "note ", "pending": ""}
@@ -32,13 +32,14 @@ async def fetch(order_id: str, console_url: str, app_urls: dict[str, str]) -> tu
 
     async with aiohttp.ClientSession() as session:
         try:
-            async with session.get(f"{console_url}/api/journeys/{quote(order_id, safe='')}",
-                                   timeout=aiohttp.ClientTimeout(total=10)) as resp:
+            async with session.get(
+                f"{console_url}/api/journeys/{quote(order_id, safe='')}", timeout=aiohttp.ClientTimeout(total=10)
+            ) as resp:
                 if resp.status == 404:
                     raise TraceError(f"no journey {order_id}: no app has recorded a step of it")
                 resp.raise_for_status()
                 return await resp.json(), console_url
-        except (aiohttp.ClientError, asyncio.TimeoutError):
+        except (TimeoutError, aiohttp.ClientError):
             pass  # no console: ask the apps themselves
         data = await gather.journey(session, app_urls, order_id)
     if data["events"]:
@@ -64,8 +65,13 @@ def render(journey: dict[str, Any], order: str = "step", bodies: bool = False) -
     """The journey as text: a heading, then one numbered line per row."""
     model = diagram.build(journey["events"], order)
     s = journey["summary"]
-    facts = [s.get("amount"), s.get("status"), s["outcome"] and f"{s['outcome']['code']} {s['outcome']['label']}",
-             f"{s['stepCount']}/20 steps", model["duration"] and f"took {model['duration']}"]
+    facts = [
+        s.get("amount"),
+        s.get("status"),
+        s["outcome"] and f"{s['outcome']['code']} {s['outcome']['label']}",
+        f"{s['stepCount']}/20 steps",
+        model["duration"] and f"took {model['duration']}",
+    ]
     for key, one, many in (("retries", "retry", "retries"), ("faults", "fault", "faults")):
         if s.get(key):
             facts.append(f"{s[key]} {one if s[key] == 1 else many}")
@@ -78,8 +84,11 @@ def render(journey: dict[str, Any], order: str = "step", bodies: bool = False) -
         number = f"{row['step']:>2}." if first else "   "
         if first:
             numbered.add(row["step"])
-        what = row["title"] if row["kind"] == "pending" else (
-            row["summary"] if row["shape"] == "note" else f"{row['title']}: {row['summary']}")
+        what = (
+            row["title"]
+            if row["kind"] == "pending"
+            else (row["summary"] if row["shape"] == "note" else f"{row['title']}: {row['summary']}")
+        )
         if row["kind"] == "pending":
             what += "  (not recorded)"
         line = f"{number} {row['offset'] or '—':>10}  {_lanes(row):<{width}}  {MARKS[row['kind']]}{what}"
@@ -90,7 +99,9 @@ def render(journey: dict[str, Any], order: str = "step", bodies: bool = False) -
         if bodies:
             for label, key in (("request", "requestBody"), ("response", "responseBody")):
                 if key in http:
-                    body = http[key] if isinstance(http[key], str) else json.dumps(http[key], indent=2, ensure_ascii=False)
+                    body = (
+                        http[key] if isinstance(http[key], str) else json.dumps(http[key], indent=2, ensure_ascii=False)
+                    )
                     lines.append(f"{'':16}{label}:")
                     lines.append(_indent(body, " " * 18))
     if journey.get("unreachable"):
@@ -117,13 +128,23 @@ def run(args: argparse.Namespace) -> int:
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     """The ``trace`` subcommand."""
-    trace = sub.add_parser("trace", help="print one journey's steps as a numbered list",
-                           description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    trace = sub.add_parser(
+        "trace",
+        help="print one journey's steps as a numbered list",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     trace.add_argument("order_id", metavar="ORDER_ID", help="the merchant's order id (the mini program shows it)")
-    trace.add_argument("--order", choices=diagram.ORDERS, default="step",
-                       help="step: numbered as in the SPEC (default); time: as it happened")
+    trace.add_argument(
+        "--order",
+        choices=diagram.ORDERS,
+        default="step",
+        help="step: numbered as in the SPEC (default); time: as it happened",
+    )
     trace.add_argument("--bodies", action="store_true", help="print the request and response bodies too")
-    trace.add_argument("--json", action="store_true", help="print the journey as JSON: its summary, the merchant's order, every event")
+    trace.add_argument(
+        "--json", action="store_true", help="print the journey as JSON: its summary, the merchant's order, every event"
+    )
     trace.add_argument("--console-url", help="the console's URL (default from --host and --console-port)")
     settings_mod.add_arguments(trace, only=("host", "console_port", "miniprogram_port", "merchant_port", "wallet_port"))
     trace.set_defaults(func=run)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Awaitable, Coroutine
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Any, Awaitable, Coroutine, TypeVar
+from typing import Any, TypeVar
 
 import aiohttp
 
@@ -37,7 +38,7 @@ class BackgroundSim:
         self.sim: RunningSim | None = None
         self.session: aiohttp.ClientSession | None = None
 
-    def start(self, timeout: float = 60.0) -> "BackgroundSim":
+    def start(self, timeout: float = 60.0) -> BackgroundSim:
         self._thread = threading.Thread(target=asyncio.run, args=(self._main(),), name="tradepay-sim", daemon=True)
         self._thread.start()
         if not self._ready.wait(timeout):
@@ -50,8 +51,10 @@ class BackgroundSim:
         self.loop = asyncio.get_running_loop()
         self._stopping = asyncio.Event()
         try:
-            async with running_sim(self.data_dir, keys_from=self._keys_from, **self._settings) as sim, \
-                    aiohttp.ClientSession(timeout=HTTP_TIMEOUT) as session:
+            async with (
+                running_sim(self.data_dir, keys_from=self._keys_from, **self._settings) as sim,
+                aiohttp.ClientSession(timeout=HTTP_TIMEOUT) as session,
+            ):
                 await wait_until_answering({name: sim.urls[name] for name in sim.settings.apps})
                 self.sim, self.session = sim, session
                 self._ready.set()

@@ -65,8 +65,11 @@ def ensure() -> int:
     if done.returncode == 0:
         print("chromium: Playwright's download")
         return 0
-    print("chromium: none found. Install Chromium (Debian: apt-get install chromium) or set "
-          f"{ENV} to a Chromium executable.", file=sys.stderr)
+    print(
+        "chromium: none found. Install Chromium (Debian: apt-get install chromium) or set "
+        f"{ENV} to a Chromium executable.",
+        file=sys.stderr,
+    )
     return 1
 
 

@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ..core import signed_http
-from ..launch import trace as trace_mod
 from ..console import gather
+from ..core import signed_http
 from ..core.apps import RESET_ORDER
+from ..launch import trace as trace_mod
 from .background import BackgroundSim
 from .journey import DEFAULT_ITEMS, JourneyResult, api_journey
 from .sim import wait_for
@@ -44,7 +44,7 @@ def _blocking(method):
     blocking (``sim.x()``) or awaitable (``await sim.aio.x()``)."""
 
     @functools.wraps(method)
-    def call(self: "TradepaySim", *args, **kwargs):
+    def call(self: TradepaySim, *args, **kwargs):
         return self.background.call(method(self, *args, **kwargs))
 
     call.coroutine = method
@@ -54,7 +54,7 @@ def _blocking(method):
 class _Awaitables:
     """``sim.aio``: every helper of ``sim`` as an awaitable."""
 
-    def __init__(self, sim: "TradepaySim"):
+    def __init__(self, sim: TradepaySim):
         self._sim = sim
 
     def __getattr__(self, name: str):
@@ -74,7 +74,7 @@ class TradepaySim:
         self._credentials: dict | None = None
 
     @classmethod
-    def start(cls, data_dir: str | Path | None = None, **settings: Any) -> "TradepaySim":
+    def start(cls, data_dir: str | Path | None = None, **settings: Any) -> TradepaySim:
         """Start the apps on free ports, with ``data_dir`` (default: a temporary folder,
         removed by ``stop``). ``settings`` are ``simulator.launch.settings.Settings`` fields:
         ``apps``, ``time_scale``, ``miniprogram_dir``, ``merchant_wallet_timeout``, ..."""
@@ -90,7 +90,7 @@ class TradepaySim:
             self._cleanup.cleanup()
             self._cleanup = None
 
-    def __enter__(self) -> "TradepaySim":
+    def __enter__(self) -> TradepaySim:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -150,13 +150,23 @@ class TradepaySim:
         ``outcome``: ``SUCCESS``, ``INSUFFICIENT_BALANCE``, ``RISK_REJECT``,
         ``USER_CANCEL``, ``PROCESSING_THEN_SUCCESS``, ``PROCESSING_THEN_FAIL``,
         ``NETWORK_LOST_BEFORE_DEBIT`` or ``NETWORK_LOST_AFTER_DEBIT``."""
-        body = {"outcome": outcome, "count": count, **({"paymentRequestId": payment_request_id}
-                                                        if payment_request_id else {})}
+        body = {
+            "outcome": outcome,
+            "count": count,
+            **({"paymentRequestId": payment_request_id} if payment_request_id else {}),
+        }
         return await self._request("POST", "wallet", "/_sim/outcomes", body)
 
     @_blocking
-    async def fault(self, endpoint: str = "*", kind: str = "http_500", *, count: int = 1,
-                    delay_ms: int | None = None, phase: str | None = None) -> dict:
+    async def fault(
+        self,
+        endpoint: str = "*",
+        kind: str = "http_500",
+        *,
+        count: int = 1,
+        delay_ms: int | None = None,
+        phase: str | None = None,
+    ) -> dict:
         """The next ``count`` calls to ``endpoint`` (``pay``, ``inquiryPayment``,
         ``cancelPayment``, ``refund``, ``inquiryRefund`` or ``*``) fail with ``kind``:
         ``delay``, ``http_500``, ``http_503``, ``drop``, ``malformed_json``,
@@ -190,16 +200,31 @@ class TradepaySim:
     # --- journeys and what they left ----------------------------------------------
 
     @_blocking
-    async def journey(self, *, items=DEFAULT_ITEMS, outcome: str | None = None, account: str = "buyer@sandbox.test",
-                      password: str = "111111", action: str = "confirm", report: bool = True) -> JourneyResult:
+    async def journey(
+        self,
+        *,
+        items=DEFAULT_ITEMS,
+        outcome: str | None = None,
+        account: str = "buyer@sandbox.test",
+        password: str = "111111",
+        action: str = "confirm",
+        report: bool = True,
+    ) -> JourneyResult:
         """A whole journey over HTTP, as the shop page and the cashier perform it: order,
         cashier, confirmation (``action="cancel"`` presses the cashier's ✕), result page.
         ``outcome`` forces the confirmation's outcome first. Returns the ids, the
         ``result_code`` the mini program got and the merchant's ``order``."""
         if outcome is not None:
             await self.force_outcome.coroutine(self, outcome)
-        return await api_journey(self.background.session, self.urls, items=items, account=account,
-                                 password=password, action=action, report=report)
+        return await api_journey(
+            self.background.session,
+            self.urls,
+            items=items,
+            account=account,
+            password=password,
+            action=action,
+            report=report,
+        )
 
     @_blocking
     async def call(self, endpoint: str, payload: dict) -> dict:
@@ -208,8 +233,12 @@ class TradepaySim:
         if self._credentials is None:
             self._credentials = await self._get_credentials.coroutine(self)
         creds = self._credentials
-        client = signed_http.SignedClient(self.background.session, client_id=creds["clientId"],
-                                          private_pem=creds["merchantPrivateKey"], peer_public_pem=creds["walletPublicKey"])
+        client = signed_http.SignedClient(
+            self.background.session,
+            client_id=creds["clientId"],
+            private_pem=creds["merchantPrivateKey"],
+            peer_public_pem=creds["walletPublicKey"],
+        )
         url = f"{self.urls['wallet']}{API_PATH}/{endpoint}"
         exchange = await client.post(url, payload)
         body = exchange.response_body.decode("utf-8", "replace")
@@ -239,23 +268,30 @@ class TradepaySim:
         return int(account["balances"][currency])
 
     @_blocking
-    async def wait_for_notification(self, payment_id: str, *, status: str = "DELIVERED", attempts: int = 1,
-                                    timeout: float = 10.0) -> dict:
+    async def wait_for_notification(
+        self, payment_id: str, *, status: str = "DELIVERED", attempts: int = 1, timeout: float = 10.0
+    ) -> dict:
         """Wait until the payment's notification is ``status`` (``DELIVERED``; ``PENDING``:
         waiting for its next attempt; ``FAILED``: schedule spent) after at least
         ``attempts`` attempts; returns it with every attempt (``history``)."""
+
         async def reached():
             payment = await self.payment.coroutine(self, payment_id)
-            return next((n for n in payment["notifications"] if n["status"] == status and n["attempts"] >= attempts),
-                        None)
+            return next(
+                (n for n in payment["notifications"] if n["status"] == status and n["attempts"] >= attempts), None
+            )
 
         try:
             return await wait_for(reached, timeout=timeout)
         except TimeoutError:
-            seen = [f"{n['status']} after {n['attempts']} attempts"
-                    for n in (await self.payment.coroutine(self, payment_id))["notifications"]]
-            raise TimeoutError(f"no notification of {payment_id} became {status} within {timeout:g} s "
-                               f"(notifications: {', '.join(seen) or 'none'})") from None
+            seen = [
+                f"{n['status']} after {n['attempts']} attempts"
+                for n in (await self.payment.coroutine(self, payment_id))["notifications"]
+            ]
+            raise TimeoutError(
+                f"no notification of {payment_id} became {status} within {timeout:g} s "
+                f"(notifications: {', '.join(seen) or 'none'})"
+            ) from None
 
     @_blocking
     async def events(self, order_id: str | None = None, *, order: str = "time") -> list[dict]:

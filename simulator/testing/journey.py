@@ -9,10 +9,9 @@ import html
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import aiohttp
-
 
 _CONFIG = re.compile(r'<script type="application/json" id="cashier-config">(.*?)</script>', re.S)
 DEFAULT_ITEMS = ({"goodsId": "latte", "quantity": 2},)
@@ -29,7 +28,7 @@ class Cashier:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat()
+    return datetime.now(UTC).isoformat()
 
 
 async def open_cashier(session: aiohttp.ClientSession, payment_url: str) -> Cashier:
@@ -48,8 +47,9 @@ def cashier_of(payment_url: str, text: str, status: int = 200) -> Cashier:
     return Cashier(payment_url, origin, config["token"], config["csrf"], config, text)
 
 
-async def cashier_action(session: aiohttp.ClientSession, cashier: Cashier, action: str,
-                         body: dict | None = None) -> tuple[int, dict]:
+async def cashier_action(
+    session: aiohttp.ClientSession, cashier: Cashier, action: str, body: dict | None = None
+) -> tuple[int, dict]:
     url, headers, data = cashier_request(cashier, action, body)
     async with session.post(url, data=data, headers=headers) as resp:
         return resp.status, await resp.json()
@@ -66,8 +66,13 @@ async def report_step(session: aiohttp.ClientSession, miniprogram_url: str, **ev
         assert resp.status == 201, await resp.text()
 
 
-async def settled_order(session: aiohttp.ClientSession, merchant_url: str, order_id: str,
-                        timeout: float = 10.0, client_result_code: str | None = None) -> dict:
+async def settled_order(
+    session: aiohttp.ClientSession,
+    merchant_url: str,
+    order_id: str,
+    timeout: float = 10.0,
+    client_result_code: str | None = None,
+) -> dict:
     """What the result page shows: the merchant's order once it is no longer waiting for
     the wallet's word (or after ``timeout``)."""
     loop = asyncio.get_running_loop()
@@ -91,9 +96,17 @@ class JourneyResult:
     order: dict
 
 
-async def api_journey(session: aiohttp.ClientSession, urls: dict[str, str], *, items=DEFAULT_ITEMS,
-                      account: str = "buyer@sandbox.test", password: str = "111111",
-                      report: bool = True, action: str = "confirm", settle_timeout: float = 10.0) -> JourneyResult:
+async def api_journey(
+    session: aiohttp.ClientSession,
+    urls: dict[str, str],
+    *,
+    items=DEFAULT_ITEMS,
+    account: str = "buyer@sandbox.test",
+    password: str = "111111",
+    report: bool = True,
+    action: str = "confirm",
+    settle_timeout: float = 10.0,
+) -> JourneyResult:
     """Steps 1-18 and 20 as the mini program and the cashier perform them; step 19 (the
     notification) follows on its own."""
     pressed = _now()
@@ -104,8 +117,12 @@ async def api_journey(session: aiohttp.ClientSession, urls: dict[str, str], *, i
     ids = {"orderId": order["orderId"], "paymentRequestId": order["paymentRequestId"]}
     if report:
         await report_step(session, urls["miniprogram"], step=1, at=pressed, summary="user pressed Pay", **ids)
-        await report_step(session, urls["miniprogram"], step=2, at=pressed, summary="my.request POST /api/orders", **ids)
-        await report_step(session, urls["miniprogram"], step=9, summary="my.tradePay", paymentId=order["paymentId"], **ids)
+        await report_step(
+            session, urls["miniprogram"], step=2, at=pressed, summary="my.request POST /api/orders", **ids
+        )
+        await report_step(
+            session, urls["miniprogram"], step=9, summary="my.tradePay", paymentId=order["paymentId"], **ids
+        )
     cashier = await open_cashier(session, order["paymentUrl"])
     body = {"account": account, "password": password} if action == "confirm" else {}
     status, reply = await cashier_action(session, cashier, action, body)
@@ -113,12 +130,27 @@ async def api_journey(session: aiohttp.ClientSession, urls: dict[str, str], *, i
         raise AssertionError(f"cashier {action} refused: HTTP {status} {reply}")
     code = reply["resultCode"]
     if report:
-        await report_step(session, urls["miniprogram"], step=18, summary=f"success({code})",
-                          paymentId=order["paymentId"], details={"resultCode": code}, **ids)
+        await report_step(
+            session,
+            urls["miniprogram"],
+            step=18,
+            summary=f"success({code})",
+            paymentId=order["paymentId"],
+            details={"resultCode": code},
+            **ids,
+        )
     # Like the result page: wait for the merchant's verdict only when one is coming.
     wait = settle_timeout if code in ("9000", "4000", "6004") else 0.0
     latest = await settled_order(session, urls["merchant"], order["orderId"], timeout=wait)
     if report:
-        await report_step(session, urls["miniprogram"], step=20, summary=f"result page: {latest['status']}",
-                          paymentId=order["paymentId"], **ids)
-    return JourneyResult(order["orderId"], order["paymentRequestId"], order["paymentId"], order["paymentUrl"], code, latest)
+        await report_step(
+            session,
+            urls["miniprogram"],
+            step=20,
+            summary=f"result page: {latest['status']}",
+            paymentId=order["paymentId"],
+            **ids,
+        )
+    return JourneyResult(
+        order["orderId"], order["paymentRequestId"], order["paymentId"], order["paymentUrl"], code, latest
+    )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import AsyncIterator
 
 import aiohttp
 
@@ -25,8 +25,9 @@ def seed_keys(data_dir: Path, template: Path | None) -> None:
 
 
 @asynccontextmanager
-async def running_sim(data_dir: Path, *, keys_from: Path | None = None, apps: tuple[str, ...] = APPS,
-                      **overrides) -> AsyncIterator[RunningSim]:
+async def running_sim(
+    data_dir: Path, *, keys_from: Path | None = None, apps: tuple[str, ...] = APPS, **overrides
+) -> AsyncIterator[RunningSim]:
     values = dict(host="127.0.0.1", miniprogram_port=0, merchant_port=0, wallet_port=0, console_port=0)
     values.update(overrides)
     settings = Settings(data_dir=Path(data_dir), apps=apps, **values)

@@ -21,8 +21,7 @@ def subparsers(parser):
 
 
 def ports(sim, apps=("miniprogram", "merchant", "wallet")) -> list[str]:
-    return [arg for app in apps
-            for arg in (f"--{app}-port", sim.urls[app].rsplit(":", 1)[1])]
+    return [arg for app in apps for arg in (f"--{app}-port", sim.urls[app].rsplit(":", 1)[1])]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -34,15 +33,20 @@ def test_help_names_a_variable_for_every_option(command, capsys):
     options = [a for a in subparsers(cli.build_parser())[command]._actions if a.option_strings and a.dest != "help"]
     assert options
     for action in options:
-        assert re.search(rf"\[env\s+TRADEPAY_SIM_{action.dest.upper()}\]|\[env\s+TRADEPAY_SIM_{command.upper()}_"
-                         rf"{action.dest.upper()}\]", action.help), action.dest
+        assert re.search(
+            rf"\[env\s+TRADEPAY_SIM_{action.dest.upper()}\]|\[env\s+TRADEPAY_SIM_{command.upper()}_"
+            rf"{action.dest.upper()}\]",
+            action.help,
+        ), action.dest
         assert action.option_strings[0] in out
 
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_variable_sets_its_option(command, monkeypatch):
     positional = ["ORD1"] if command == "trace" else []
-    for action in [a for a in subparsers(cli.build_parser())[command]._actions if a.option_strings and a.dest != "help"]:
+    for action in [
+        a for a in subparsers(cli.build_parser())[command]._actions if a.option_strings and a.dest != "help"
+    ]:
         env = re.search(r"\[env\s+(\w+)\]", action.help).group(1)
         if action.nargs == 0:
             value, expected = "1", True
@@ -84,14 +88,24 @@ def test_reset_empties_every_running_app(tradepay_sim, capsys):
     assert cli.main(["reset", *ports(tradepay_sim)]) == 0
     out = capsys.readouterr().out
     assert re.findall(r"^\s+(wallet|merchant server|mini program)\s+http://\S+\s+reset$", out, re.M) == [
-        "wallet", "merchant server", "mini program"]
+        "wallet",
+        "merchant server",
+        "mini program",
+    ]
     assert tradepay_sim.order_ids() == [] and tradepay_sim.balance() == before
 
 
 def test_reset_skips_apps_that_are_not_running(tradepay_sim, capsys):
     dead = free_ports(2)
-    args = ["reset", "--wallet-port", tradepay_sim.urls["wallet"].rsplit(":", 1)[1], "--merchant-port", str(dead[0]),
-            "--miniprogram-port", str(dead[1])]
+    args = [
+        "reset",
+        "--wallet-port",
+        tradepay_sim.urls["wallet"].rsplit(":", 1)[1],
+        "--merchant-port",
+        str(dead[0]),
+        "--miniprogram-port",
+        str(dead[1]),
+    ]
     assert cli.main(args) == 0
     out = capsys.readouterr().out
     assert re.search(r"wallet\s+\S+\s+reset", out) and out.count("not running") == 2
@@ -121,15 +135,38 @@ def test_version(capsys):
 def test_a_stale_data_folder_is_a_clear_error(tmp_path):
     """A database file this version cannot open: said in one line, no traceback, no hang."""
     (tmp_path / "wallet.sqlite3").write_bytes(b"not a database " * 20)
-    done = subprocess.run([sys.executable, "-m", "simulator.launch.cli", "run", "--apps", "wallet", "--wallet-port", "0",
-                           "--data-dir", str(tmp_path)], capture_output=True, text=True, timeout=30)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "simulator.launch.cli",
+            "run",
+            "--apps",
+            "wallet",
+            "--wallet-port",
+            "0",
+            "--data-dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert done.returncode == 2
     assert f"the data folder {tmp_path} holds a database this version cannot use" in done.stderr
     assert "Traceback" not in done.stderr
 
 
-HEAVY = ("aiohttp", "jinja2", "pythonjsonlogger", "wallet_mock", "merchant_server", "miniprogram_mock",
-         "simulator.launch.runner", "simulator.console.app")
+HEAVY = (
+    "aiohttp",
+    "jinja2",
+    "pythonjsonlogger",
+    "wallet_mock",
+    "merchant_server",
+    "miniprogram_mock",
+    "simulator.launch.runner",
+    "simulator.console.app",
+)
 
 
 def _imported_after(code: str) -> list[str]:

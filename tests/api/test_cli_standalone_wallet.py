@@ -34,7 +34,7 @@ def walkthrough() -> list[tuple[str, str | None, str]]:
                 items.append((pending, None, ""))
             pending, pending_end = m.group("marker"), m.end()
             continue
-        attached = pending is not None and not text[pending_end:m.start()].strip()
+        attached = pending is not None and not text[pending_end : m.start()].strip()
         if pending is not None and not attached:
             items.append((pending, None, ""))
         items.append((pending if attached else "", m.group("lang"), m.group("code")))
@@ -52,8 +52,21 @@ def matches(expected: str, actual: str) -> bool:
 
 async def start_wallet(workdir: Path, env: dict) -> tuple[asyncio.subprocess.Process, str]:
     proc = await asyncio.create_subprocess_exec(
-        str(BIN / "tradepay-sim"), "run", "--apps", "wallet", "--wallet-port", "0", "--data-dir", "data",
-        "--log-level", "warning", cwd=workdir, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        str(BIN / "tradepay-sim"),
+        "run",
+        "--apps",
+        "wallet",
+        "--wallet-port",
+        "0",
+        "--data-dir",
+        "data",
+        "--log-level",
+        "warning",
+        cwd=workdir,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     while True:
         line = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode()
         assert line, (await proc.stderr.read()).decode()
@@ -64,7 +77,9 @@ async def start_wallet(workdir: Path, env: dict) -> tuple[asyncio.subprocess.Pro
 async def pay_in_cashier(http, workdir: Path) -> None:
     """What the page asks a person to do: open normalUrl, pay with 111111."""
     cashier = await open_cashier(http, json.loads((workdir / "pay.json").read_text())["normalUrl"])
-    status, reply = await cashier_action(http, cashier, "confirm", {"account": "buyer@sandbox.test", "password": "111111"})
+    status, reply = await cashier_action(
+        http, cashier, "confirm", {"account": "buyer@sandbox.test", "password": "111111"}
+    )
     assert status == 200, reply
 
 
@@ -73,8 +88,11 @@ async def test_the_standalone_wallet_walkthrough(tmp_path, http):
     wallet_proc, wallet = await start_wallet(tmp_path, env)
     env["TRADEPAY_SIM_WALLET_PORT"] = wallet.rsplit(":", 1)[1]  # for `tradepay-sim credentials` / `reset`
     (notify_port,) = free_ports(1)
-    substitutions = {"127.0.0.1:8300": wallet.removeprefix("http://"), "127.0.0.1:9000": f"127.0.0.1:{notify_port}",
-                     '("127.0.0.1", 9000)': f'("127.0.0.1", {notify_port})'}
+    substitutions = {
+        "127.0.0.1:8300": wallet.removeprefix("http://"),
+        "127.0.0.1:9000": f"127.0.0.1:{notify_port}",
+        '("127.0.0.1", 9000)': f'("127.0.0.1", {notify_port})',
+    }
     used = set()
 
     def localise(code: str) -> str:
@@ -96,26 +114,44 @@ async def test_the_standalone_wallet_walkthrough(tmp_path, http):
             if marker.startswith("file "):
                 (tmp_path / marker.split()[1]).write_text(code)
             elif marker == "background":
-                receivers.append(subprocess.Popen(["bash", "-c", f"exec {code.strip()}"], cwd=tmp_path, env=env,
-                                                  stdout=receiver_log.open("w"), stderr=subprocess.STDOUT))
+                receivers.append(
+                    subprocess.Popen(
+                        ["bash", "-c", f"exec {code.strip()}"],
+                        cwd=tmp_path,
+                        env=env,
+                        stdout=receiver_log.open("w"),
+                        stderr=subprocess.STDOUT,
+                    )
+                )
                 await wait_for(lambda: _listening(notify_port))
             elif marker == "output":
                 assert matches(localise(code), last_output), f"the page shows\n{code}\nbut it printed\n{last_output}"
             elif marker == "output of notify_server.py":
+
                 async def printed():
                     fresh = receiver_log.read_text()[receiver_seen:]
                     return fresh if matches(code, fresh) else None
+
                 try:
                     fresh = await wait_for(printed, timeout=10)
                 except TimeoutError:
-                    raise AssertionError(f"notify_server.py should print\n{code}\nbut printed\n"
-                                         f"{receiver_log.read_text()[receiver_seen:]}") from None
+                    raise AssertionError(
+                        f"notify_server.py should print\n{code}\nbut printed\n"
+                        f"{receiver_log.read_text()[receiver_seen:]}"
+                    ) from None
                 receiver_seen += len(fresh)
             elif marker.startswith("pay in the cashier"):
                 await pay_in_cashier(http, tmp_path)
             elif lang == "sh" and not marker:
-                ran = await asyncio.to_thread(subprocess.run, ["bash", "-eo", "pipefail", "-c", code], cwd=tmp_path,
-                                              env=env, capture_output=True, text=True, timeout=60)
+                ran = await asyncio.to_thread(
+                    subprocess.run,
+                    ["bash", "-eo", "pipefail", "-c", code],
+                    cwd=tmp_path,
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    timeout=60,
+                )
                 assert ran.returncode == 0, f"{code}\n{ran.stdout}\n{ran.stderr}"
                 last_output = ran.stdout
             elif lang != "text" or marker:

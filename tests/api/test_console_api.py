@@ -46,7 +46,13 @@ async def test_diagram_draws_twenty_numbered_arrows_between_the_steps_lanes(sim,
     assert status == 200
     model = body["diagram"]
     assert [lane["id"] for lane in model["lanes"]] == list(LANES)
-    assert [lane["label"] for lane in model["lanes"]] == ["User", "Mini program", "Merchant server", "Wallet server", "Wallet app"]
+    assert [lane["label"] for lane in model["lanes"]] == [
+        "User",
+        "Mini program",
+        "Merchant server",
+        "Wallet server",
+        "Wallet app",
+    ]
     arrows = [r for r in model["rows"] if r["kind"] == "step"]
     first_seen = list(dict.fromkeys(r["step"] for r in arrows))
     assert first_seen == list(range(1, 21)) and model["pendingSteps"] == []
@@ -147,13 +153,26 @@ async def test_a_journeys_notifications_are_named_by_the_api_they_call(sim, http
     result = await complete_journey(http, sim)
     _, creds = await get_json(http, f"{sim.urls['wallet']}/_sim/credentials")
     from simulator.core.signed_http import SignedClient
-    client = SignedClient(http, client_id=creds["clientId"], private_pem=creds["merchantPrivateKey"],
-                          peer_public_pem=creds["walletPublicKey"])
-    refund = await client.post(f"{creds['apiBaseUrl']}/refund", {
-        "refundRequestId": f"RF-{result.order_id}", "paymentId": result.payment_id,
-        "refundAmount": {"currency": "USD", "value": "100"}, "refundNotifyUrl": "http://127.0.0.1:9/refunds"})
+
+    client = SignedClient(
+        http,
+        client_id=creds["clientId"],
+        private_pem=creds["merchantPrivateKey"],
+        peer_public_pem=creds["walletPublicKey"],
+    )
+    refund = await client.post(
+        f"{creds['apiBaseUrl']}/refund",
+        {
+            "refundRequestId": f"RF-{result.order_id}",
+            "paymentId": result.payment_id,
+            "refundAmount": {"currency": "USD", "value": "100"},
+            "refundNotifyUrl": "http://127.0.0.1:9/refunds",
+        },
+    )
     assert refund.json()["result"]["resultCode"] == "SUCCESS"
     _, body = await get_json(http, f"{sim.urls['console']}/api/journeys/{result.order_id}/diagram")
     assert [(n["notifyType"], n["api"]) for n in body["payment"]["notifications"]] == [
-        ("PAYMENT_RESULT", "notifyPayment"), ("REFUND_RESULT", "notifyRefund")]
+        ("PAYMENT_RESULT", "notifyPayment"),
+        ("REFUND_RESULT", "notifyRefund"),
+    ]
     assert [a["label"] for a in body["actions"]] == ["Resend notifyPayment", "Resend notifyRefund"]

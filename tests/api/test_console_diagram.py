@@ -7,12 +7,27 @@ from simulator.launch.trace import render
 
 
 def event(id, step, at, kind="step", app="wallet", actor=None, summary="", **extra):
-    return {"id": id, "app": app, "step": step, "kind": kind, "actor": actor or (STEPS[step].actor if step else "wallet server"),
-            "at": f"2026-11-25T10:00:{at:06.3f}+00:00", "orderId": "ORD1", "summary": summary or f"step {step}", **extra}
+    return {
+        "id": id,
+        "app": app,
+        "step": step,
+        "kind": kind,
+        "actor": actor or (STEPS[step].actor if step else "wallet server"),
+        "at": f"2026-11-25T10:00:{at:06.3f}+00:00",
+        "orderId": "ORD1",
+        "summary": summary or f"step {step}",
+        **extra,
+    }
 
 
-NOTIFY_HTTP = {"method": "POST", "url": "http://127.0.0.1:1/api/notify/payment", "status": 500, "elapsedMs": 3.2,
-               "requestHeaders": {"Signature": "algorithm=RSA256,keyVersion=1,signature=abc"}, "requestBody": {"notifyType": "PAYMENT_RESULT"}}
+NOTIFY_HTTP = {
+    "method": "POST",
+    "url": "http://127.0.0.1:1/api/notify/payment",
+    "status": 500,
+    "elapsedMs": 3.2,
+    "requestHeaders": {"Signature": "algorithm=RSA256,keyVersion=1,signature=abc"},
+    "requestBody": {"notifyType": "PAYMENT_RESULT"},
+}
 
 
 def sample():
@@ -21,7 +36,15 @@ def sample():
         event(2, 17, 1.5, summary="debited USD 9.00"),
         event(3, 19, 1.6, summary="notifyPayment attempt 1: not acknowledged", http=NOTIFY_HTTP),
         event(4, 19, 3.0, kind="retry", summary="notifyPayment attempt 2: acknowledged"),
-        event(5, 19, 2.9, kind="note", app="merchant", actor="merchant server", summary="order ORD1 PAID (from notification)"),
+        event(
+            5,
+            19,
+            2.9,
+            kind="note",
+            app="merchant",
+            actor="merchant server",
+            summary="order ORD1 PAID (from notification)",
+        ),
         event(6, None, 3.1, kind="note", summary="inquiryPayment: S SUCCESS"),
         event(7, 16, 1.4, kind="fault", summary="refused: wrong payment password (4 tries left)"),
         event(8, 18, 2.5, app="miniprogram", details={"resultCode": "9000"}),
@@ -31,8 +54,16 @@ def sample():
 def test_rows_follow_the_steps_with_retries_faults_and_notes_marked():
     model = diagram.build(sample())
     rows = [(r["step"], r["kind"]) for r in model["rows"] if r["kind"] != "pending"]
-    assert rows == [(1, "step"), (16, "fault"), (17, "step"), (18, "step"), (19, "step"), (19, "retry"),
-                    (19, "note"), (None, "note")]
+    assert rows == [
+        (1, "step"),
+        (16, "fault"),
+        (17, "step"),
+        (18, "step"),
+        (19, "step"),
+        (19, "retry"),
+        (19, "note"),
+        (None, "note"),
+    ]
     by_kind = {r["kind"]: r for r in model["rows"]}
     retry = by_kind["retry"]
     assert (LANES[retry["source"]], LANES[retry["target"]]) == ("wallet server", "merchant server")
@@ -55,8 +86,13 @@ def test_time_order_puts_what_happened_first_first():
 
 
 def test_offsets_read_like_a_person_would_say_them():
-    assert [diagram.format_offset(ms) for ms in (0, 312.4, 1240, 125_000, 11_220_000)] == \
-        ["+0 ms", "+312 ms", "+1.24 s", "+2 min 05 s", "+3 h 07 min"]
+    assert [diagram.format_offset(ms) for ms in (0, 312.4, 1240, 125_000, 11_220_000)] == [
+        "+0 ms",
+        "+312 ms",
+        "+1.24 s",
+        "+2 min 05 s",
+        "+3 h 07 min",
+    ]
 
 
 def test_summary_marks_retries_faults_and_the_outcome():

@@ -29,15 +29,18 @@ async def payment(http, sim, payment_id):
     return body
 
 
-@pytest.mark.parametrize("outcome,code,status,charged", [
-    ("SUCCESS", "9000", "SUCCESS", True),
-    ("INSUFFICIENT_BALANCE", "4000", "FAIL", False),
-    ("RISK_REJECT", "4000", "FAIL", False),
-    ("USER_CANCEL", "6001", "INIT", False),
-    ("PROCESSING_THEN_SUCCESS", "8000", "PROCESSING", False),
-    ("NETWORK_LOST_BEFORE_DEBIT", "6002", "INIT", False),
-    ("NETWORK_LOST_AFTER_DEBIT", "6004", "SUCCESS", True),
-])
+@pytest.mark.parametrize(
+    "outcome,code,status,charged",
+    [
+        ("SUCCESS", "9000", "SUCCESS", True),
+        ("INSUFFICIENT_BALANCE", "4000", "FAIL", False),
+        ("RISK_REJECT", "4000", "FAIL", False),
+        ("USER_CANCEL", "6001", "INIT", False),
+        ("PROCESSING_THEN_SUCCESS", "8000", "PROCESSING", False),
+        ("NETWORK_LOST_BEFORE_DEBIT", "6002", "INIT", False),
+        ("NETWORK_LOST_AFTER_DEBIT", "6004", "SUCCESS", True),
+    ],
+)
 async def test_forced_outcome_applies_to_the_next_confirmation(sim, http, outcome, code, status, charged):
     start = await balance(http, sim)
     status_code, entry = await post(http, f"{sim.urls['wallet']}/_sim/outcomes", {"outcome": outcome})
@@ -55,14 +58,19 @@ async def test_forced_outcome_applies_to_the_next_confirmation(sim, http, outcom
 async def test_outcome_for_one_payment_request_leaves_others_alone(sim, http):
     async with http.post(f"{sim.urls['merchant']}/api/orders", json={"items": [{"goodsId": "latte"}]}) as r:
         target = await r.json()
-    await post(http, f"{sim.urls['wallet']}/_sim/outcomes",
-               {"outcome": "RISK_REJECT", "paymentRequestId": target["paymentRequestId"]})
+    await post(
+        http,
+        f"{sim.urls['wallet']}/_sim/outcomes",
+        {"outcome": "RISK_REJECT", "paymentRequestId": target["paymentRequestId"]},
+    )
     other = await api_journey(http, sim.urls, report=False)
     assert other.result_code == "9000"
     cashier = await open_cashier(http, target["paymentUrl"])
-    async with http.post(f"{cashier.origin}/cashier/{cashier.token}/confirm",
-                         json={"account": "buyer@sandbox.test", "password": "111111"},
-                         headers={"X-CSRF-Token": cashier.csrf}) as r:
+    async with http.post(
+        f"{cashier.origin}/cashier/{cashier.token}/confirm",
+        json={"account": "buyer@sandbox.test", "password": "111111"},
+        headers={"X-CSRF-Token": cashier.csrf},
+    ) as r:
         assert (await r.json())["resultCode"] == "4000"
 
 
@@ -107,9 +115,14 @@ async def test_fault_before_pay_gives_a_retryable_error_and_no_payment(sim, http
     assert r.status == 200 and retried["status"] == "PAYING" and retried["paymentUrl"]
 
 
-@pytest.mark.parametrize("fault", [
-    {"kind": "drop"}, {"kind": "malformed_json"}, {"kind": "http_503", "phase": "after"},
-])
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"kind": "drop"},
+        {"kind": "malformed_json"},
+        {"kind": "http_503", "phase": "after"},
+    ],
+)
 async def test_reply_lost_after_pay_then_retry_makes_no_second_payment(sim, http, fault):
     await post(http, f"{sim.urls['wallet']}/_sim/faults", {"endpoint": "pay", **fault})
     async with http.post(f"{sim.urls['merchant']}/api/orders", json={"items": [{"goodsId": "latte"}]}) as r:
@@ -119,8 +132,9 @@ async def test_reply_lost_after_pay_then_retry_makes_no_second_payment(sim, http
         retried = await r.json()
     assert r.status == 200
     # The first call created the payment; the retry found it by its paymentRequestId.
-    _, events = await get_json(http, f"{sim.urls['wallet']}/_sim/events",
-                               params={"paymentRequestId": retried["paymentRequestId"]})
+    _, events = await get_json(
+        http, f"{sim.urls['wallet']}/_sim/events", params={"paymentRequestId": retried["paymentRequestId"]}
+    )
     created = [e for e in events["events"] if e["step"] == 5]
     assert len(created) == 1 and created[0]["paymentId"] == retried["paymentId"]
 
@@ -135,13 +149,16 @@ async def test_merchant_timeout_on_a_slow_wallet_then_retry(tmp_path, keys_templ
         async with http.post(f"{sim.urls['merchant']}/api/orders/{body['orderId']}/pay") as r:
             retried = await r.json()
         assert r.status == 200 and retried["paymentUrl"]
-        _, events = await get_json(http, f"{sim.urls['wallet']}/_sim/events",
-                                   params={"paymentRequestId": retried["paymentRequestId"]})
+        _, events = await get_json(
+            http, f"{sim.urls['wallet']}/_sim/events", params={"paymentRequestId": retried["paymentRequestId"]}
+        )
         assert len([e for e in events["events"] if e["step"] == 5]) == 1
 
 
 async def test_faults_are_used_up_and_listed(sim, http):
-    status, entry = await post(http, f"{sim.urls['wallet']}/_sim/faults", {"endpoint": "*", "kind": "http_500", "count": 2})
+    status, entry = await post(
+        http, f"{sim.urls['wallet']}/_sim/faults", {"endpoint": "*", "kind": "http_500", "count": 2}
+    )
     assert status == 201 and entry["remaining"] == 2
     for _ in range(2):
         async with http.post(f"{sim.urls['merchant']}/api/orders", json={"items": [{"goodsId": "latte"}]}) as r:
@@ -151,10 +168,16 @@ async def test_faults_are_used_up_and_listed(sim, http):
     assert listed["faults"] == []
 
 
-@pytest.mark.parametrize("body", [
-    {"kind": "nope"}, {"kind": "delay", "delayMs": -1}, {"kind": "http_500", "endpoint": "x"},
-    {"kind": "http_500", "count": 0}, {"kind": "http_500", "phase": "during"},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"kind": "nope"},
+        {"kind": "delay", "delayMs": -1},
+        {"kind": "http_500", "endpoint": "x"},
+        {"kind": "http_500", "count": 0},
+        {"kind": "http_500", "phase": "during"},
+    ],
+)
 async def test_bad_fault_requests_are_refused_clearly(sim, http, body):
     status, reply = await post(http, f"{sim.urls['wallet']}/_sim/faults", body)
     assert status == 400 and reply["error"]["code"] == "PARAM_ILLEGAL"
@@ -163,7 +186,11 @@ async def test_bad_fault_requests_are_refused_clearly(sim, http, body):
 
 
 async def test_bad_outcome_requests_are_refused(sim, http):
-    for body in ({"outcome": "WIN"}, {"outcome": "SUCCESS", "count": "2"}, {"outcome": "SUCCESS", "paymentRequestId": 5}):
+    for body in (
+        {"outcome": "WIN"},
+        {"outcome": "SUCCESS", "count": "2"},
+        {"outcome": "SUCCESS", "paymentRequestId": 5},
+    ):
         status, reply = await post(http, f"{sim.urls['wallet']}/_sim/outcomes", body)
         assert status == 400, body
     async with http.post(f"{sim.urls['wallet']}/_sim/outcomes", data=b"{not json") as r:
@@ -207,7 +234,11 @@ async def test_dropped_notification_is_caught_up_by_inquiry(sim, http):
 
     await wait_for(dropped)
     order = await order_status(http, sim, result.order_id)
-    assert order["status"] == "PAYING", (order["paidVia"], order["createdAt"], [h["outcome"] for n in await notifications_of(http, sim, result.payment_id) for h in n["history"]])  # never got it
+    assert order["status"] == "PAYING", (
+        order["paidVia"],
+        order["createdAt"],
+        [h["outcome"] for n in await notifications_of(http, sim, result.payment_id) for h in n["history"]],
+    )  # never got it
     order = await order_status(http, sim, result.order_id, clientResultCode="9000")
     assert order["status"] == "PAID" and order["paidVia"] == "inquiryPayment"
 

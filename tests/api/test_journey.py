@@ -2,8 +2,8 @@
 
 import asyncio
 
-from simulator.testing.journey import api_journey
 from simulator.core.steps import causal_order_problems
+from simulator.testing.journey import api_journey
 from simulator.testing.sim import get_json, wait_for
 
 
@@ -69,7 +69,9 @@ async def test_notification_is_signed_and_acknowledged(sim, http):
     assert notes[0]["attempts"] == 1 and notes[0]["history"][0]["http_status"] == 200
     _, events = await get_json(http, f"{sim.urls['wallet']}/_sim/events", params={"paymentId": result.payment_id})
     step19 = [e for e in events["events"] if e["step"] == 19]
-    assert step19 and step19[0]["http"]["requestHeaders"]["Signature"].startswith("algorithm=RSA256,keyVersion=1,signature=")
+    assert step19 and step19[0]["http"]["requestHeaders"]["Signature"].startswith(
+        "algorithm=RSA256,keyVersion=1,signature="
+    )
 
 
 async def test_concurrent_journeys_each_pay_once(sim, http):

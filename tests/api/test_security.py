@@ -27,20 +27,26 @@ async def test_payment_urls_are_long_random_and_distinct(sim, http):
         assert resp.status == 404 and "not valid" in await resp.text()
 
 
-@pytest.mark.parametrize("headers", [
-    {},
-    {"X-CSRF-Token": "0" * 64},
-    {"X-CSRF-Token": "OTHER"},
-    {"X-CSRF-Token": "GOOD", "Origin": "http://evil.example"},
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"X-CSRF-Token": "0" * 64},
+        {"X-CSRF-Token": "OTHER"},
+        {"X-CSRF-Token": "GOOD", "Origin": "http://evil.example"},
+    ],
+)
 async def test_cashier_posts_need_the_pages_csrf_token_and_origin(sim, http, headers):
     order = await new_order(http, sim)
     other = await open_cashier(http, (await new_order(http, sim))["paymentUrl"])
     cashier = await open_cashier(http, order["paymentUrl"])
     tokens = {"GOOD": cashier.csrf, "OTHER": other.csrf}
     sent = {k: tokens.get(v, v) for k, v in headers.items()}
-    async with http.post(f"{cashier.origin}/cashier/{cashier.token}/confirm", headers=sent,
-                         json={"account": "buyer@sandbox.test", "password": "111111"}) as resp:
+    async with http.post(
+        f"{cashier.origin}/cashier/{cashier.token}/confirm",
+        headers=sent,
+        json={"account": "buyer@sandbox.test", "password": "111111"},
+    ) as resp:
         body = await resp.json()
     assert resp.status == 403 and body["error"]["code"] == "CSRF"
     _, payment = await get_json(http, f"{sim.urls['wallet']}/_sim/payments/{order['paymentId']}")
@@ -49,17 +55,22 @@ async def test_cashier_posts_need_the_pages_csrf_token_and_origin(sim, http, hea
 
 async def test_request_size_limits(sim, http):
     huge = b'{"items": [' + b'{"goodsId": "latte"},' * 20000 + b'{"goodsId": "latte"}]}'
-    async with http.post(f"{sim.urls['merchant']}/api/orders", data=huge,
-                         headers={"Content-Type": "application/json"}) as resp:
+    async with http.post(
+        f"{sim.urls['merchant']}/api/orders", data=huge, headers={"Content-Type": "application/json"}
+    ) as resp:
         assert resp.status == 413 and (await resp.json())["error"]["code"]
-    async with http.post(f"{sim.urls['wallet']}/aps/api/v1/payments/pay", data=huge,
-                         headers={"Content-Type": "application/json"}) as resp:
+    async with http.post(
+        f"{sim.urls['wallet']}/aps/api/v1/payments/pay", data=huge, headers={"Content-Type": "application/json"}
+    ) as resp:
         body = await resp.json()
         assert resp.status == 413 and body["result"]["resultCode"] == "PARAM_ILLEGAL"
     order = await new_order(http, sim)
     cashier = await open_cashier(http, order["paymentUrl"])
-    async with http.post(f"{cashier.origin}/cashier/{cashier.token}/confirm", data=huge,
-                         headers={"X-CSRF-Token": cashier.csrf, "Content-Type": "application/json"}) as resp:
+    async with http.post(
+        f"{cashier.origin}/cashier/{cashier.token}/confirm",
+        data=huge,
+        headers={"X-CSRF-Token": cashier.csrf, "Content-Type": "application/json"},
+    ) as resp:
         assert resp.status == 413 and (await resp.json())["error"]["code"] == "TOO_LARGE"
 
 

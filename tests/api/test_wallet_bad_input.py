@@ -6,7 +6,6 @@ import asyncio
 import json
 
 import pytest
-
 from wallet_helpers import api, pay_body, refund_body, snapshot  # noqa: F401  (api is a fixture)
 
 
@@ -92,7 +91,9 @@ BAD_PAYS = {
     "unknown field": _pay(paymentRequestID="PR-typo"),
     "goods not a list": _pay(order__goods={"goodsName": "x"}),
     "101 goods": _pay(order__goods=[{"goodsName": "x"}] * 101),
-    "goods amount decimal": _pay(order__goods=[{"goodsName": "x", "goodsUnitAmount": {"currency": "USD", "value": "1.5"}}]),
+    "goods amount decimal": _pay(
+        order__goods=[{"goodsName": "x", "goodsUnitAmount": {"currency": "USD", "value": "1.5"}}]
+    ),
     "NUL in description": _pay(order__orderDescription="two\u0000lattes"),
     "replacement char": _pay(order__orderDescription="bad \ufffd bytes"),
     "id with a space": _pay(paymentRequestId="PR 1"),
@@ -164,8 +165,16 @@ async def test_transport_faults_are_signed_alipay_errors(sim, api):
 
 async def test_odd_but_valid_unicode_is_kept_exactly(sim, api):
     description = "\uff26\uff55\uff4c\uff4c-width \u2615 \u05e2\u05d1\u05e8\u05d9\u05ea e\u0301 \U0001f9cb\tend"
-    created = await api.call("pay", pay_body(order={"referenceOrderId": "ORD-U", "orderDescription": description,
-                                                   "goods": [{"goodsName": "\u62b9\u8336\u30e9\u30c6"}]}))
+    created = await api.call(
+        "pay",
+        pay_body(
+            order={
+                "referenceOrderId": "ORD-U",
+                "orderDescription": description,
+                "goods": [{"goodsName": "\u62b9\u8336\u30e9\u30c6"}],
+            }
+        ),
+    )
     assert created.code == "PAYMENT_IN_PROCESS"
     async with api.http.get(f"{sim.urls['wallet']}/_sim/payments/{created.body['paymentId']}") as resp:
         assert resp.status == 200

@@ -6,9 +6,10 @@ import html
 import re
 from datetime import datetime, timedelta
 
+from wallet_helpers import api, pay_body, refund_body, wallet_api  # noqa: F401  (api is a fixture)
+
 from simulator.testing.journey import cashier_action, open_cashier
 from simulator.testing.sim import get_json, running_sim, wait_for
-from wallet_helpers import api, pay_body, refund_body, wallet_api  # noqa: F401  (api is a fixture)
 
 _ERROR = re.compile(r'data-testid="cashier-error"[^>]*>([^<]*)<')
 
@@ -54,7 +55,9 @@ async def test_an_expired_payment_is_closed_everywhere(sim, http, api):
     assert inquiry.body["paymentStatus"] == "FAIL" and inquiry.body["paymentResultCode"] == "ORDER_IS_CLOSED"
     assert "expired" in await cashier_error(http, url)
     cashier = await open_cashier(http, url)
-    status, reply = await cashier_action(http, cashier, "confirm", {"account": "buyer@sandbox.test", "password": "111111"})
+    status, reply = await cashier_action(
+        http, cashier, "confirm", {"account": "buyer@sandbox.test", "password": "111111"}
+    )
     assert status == 409 and reply["error"]["code"] == "PAYMENT_CLOSED"
     cancel = await api.call("cancelPayment", ref)
     assert (cancel.code, cancel.status) == ("ORDER_IS_CLOSED", "F")
@@ -89,7 +92,11 @@ async def test_the_worker_closes_expired_payments_without_being_asked(sim, http,
 async def test_expiry_times_that_cannot_be_honoured_are_refused(sim, http, api):
     _, clock = await get_json(http, f"{sim.urls['wallet']}/_sim/clock")
     now = _t(clock["now"])
-    for bad in ((now - timedelta(seconds=5)).isoformat(), (now + timedelta(days=8)).isoformat(),
-                now.replace(tzinfo=None).isoformat(), "tomorrow"):
+    for bad in (
+        (now - timedelta(seconds=5)).isoformat(),
+        (now + timedelta(days=8)).isoformat(),
+        now.replace(tzinfo=None).isoformat(),
+        "tomorrow",
+    ):
         reply = await api.call("pay", pay_body(paymentExpiryTime=bad), valid_request=False)
         assert reply.code == "PARAM_ILLEGAL", bad

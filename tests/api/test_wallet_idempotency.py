@@ -8,6 +8,7 @@ import hashlib
 import json
 
 from wallet_helpers import api, balance, pay_body, refund_body, snapshot  # noqa: F401  (api is a fixture)
+
 from wallet_mock.api import WALLET
 
 
@@ -28,8 +29,11 @@ async def test_other_key_fields_under_the_same_request_id_are_inconsistent(sim, 
     before = await snapshot(sim)
     changed = [
         body | {"paymentAmount": {"currency": "USD", "value": "1501"}},
-        body | {"paymentAmount": {"currency": "EUR", "value": "1500"},
-                "order": body["order"] | {"orderAmount": {"currency": "EUR", "value": "1500"}}},
+        body
+        | {
+            "paymentAmount": {"currency": "EUR", "value": "1500"},
+            "order": body["order"] | {"orderAmount": {"currency": "EUR", "value": "1500"}},
+        },
         body | {"order": body["order"] | {"referenceOrderId": "ANOTHER-ORDER"}},
     ]
     for other in changed:
@@ -48,9 +52,14 @@ async def test_identical_pay_requests_at_once_make_one_payment(sim, api):
 
 async def test_conflicting_pay_requests_at_once_one_wins(sim, api):
     body = pay_body("990")
-    variants = [body | {"paymentAmount": {"currency": "USD", "value": str(990 + i)},
-                        "order": body["order"] | {"orderAmount": {"currency": "USD", "value": str(990 + i)}}}
-                for i in range(6)]
+    variants = [
+        body
+        | {
+            "paymentAmount": {"currency": "USD", "value": str(990 + i)},
+            "order": body["order"] | {"orderAmount": {"currency": "USD", "value": str(990 + i)}},
+        }
+        for i in range(6)
+    ]
     replies = await asyncio.gather(*(api.call("pay", v) for v in variants))
     codes = sorted(r.code for r in replies)
     assert codes == ["PAYMENT_IN_PROCESS"] + ["REPEAT_REQ_INCONSISTENT"] * 5
@@ -107,17 +116,35 @@ async def test_payments_and_refunds_stored_by_an_earlier_version_keep_their_answ
         return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
 
     async with db.transaction() as tx:
-        await tx.execute("UPDATE payments SET fingerprint = ? WHERE payment_id = ?", (legacy({
-            "paymentAmount": body["paymentAmount"], "referenceOrderId": body["order"]["referenceOrderId"],
-            "orderAmount": body["order"].get("orderAmount"), "productCode": "CASHIER_PAYMENT"}), paid["paymentId"]))
-        await tx.execute("UPDATE refunds SET fingerprint = ? WHERE refund_request_id = ?", (legacy({
-            "paymentId": paid["paymentId"], "refundAmount": refund["refundAmount"]}), refund["refundRequestId"]))
+        await tx.execute(
+            "UPDATE payments SET fingerprint = ? WHERE payment_id = ?",
+            (
+                legacy(
+                    {
+                        "paymentAmount": body["paymentAmount"],
+                        "referenceOrderId": body["order"]["referenceOrderId"],
+                        "orderAmount": body["order"].get("orderAmount"),
+                        "productCode": "CASHIER_PAYMENT",
+                    }
+                ),
+                paid["paymentId"],
+            ),
+        )
+        await tx.execute(
+            "UPDATE refunds SET fingerprint = ? WHERE refund_request_id = ?",
+            (
+                legacy({"paymentId": paid["paymentId"], "refundAmount": refund["refundAmount"]}),
+                refund["refundRequestId"],
+            ),
+        )
     before = await snapshot(sim)
     again = await api.call("pay", body)
     assert again.body["paymentId"] == paid["paymentId"] and again.code == "SUCCESS"
-    assert (await api.call("pay", body | {"paymentAmount": {"currency": "USD", "value": "1501"}})).code == \
-        "REPEAT_REQ_INCONSISTENT"
+    assert (
+        await api.call("pay", body | {"paymentAmount": {"currency": "USD", "value": "1501"}})
+    ).code == "REPEAT_REQ_INCONSISTENT"
     assert (await api.call("refund", refund)).code == "SUCCESS"
-    assert (await api.call("refund", refund | {"refundAmount": {"currency": "USD", "value": "401"}})).code == \
-        "REPEAT_REQ_INCONSISTENT"
+    assert (
+        await api.call("refund", refund | {"refundAmount": {"currency": "USD", "value": "401"}})
+    ).code == "REPEAT_REQ_INCONSISTENT"
     assert await snapshot(sim) == before

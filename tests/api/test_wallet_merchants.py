@@ -2,12 +2,12 @@
 wallet's public key, pay with your key and receive signed notifications at your URL."""
 
 from aiohttp import web
+from wallet_helpers import api, pay_body, refund_body  # noqa: F401  (api is a fixture)
 
 from simulator.core import signing
 from simulator.core.signed_http import dump_json, read_signed_headers, signed_response_headers
 from simulator.testing.journey import cashier_action, open_cashier
 from simulator.testing.sim import get_json, wait_for
-from wallet_helpers import api, pay_body, refund_body  # noqa: F401  (api is a fixture)
 
 
 async def register(http, sim, **body):
@@ -27,8 +27,9 @@ class NotifyReceiver:
     async def handle(self, request: web.Request) -> web.Response:
         raw = await request.read()
         signed = read_signed_headers(request.headers)
-        valid = signing.verify(self.wallet_public_pem, "POST", request.path, signed.client_id,
-                               signed.request_time, raw, signed.signature)
+        valid = signing.verify(
+            self.wallet_public_pem, "POST", request.path, signed.client_id, signed.request_time, raw, signed.signature
+        )
         self.received.append({"valid": valid, "clientId": signed.client_id, "body": await request.json()})
         out = dump_json({"result": {"resultCode": "SUCCESS", "resultStatus": "S", "resultMessage": "success"}})
         headers = signed_response_headers(self.merchant_private_pem, "POST", request.path, signed.client_id, out)
@@ -52,17 +53,26 @@ async def test_your_own_merchant_pays_and_is_notified_at_its_url(sim, http, api)
     keys = signing.generate_key_pair()
     receiver = NotifyReceiver(api.creds["walletPublicKey"], keys.private_pem)
     async with receiver as notify_url:
-        status, registered = await register(http, sim, clientId="MY_SHOP_1", name="My Shop",
-                                            publicKey=keys.public_pem, notifyUrl=notify_url)
+        status, registered = await register(
+            http, sim, clientId="MY_SHOP_1", name="My Shop", publicKey=keys.public_pem, notifyUrl=notify_url
+        )
         assert status == 201 and registered["walletPublicKey"] == api.creds["walletPublicKey"]
         assert registered["apiBaseUrl"] == f"{sim.urls['wallet']}/aps/api/v1/payments"
         _, listed = await get_json(http, f"{sim.urls['wallet']}/_sim/merchants")
         mine = [m for m in listed["merchants"] if m["clientId"] == "MY_SHOP_1"]
-        assert mine == [{"clientId": "MY_SHOP_1", "name": "My Shop", "notifyUrl": notify_url, "sandbox": False,
-                         "createdAt": mine[0]["createdAt"]}]
+        assert mine == [
+            {
+                "clientId": "MY_SHOP_1",
+                "name": "My Shop",
+                "notifyUrl": notify_url,
+                "sandbox": False,
+                "createdAt": mine[0]["createdAt"],
+            }
+        ]
 
-        shop = api.signed_client(client_id="MY_SHOP_1", private_pem=keys.private_pem,
-                                 peer_public_pem=registered["walletPublicKey"])
+        shop = api.signed_client(
+            client_id="MY_SHOP_1", private_pem=keys.private_pem, peer_public_pem=registered["walletPublicKey"]
+        )
         body = pay_body("4200")
         del body["paymentNotifyUrl"]  # the registered notify URL is used
         created = await api.call("pay", body, client=shop)
@@ -85,10 +95,12 @@ async def test_merchants_see_only_their_own_payments(sim, http, api):
     await register(http, sim, clientId="MY_SHOP_2", publicKey=keys.public_pem)
     shop = api.signed_client(client_id="MY_SHOP_2", private_pem=keys.private_pem)
     sandbox_paid = await api.paid_payment("1000")
-    for endpoint, body in (("inquiryPayment", {"paymentId": sandbox_paid["paymentId"]}),
-                           ("inquiryPayment", {"paymentRequestId": sandbox_paid["paymentRequestId"]}),
-                           ("cancelPayment", {"paymentId": sandbox_paid["paymentId"]}),
-                           ("refund", refund_body(sandbox_paid["paymentId"], "1000"))):
+    for endpoint, body in (
+        ("inquiryPayment", {"paymentId": sandbox_paid["paymentId"]}),
+        ("inquiryPayment", {"paymentRequestId": sandbox_paid["paymentRequestId"]}),
+        ("cancelPayment", {"paymentId": sandbox_paid["paymentId"]}),
+        ("refund", refund_body(sandbox_paid["paymentId"], "1000")),
+    ):
         reply = await api.call(endpoint, body, client=shop)
         assert reply.code == "ORDER_NOT_EXIST", (endpoint, reply.body)
     # the same paymentRequestId is a different payment for a different merchant
@@ -99,13 +111,18 @@ async def test_merchants_see_only_their_own_payments(sim, http, api):
 async def test_a_new_key_replaces_the_old_one_at_once(sim, http, api):
     old, new = signing.generate_key_pair(), signing.generate_key_pair()
     assert (await register(http, sim, clientId="MY_SHOP_3", publicKey=old.public_pem))[0] == 201
-    assert (await api.call("pay", pay_body(), client=api.signed_client(client_id="MY_SHOP_3",
-                                                                        private_pem=old.private_pem))).code == "PAYMENT_IN_PROCESS"
+    assert (
+        await api.call("pay", pay_body(), client=api.signed_client(client_id="MY_SHOP_3", private_pem=old.private_pem))
+    ).code == "PAYMENT_IN_PROCESS"
     status, _ = await register(http, sim, clientId="MY_SHOP_3", publicKey=new.public_pem)
     assert status == 200
-    stale = await api.call("pay", pay_body(), client=api.signed_client(client_id="MY_SHOP_3", private_pem=old.private_pem))
+    stale = await api.call(
+        "pay", pay_body(), client=api.signed_client(client_id="MY_SHOP_3", private_pem=old.private_pem)
+    )
     assert stale.code == "INVALID_SIGNATURE"
-    fresh = await api.call("pay", pay_body(), client=api.signed_client(client_id="MY_SHOP_3", private_pem=new.private_pem))
+    fresh = await api.call(
+        "pay", pay_body(), client=api.signed_client(client_id="MY_SHOP_3", private_pem=new.private_pem)
+    )
     assert fresh.code == "PAYMENT_IN_PROCESS"
 
 
@@ -174,4 +191,8 @@ async def test_a_refund_with_refund_notify_url_is_notified_there_signed_once(sim
     }
     _, events = await get_json(http, f"{sim.urls['wallet']}/_sim/events", params={"paymentId": paid["paymentId"]})
     [logged] = [e for e in events["events"] if e["summary"].startswith("notifyRefund")]
-    assert logged["step"] is None and logged["kind"] == "note" and logged["details"]["refundId"] == refunded.body["refundId"]
+    assert (
+        logged["step"] is None
+        and logged["kind"] == "note"
+        and logged["details"]["refundId"] == refunded.body["refundId"]
+    )

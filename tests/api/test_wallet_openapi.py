@@ -12,27 +12,32 @@ import asyncio
 import logging
 import os
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import requests
 import schemathesis
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openapi_spec_validator import validate as validate_openapi
 from schemathesis import checks as st_checks
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi import checks as openapi_checks
+from wallet_helpers import API, api, pay_body, schema_errors, snapshot  # noqa: F401  (api is a fixture)
 
 from simulator.core import signing
-from wallet_helpers import API, api, pay_body, schema_errors, snapshot  # noqa: F401  (api is a fixture)
 from wallet_mock.errors import MESSAGES
 
 FUZZ_EXAMPLES = int(os.environ.get("TRADEPAY_SIM_FUZZ_EXAMPLES", "200"))
 # Alipay+ refuses with HTTP 200 and a resultCode, so the checks that expect 401/403 or
 # 4xx for invalid input do not apply; these do.
-CHECKS = [st_checks.not_a_server_error, openapi_checks.status_code_conformance,
-          openapi_checks.content_type_conformance, openapi_checks.response_headers_conformance,
-          openapi_checks.response_schema_conformance]
+CHECKS = [
+    st_checks.not_a_server_error,
+    openapi_checks.status_code_conformance,
+    openapi_checks.content_type_conformance,
+    openapi_checks.response_headers_conformance,
+    openapi_checks.response_schema_conformance,
+]
 
 
 class AlipaySignature(requests.auth.AuthBase):
@@ -46,10 +51,13 @@ class AlipaySignature(requests.auth.AuthBase):
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         body = request.body or b""
         body = body.encode() if isinstance(body, str) else body
-        sent = signing.format_time(datetime.now(timezone.utc))
-        signature = signing.sign(self.private_pem, request.method, urlsplit(request.url).path, self.client_id, sent, body)
-        request.headers.update({"Client-Id": self.client_id, "Request-Time": sent,
-                                "Signature": signing.signature_header(signature)})
+        sent = signing.format_time(datetime.now(UTC))
+        signature = signing.sign(
+            self.private_pem, request.method, urlsplit(request.url).path, self.client_id, sent, body
+        )
+        request.headers.update(
+            {"Client-Id": self.client_id, "Request-Time": sent, "Signature": signing.signature_header(signature)}
+        )
         return request
 
 
@@ -57,21 +65,38 @@ def reply_is_signed(response, wallet_public_pem: str) -> bool:
     """``response``: schemathesis' Response (headers are lists of values)."""
     headers = {name.lower(): values[0] for name, values in response.headers.items()}
     parts = signing.parse_signature_header(headers["signature"])
-    return signing.verify(wallet_public_pem, "POST", urlsplit(response.request.url).path, headers["client-id"],
-                          headers["response-time"], response.content, parts["signature"])
+    return signing.verify(
+        wallet_public_pem,
+        "POST",
+        urlsplit(response.request.url).path,
+        headers["client-id"],
+        headers["response-time"],
+        response.content,
+        parts["signature"],
+    )
 
 
 def fuzz(base_url: str, document: dict, creds: dict) -> Counter:
     """Positive and negative cases of every operation, signed; returns the resultCodes seen."""
     schema = schemathesis.openapi.from_dict(document)
     operations = [schema[path]["POST"] for path in document["paths"] if path.startswith(API)]
-    cases = st.one_of(*(op.as_strategy(generation_mode=mode) for op in operations
-                        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)))
+    cases = st.one_of(
+        *(
+            op.as_strategy(generation_mode=mode)
+            for op in operations
+            for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
+        )
+    )
     signer = AlipaySignature(creds["clientId"], creds["merchantPrivateKey"])
     seen: Counter = Counter()
 
-    @settings(max_examples=FUZZ_EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck),
-              derandomize=not os.environ.get("TRADEPAY_SIM_FUZZ_RANDOM"))
+    @settings(
+        max_examples=FUZZ_EXAMPLES,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+        derandomize=not os.environ.get("TRADEPAY_SIM_FUZZ_RANDOM"),
+    )
     @given(case=cases)
     def one(case) -> None:
         response = case.call(base_url=base_url, auth=signer, timeout=10)
@@ -90,7 +115,12 @@ async def test_the_document_is_valid_openapi_and_names_every_operation(sim, api)
     validate_openapi(api.document)
     assert api.document["openapi"] == "3.1.0"
     assert {p.rsplit("/", 1)[1] for p in api.document["paths"] if p.startswith(API)} == {
-        "pay", "inquiryPayment", "cancelPayment", "refund", "inquiryRefund"}
+        "pay",
+        "inquiryPayment",
+        "cancelPayment",
+        "refund",
+        "inquiryRefund",
+    }
     assert api.document["servers"] == [{"url": sim.urls["wallet"]}]
     for name, path in api.document["paths"].items():
         if name.startswith(API):
@@ -100,8 +130,14 @@ async def test_the_document_is_valid_openapi_and_names_every_operation(sim, api)
 async def test_the_document_refuses_what_the_wallet_refuses(api):
     schema = api.operation("pay")["requestBody"]["content"]["application/json"]["schema"]
     assert schema_errors(api.document, schema, pay_body()) == []
-    for bad in (pay_body("10.99"), pay_body("-1"), pay_body("0"), pay_body(paymentRequestID="typo"),
-                pay_body(paymentRequestId="has space"), {k: v for k, v in pay_body().items() if k != "order"}):
+    for bad in (
+        pay_body("10.99"),
+        pay_body("-1"),
+        pay_body("0"),
+        pay_body(paymentRequestID="typo"),
+        pay_body(paymentRequestId="has space"),
+        {k: v for k, v in pay_body().items() if k != "order"},
+    ):
         schema_errors(api.document, schema, bad, expect_valid=False)
 
 

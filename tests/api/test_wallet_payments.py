@@ -2,10 +2,11 @@
 result codes as Alipay+ writes them, every path prefix, every currency shape."""
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+
+from wallet_helpers import api, balance, new_id, pay_body, refund_body, snapshot  # noqa: F401  (api is a fixture)
 
 from simulator.testing.journey import cashier_action, open_cashier
-from wallet_helpers import api, balance, new_id, pay_body, refund_body, snapshot  # noqa: F401  (api is a fixture)
 from wallet_mock.api import WALLET
 from wallet_mock.models import cancel_window_end
 
@@ -13,8 +14,11 @@ from wallet_mock.models import cancel_window_end
 async def test_pay_then_inquire_while_open_and_after_paying(sim, api):
     body = pay_body("1234")
     created = await api.call("pay", body)
-    assert created.body["result"] == {"resultCode": "PAYMENT_IN_PROCESS", "resultStatus": "U",
-                                      "resultMessage": "The payment is being processed."}
+    assert created.body["result"] == {
+        "resultCode": "PAYMENT_IN_PROCESS",
+        "resultStatus": "U",
+        "resultMessage": "The payment is being processed.",
+    }
     assert created.body["normalUrl"].startswith(sim.urls["wallet"] + "/cashier/")
     assert created.body["paymentAmount"] == {"currency": "USD", "value": "1234"}
     payment_id = created.body["paymentId"]
@@ -24,8 +28,9 @@ async def test_pay_then_inquire_while_open_and_after_paying(sim, api):
     assert open_.body["paymentResultCode"] == "PAYMENT_IN_PROCESS"
 
     cashier = await open_cashier(api.http, created.body["normalUrl"])
-    status, confirmed = await cashier_action(api.http, cashier, "confirm",
-                                             {"account": "buyer@sandbox.test", "password": "111111"})
+    status, confirmed = await cashier_action(
+        api.http, cashier, "confirm", {"account": "buyer@sandbox.test", "password": "111111"}
+    )
     assert status == 200 and confirmed["resultCode"] == "9000"
 
     paid = await api.call("inquiryPayment", {"paymentRequestId": body["paymentRequestId"]})
@@ -59,8 +64,9 @@ async def test_cancel_closes_an_open_payment_once_and_for_all(sim, api):
     inquiry = await api.call("inquiryPayment", ref)
     assert inquiry.body["paymentStatus"] == "CANCELLED" and inquiry.body["paymentResultCode"] == "ORDER_IS_CANCELED"
     cashier = await open_cashier(api.http, created.body["normalUrl"])
-    status, reply = await cashier_action(api.http, cashier, "confirm",
-                                         {"account": "buyer@sandbox.test", "password": "111111"})
+    status, reply = await cashier_action(
+        api.http, cashier, "confirm", {"account": "buyer@sandbox.test", "password": "111111"}
+    )
     assert status == 409 and reply["error"]["code"] == "PAYMENT_CLOSED"
 
 
@@ -71,7 +77,7 @@ async def test_a_paid_payment_cancelled_in_its_window_goes_back_to_the_buyer_in_
     assert await balance(sim) == before - 1000
     # a minute before the window ends, on the wallet's clock
     end = cancel_window_end(datetime.fromisoformat(paid["paymentCreateTime"]))
-    await advance(api.http, sim, (end - datetime.now(timezone.utc)).total_seconds() - 60)
+    await advance(api.http, sim, (end - datetime.now(UTC)).total_seconds() - 60)
     ref = {"paymentRequestId": paid["paymentRequestId"]}
     cancelled = await api.call("cancelPayment", ref)
     assert cancelled.code == "SUCCESS" and cancelled.body["paymentId"] == paid["paymentId"]
@@ -93,7 +99,7 @@ async def test_a_paid_payment_past_its_window_or_refunded_in_part_stays_paid(sim
     refused = await api.call("cancelPayment", {"paymentId": in_part["paymentId"]})
     assert (refused.code, refused.status) == ("ORDER_STATUS_INVALID", "F")
     end = cancel_window_end(datetime.fromisoformat(late["paymentCreateTime"]))
-    await advance(api.http, sim, (end - datetime.now(timezone.utc)).total_seconds() + 1)
+    await advance(api.http, sim, (end - datetime.now(UTC)).total_seconds() + 1)
     refused = await api.call("cancelPayment", {"paymentId": late["paymentId"]})
     assert (refused.code, refused.status) == ("CANCEL_WINDOW_EXCEED", "F")
     assert "refund it instead" in refused.body["result"]["resultMessage"]
@@ -160,14 +166,21 @@ async def test_an_internal_failure_is_a_signed_unknown_exception(sim, api, monke
     monkeypatch.setattr(wallet, "find_payment", broken)
     reply = await api.call("inquiryPayment", {"paymentId": "20261125114000000000000000000000"})
     assert reply.exchange.status == 200
-    assert reply.body == {"result": {"resultCode": "UNKNOWN_EXCEPTION", "resultStatus": "U",
-                                     "resultMessage": "An API call has failed, which is caused by unknown reasons."}}
+    assert reply.body == {
+        "result": {
+            "resultCode": "UNKNOWN_EXCEPTION",
+            "resultStatus": "U",
+            "resultMessage": "An API call has failed, which is caused by unknown reasons.",
+        }
+    }
     assert b"secret detail" not in reply.exchange.response_body and b"Traceback" not in reply.exchange.response_body
 
 
 async def test_the_cashier_shows_the_items_and_every_account_with_its_balance_a_locked_one_disabled(sim, http):
-    async with http.post(f"{sim.urls['merchant']}/api/orders",
-                         json={"items": [{"goodsId": "latte", "quantity": 2}, {"goodsId": "bagel", "quantity": 1}]}) as resp:
+    async with http.post(
+        f"{sim.urls['merchant']}/api/orders",
+        json={"items": [{"goodsId": "latte", "quantity": 2}, {"goodsId": "bagel", "quantity": 1}]},
+    ) as resp:
         order = await resp.json()
     cashier = await open_cashier(http, order["paymentUrl"])
     for _ in range(5):  # wrong passwords lock the account

@@ -1,8 +1,9 @@
 """refund and inquiryRefund: partial and full, several per payment up to what was
 captured, the buyer credited exactly, refusals in Alipay+ terms."""
 
-from simulator.testing.sim import get_json
 from wallet_helpers import api, balance, new_id, pay_body, refund_body, snapshot  # noqa: F401  (api is a fixture)
+
+from simulator.testing.sim import get_json
 
 
 async def test_partial_refunds_up_to_the_captured_amount(sim, api):
@@ -46,8 +47,13 @@ async def test_a_refused_refund_is_final_and_inquirable_as_fail(sim, api):
     paid = await api.paid_payment("500")
     body = refund_body(paid["paymentId"], "501")
     refused = await api.call("refund", body)
-    assert refused.body == {"result": {"resultCode": "REFUND_AMOUNT_EXCEED_LIMIT", "resultStatus": "F",
-                                       "resultMessage": "The refund amount exceeds the refundable amount."}}
+    assert refused.body == {
+        "result": {
+            "resultCode": "REFUND_AMOUNT_EXCEED_LIMIT",
+            "resultStatus": "F",
+            "resultMessage": "The refund amount exceeds the refundable amount.",
+        }
+    }
     assert (await api.call("refund", body)).code == "REFUND_AMOUNT_EXCEED_LIMIT"  # same answer again
     status = await api.call("inquiryRefund", {"refundRequestId": body["refundRequestId"]})
     assert status.code == "SUCCESS" and status.body["refundStatus"] == "FAIL" and "refundTime" not in status.body

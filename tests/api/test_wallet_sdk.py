@@ -19,16 +19,16 @@ import http.client
 import json
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import quote_plus, unquote_plus, urlsplit
 
 import pytest
 import rsa
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
+from wallet_helpers import api  # noqa: F401  (a fixture)
 
 from simulator.testing.journey import cashier_action, open_cashier
-from wallet_helpers import api  # noqa: F401  (a fixture)
 
 
 class SdkLikeClient:
@@ -43,7 +43,7 @@ class SdkLikeClient:
     def execute(self, path: str, params: dict) -> str:
         if self.client_id.startswith("SANDBOX_"):
             path = path.replace("/ams/api", "/ams/sandbox/api", 1)
-        req_time = datetime.fromtimestamp(int(time.time()), tz=timezone.utc).isoformat()
+        req_time = datetime.fromtimestamp(int(time.time()), tz=UTC).isoformat()
         req_body = json.dumps(obj=params, indent=3)
         signature = "algorithm=RSA256,keyVersion=1,signature=" + self._sign(path, req_time, req_body)
         headers = {
@@ -72,7 +72,7 @@ class SdkLikeClient:
         return rsp_body
 
     def _sign(self, path: str, req_time: str, req_body: str) -> str:
-        content = f"POST {path}\n{self.client_id}.{req_time}.{req_body}".encode("UTF-8")
+        content = f"POST {path}\n{self.client_id}.{req_time}.{req_body}".encode()
         key = serialization.load_pem_private_key(self.private_key.encode("utf-8"), password=None)
         signed = key.sign(content, padding.PKCS1v15(), hashes.SHA256())
         return quote_plus(str(base64.b64encode(signed), encoding="UTF-8"), encoding="UTF-8")
@@ -85,30 +85,68 @@ def _amount(value: str) -> dict:
 async def _journey(api, execute) -> None:
     """pay, the buyer pays, inquiryPayment, a partial refund, inquiryRefund, cancel."""
     prid = f"PR-{uuid.uuid4().hex}"
-    pay = json.loads(await asyncio.to_thread(execute, "/ams/api/v1/payments/pay", {
-        "productCode": "CASHIER_PAYMENT", "paymentRequestId": prid, "paymentAmount": _amount("1999"),
-        "order": {"referenceOrderId": prid[:20], "orderDescription": "Caf\u00e9 latte \u2615", "orderAmount": _amount("1999")},
-        "paymentNotifyUrl": "http://127.0.0.1:9/notify", "settlementStrategy": {"settlementCurrency": "USD"},
-        "env": {"terminalType": "MINI_APP"},
-    }))
+    pay = json.loads(
+        await asyncio.to_thread(
+            execute,
+            "/ams/api/v1/payments/pay",
+            {
+                "productCode": "CASHIER_PAYMENT",
+                "paymentRequestId": prid,
+                "paymentAmount": _amount("1999"),
+                "order": {
+                    "referenceOrderId": prid[:20],
+                    "orderDescription": "Caf\u00e9 latte \u2615",
+                    "orderAmount": _amount("1999"),
+                },
+                "paymentNotifyUrl": "http://127.0.0.1:9/notify",
+                "settlementStrategy": {"settlementCurrency": "USD"},
+                "env": {"terminalType": "MINI_APP"},
+            },
+        )
+    )
     assert pay["result"]["resultCode"] == "PAYMENT_IN_PROCESS" and pay["normalUrl"]
     cashier = await open_cashier(api.http, pay["normalUrl"])
     assert "Caf\u00e9 latte \u2615" in cashier.html
-    status, _ = await cashier_action(api.http, cashier, "confirm", {"account": "buyer@sandbox.test", "password": "111111"})
+    status, _ = await cashier_action(
+        api.http, cashier, "confirm", {"account": "buyer@sandbox.test", "password": "111111"}
+    )
     assert status == 200
-    query = json.loads(await asyncio.to_thread(execute, "/ams/api/v1/payments/inquiryPayment", {"paymentRequestId": prid}))
+    query = json.loads(
+        await asyncio.to_thread(execute, "/ams/api/v1/payments/inquiryPayment", {"paymentRequestId": prid})
+    )
     assert query["paymentStatus"] == "SUCCESS"
-    refund = json.loads(await asyncio.to_thread(execute, "/ams/api/v1/payments/refund", {
-        "refundRequestId": f"RF-{uuid.uuid4().hex}", "paymentId": pay["paymentId"], "refundAmount": _amount("999"),
-        "refundReason": "one cup was cold"}))
+    refund = json.loads(
+        await asyncio.to_thread(
+            execute,
+            "/ams/api/v1/payments/refund",
+            {
+                "refundRequestId": f"RF-{uuid.uuid4().hex}",
+                "paymentId": pay["paymentId"],
+                "refundAmount": _amount("999"),
+                "refundReason": "one cup was cold",
+            },
+        )
+    )
     assert refund["result"]["resultCode"] == "SUCCESS"
-    status = json.loads(await asyncio.to_thread(execute, "/ams/api/v1/payments/inquiryRefund",
-                                                {"refundId": refund["refundId"]}))
+    status = json.loads(
+        await asyncio.to_thread(execute, "/ams/api/v1/payments/inquiryRefund", {"refundId": refund["refundId"]})
+    )
     assert status["refundStatus"] == "SUCCESS" and status["refundAmount"] == _amount("999")
-    other = json.loads(await asyncio.to_thread(execute, "/ams/api/v1/payments/pay", {
-        "productCode": "CASHIER_PAYMENT", "paymentRequestId": f"PR-{uuid.uuid4().hex}", "paymentAmount": _amount("5"),
-        "order": {"referenceOrderId": "O-2", "orderDescription": "x"}}))
-    cancel = json.loads(await asyncio.to_thread(execute, "/ams/api/v1/payments/cancel", {"paymentId": other["paymentId"]}))
+    other = json.loads(
+        await asyncio.to_thread(
+            execute,
+            "/ams/api/v1/payments/pay",
+            {
+                "productCode": "CASHIER_PAYMENT",
+                "paymentRequestId": f"PR-{uuid.uuid4().hex}",
+                "paymentAmount": _amount("5"),
+                "order": {"referenceOrderId": "O-2", "orderDescription": "x"},
+            },
+        )
+    )
+    cancel = json.loads(
+        await asyncio.to_thread(execute, "/ams/api/v1/payments/cancel", {"paymentId": other["paymentId"]})
+    )
     assert cancel["result"]["resultCode"] == "SUCCESS"
 
 
@@ -128,11 +166,15 @@ async def test_the_real_sdk_with_only_its_transport_patched(sim, api, monkeypatc
     from com.alipay.ams.api.response.pay.alipay_pay_query_response import AlipayPayQueryResponse
 
     parts = urlsplit(sim.urls["wallet"])
-    monkeypatch.setattr(default_http_rpc, "__get_http_connection",
-                        lambda url, timeout=15: http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout))
+    monkeypatch.setattr(
+        default_http_rpc,
+        "__get_http_connection",
+        lambda url, timeout=15: http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout),
+    )
     creds = api.creds
-    client = sdk.DefaultAlipayClient(sim.urls["wallet"], creds["clientId"], creds["merchantPrivateKey"],
-                                     creds["walletPublicKey"])
+    client = sdk.DefaultAlipayClient(
+        sim.urls["wallet"], creds["clientId"], creds["merchantPrivateKey"], creds["walletPublicKey"]
+    )
 
     class Raw:
         """A request of the SDK's shape for a dict body (its own classes build the same JSON)."""
@@ -183,7 +225,8 @@ async def test_the_real_sdk_with_only_its_transport_patched(sim, api, monkeypatc
     parsed = AlipayPayQueryResponse(await asyncio.to_thread(client.execute, query))
     assert parsed.result.result_code == "ORDER_NOT_EXIST"
     # a forged reply signature is caught by the SDK itself
-    other = sdk.DefaultAlipayClient(sim.urls["wallet"], creds["clientId"], creds["merchantPrivateKey"],
-                                    creds["merchantPublicKey"])
+    other = sdk.DefaultAlipayClient(
+        sim.urls["wallet"], creds["clientId"], creds["merchantPrivateKey"], creds["merchantPublicKey"]
+    )
     with pytest.raises(Exception, match="verify"):
         await asyncio.to_thread(other.execute, query)

@@ -3,8 +3,8 @@ Alipay+ terms when not, replies always signed."""
 
 import asyncio
 import json
-from datetime import datetime, timedelta, timezone
 import uuid
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from yarl import URL
@@ -31,8 +31,9 @@ def pay_body(prid=None, value="1234"):
 
 
 def client(http, creds, **over):
-    args = dict(client_id=creds["clientId"], private_pem=creds["merchantPrivateKey"],
-                peer_public_pem=creds["walletPublicKey"])
+    args = dict(
+        client_id=creds["clientId"], private_pem=creds["merchantPrivateKey"], peer_public_pem=creds["walletPublicKey"]
+    )
     args.update(over)
     return SignedClient(http, **args)
 
@@ -41,8 +42,11 @@ async def test_signed_pay_returns_a_signed_payment_url(sim, http, creds):
     ex = await client(http, creds).post(f"{creds['apiBaseUrl']}/pay", pay_body())
     reply = ex.json()
     assert ex.status == 200 and ex.response_signature_valid is True
-    assert reply["result"] == {"resultCode": "PAYMENT_IN_PROCESS", "resultStatus": "U",
-                               "resultMessage": "The payment is being processed."}
+    assert reply["result"] == {
+        "resultCode": "PAYMENT_IN_PROCESS",
+        "resultStatus": "U",
+        "resultMessage": "The payment is being processed.",
+    }
     assert reply["normalUrl"].startswith(sim.urls["wallet"] + "/cashier/")
     assert reply["paymentAmount"] == {"currency": "USD", "value": "1234"}
     for header in ("client-id", "response-time", "signature"):
@@ -80,8 +84,11 @@ async def test_wrong_key_and_missing_headers(sim, http, creds):
 
 async def test_unknown_client_is_invalid_client(sim, http, creds):
     ex = await client(http, creds, client_id="NOBODY").post(f"{creds['apiBaseUrl']}/pay", pay_body())
-    assert ex.json()["result"] == {"resultCode": "INVALID_CLIENT", "resultStatus": "F",
-                                   "resultMessage": "client id 'NOBODY' is not registered"}
+    assert ex.json()["result"] == {
+        "resultCode": "INVALID_CLIENT",
+        "resultStatus": "F",
+        "resultMessage": "client id 'NOBODY' is not registered",
+    }
 
 
 async def post_signed_at(http, creds, url, body: dict, moment: datetime | str):
@@ -89,27 +96,35 @@ async def post_signed_at(http, creds, url, body: dict, moment: datetime | str):
     raw = json.dumps(body).encode()
     sent = moment if isinstance(moment, str) else signing.format_time(moment)
     sig = signing.sign(creds["merchantPrivateKey"], "POST", URL(url).raw_path, creds["clientId"], sent, raw)
-    headers = {"Content-Type": "application/json", "Client-Id": creds["clientId"], "Request-Time": sent,
-               "Signature": signing.signature_header(sig)}
+    headers = {
+        "Content-Type": "application/json",
+        "Client-Id": creds["clientId"],
+        "Request-Time": sent,
+        "Signature": signing.signature_header(sig),
+    }
     async with http.post(url, data=raw, headers=headers) as resp:
         return resp.status, await resp.json()
 
 
 async def test_request_time_must_be_within_five_minutes(sim, http, creds):
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     url = f"{creds['apiBaseUrl']}/pay"
     for stale in (now - timedelta(minutes=5, seconds=30), now + timedelta(minutes=5, seconds=30)):
         body = pay_body()
         status, reply = await post_signed_at(http, creds, url, body, stale)
         assert status == 200 and reply["result"]["resultCode"] == "INVALID_SIGNATURE", reply
         assert "Request-Time" in reply["result"]["resultMessage"]
-        _, found = await post_signed_at(http, creds, f"{creds['apiBaseUrl']}/inquiryPayment",
-                                        {"paymentRequestId": body["paymentRequestId"]}, now)
+        _, found = await post_signed_at(
+            http, creds, f"{creds['apiBaseUrl']}/inquiryPayment", {"paymentRequestId": body["paymentRequestId"]}, now
+        )
         assert found["result"]["resultCode"] == "ORDER_NOT_EXIST"  # the old request wrote nothing
     # within the window, in each form Request-Time comes in: UTC, an offset (the SDK's
     # isoformat), epoch milliseconds
-    for fresh in (now - timedelta(minutes=4), now.astimezone(timezone(timedelta(hours=8))).isoformat(timespec="seconds"),
-                  str(int(now.timestamp() * 1000))):
+    for fresh in (
+        now - timedelta(minutes=4),
+        now.astimezone(timezone(timedelta(hours=8))).isoformat(timespec="seconds"),
+        str(int(now.timestamp() * 1000)),
+    ):
         status, reply = await post_signed_at(http, creds, url, pay_body(), fresh)
         assert reply["result"]["resultCode"] == "PAYMENT_IN_PROCESS", (fresh, reply)
     _, reply = await post_signed_at(http, creds, url, pay_body(), "yesterday")
@@ -119,8 +134,9 @@ async def test_request_time_must_be_within_five_minutes(sim, http, creds):
 async def test_the_signature_covers_the_path(sim, http, creds):
     c = client(http, creds)
     ex = c.prepare(f"{creds['apiBaseUrl']}/inquiryPayment", {"paymentRequestId": "PR-x"})
-    async with http.post(f"{creds['apiBaseUrl']}/cancelPayment", data=ex.request_body,
-                         headers=ex.request_headers) as resp:
+    async with http.post(
+        f"{creds['apiBaseUrl']}/cancelPayment", data=ex.request_body, headers=ex.request_headers
+    ) as resp:
         assert (await resp.json())["result"]["resultCode"] == "INVALID_SIGNATURE"
 
 
@@ -137,8 +153,9 @@ async def test_with_a_signer_process_replies_and_notifications_are_signed_by_it(
         assert signer.running
         child = signer._proc
         _, creds = await get_json(http, f"{sim.urls['wallet']}/_sim/credentials")
-        replies = await asyncio.gather(*(client(http, creds).post(f"{creds['apiBaseUrl']}/pay", pay_body())
-                                         for _ in range(20)))
+        replies = await asyncio.gather(
+            *(client(http, creds).post(f"{creds['apiBaseUrl']}/pay", pay_body()) for _ in range(20))
+        )
         assert all(ex.status == 200 and ex.response_signature_valid is True for ex in replies)
         assert len({ex.json()["paymentId"] for ex in replies}) == 20
         result = await api_journey(http, sim.urls)

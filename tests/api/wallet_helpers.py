@@ -30,8 +30,11 @@ def pay_body(value: str = "1000", currency: str = "USD", **over) -> dict:
         "productCode": "CASHIER_PAYMENT",
         "paymentRequestId": new_id("PR"),
         "paymentAmount": {"currency": currency, "value": value},
-        "order": {"referenceOrderId": new_id("ORD")[:24], "orderDescription": "Two lattes",
-                  "orderAmount": {"currency": currency, "value": value}},
+        "order": {
+            "referenceOrderId": new_id("ORD")[:24],
+            "orderDescription": "Two lattes",
+            "orderAmount": {"currency": currency, "value": value},
+        },
         "paymentNotifyUrl": "http://127.0.0.1:9/notify",
     }
     body.update(over)
@@ -39,8 +42,12 @@ def pay_body(value: str = "1000", currency: str = "USD", **over) -> dict:
 
 
 def refund_body(payment_id: str, value: str, currency: str = "USD", **over) -> dict:
-    body = {"refundRequestId": new_id("RF"), "paymentId": payment_id,
-            "refundAmount": {"currency": currency, "value": value}, "refundReason": "returned"}
+    body = {
+        "refundRequestId": new_id("RF"),
+        "paymentId": payment_id,
+        "refundAmount": {"currency": currency, "value": value},
+        "refundReason": "returned",
+    }
     body.update(over)
     return body
 
@@ -70,22 +77,30 @@ class WalletApi:
         self.client = self.signed_client()
 
     def signed_client(self, **over) -> SignedClient:
-        args = dict(client_id=self.creds["clientId"], private_pem=self.creds["merchantPrivateKey"],
-                    peer_public_pem=self.creds["walletPublicKey"])
+        args = dict(
+            client_id=self.creds["clientId"],
+            private_pem=self.creds["merchantPrivateKey"],
+            peer_public_pem=self.creds["walletPublicKey"],
+        )
         args.update(over)
         return SignedClient(self.http, **args)
 
     def url(self, endpoint: str, prefix: str = API) -> str:
         return f"{self.base_url}{prefix}/{endpoint}"
 
-    async def call(self, endpoint: str, body, *, client: SignedClient | None = None, prefix: str = API,
-                   valid_request: bool = True) -> Reply:
+    async def call(
+        self, endpoint: str, body, *, client: SignedClient | None = None, prefix: str = API, valid_request: bool = True
+    ) -> Reply:
         """Post signed; assert the reply is signed by the wallet and documented. With
         ``valid_request`` the request must conform to the document too."""
         operation = self.operation(endpoint)
         if valid_request:
-            schema_errors(self.document, operation["requestBody"]["content"]["application/json"]["schema"], body,
-                          expect_valid=True)
+            schema_errors(
+                self.document,
+                operation["requestBody"]["content"]["application/json"]["schema"],
+                body,
+                expect_valid=True,
+            )
         exchange = await (client or self.client).post(self.url(endpoint, prefix), body)
         return self.check_reply(endpoint, exchange)
 
@@ -101,22 +116,25 @@ class WalletApi:
     def operation(self, endpoint: str) -> dict:
         return self.document["paths"][f"{API}/{_DOCUMENTED_AS.get(endpoint, endpoint)}"]["post"]
 
-    async def paid_payment(self, value: str = "1000", currency: str = "USD",
-                           account: str = "buyer@sandbox.test", body: dict | None = None) -> dict:
+    async def paid_payment(
+        self, value: str = "1000", currency: str = "USD", account: str = "buyer@sandbox.test", body: dict | None = None
+    ) -> dict:
         """``pay``, then the buyer confirms in the cashier; returns the pay reply body."""
         reply = await self.call("pay", body or pay_body(value, currency))
         assert reply.code == "PAYMENT_IN_PROCESS", reply.body
         cashier = await open_cashier(self.http, reply.body["normalUrl"])
-        status, confirmed = await cashier_action(self.http, cashier, "confirm",
-                                                 {"account": account, "password": "111111"})
+        status, confirmed = await cashier_action(
+            self.http, cashier, "confirm", {"account": account, "password": "111111"}
+        )
         assert status == 200, confirmed
         return reply.body
 
 
 def schema_errors(document: dict, schema: dict, instance, *, expect_valid: bool | None = None) -> list[str]:
     """Validate ``instance`` against a schema of the document (``$ref``s resolved in it)."""
-    validator = Draft202012Validator({**schema, "components": document["components"]},
-                                     format_checker=Draft202012Validator.FORMAT_CHECKER)
+    validator = Draft202012Validator(
+        {**schema, "components": document["components"]}, format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
     errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(instance)]
     if expect_valid is True:
         assert not errors, errors
@@ -139,7 +157,9 @@ async def snapshot(sim) -> dict:
     out = {}
     for table in ("payments", "refunds", "notifications"):
         out[table] = (await db.fetchone(f"SELECT COUNT(*) AS n FROM {table}"))["n"]
-    out["balances"] = [tuple(r) for r in await db.fetchall("SELECT account_id, currency, value FROM balances ORDER BY 1, 2")]
+    out["balances"] = [
+        tuple(r) for r in await db.fetchall("SELECT account_id, currency, value FROM balances ORDER BY 1, 2")
+    ]
     out["refunded"] = (await db.fetchone("SELECT COALESCE(SUM(refunded), 0) AS s FROM payments"))["s"]
     return out
 

@@ -90,7 +90,7 @@ async def test_the_list_opens_the_journey_clicked_and_exports_it(sim, http, page
     assert download.suggested_filename == f"journey-{paid.order_id}.json"
 
     await page.get_by_test_id("order-time").click()
-    await page.locator('[data-testid=order-time][aria-pressed=true]').wait_for()
+    await page.locator("[data-testid=order-time][aria-pressed=true]").wait_for()
     await page.screenshot(path=str(artifacts / "console-list.png"))
 
     await page.goto(f"{sim.urls['console']}/journeys/{refused.order_id}")

@@ -11,15 +11,25 @@ EVIL = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 
 
 async def test_markup_in_order_fields_shows_as_text(sim, http, page, artifacts):
     _, creds = await get_json(http, f"{sim.urls['wallet']}/_sim/credentials")
-    client = SignedClient(http, client_id=creds["clientId"], private_pem=creds["merchantPrivateKey"],
-                          peer_public_pem=creds["walletPublicKey"])
-    reply = await client.post(f"{creds['apiBaseUrl']}/pay", {
-        "paymentRequestId": f"PR-{uuid.uuid4().hex}",
-        "paymentAmount": {"currency": "USD", "value": "100"},
-        "order": {"referenceOrderId": "ORD-XSS", "orderDescription": EVIL,
-                  "merchant": {"merchantName": "<i>Evil</i> Shop"},
-                  "goods": [{"goodsName": EVIL, "goodsQuantity": "1"}]},
-    })
+    client = SignedClient(
+        http,
+        client_id=creds["clientId"],
+        private_pem=creds["merchantPrivateKey"],
+        peer_public_pem=creds["walletPublicKey"],
+    )
+    reply = await client.post(
+        f"{creds['apiBaseUrl']}/pay",
+        {
+            "paymentRequestId": f"PR-{uuid.uuid4().hex}",
+            "paymentAmount": {"currency": "USD", "value": "100"},
+            "order": {
+                "referenceOrderId": "ORD-XSS",
+                "orderDescription": EVIL,
+                "merchant": {"merchantName": "<i>Evil</i> Shop"},
+                "goods": [{"goodsName": EVIL, "goodsQuantity": "1"}],
+            },
+        },
+    )
     await page.goto(reply.json()["normalUrl"])
     assert await page.get_by_test_id("cashier-order").text_content() == EVIL
     assert await page.get_by_test_id("cashier-payee").text_content() == "<i>Evil</i> Shop"

@@ -53,7 +53,9 @@ async def test_relaunch_starts_a_new_stack_and_other_origins_are_refused(harness
     assert await call(page, "first", "navigateBack") == succeeded({})  # nothing below the first page
     wallet = harness_sim.urls["wallet"]
     for api in ("navigateTo", "redirectTo", "reLaunch"):
-        assert await call(page, f"x-{api}", api, {"url": wallet + "/"}) == failed(2, "url must be a page of this mini program")
+        assert await call(page, f"x-{api}", api, {"url": wallet + "/"}) == failed(
+            2, "url must be a page of this mini program"
+        )
         assert await call(page, f"none-{api}", api, {}) == failed(2, "url must be a page of this mini program")
     assert await page.evaluate("location.search") == "?fresh=1"
 
@@ -94,10 +96,17 @@ async def test_system_info_ext_config_and_can_i_use(harness_sim, page):
         assert key in info, key
     assert (await call(page, "sys", "getSystemInfo"))[0] == ("success", info)
     ext = await page.evaluate("my.getExtConfigSync()")
-    assert ext == {"merchantUrl": harness_sim.urls["merchant"], "walletUrl": harness_sim.urls["wallet"],
-                   "shopName": "Conformance Shop"}  # tests/browser/pages/ext.json
+    assert ext == {
+        "merchantUrl": harness_sim.urls["merchant"],
+        "walletUrl": harness_sim.urls["wallet"],
+        "shopName": "Conformance Shop",
+    }  # tests/browser/pages/ext.json
     assert await call(page, "ext", "getExtConfig") == succeeded({"data": ext, "extConfig": ext})
-    assert await page.evaluate("[my.canIUse('tradePay'), my.canIUse('request'), my.canIUse('scan')]") == [True, True, False]
+    assert await page.evaluate("[my.canIUse('tradePay'), my.canIUse('request'), my.canIUse('scan')]") == [
+        True,
+        True,
+        False,
+    ]
 
 
 async def test_a_throwing_callback_surfaces_and_complete_still_runs(harness_sim, browser):

@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest_asyncio
+from my_harness import shot
 
 from miniprogram_mock.folder import MiniprogramFolder, inject_shim
-from my_harness import shot
 from simulator.testing.sim import running_sim
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,9 +73,25 @@ async def test_paths_map_to_the_folder_and_nothing_else(example_sim, http):
 
 async def run_all(tmp_path, *extra):
     return await asyncio.create_subprocess_exec(
-        sys.executable, str(ROOT / "run_all.py"), "--miniprogram-port", "0", "--merchant-port", "0",
-        "--wallet-port", "0", "--console-port", "0", "--data-dir", str(tmp_path / "data"), "--log-level", "warning",
-        *extra, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, cwd=str(tmp_path))
+        sys.executable,
+        str(ROOT / "run_all.py"),
+        "--miniprogram-port",
+        "0",
+        "--merchant-port",
+        "0",
+        "--wallet-port",
+        "0",
+        "--console-port",
+        "0",
+        "--data-dir",
+        str(tmp_path / "data"),
+        "--log-level",
+        "warning",
+        *extra,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        cwd=str(tmp_path),
+    )
 
 
 async def test_run_all_serves_your_folder(tmp_path, http):
@@ -120,8 +136,11 @@ def test_the_folder_never_serves_outside_itself(tmp_path):
 
 def test_the_shim_goes_first_in_the_head_once():
     assert inject_shim("<!doctype html><html><head><title>x</title></head><body></body></html>") == (
-        '<!doctype html><html><head><script src="/my.js"></script><title>x</title></head><body></body></html>')
+        '<!doctype html><html><head><script src="/my.js"></script><title>x</title></head><body></body></html>'
+    )
     assert inject_shim("<p>bare</p>") == '<script src="/my.js"></script><p>bare</p>'
-    assert inject_shim('<html lang="en"><body>no head</body></html>').startswith('<html lang="en"><script src="/my.js">')
+    assert inject_shim('<html lang="en"><body>no head</body></html>').startswith(
+        '<html lang="en"><script src="/my.js">'
+    )
     page = "<head><script src='/my.js'></script></head>"
     assert inject_shim(page) == page

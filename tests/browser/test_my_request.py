@@ -12,7 +12,6 @@ import socket
 import pytest_asyncio
 from aiohttp import web
 from aiohttp.test_utils import TestServer
-
 from my_harness import call, call_all, failed, harness_sim, log_of, open_harness, start, succeeded, wait_done  # noqa: F401
 
 MESSAGE_19 = "http status error"
@@ -28,11 +27,17 @@ class Upstream:
 
     async def echo(self, request: web.Request) -> web.Response:
         body = await request.read()
-        return web.json_response({
-            "method": request.method, "path": request.path, "query": dict(request.query),
-            "headers": {k.lower(): v for k, v in request.headers.items()},
-            "body": body.decode("utf-8", "replace"), "bodyBase64": base64.b64encode(body).decode(),
-        }, headers={"X-Upstream": "yes"})
+        return web.json_response(
+            {
+                "method": request.method,
+                "path": request.path,
+                "query": dict(request.query),
+                "headers": {k.lower(): v for k, v in request.headers.items()},
+                "body": body.decode("utf-8", "replace"),
+                "bodyBase64": base64.b64encode(body).decode(),
+            },
+            headers={"X-Upstream": "yes"},
+        )
 
     async def status(self, request: web.Request) -> web.Response:
         code = int(request.match_info["code"])
@@ -70,11 +75,18 @@ class Upstream:
 
     async def start(self) -> None:
         app = web.Application()
-        app.add_routes([
-            web.route("*", "/echo", self.echo), web.get("/status/{code}", self.status),
-            web.get("/redirect", self.redirect), web.get("/text", self.text), web.get("/bytes", self.binary),
-            web.get("/notjson", self.not_json), web.get("/slow", self.slow), web.post("/cookie", self.cookie),
-        ])
+        app.add_routes(
+            [
+                web.route("*", "/echo", self.echo),
+                web.get("/status/{code}", self.status),
+                web.get("/redirect", self.redirect),
+                web.get("/text", self.text),
+                web.get("/bytes", self.binary),
+                web.get("/notjson", self.not_json),
+                web.get("/slow", self.slow),
+                web.post("/cookie", self.cookie),
+            ]
+        )
         self.server = TestServer(app, host="127.0.0.1", port=0)
         await self.server.start_server()
 
@@ -116,7 +128,9 @@ async def upstream():
 
 
 async def allow(http, sim, *origins: str) -> dict:
-    async with http.put(f"{sim.urls['miniprogram']}/_sim/request-domains", json={"serverDomains": list(origins)}) as resp:
+    async with http.put(
+        f"{sim.urls['miniprogram']}/_sim/request-domains", json={"serverDomains": list(origins)}
+    ) as resp:
         assert resp.status == 200, await resp.text()
         return await resp.json()
 
@@ -128,8 +142,17 @@ def response(data, status: int, headers: dict) -> dict:
 async def test_post_sends_json_with_the_default_content_type(harness_sim, http, upstream, page):
     await allow(http, harness_sim, upstream.url)
     await open_harness(page, harness_sim)
-    log = await call(page, "post", "request", {"url": upstream.url + "/echo", "method": "POST",
-                                               "data": {"item": "latte", "n": 2}, "headers": {"X-Trace": "t1"}})
+    log = await call(
+        page,
+        "post",
+        "request",
+        {
+            "url": upstream.url + "/echo",
+            "method": "POST",
+            "data": {"item": "latte", "n": 2},
+            "headers": {"X-Trace": "t1"},
+        },
+    )
     assert [kind for kind, _ in log] == ["success", "complete", "resolve"]
     res = log[0][1]
     assert set(res) == {"data", "status", "headers", "statusCode", "header"}
@@ -145,7 +168,9 @@ async def test_get_puts_data_in_the_query_string_and_the_timeout_defaults_to_300
     await allow(http, harness_sim, upstream.url)
     await open_harness(page, harness_sim)
     async with page.expect_request("**/__container/request") as sent:
-        log = await call(page, "get", "request", {"url": upstream.url + "/echo?a=1", "data": {"q": "caf\u00e9 & tea", "n": 3}})
+        log = await call(
+            page, "get", "request", {"url": upstream.url + "/echo?a=1", "data": {"q": "caf\u00e9 & tea", "n": 3}}
+        )
     container_call = (await sent.value).post_data_json
     assert container_call["timeout"] == 30000 and container_call["method"] == "GET" and container_call["body"] is None
     echo = log[0][1]["data"]
@@ -155,16 +180,34 @@ async def test_get_puts_data_in_the_query_string_and_the_timeout_defaults_to_300
 async def test_form_strings_and_bytes_are_sent_as_given(harness_sim, http, upstream, page):
     await allow(http, harness_sim, upstream.url)
     await open_harness(page, harness_sim)
-    form = await call(page, "form", "request", {
-        "url": upstream.url + "/echo", "method": "PUT", "data": {"a": "1 2", "b": "x&y"},
-        "header": {"content-type": "application/x-www-form-urlencoded"}})
+    form = await call(
+        page,
+        "form",
+        "request",
+        {
+            "url": upstream.url + "/echo",
+            "method": "PUT",
+            "data": {"a": "1 2", "b": "x&y"},
+            "header": {"content-type": "application/x-www-form-urlencoded"},
+        },
+    )
     assert form[0][1]["data"]["body"] == "a=1%202&b=x%26y"
     assert form[0][1]["data"]["headers"]["content-type"] == "application/x-www-form-urlencoded"
-    raw = await call(page, "raw", "request", {"url": upstream.url + "/echo", "method": "POST", "data": "plain text",
-                                              "headers": {"Content-Type": "text/plain"}})
+    raw = await call(
+        page,
+        "raw",
+        "request",
+        {
+            "url": upstream.url + "/echo",
+            "method": "POST",
+            "data": "plain text",
+            "headers": {"Content-Type": "text/plain"},
+        },
+    )
     assert raw[0][1]["data"]["body"] == "plain text" and raw[0][1]["data"]["headers"]["content-type"] == "text/plain"
-    sent = await call(page, "bytes", "request", {"url": upstream.url + "/echo", "method": "POST",
-                                                 "data": {"$bytes": [0, 255, 10]}})
+    sent = await call(
+        page, "bytes", "request", {"url": upstream.url + "/echo", "method": "POST", "data": {"$bytes": [0, 255, 10]}}
+    )
     assert sent[0][1]["data"]["bodyBase64"] == base64.b64encode(bytes([0, 255, 10])).decode()
 
 
@@ -218,8 +261,10 @@ async def test_invalid_arguments_fail_with_2(harness_sim, http, upstream, page):
     cases = {
         "no-url": ({}, "url must be an absolute http(s) URL"),
         "relative": ({"url": "/api/catalog"}, "url must be an absolute http(s) URL"),
-        "method": ({"url": url, "method": "FETCH"},
-                   "method must be one of GET, POST, PUT, DELETE, OPTIONS, HEAD, TRACE, CONNECT"),
+        "method": (
+            {"url": url, "method": "FETCH"},
+            "method must be one of GET, POST, PUT, DELETE, OPTIONS, HEAD, TRACE, CONNECT",
+        ),
         "dataType": ({"url": url, "dataType": "xml"}, "dataType must be json, text, base64 or arraybuffer"),
         "timeout": ({"url": url, "timeout": -1}, "timeout must be a positive number of milliseconds"),
         "headers": ({"url": url, "headers": "x"}, "headers must be an object"),
@@ -248,12 +293,17 @@ async def test_network_error_12_timeout_13_decode_14_http_19(harness_sim, http, 
     await allow(http, harness_sim, upstream.url, refused, garbage, truncated, silent)
     await open_harness(page, harness_sim)
     assert await call(page, "refused", "request", {"url": refused + "/x"}) == failed(
-        12, "network error: ClientConnectorError")
+        12, "network error: ClientConnectorError"
+    )
     assert await call(page, "silent", "request", {"url": silent + "/x"}) == failed(
-        12, "network error: the server closed the connection without a reply")
+        12, "network error: the server closed the connection without a reply"
+    )
     assert await call(page, "slow", "request", {"url": upstream.url + "/slow?tag=timeout", "timeout": 300}) == failed(
-        13, "request timed out after 300 ms")
-    assert await call(page, "notjson", "request", {"url": upstream.url + "/notjson"}) == failed(14, "JSON parse data error")
+        13, "request timed out after 300 ms"
+    )
+    assert await call(page, "notjson", "request", {"url": upstream.url + "/notjson"}) == failed(
+        14, "JSON parse data error"
+    )
     assert await call(page, "garbage", "request", {"url": garbage + "/x"}) == failed(19, MESSAGE_19)
     assert await call(page, "truncated", "request", {"url": truncated + "/x"}) == failed(19, MESSAGE_19)
     # The upstream saw the timed-out request's connection closed by the container.
@@ -303,11 +353,18 @@ async def test_the_container_refuses_malformed_calls_with_2(harness_sim, http):
     async with http.post(url, data='{"url": "http://x.test"}', headers={"Content-Type": "text/plain"}) as resp:
         assert (await resp.json())["error"] == 2  # a "simple" cross-site post cannot use the container
     for abort_too in ("", "/abort"):
-        async with http.post(url + abort_too, json={"url": harness_sim.urls["merchant"]},
-                             headers={"Origin": "http://evil.test"}) as resp:
+        async with http.post(
+            url + abort_too, json={"url": harness_sim.urls["merchant"]}, headers={"Origin": "http://evil.test"}
+        ) as resp:
             assert resp.status == 403 and (await resp.json())["error"]["code"] == "FORBIDDEN"
-    for body in ("not json", "[]", '{"url": "file:///etc/passwd"}', '{"url": "http://x.test", "headers": {"a": 1}}',
-                 '{"url": "http://x.test", "headers": {"a": "b\\r\\nc: d"}}', '{"url": "http://x.test", "body": "%%%"}'):
+    for body in (
+        "not json",
+        "[]",
+        '{"url": "file:///etc/passwd"}',
+        '{"url": "http://x.test", "headers": {"a": 1}}',
+        '{"url": "http://x.test", "headers": {"a": "b\\r\\nc: d"}}',
+        '{"url": "http://x.test", "body": "%%%"}',
+    ):
         async with http.post(url, data=body, headers={"Content-Type": "application/json"}) as resp:
             reply = await resp.json()
             assert resp.status == 200 and reply["ok"] is False and reply["error"] == 2, body

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 
-from my_harness import call, shot, failed, harness_sim, log_of, open_harness, start, succeeded, wait_done  # noqa: F401
+from my_harness import call, failed, harness_sim, log_of, open_harness, shot, start, succeeded, wait_done  # noqa: F401
 
 
 async def taps(page) -> int:
@@ -21,8 +21,12 @@ async def tap_through(page) -> None:
 
 async def test_alert_waits_for_its_button(harness_sim, page, artifacts):
     await open_harness(page, harness_sim)
-    await start(page, "alert", "alert", {"title": "Order placed", "content": "Your latte will be ready in 5 minutes.",
-                                         "buttonText": "Got it"})
+    await start(
+        page,
+        "alert",
+        "alert",
+        {"title": "Order placed", "content": "Your latte will be ready in 5 minutes.", "buttonText": "Got it"},
+    )
     dialog = page.get_by_test_id("mp-dialog")
     await dialog.wait_for()
     assert await dialog.locator(".mp-dialog-title").text_content() == "Order placed"
@@ -37,8 +41,17 @@ async def test_alert_waits_for_its_button(harness_sim, page, artifacts):
 
 async def test_confirm_reports_the_users_choice(harness_sim, page, artifacts):
     await open_harness(page, harness_sim)
-    await start(page, "no", "confirm", {"title": "Cancel the order?", "content": "The payment has not been made.",
-                                        "confirmButtonText": "Cancel order", "cancelButtonText": "Keep it"})
+    await start(
+        page,
+        "no",
+        "confirm",
+        {
+            "title": "Cancel the order?",
+            "content": "The payment has not been made.",
+            "confirmButtonText": "Cancel order",
+            "cancelButtonText": "Keep it",
+        },
+    )
     await page.get_by_test_id("mp-dialog").wait_for()
     await shot(page, artifacts, "my-confirm")
     await page.get_by_test_id("mp-confirm-cancel").filter(has_text="Keep it").click()
@@ -87,7 +100,8 @@ async def test_toasts_of_every_type_then_success_once_gone(harness_sim, page, ar
         assert (await page.evaluate("id => runOf(id).completedAfterMs", kind)) >= 600
     assert await taps(page) == 5
     assert await call(page, "bad", "showToast", {"type": "warning"}) == failed(
-        2, "type must be one of none, success, fail, exception, loading")
+        2, "type must be one of none, success, fail, exception, loading"
+    )
 
 
 async def test_hide_toast_ends_it_early(harness_sim, page):

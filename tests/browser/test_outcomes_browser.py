@@ -6,8 +6,15 @@ account's balance."""
 import pytest
 import pytest_asyncio
 
-from simulator.testing.pages import (add_to_cart, cancel_in_cashier, open_shop, pay_in_cashier, press_pay,
-                                     result_page, wait_for_status)
+from simulator.testing.pages import (
+    add_to_cart,
+    cancel_in_cashier,
+    open_shop,
+    pay_in_cashier,
+    press_pay,
+    result_page,
+    wait_for_status,
+)
 from simulator.testing.sim import get_json, running_sim
 
 LATTE = 450  # USD 4.50, the first item on the menu
@@ -117,6 +124,7 @@ async def test_wallet_down_at_pay_gives_a_retry_that_makes_one_payment(sim, http
     shown = await result_page(page)
     await wait_for_status(page, "PAID")
     _, order = await get_json(http, f"{sim.urls['merchant']}/api/orders/{shown['orderId']}")
-    _, events = await get_json(http, f"{sim.urls['wallet']}/_sim/events",
-                               params={"paymentRequestId": order["paymentRequestId"]})
+    _, events = await get_json(
+        http, f"{sim.urls['wallet']}/_sim/events", params={"paymentRequestId": order["paymentRequestId"]}
+    )
     assert [e["paymentId"] for e in events["events"] if e["step"] == 5] == [order["paymentId"]]

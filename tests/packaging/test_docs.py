@@ -11,8 +11,10 @@ LINK = re.compile(r"\]\(([^)#\s]*)(?:#([^)\s]*))?\)")
 
 def anchors(page: Path) -> set[str]:
     """GitHub's ids of a page's headings."""
-    return {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-")
-            for h in re.findall(r"^#+ (.+)$", page.read_text(), re.M)}
+    return {
+        re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-")
+        for h in re.findall(r"^#+ (.+)$", page.read_text(), re.M)
+    }
 
 
 def test_the_steps_picture_is_current():

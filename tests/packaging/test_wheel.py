@@ -30,9 +30,15 @@ def build_wheel(out: Path) -> Path:
     run(sys.executable, "-m", "pip", "wheel", ROOT, "--no-deps", "--quiet", "--wheel-dir", out)
     (wheel,) = out.glob("tradepay_sim-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    for expected in ("simulator/_assets/templates/wallet/cashier.html", "simulator/_assets/static/wallet/cashier.css",
-                     "simulator/_assets/static/my.js", "simulator/_assets/run_all.py", "simulator/testing/pytest_plugin.py",
-                     "wallet_mock/schema.sql", "merchant_server/schema.sql"):
+    for expected in (
+        "simulator/_assets/templates/wallet/cashier.html",
+        "simulator/_assets/static/wallet/cashier.css",
+        "simulator/_assets/static/my.js",
+        "simulator/_assets/run_all.py",
+        "simulator/testing/pytest_plugin.py",
+        "wallet_mock/schema.sql",
+        "merchant_server/schema.sql",
+    ):
         assert expected in names, expected
     entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
     assert "tradepay-sim = simulator.launch.cli:main" in entry_points
@@ -43,12 +49,21 @@ def build_wheel(out: Path) -> Path:
 async def pay_and_open_cashier(http, wallet: str) -> str:
     """A signed ``pay`` as the sandbox merchant; returns the cashier page's HTML."""
     _, creds = await get_json(http, f"{wallet}/_sim/credentials")
-    client = SignedClient(http, client_id=creds["clientId"], private_pem=creds["merchantPrivateKey"],
-                          peer_public_pem=creds["walletPublicKey"])
-    paid = await client.post(f"{wallet}/aps/api/v1/payments/pay", {
-        "productCode": "CASHIER_PAYMENT", "paymentRequestId": "PR-WHEEL-1",
-        "paymentAmount": {"currency": "USD", "value": "1099"},
-        "order": {"referenceOrderId": "ORDER-WHEEL-1", "orderDescription": "Two lattes"}})
+    client = SignedClient(
+        http,
+        client_id=creds["clientId"],
+        private_pem=creds["merchantPrivateKey"],
+        peer_public_pem=creds["walletPublicKey"],
+    )
+    paid = await client.post(
+        f"{wallet}/aps/api/v1/payments/pay",
+        {
+            "productCode": "CASHIER_PAYMENT",
+            "paymentRequestId": "PR-WHEEL-1",
+            "paymentAmount": {"currency": "USD", "value": "1099"},
+            "order": {"referenceOrderId": "ORDER-WHEEL-1", "orderDescription": "Two lattes"},
+        },
+    )
     assert paid.status == 200 and paid.response_signature_valid
     assert paid.json()["result"]["resultCode"] == "PAYMENT_IN_PROCESS"
     async with http.get(paid.json()["normalUrl"]) as resp:
@@ -68,8 +83,12 @@ async def test_the_wheel_installs_and_runs_the_wallet_alone(tmp_path, http):
     elsewhere.mkdir()
     command = venv / "bin" / "tradepay-sim"
 
-    found = run(venv / "bin" / "python", "-c", "import simulator.core.paths as p; print(p.__file__, p.TEMPLATES_DIR)",
-                cwd=elsewhere).stdout
+    found = run(
+        venv / "bin" / "python",
+        "-c",
+        "import simulator.core.paths as p; print(p.__file__, p.TEMPLATES_DIR)",
+        cwd=elsewhere,
+    ).stdout
     assert str(ROOT) not in found and str(venv) in found  # the installed copy, not this checkout
     assert "COMMAND" in run(command, "--help", cwd=elsewhere).stdout
     assert "0.1.0" in run(command, "--version", cwd=elsewhere).stdout
@@ -77,8 +96,20 @@ async def test_the_wheel_installs_and_runs_the_wallet_alone(tmp_path, http):
         assert "[env TRADEPAY_SIM_" in run(command, sub, "--help", cwd=elsewhere).stdout, sub
 
     proc = await asyncio.create_subprocess_exec(
-        str(command), "run", "--apps", "wallet", "--wallet-port", "0", "--data-dir", "data", "--log-format", "json",
-        cwd=elsewhere, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        str(command),
+        "run",
+        "--apps",
+        "wallet",
+        "--wallet-port",
+        "0",
+        "--data-dir",
+        "data",
+        "--log-format",
+        "json",
+        cwd=elsewhere,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     try:
         wallet = None
         while wallet is None:

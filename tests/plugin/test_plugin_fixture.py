@@ -34,18 +34,25 @@ def test_journey_records_twenty_steps_and_a_delivered_notification(tradepay_sim)
     notification = tradepay_sim.wait_for_notification(journey.payment_id)
     assert notification["attempts"] >= 1 and notification["url"].endswith("/api/notify/payment")
     assert {e["step"] for e in tradepay_sim.events(journey.order_id) if e["step"]} == ALL_STEPS
-    assert [e["step"] for e in tradepay_sim.events(journey.order_id, order="step") if e["kind"] == "step"][:3] == [1, 2, 3]
+    assert [e["step"] for e in tradepay_sim.events(journey.order_id, order="step") if e["kind"] == "step"][:3] == [
+        1,
+        2,
+        3,
+    ]
     trace = tradepay_sim.trace(journey.order_id)
     assert f"Journey {journey.order_id}" in trace and "20/20 steps" in trace
     assert tradepay_sim.order_ids() == [journey.order_id]
 
 
-@pytest.mark.parametrize("outcome,code,status,charged", [
-    ("INSUFFICIENT_BALANCE", "4000", "FAILED", False),
-    ("RISK_REJECT", "4000", "FAILED", False),
-    ("USER_CANCEL", "6001", "PAYING", False),
-    ("NETWORK_LOST_AFTER_DEBIT", "6004", "PAID", True),
-])
+@pytest.mark.parametrize(
+    "outcome,code,status,charged",
+    [
+        ("INSUFFICIENT_BALANCE", "4000", "FAILED", False),
+        ("RISK_REJECT", "4000", "FAILED", False),
+        ("USER_CANCEL", "6001", "PAYING", False),
+        ("NETWORK_LOST_AFTER_DEBIT", "6004", "PAID", True),
+    ],
+)
 def test_forced_outcomes(tradepay_sim, outcome, code, status, charged):
     before = tradepay_sim.balance()
     journey = tradepay_sim.journey(outcome=outcome)
@@ -63,8 +70,9 @@ def test_api_faults_and_signed_calls(tradepay_sim):
     assert failed.value.status == 500
     paid = tradepay_sim.call("inquiryPayment", {"paymentId": journey.payment_id})  # the fault was for one call
     assert paid["paymentStatus"] == "SUCCESS"
-    refund = tradepay_sim.call("refund", {"refundRequestId": "RF-1", "paymentId": journey.payment_id,
-                                          "refundAmount": journey.order["amount"]})
+    refund = tradepay_sim.call(
+        "refund", {"refundRequestId": "RF-1", "paymentId": journey.payment_id, "refundAmount": journey.order["amount"]}
+    )
     assert refund["result"]["resultCode"] == "SUCCESS"
 
 

@@ -7,15 +7,15 @@ import subprocess
 import sys
 import textwrap
 
-CONFTEST = '''
+CONFTEST = """
 import pytest
 
 @pytest.fixture(scope="session")
 def tradepay_sim_settings():
     return {"time_scale": 60, "apps": ("miniprogram", "merchant", "wallet")}
-'''
+"""
 
-TESTS = '''
+TESTS = """
 import aiohttp
 
 def test_1_pays(tradepay_sim):
@@ -36,16 +36,31 @@ async def test_3_async_with_the_default_loop_scope(tradepay_sim):
 def test_4_fails_and_shows_its_journey(tradepay_sim):
     tradepay_sim.journey(outcome="RISK_REJECT")
     assert False, "failing on purpose"
-'''
+"""
 
 
 def test_a_project_of_its_own(tmp_path):
     (tmp_path / "pytest.ini").write_text("[pytest]\nasyncio_mode = auto\n")
     (tmp_path / "conftest.py").write_text(textwrap.dedent(CONFTEST))
     (tmp_path / "test_shop.py").write_text(textwrap.dedent(TESTS))
-    done = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:schemathesis",
-                           "-p", "no:hypothesispytest", "-rA"], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:schemathesis",
+            "-p",
+            "no:hypothesispytest",
+            "-rA",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     out = done.stdout
     assert done.returncode == 1, out + done.stderr
     assert "1 failed, 3 passed" in out, out

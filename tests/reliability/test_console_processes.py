@@ -35,9 +35,17 @@ async def processes(tmp_path, keys_template, http):
     seed_keys(data, keys_template)  # keys exist before four processes look for them
     options = [arg for app in APPS for arg in (f"--{app}-port", str(ports[app]))]
     options += ["--data-dir", str(data), "--log-level", "warning", "--time-scale", "60"]
-    procs = {app: await asyncio.create_subprocess_exec(sys.executable, *COMMANDS[app], *options, cwd=str(tmp_path),
-                                                       stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
-             for app in APPS}
+    procs = {
+        app: await asyncio.create_subprocess_exec(
+            sys.executable,
+            *COMMANDS[app],
+            *options,
+            cwd=str(tmp_path),
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        for app in APPS
+    }
     urls = {app: f"http://127.0.0.1:{port}" for app, port in ports.items()}
 
     async def answering():
@@ -64,9 +72,16 @@ async def processes(tmp_path, keys_template, http):
 
 async def trace(ports, order_id, *extra):
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "simulator.launch.cli", "trace", order_id, *extra,
+        sys.executable,
+        "-m",
+        "simulator.launch.cli",
+        "trace",
+        order_id,
+        *extra,
         *(arg for app in APPS for arg in (f"--{app}-port", str(ports[app]))),
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     out, err = await asyncio.wait_for(proc.communicate(), 30)
     return proc.returncode, out.decode(), err.decode()
 
@@ -74,8 +89,9 @@ async def trace(ports, order_id, *extra):
 def numbered_steps(text):
     """The step numbers the trace shows as recorded (a missing step says "not recorded")."""
     rows = text.splitlines()[3:]
-    return [int(line[:3].strip(" .")) for line in rows
-            if line[:3].strip(" .").isdigit() and "(not recorded)" not in line]
+    return [
+        int(line[:3].strip(" .")) for line in rows if line[:3].strip(" .").isdigit() and "(not recorded)" not in line
+    ]
 
 
 async def test_console_gathers_and_follows_apps_in_other_processes(processes, http):

@@ -21,6 +21,7 @@ TEXT_STEP = re.compile(r"^\d\d:\d\d:\d\d\.\d{3} (\w+)\s+(step|retry|fault|note)(
 
 def traced_session(app_of: dict[str, str], seen: Counter) -> aiohttp.ClientSession:
     """A client session that counts every request it makes: (app, method, path, status)."""
+
     async def on_end(session, ctx, params):
         seen[app_of[params.url.raw_authority], params.method, params.url.path, params.response.status] += 1
 
@@ -32,14 +33,18 @@ def traced_session(app_of: dict[str, str], seen: Counter) -> aiohttp.ClientSessi
 async def journey(http, urls: dict) -> tuple[dict, str]:
     """Order, cashier, a wrong password then the right one, result page; the client's
     step reports. Returns the order and the cashier's CSRF token."""
-    async with http.post(f"{urls['merchant']}/api/orders", json={"items": [{"goodsId": "latte", "quantity": 1}]}) as resp:
+    async with http.post(
+        f"{urls['merchant']}/api/orders", json={"items": [{"goodsId": "latte", "quantity": 1}]}
+    ) as resp:
         order = await resp.json()
     ids = {"orderId": order["orderId"], "paymentRequestId": order["paymentRequestId"]}
     await report_step(http, urls["miniprogram"], step=1, summary="user pressed Pay", **ids)
     cashier = await open_cashier(http, order["paymentUrl"])
     status, _ = await cashier_action(http, cashier, "confirm", {"account": "buyer@sandbox.test", "password": "000000"})
     assert status == 400
-    status, reply = await cashier_action(http, cashier, "confirm", {"account": "buyer@sandbox.test", "password": "111111"})
+    status, reply = await cashier_action(
+        http, cashier, "confirm", {"account": "buyer@sandbox.test", "password": "111111"}
+    )
     assert reply["resultCode"] == "9000"
     await report_step(http, urls["miniprogram"], step=18, summary="success(9000)", **ids)
     assert (await settled_order(http, urls["merchant"], order["orderId"]))["status"] == "PAID"
@@ -106,13 +111,30 @@ async def test_one_line_per_request_and_per_step_and_no_secret(sim, fmt):
 
     # Steps: every event of every journal, once.
     assert steps == Counter((e["app"], e["kind"], e["step"]) for e in events)
-    assert {s for (_, kind, s) in steps if kind == "step"} >= {1, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 16, 17,
-                                                                18, 19}
+    assert {s for (_, kind, s) in steps if kind == "step"} >= {
+        1,
+        3,
+        4,
+        5,
+        6,
+        7,
+        8,
+        10,
+        11,
+        12,
+        13,
+        14,
+        15,
+        16,
+        17,
+        18,
+        19,
+    }
 
     # No secret: keys, payment passwords (the right one and a wrong one), the CSRF token.
     for pem in (sim.credentials.merchant_private_pem, sim.credentials.wallet_private_pem):
         body = "".join(pem.strip().splitlines()[1:-1])
-        assert all(body[i:i + 24] not in text for i in range(0, len(body) - 24, 24))
+        assert all(body[i : i + 24] not in text for i in range(0, len(body) - 24, 24))
     without_ids = text
     for key in ("orderId", "paymentId", "paymentRequestId"):
         without_ids = without_ids.replace(order[key], "")
@@ -123,7 +145,9 @@ async def test_one_line_per_request_and_per_step_and_no_secret(sim, fmt):
 
 async def test_quiet_in_tests(sim, http, capfd, caplog):
     """Nothing configured (as in any test run): not one line, not even a record."""
-    async with http.post(f"{sim.urls['merchant']}/api/orders", json={"items": [{"goodsId": "latte", "quantity": 1}]}) as resp:
+    async with http.post(
+        f"{sim.urls['merchant']}/api/orders", json={"items": [{"goodsId": "latte", "quantity": 1}]}
+    ) as resp:
         assert resp.status == 201
     out, err = capfd.readouterr()
     assert out == "" and err == ""

@@ -105,9 +105,11 @@ async def test_merchant_down_then_back(tmp_path, keys_template, http):
         merchant = sim.runners.pop("merchant")
         await merchant.cleanup()
         from simulator.testing.journey import cashier_action, open_cashier
+
         cashier = await open_cashier(http, order["paymentUrl"])
-        status, reply = await cashier_action(http, cashier, "confirm", {"account": "buyer@sandbox.test",
-                                                                        "password": "111111"})
+        status, reply = await cashier_action(
+            http, cashier, "confirm", {"account": "buyer@sandbox.test", "password": "111111"}
+        )
         assert reply["resultCode"] == "9000"
 
         async def failed_once():

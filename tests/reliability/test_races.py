@@ -24,9 +24,12 @@ async def test_fifty_concurrent_confirms_debit_once(sim, http):
     before = await balance(http, sim)
     order = await new_order(http, sim)
     cashier = await open_cashier(http, order["paymentUrl"])
-    replies = await asyncio.gather(*(
-        cashier_action(http, cashier, "confirm", {"account": "buyer@sandbox.test", "password": "111111"})
-        for _ in range(50)))
+    replies = await asyncio.gather(
+        *(
+            cashier_action(http, cashier, "confirm", {"account": "buyer@sandbox.test", "password": "111111"})
+            for _ in range(50)
+        )
+    )
     assert all(status == 200 and r["resultCode"] == "9000" for status, r in replies)
     assert before - await balance(http, sim) == 610
     _, payment = await get_json(http, f"{sim.urls['wallet']}/_sim/payments/{order['paymentId']}")
@@ -37,8 +40,12 @@ async def test_fifty_concurrent_confirms_debit_once(sim, http):
 
 async def test_confirm_racing_cancel_ends_consistent(sim, http):
     _, creds = await get_json(http, f"{sim.urls['wallet']}/_sim/credentials")
-    client = SignedClient(http, client_id=creds["clientId"], private_pem=creds["merchantPrivateKey"],
-                          peer_public_pem=creds["walletPublicKey"])
+    client = SignedClient(
+        http,
+        client_id=creds["clientId"],
+        private_pem=creds["merchantPrivateKey"],
+        peer_public_pem=creds["walletPublicKey"],
+    )
     outcomes = set()
     for _ in range(20):
         before = await balance(http, sim)
@@ -46,7 +53,8 @@ async def test_confirm_racing_cancel_ends_consistent(sim, http):
         cashier = await open_cashier(http, order["paymentUrl"])
         confirm, cancel = await asyncio.gather(
             cashier_action(http, cashier, "confirm", {"account": "buyer@sandbox.test", "password": "111111"}),
-            client.post(f"{creds['apiBaseUrl']}/cancelPayment", {"paymentId": order["paymentId"]}))
+            client.post(f"{creds['apiBaseUrl']}/cancelPayment", {"paymentId": order["paymentId"]}),
+        )
         _, payment = await get_json(http, f"{sim.urls['wallet']}/_sim/payments/{order['paymentId']}")
         charged = before - await balance(http, sim)
         cancel_code = cancel.json()["result"]["resultCode"]
@@ -65,10 +73,17 @@ async def test_confirm_racing_cancel_ends_consistent(sim, http):
 
 async def test_identical_pay_requests_at_once_make_one_payment(sim, http):
     _, creds = await get_json(http, f"{sim.urls['wallet']}/_sim/credentials")
-    client = SignedClient(http, client_id=creds["clientId"], private_pem=creds["merchantPrivateKey"],
-                          peer_public_pem=creds["walletPublicKey"])
-    body = {"paymentRequestId": f"PR-{uuid.uuid4().hex}", "paymentAmount": {"currency": "USD", "value": "500"},
-            "order": {"referenceOrderId": "ORD-RACE", "orderDescription": "race"}}
+    client = SignedClient(
+        http,
+        client_id=creds["clientId"],
+        private_pem=creds["merchantPrivateKey"],
+        peer_public_pem=creds["walletPublicKey"],
+    )
+    body = {
+        "paymentRequestId": f"PR-{uuid.uuid4().hex}",
+        "paymentAmount": {"currency": "USD", "value": "500"},
+        "order": {"referenceOrderId": "ORD-RACE", "orderDescription": "race"},
+    }
     replies = await asyncio.gather(*(client.post(f"{creds['apiBaseUrl']}/pay", body) for _ in range(30)))
     ids = {r.json()["paymentId"] for r in replies}
     assert len(ids) == 1 and all(r.json()["result"]["resultCode"] == "PAYMENT_IN_PROCESS" for r in replies)
@@ -87,8 +102,9 @@ async def test_concurrent_notifications_fulfil_once(sim, http):
     await wait_for(paid)
     _, payment = await get_json(http, f"{sim.urls['wallet']}/_sim/payments/{order['paymentId']}")
     nid = payment["notifications"][0]["notificationId"]
-    replies = await asyncio.gather(*(http.post(f"{sim.urls['wallet']}/_sim/notifications/{nid}/resend")
-                                     for _ in range(20)))
+    replies = await asyncio.gather(
+        *(http.post(f"{sim.urls['wallet']}/_sim/notifications/{nid}/resend") for _ in range(20))
+    )
     for r in replies:
         assert r.status == 200 and (await r.json())["outcome"] == "ACKNOWLEDGED"
     _, latest = await get_json(http, f"{sim.urls['merchant']}/api/orders/{order['orderId']}")

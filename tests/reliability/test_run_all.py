@@ -17,10 +17,26 @@ ROOT = Path(__file__).resolve().parents[2]
 
 async def start(tmp_path, *extra, own_group: bool = False):
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, str(ROOT / "run_all.py"), "--miniprogram-port", "0", "--merchant-port", "0",
-        "--wallet-port", "0", "--console-port", "0", "--data-dir", str(tmp_path / "data"), "--log-level", "warning",
-        *extra, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, cwd=str(tmp_path),
-        start_new_session=own_group)
+        sys.executable,
+        str(ROOT / "run_all.py"),
+        "--miniprogram-port",
+        "0",
+        "--merchant-port",
+        "0",
+        "--wallet-port",
+        "0",
+        "--console-port",
+        "0",
+        "--data-dir",
+        str(tmp_path / "data"),
+        "--log-level",
+        "warning",
+        *extra,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        cwd=str(tmp_path),
+        start_new_session=own_group,
+    )
     urls = {}
     while len(urls) < 4:
         line = (await asyncio.wait_for(proc.stdout.readline(), 20)).decode()
@@ -52,9 +68,21 @@ async def test_port_in_use_is_a_clear_error(tmp_path):
     port = blocker.sockets[0].getsockname()[1]
     try:
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, str(ROOT / "run_all.py"), "--wallet-port", str(port), "--miniprogram-port", "0",
-            "--merchant-port", "0", "--console-port", "0", "--data-dir", str(tmp_path / "d"),
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+            sys.executable,
+            str(ROOT / "run_all.py"),
+            "--wallet-port",
+            str(port),
+            "--miniprogram-port",
+            "0",
+            "--merchant-port",
+            "0",
+            "--console-port",
+            "0",
+            "--data-dir",
+            str(tmp_path / "d"),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
         out, err = await asyncio.wait_for(proc.communicate(), 20)
     finally:
         blocker.close()
@@ -101,9 +129,20 @@ async def test_one_process_when_asked(tmp_path, http):
 async def test_the_wallet_alone_signs_in_a_process_of_its_own_on_two_cores(tmp_path, http):
     """Run as a load target (``--apps wallet``), it leaves the second core to its signer."""
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, str(ROOT / "run_all.py"), "--apps", "wallet", "--wallet-port", "0",
-        "--data-dir", str(tmp_path / "data"), "--log-level", "warning",
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, cwd=str(tmp_path))
+        sys.executable,
+        str(ROOT / "run_all.py"),
+        "--apps",
+        "wallet",
+        "--wallet-port",
+        "0",
+        "--data-dir",
+        str(tmp_path / "data"),
+        "--log-level",
+        "warning",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        cwd=str(tmp_path),
+    )
     try:
         while not re.match(r"\s+wallet\s+http://", (await asyncio.wait_for(proc.stdout.readline(), 20)).decode()):
             pass

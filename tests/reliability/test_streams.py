@@ -24,6 +24,7 @@ async def test_stopping_an_app_with_an_open_stream_is_quick(tmp_path, keys_templ
 async def test_a_departed_client_is_unsubscribed(sim, http):
     app = sim.app("wallet")
     from wallet_mock.app import JOURNAL
+
     journal = app[JOURNAL]
     resp = await http.get(f"{sim.urls['wallet']}/_sim/events/stream")
     await asyncio.sleep(0.1)

@@ -22,10 +22,13 @@ def tsc(project: Path) -> subprocess.CompletedProcess:
 def project_for(tmp_path: Path, source: str, augment: bool = True) -> Path:
     """A project with the real settings, checking one page script."""
     (tmp_path / "page.js").write_text("// @ts-check\n" + source)
-    config = {"extends": str(HERE / "tsconfig.json"),
-              # skipLibCheck: the declarations themselves are checked by test_the_page_scripts_pass.
-              "compilerOptions": {"typeRoots": [str(HERE / "node_modules")], "skipLibCheck": True},
-              "files": [str(HERE / "my-augment.d.ts")] if augment else [], "include": ["page.js"]}
+    config = {
+        "extends": str(HERE / "tsconfig.json"),
+        # skipLibCheck: the declarations themselves are checked by test_the_page_scripts_pass.
+        "compilerOptions": {"typeRoots": [str(HERE / "node_modules")], "skipLibCheck": True},
+        "files": [str(HERE / "my-augment.d.ts")] if augment else [],
+        "include": ["page.js"],
+    }
     (tmp_path / "tsconfig.json").write_text(json.dumps(config))
     return tmp_path / "tsconfig.json"
 
@@ -36,12 +39,17 @@ def test_the_page_scripts_pass():
 
 
 def test_misuse_of_the_api_fails(tmp_path):
-    result = tsc(project_for(tmp_path, """
+    result = tsc(
+        project_for(
+            tmp_path,
+            """
 my.request({ url: 42 });
 my.tradePay({ paymentUrl: 5 });
 my.showToast({ type: "warning" });
 my.navigateTo({});
-"""))
+""",
+        )
+    )
     assert result.returncode != 0
     for line in ("page.js(3,", "page.js(4,", "page.js(5,", "page.js(6,"):
         assert line in result.stdout, result.stdout

@@ -4,14 +4,17 @@ from bench import report
 
 
 def _results(pay_p99s, journeys_per_s, last_vs_first, rss_growth, startup_s, browser_p99):
-    runs = [{"signer": "process", "concurrency": 32, "per_s": 2000.0, "latency_ms": {"p50": 14.0, "p99": p}}
-            for p in sorted(pay_p99s)]
+    runs = [
+        {"signer": "process", "concurrency": 32, "per_s": 2000.0, "latency_ms": {"p50": 14.0, "p99": p}}
+        for p in sorted(pay_p99s)
+    ]
     median = runs[len(runs) // 2]
     return {
         "machine": {"cores": 2},
         "limit": {"journeys_per_s": 600.0},
-        "split": [{"concurrency": 32, "journeys_per_s": journeys_per_s,
-                   "steps": {"wallet_pay": {"p50": 30.0, "p99": 40.0}}}],
+        "split": [
+            {"concurrency": 32, "journeys_per_s": journeys_per_s, "steps": {"wallet_pay": {"p50": 30.0, "p99": 40.0}}}
+        ],
         "pay_only": [{**median, "runs": runs}],
         "growth": {"last_vs_first": last_vs_first, "blocks_per_s": [300.0] * 10, "rss_growth": rss_growth},
         "startup": {"again_s": startup_s},
@@ -23,9 +26,16 @@ def _verdicts(results) -> list[bool | None]:
     return [met for _name, _figure, met in report.targets(results)]
 
 
-NAMES = ["journeys/s at concurrency 32", "wallet pay p99 under 25 ms at concurrency 32: the wallet alone",
-         "wallet pay p99 under 25 ms at concurrency 32: inside full journeys", "growth", "memory", "run_all.py",
-         "a browser journey", "make test"]
+NAMES = [
+    "journeys/s at concurrency 32",
+    "wallet pay p99 under 25 ms at concurrency 32: the wallet alone",
+    "wallet pay p99 under 25 ms at concurrency 32: inside full journeys",
+    "growth",
+    "memory",
+    "run_all.py",
+    "a browser journey",
+    "make test",
+]
 
 
 def test_the_verdicts_follow_the_figures():
@@ -40,8 +50,9 @@ def test_the_verdicts_follow_the_figures():
 
 def test_the_wallet_alone_is_judged_with_its_own_default_signer():
     results = _results([24.0], 380.0, 1.0, 1.1, 0.7, 1200.0)
-    results["pay_only"].insert(0, {"signer": "inline", "concurrency": 32, "per_s": 1300.0,
-                                   "latency_ms": {"p50": 23.0, "p99": 33.0}})
+    results["pay_only"].insert(
+        0, {"signer": "inline", "concurrency": 32, "per_s": 1300.0, "latency_ms": {"p50": 23.0, "p99": 33.0}}
+    )
     [(name, figure, met)] = [t for t in report.targets(results) if "wallet alone" in t[0]]
     assert "signer process" in name and figure.startswith("24.00 ms") and met is True
 
@@ -56,8 +67,10 @@ def test_the_wallet_alone_figure_says_how_fast_the_machine_was_then():
         run["sign_ms_after"] = 0.251
         run["bare_ms_after"] = ms
     [(_, figure, _)] = [t for t in report.targets(results) if "wallet alone" in t[0]]
-    assert figure.endswith("just after: a bare aiohttp request 0.050-0.061 ms (0.045 in the issue), "
-                           "an RSA signature 0.25 ms (0.24 in the issue)"), figure
+    assert figure.endswith(
+        "just after: a bare aiohttp request 0.050-0.061 ms (0.045 in the issue), "
+        "an RSA signature 0.25 ms (0.24 in the issue)"
+    ), figure
     results["split"][0]["bare_ms_after"] = 0.0703
     [(_, figure, _)] = [t for t in report.targets(results) if "inside full journeys" in t[0]]
     assert figure == "40.0 ms; just after: a bare aiohttp request 0.070 ms (0.045 in the issue)", figure

@@ -54,6 +54,7 @@ async def test_an_idle_database_is_not_checkpointed_again_and_again(tmp_path, mo
 
 # Group commit: the units of one turn of the loop share a transaction.
 
+
 async def _open(tmp_path):
     return await Database(tmp_path / "g.sqlite3", SCHEMA).open()
 
@@ -123,11 +124,15 @@ async def test_after_commit_callbacks_run_once_the_rows_are_visible(tmp_path):
     db = await _open(tmp_path)
     visible_when_called = []
     try:
+
         async def unit(i):
             async with db.transaction() as tx:
                 await tx.execute("INSERT INTO t (id, body) VALUES (?, 'x')", (i,))
-                tx.on_commit(lambda: visible_when_called.append(
-                    db._reader.execute("SELECT count(*) FROM t WHERE id = ?", (i,)).fetchone()[0]))
+                tx.on_commit(
+                    lambda: visible_when_called.append(
+                        db._reader.execute("SELECT count(*) FROM t WHERE id = ?", (i,)).fetchone()[0]
+                    )
+                )
 
         await asyncio.gather(*(unit(i) for i in range(5)))
         assert visible_when_called == [1] * 5
@@ -141,8 +146,10 @@ async def test_a_failed_commit_reaches_every_caller_of_its_turn(tmp_path):
         # A deferred foreign key fails only at COMMIT: the whole shared transaction fails,
         # and every unit in it must hear so (none may believe it was stored).
         db._writer.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
-        db._writer.execute("CREATE TABLE child (id INTEGER PRIMARY KEY,"
-                           " parent INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)")
+        db._writer.execute(
+            "CREATE TABLE child (id INTEGER PRIMARY KEY,"
+            " parent INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)"
+        )
 
         async def unit(i, parent):
             async with db.transaction() as tx:

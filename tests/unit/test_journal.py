@@ -31,8 +31,13 @@ async def test_secrets_are_masked_before_storage(tmp_path):
     journal = Journal(db, "test", Clock().now)
     await journal.start()
     try:
-        journal.record(14, "confirm", order_id="O2", details={"password": "111111", "account": "a"},
-                       http=http_summary("POST", "/c", request_body='{"password": "111111", "privateKey": "x"}'))
+        journal.record(
+            14,
+            "confirm",
+            order_id="O2",
+            details={"password": "111111", "account": "a"},
+            http=http_summary("POST", "/c", request_body='{"password": "111111", "privateKey": "x"}'),
+        )
         [event] = await journal.query(order_id="O2")
         assert event["details"] == {"password": "[redacted]", "account": "a"}
         assert event["http"]["requestBody"] == {"password": "[redacted]", "privateKey": "[redacted]"}
@@ -50,8 +55,13 @@ def test_events_with_request_headers_stay_on_orjson():
     from simulator.core import jsonio
 
     headers = CIMultiDict({"Client-Id": "SANDBOX_X", "Cookie": "s=1", istr("Signature"): "algorithm=RSA256,..."})
-    summary = http_summary("POST", "/aps/api/v1/payments/pay", request_headers=headers,
-                           request_body=b'{"paymentRequestId":"PR1"}', response_headers={"client-id": "SANDBOX_X"})
+    summary = http_summary(
+        "POST",
+        "/aps/api/v1/payments/pay",
+        request_headers=headers,
+        request_body=b'{"paymentRequestId":"PR1"}',
+        response_headers={"client-id": "SANDBOX_X"},
+    )
     assert orjson.loads(orjson.dumps(summary))["requestHeaders"]["Cookie"] == "[redacted]"  # raises if any istr is left
     assert jsonio.dumps({istr("k"): istr("v"), "n": [istr("x")]}) == b'{"k":"v","n":["x"]}'
 
@@ -70,8 +80,14 @@ def test_bodies_already_parsed_are_not_parsed_again_and_are_still_screened(monke
     real_loads = journal_mod.jsonio.loads
     monkeypatch.setattr(journal_mod.jsonio, "loads", lambda data: parsed_again.append(data) or real_loads(data))
     request, reply = {"paymentRequestId": "PR1"}, {"result": {"resultStatus": "S"}}
-    summary = http_summary("POST", "/pay", request_body=b'{"paymentRequestId":"PR1"}', request_json=request,
-                           response_body=b'{"result":{"resultStatus":"S"}}', response_json=reply)
+    summary = http_summary(
+        "POST",
+        "/pay",
+        request_body=b'{"paymentRequestId":"PR1"}',
+        request_json=request,
+        response_body=b'{"result":{"resultStatus":"S"}}',
+        response_json=reply,
+    )
     assert summary["requestBody"] == request and summary["responseBody"] == reply
     assert parsed_again == []
     secret = http_summary("POST", "/x", request_body=b'{"password":"hunter2"}', request_json={"password": "hunter2"})
@@ -111,8 +127,9 @@ def _expected(events: list[dict], *, order_id=None, payment_request_id=None, pay
     for e in events:
         if e["id"] <= after_id:
             continue
-        if order_id and not (e.get("order_id") == order_id or e.get("payment_request_id") in prids
-                             or e.get("payment_id") in pids):
+        if order_id and not (
+            e.get("order_id") == order_id or e.get("payment_request_id") in prids or e.get("payment_id") in pids
+        ):
             continue
         if payment_request_id and e.get("payment_request_id") != payment_request_id:
             continue
@@ -220,8 +237,13 @@ async def test_a_journal_from_before_the_index_is_indexed_when_opened(tmp_path):
         cur = conn.execute(
             "INSERT INTO events (at, step, kind, actor, order_id, payment_request_id, payment_id, data)"
             " VALUES ('2026-11-26T00:00:00.000000+00:00', NULL, 'note', 'test', ?, ?, ?, ?)",
-            (e.get("order_id"), e.get("payment_request_id"), e.get("payment_id"),
-             json.dumps({"summary": "old", "orderId": e.get("order_id")})))
+            (
+                e.get("order_id"),
+                e.get("payment_request_id"),
+                e.get("payment_id"),
+                json.dumps({"summary": "old", "orderId": e.get("order_id")}),
+            ),
+        )
         e["id"] = cur.lastrowid
     conn.commit()
     conn.close()
@@ -263,9 +285,15 @@ def test_filters_are_the_same_in_every_process():
     assert journal_index.positions("ORD0001") == journal_index.positions("ORD0001")
     import subprocess
     import sys
-    other = subprocess.run([sys.executable, "-c", "from simulator.core.journal_index import positions;"
-                            " print(list(positions('ORD0001')))"], capture_output=True, text=True, check=True,
-                           env={"PYTHONHASHSEED": "123"}, cwd=str(__import__("pathlib").Path(__file__).parents[2]))
+
+    other = subprocess.run(
+        [sys.executable, "-c", "from simulator.core.journal_index import positions; print(list(positions('ORD0001')))"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONHASHSEED": "123"},
+        cwd=str(__import__("pathlib").Path(__file__).parents[2]),
+    )
     assert other.stdout.strip() == str(list(journal_index.positions("ORD0001")))
 
 

@@ -1,13 +1,21 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from merchant_server.models import OrderError, OrderStatus, TRANSITIONS as ORDER_TRANSITIONS, price_items
+from merchant_server.models import TRANSITIONS as ORDER_TRANSITIONS
+from merchant_server.models import OrderError, OrderStatus, price_items
 from wallet_mock.errors import ApiError
 from wallet_mock.models import (
-    Outcome, PaymentStatus, TRANSITIONS, cancel_window_end, check_transition, decide, parse_pay_request)
+    TRANSITIONS,
+    Outcome,
+    PaymentStatus,
+    cancel_window_end,
+    check_transition,
+    decide,
+    parse_pay_request,
+)
 
-NOW = datetime(2026, 11, 25, 12, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
 
 
 def pay_body(**over):
@@ -32,11 +40,10 @@ def test_final_payment_states_have_no_way_out_but_a_paid_one_cancelled():
 
 def test_the_cancel_window_ends_at_a_quarter_past_midnight_utc8_the_day_after():
     # 23:59 UTC on the 25th is 07:59 on the 26th in UTC+8: the window ends 00:15 on the 27th (UTC+8).
-    end = cancel_window_end(datetime(2026, 11, 25, 23, 59, tzinfo=timezone.utc))
-    assert end == datetime(2026, 11, 26, 16, 15, tzinfo=timezone.utc)
+    end = cancel_window_end(datetime(2026, 11, 25, 23, 59, tzinfo=UTC))
+    assert end == datetime(2026, 11, 26, 16, 15, tzinfo=UTC)
     # 15:59 UTC on the 25th is 23:59 on the 25th in UTC+8: it ends 00:15 on the 26th.
-    assert cancel_window_end(datetime(2026, 11, 25, 15, 59, tzinfo=timezone.utc)) == \
-        datetime(2026, 11, 25, 16, 15, tzinfo=timezone.utc)
+    assert cancel_window_end(datetime(2026, 11, 25, 15, 59, tzinfo=UTC)) == datetime(2026, 11, 25, 16, 15, tzinfo=UTC)
 
 
 def test_inquiry_shows_init_as_processing():
@@ -52,9 +59,14 @@ def test_every_outcome_has_a_rule():
 def test_pay_request_is_validated():
     req = parse_pay_request(pay_body(), NOW)
     assert req.amount.value == 1000 and req.product_code == "CASHIER_PAYMENT"
-    for bad in (pay_body(paymentRequestId=""), pay_body(order="x"), pay_body(paymentAmount={"currency": "USD", "value": "1.5"}),
-                pay_body(paymentExpiryTime=(NOW - timedelta(minutes=1)).isoformat()),
-                pay_body(paymentNotifyUrl="ftp://x"), pay_body(paymentRequestId="x" * 65)):
+    for bad in (
+        pay_body(paymentRequestId=""),
+        pay_body(order="x"),
+        pay_body(paymentAmount={"currency": "USD", "value": "1.5"}),
+        pay_body(paymentExpiryTime=(NOW - timedelta(minutes=1)).isoformat()),
+        pay_body(paymentNotifyUrl="ftp://x"),
+        pay_body(paymentRequestId="x" * 65),
+    ):
         with pytest.raises(ApiError) as err:
             parse_pay_request(bad, NOW)
         assert err.value.code == "PARAM_ILLEGAL"
@@ -75,9 +87,14 @@ def test_fingerprints_of_every_version_keep_matching():
     import json
 
     import orjson
+
     a = parse_pay_request(pay_body(), NOW)
-    key = {"paymentAmount": {"currency": "USD", "value": "1000"}, "referenceOrderId": "ORD-1", "orderAmount": None,
-           "productCode": a.product_code}
+    key = {
+        "paymentAmount": {"currency": "USD", "value": "1000"},
+        "referenceOrderId": "ORD-1",
+        "orderAmount": None,
+        "productCode": a.product_code,
+    }
     assert a.fingerprint() == "2:" + hashlib.sha256(orjson.dumps(key, option=orjson.OPT_SORT_KEYS)).hexdigest()
     legacy = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
     assert a.matches(legacy) and a.matches(a.fingerprint())
@@ -86,6 +103,7 @@ def test_fingerprints_of_every_version_keep_matching():
     assert not a.matches("2:" + legacy) and not a.matches(a.fingerprint()[2:])  # each is read as its version
     # what orjson refuses (a lone surrogate, should one pass validation) still has one fingerprint
     from wallet_mock.parsing import _fingerprint, _fingerprint_matches
+
     odd = {"referenceOrderId": "\ud800"}
     assert _fingerprint(odd) == _fingerprint(odd) and _fingerprint_matches(_fingerprint(odd), odd)
 
@@ -93,8 +111,13 @@ def test_fingerprints_of_every_version_keep_matching():
 def test_orders_are_priced_from_the_catalog():
     lines = price_items([{"goodsId": "latte", "quantity": 2}, {"goodsId": "latte", "quantity": 1}])
     assert len(lines) == 1 and lines[0].total.value == 3 * 450
-    for bad in ([], [{"goodsId": "nope"}], [{"goodsId": "latte", "quantity": 0}],
-                [{"goodsId": "latte", "quantity": 1.5}], [{"goodsId": "latte", "price": 1}] * 21):
+    for bad in (
+        [],
+        [{"goodsId": "nope"}],
+        [{"goodsId": "latte", "quantity": 0}],
+        [{"goodsId": "latte", "quantity": 1.5}],
+        [{"goodsId": "latte", "price": 1}] * 21,
+    ):
         with pytest.raises(OrderError):
             price_items(bad)
 
@@ -108,11 +131,11 @@ def test_payment_ids_and_tokens_sort_in_the_order_they_were_made():
     ids and tokens made later sort later, and keep their shape and their randomness."""
     import re
     import time
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from wallet_mock.models import new_payment_id, new_refund_id, new_token
 
-    start = datetime(2026, 11, 26, 3, 4, 5, 678901, tzinfo=timezone.utc)
+    start = datetime(2026, 11, 26, 3, 4, 5, 678901, tzinfo=UTC)
     ids = [new_payment_id(start + timedelta(microseconds=i)) for i in range(200)]
     assert ids == sorted(ids) and len(set(ids)) == 200
     assert re.fullmatch(r"202611261140030405678901\d{8}", ids[0])  # date, product tag, time of day, random

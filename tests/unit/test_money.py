@@ -26,13 +26,16 @@ def test_unknown_currency_is_currency_not_support():
     assert err.value.code == "CURRENCY_NOT_SUPPORT"
 
 
-@pytest.mark.parametrize("money,text", [
-    (Money(1099, "USD"), "USD 10.99"),
-    (Money(5, "USD"), "USD 0.05"),
-    (Money(1200, "JPY"), "JPY 1,200"),
-    (Money(1250, "BHD"), "BHD 1.250"),
-    (Money(123456789, "KWD"), "KWD 123,456.789"),
-])
+@pytest.mark.parametrize(
+    "money,text",
+    [
+        (Money(1099, "USD"), "USD 10.99"),
+        (Money(5, "USD"), "USD 0.05"),
+        (Money(1200, "JPY"), "JPY 1,200"),
+        (Money(1250, "BHD"), "BHD 1.250"),
+        (Money(123456789, "KWD"), "KWD 123,456.789"),
+    ],
+)
 def test_display_uses_the_currency_exponent(money, text):
     assert money.format_display() == text
 

@@ -11,15 +11,20 @@ import pytest
 
 from simulator.core import signer as signer_mod
 from simulator.core import signing
-from simulator.launch.settings import APPS, Settings
 from simulator.core.signer import ProcessSigner, Signer
+from simulator.launch.settings import APPS, Settings
 
 KEYS = signing.generate_key_pair()
 
 
 def content(i: int) -> bytes:
-    return signing.content_to_sign("POST", "/aps/api/v1/payments/pay", "SANDBOX_X", f"2026-11-26T01:00:{i % 60:02d}+00:00",
-                                   b'{"paymentRequestId":"PR%d"}' % i)
+    return signing.content_to_sign(
+        "POST",
+        "/aps/api/v1/payments/pay",
+        "SANDBOX_X",
+        f"2026-11-26T01:00:{i % 60:02d}+00:00",
+        b'{"paymentRequestId":"PR%d"}' % i,
+    )
 
 
 @pytest.fixture
@@ -35,8 +40,15 @@ async def test_signatures_are_the_loops_own_and_verify(process_signer):
     for i in range(3):
         made = await process_signer.sign(content(i))
         assert made == signing.sign_content(KEYS.private_pem, content(i))
-        assert signing.verify(KEYS.public_pem, "POST", "/aps/api/v1/payments/pay", "SANDBOX_X",
-                              f"2026-11-26T01:00:{i:02d}+00:00", b'{"paymentRequestId":"PR%d"}' % i, made)
+        assert signing.verify(
+            KEYS.public_pem,
+            "POST",
+            "/aps/api/v1/payments/pay",
+            "SANDBOX_X",
+            f"2026-11-26T01:00:{i:02d}+00:00",
+            b'{"paymentRequestId":"PR%d"}' % i,
+            made,
+        )
     assert process_signer.running
 
 
@@ -90,16 +102,19 @@ async def test_the_key_is_on_no_command_line_and_in_no_environment(process_signe
     assert marker not in Path(f"/proc/{pid}/environ").read_bytes()
 
 
-@pytest.mark.parametrize("signer,processes,apps,cores,expected", [
-    ("auto", 2, APPS, 2, False),  # the simulator and its load fill two cores already
-    ("auto", 2, APPS, 4, True),
-    ("auto", 2, ("wallet",), 2, True),  # the wallet alone leaves the second core to its signer
-    ("auto", 2, ("wallet",), 1, False),
-    ("auto", 1, ("wallet",), 16, False),  # one process means one process
-    ("auto", 1, APPS, 16, False),
-    ("process", 1, APPS, 2, True),  # asked for, given
-    ("inline", 2, ("wallet",), 16, False),
-])
+@pytest.mark.parametrize(
+    "signer,processes,apps,cores,expected",
+    [
+        ("auto", 2, APPS, 2, False),  # the simulator and its load fill two cores already
+        ("auto", 2, APPS, 4, True),
+        ("auto", 2, ("wallet",), 2, True),  # the wallet alone leaves the second core to its signer
+        ("auto", 2, ("wallet",), 1, False),
+        ("auto", 1, ("wallet",), 16, False),  # one process means one process
+        ("auto", 1, APPS, 16, False),
+        ("process", 1, APPS, 2, True),  # asked for, given
+        ("inline", 2, ("wallet",), 16, False),
+    ],
+)
 def test_where_the_wallet_signs(signer, processes, apps, cores, expected):
     assert Settings(signer=signer, processes=processes, apps=apps).signer_process(cores) is expected
 
@@ -130,7 +145,7 @@ def test_frames_split_across_reads_are_put_back_together():
     wire = signer_mod._frame(b"first") + signer_mod._frame(b"") + signer_mod._frame(b"x" * 70_000)
     buffer, got = bytearray(), []
     for start in range(0, len(wire), 3):
-        buffer += wire[start:start + 3]
+        buffer += wire[start : start + 3]
         got += signer_mod._take_frames(buffer)
     assert got == [b"first", b"", b"x" * 70_000] and buffer == bytearray()
     buffer = bytearray(wire[:6])

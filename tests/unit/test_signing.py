@@ -1,7 +1,7 @@
 import base64
-import os
 import json
-from datetime import datetime, timezone
+import os
+from datetime import UTC, datetime
 from urllib.parse import quote_plus
 
 import pytest
@@ -27,8 +27,9 @@ def test_tampered_body_fails():
     assert not signing.verify(KEYS.public_pem, *ARGS, BODY.replace(b"100", b"999"), sig)
 
 
-@pytest.mark.parametrize("index,value", [(0, "GET"), (1, "/aps/api/v1/payments/refund"), (2, "SANDBOX_Y"),
-                                         (3, "2026-11-25T10:00:01+00:00")])
+@pytest.mark.parametrize(
+    "index,value", [(0, "GET"), (1, "/aps/api/v1/payments/refund"), (2, "SANDBOX_Y"), (3, "2026-11-25T10:00:01+00:00")]
+)
 def test_every_signed_part_matters(index, value):
     sig = signing.sign(KEYS.private_pem, *ARGS, BODY)
     args = list(ARGS)
@@ -59,6 +60,7 @@ def test_signature_is_what_alipays_sdk_computes():
 def test_unencoded_and_garbage_signatures():
     sig = signing.sign(KEYS.private_pem, *ARGS, BODY)
     from urllib.parse import unquote
+
     assert signing.verify(KEYS.public_pem, *ARGS, BODY, unquote(sig))  # raw base64 accepted too
     assert not signing.verify(KEYS.public_pem, *ARGS, BODY, "not-base64!!")
     assert not signing.verify(KEYS.public_pem, *ARGS, BODY, "")
@@ -80,8 +82,8 @@ def test_header_parse_and_errors():
 
 
 def test_request_time_formats():
-    assert signing.parse_time("2026-11-25T10:00:00+08:00") == datetime(2026, 11, 25, 2, tzinfo=timezone.utc)
-    assert signing.parse_time("1764064800000") == datetime(2025, 11, 25, 10, 0, tzinfo=timezone.utc)
+    assert signing.parse_time("2026-11-25T10:00:00+08:00") == datetime(2026, 11, 25, 2, tzinfo=UTC)
+    assert signing.parse_time("1764064800000") == datetime(2025, 11, 25, 10, 0, tzinfo=UTC)
     for bad in (None, "", "yesterday", "2026-11-25T10:00:00"):
         with pytest.raises(SignatureError):
             signing.parse_time(bad)
@@ -90,6 +92,7 @@ def test_request_time_formats():
 def test_small_keys_refused():
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
+
     small = rsa.generate_private_key(public_exponent=65537, key_size=1024).public_key()
     pem = small.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
     with pytest.raises(SignatureError):

@@ -2,7 +2,7 @@
 refunds within what was captured, and the schema's own CHECK behind it."""
 
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -12,21 +12,44 @@ from wallet_mock import store
 from wallet_mock.app import SCHEMA
 from wallet_mock.models import Payment, PaymentStatus
 
-NOW = datetime(2026, 11, 25, 12, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
 
 
 @pytest.fixture
 async def db(tmp_path):
     database = await Database(tmp_path / "wallet.sqlite3", SCHEMA).open()
     async with database.transaction() as tx:
-        await tx.execute("INSERT INTO merchants (client_id, name, public_key_pem, created_at) VALUES ('C', 'c', 'k', 'x')")
+        await tx.execute(
+            "INSERT INTO merchants (client_id, name, public_key_pem, created_at) VALUES ('C', 'c', 'k', 'x')"
+        )
         for pid, status in (("PAID", PaymentStatus.SUCCESS), ("OPEN", PaymentStatus.INIT)):
-            await store.insert_payment(tx, Payment(
-                payment_id=pid, client_id="C", payment_request_id=pid, fingerprint="f", status=status,
-                result_code="SUCCESS", amount=Money(1000, "USD"), refunded=0, reference_order_id="O",
-                order_description="d", merchant_name=None, request_json="{}", notify_url=None, redirect_url=None,
-                token=pid, account_id=None, settle_to=None, settle_at=None, created_at=NOW, expires_at=NOW,
-                paid_at=None), NOW)
+            await store.insert_payment(
+                tx,
+                Payment(
+                    payment_id=pid,
+                    client_id="C",
+                    payment_request_id=pid,
+                    fingerprint="f",
+                    status=status,
+                    result_code="SUCCESS",
+                    amount=Money(1000, "USD"),
+                    refunded=0,
+                    reference_order_id="O",
+                    order_description="d",
+                    merchant_name=None,
+                    request_json="{}",
+                    notify_url=None,
+                    redirect_url=None,
+                    token=pid,
+                    account_id=None,
+                    settle_to=None,
+                    settle_at=None,
+                    created_at=NOW,
+                    expires_at=NOW,
+                    paid_at=None,
+                ),
+                NOW,
+            )
     yield database
     await database.close()
 
