@@ -80,7 +80,7 @@ def _ordered_id(now: datetime, product_tag: str) -> str:
     (each random page is one more page written to the WAL and checkpointed)."""
     # %-formatting, not strftime: the same digits at half the cost (datetime's strftime
     # rewrites the format for %f on every call), measured in the loaded wallet.
-    return "%04d%02d%02d%s%02d%02d%02d%06d%08d" % (
+    return "%04d%02d%02d%s%02d%02d%02d%06d%08d" % (  # noqa: UP031 (the faster form, above)
         now.year,
         now.month,
         now.day,

@@ -232,7 +232,7 @@ def _schemas() -> dict:
         "InquiryPaymentReply": _reply(
             {
                 "paymentStatus": {"type": "string", "enum": ["PROCESSING", "SUCCESS", "FAIL", "CANCELLED"]},
-                "paymentResultCode": {"type": "string", "enum": sorted(MESSAGES) + ["PROCESS_FAIL"]},
+                "paymentResultCode": {"type": "string", "enum": [*sorted(MESSAGES), "PROCESS_FAIL"]},
                 "paymentResultMessage": {"type": "string"},
                 "paymentRequestId": _ref("Id"),
                 "paymentId": _ref("Id"),

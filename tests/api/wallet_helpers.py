@@ -8,7 +8,6 @@ import uuid
 from dataclasses import dataclass
 
 import aiohttp
-import pytest_asyncio
 from jsonschema import Draft202012Validator
 
 from simulator.core.signed_http import SignedClient, SignedExchange
@@ -77,11 +76,11 @@ class WalletApi:
         self.client = self.signed_client()
 
     def signed_client(self, **over) -> SignedClient:
-        args = dict(
-            client_id=self.creds["clientId"],
-            private_pem=self.creds["merchantPrivateKey"],
-            peer_public_pem=self.creds["walletPublicKey"],
-        )
+        args = {
+            "client_id": self.creds["clientId"],
+            "private_pem": self.creds["merchantPrivateKey"],
+            "peer_public_pem": self.creds["walletPublicKey"],
+        }
         args.update(over)
         return SignedClient(self.http, **args)
 
@@ -168,9 +167,3 @@ async def balance(sim, currency: str = "USD", account: str = "acct_buyer") -> in
     db = sim.app("wallet")[WALLET].db
     row = await db.fetchone("SELECT value FROM balances WHERE account_id = ? AND currency = ?", (account, currency))
     return row["value"]
-
-
-@pytest_asyncio.fixture
-async def api(sim, http) -> WalletApi:
-    """Import into a test module to use: ``from wallet_helpers import api``."""
-    return await wallet_api(sim, http)
