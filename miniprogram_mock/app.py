@@ -27,7 +27,8 @@ from simulator.core.web import (
 
 from . import control
 from .config import MiniprogramConfig
-from .container import DOMAINS, INFLIGHT, SESSION, abort_request, proxy_request
+from .container import COOKIES, DOMAINS, INFLIGHT, SESSION, abort_request, proxy_request
+from .cookies import CookieJars
 from .domains import ServerDomains
 from .folder import MiniprogramFolder
 from .pages import CONFIG, FOLDER, SHIM, build_shim, my_js, page
@@ -43,8 +44,9 @@ def create_app(config: MiniprogramConfig) -> web.Application:
     if config.miniprogram_dir is not None:
         app[FOLDER] = MiniprogramFolder(config.miniprogram_dir)
         extra_domains += app[FOLDER].server_domains
-    app[DOMAINS] = ServerDomains(config.merchant_url, extra_domains)
+    app[DOMAINS] = ServerDomains(config.merchant_url, extra_domains, config.domain_mappings)
     app[INFLIGHT] = {}
+    app[COOKIES] = CookieJars()
     setup_pages(app)
     app[SHIM] = build_shim(app)
     app.cleanup_ctx.append(_resources)
@@ -104,9 +106,10 @@ async def report_event(request: web.Request) -> web.Response:
 
 
 async def reset(request: web.Request) -> web.Response:
-    """Control API: forget the client steps recorded so far; the server-domain allow-list
-    goes back to its configured entries."""
+    """Control API: forget the client steps recorded so far and my.request's cookies; the
+    server-domain allow-list goes back to its configured entries."""
     request.app[DOMAINS].replace(request.app[DOMAINS].configured)
+    request.app[COOKIES].clear()
     await request.app[JOURNAL].clear()
     return json_response({"reset": True})
 

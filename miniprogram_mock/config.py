@@ -18,6 +18,9 @@ class MiniprogramConfig:
     # More origins for the server-domain allow-list of my.request (the merchant server
     # is always on it). A developer's folder and PUT /_sim/request-domains add more.
     allowed_origins: tuple[str, ...] = field(default=())
+    # Production domains a project hard-codes, each routed to a local server and put on
+    # the allow-list: {"https://api.shop.example": "http://127.0.0.1:9000"}.
+    domain_mappings: dict[str, str] = field(default_factory=dict)
     # A developer's own pages (HTML and JS), served at / with the container around them.
     miniprogram_dir: Path | None = None
     # A cashier that has not said "ready" by then is a lost connection (6002).

@@ -1,22 +1,24 @@
 """The container's native side of ``my.request``: performed server-side, as a wallet app
-performs it natively (so no CORS is involved), with the server-domain allow-list, the
-timeout, redirects checked hop by hop, and the platform's error codes:
+performs it natively (so no CORS is involved), with the server-domain allow-list and its
+domain mappings, the timeout (at most 60 s), redirects checked hop by hop, the device's
+cookie jar, and the platform's error codes:
 
 ====  =======================  ==========================================================
 code  errorMessage             when
 ====  =======================  ==========================================================
 2     (what is wrong)          the call itself is malformed (url, method, headers, ...)
+9     ``request:fail abort``   ``task.abort()`` stopped it
 11    (the origin refused)     the URL, or a redirect, leaves the server-domain allow-list
 12    (what failed)            no HTTP reply: refused, unreachable, reset, closed silently
 13    (the timeout)            no complete reply within ``timeout`` ms
-19    ``http status error``    a reply that is not a usable HTTP response: malformed
-                               status line or headers, body cut short or undecodable,
-                               too large, too many redirects
-20    (stopped by abort)       ``task.abort()`` stopped it
+19    ``http status error``    an HTTP status of 400 or above (the reply carries
+                               ``status``, ``headers`` and the body); or a reply that is
+                               not a usable HTTP response: malformed status line or
+                               headers, body cut short, too large, too many redirects
 ====  =======================  ==========================================================
 
-Every HTTP status, 4xx and 5xx included, is a success (the SPEC); 14 (decoding the body
-as ``dataType`` asks) is decided by the shim, which alone knows ``dataType``.
+2xx and 3xx are a success. 14 (decoding the body as ``dataType`` asks) is decided by the
+shim, which alone knows ``dataType``. Sources: docs/my-shim.md and docs/fidelity.md.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from yarl import URL
 from simulator.core import jsonio
 from simulator.core.web import json_error, json_response
 
+from .cookies import CookieJars, cookie_header, valid_device
 from .domains import ServerDomains, origin_of
 
 log = logging.getLogger("tradepay_sim.miniprogram.container")
@@ -41,13 +44,17 @@ log = logging.getLogger("tradepay_sim.miniprogram.container")
 SESSION = web.AppKey("container_session", aiohttp.ClientSession)
 DOMAINS = web.AppKey("server_domains", ServerDomains)
 INFLIGHT = web.AppKey("inflight_requests", dict)
+COOKIES = web.AppKey("cookie_jars", CookieJars)
 
 METHODS = ("GET", "POST", "PUT", "DELETE", "OPTIONS", "HEAD", "TRACE", "CONNECT")
-MAX_TIMEOUT_MS = 600_000
+# "my.request 默认超时时间为 30s，上限为 60s" (Alipay's my.request FAQ): a longer timeout
+# is cut to 60 s.
+MAX_TIMEOUT_MS = 60_000
 MAX_RESPONSE_BYTES = 8 * 1024 * 1024
 MAX_REDIRECTS = 10
 MAX_INFLIGHT = 256
 HTTP_STATUS_ERROR = "http status error"  # the declared errorMessage of code 19
+ABORTED = "request:fail abort"  # what RequestTask.abort() gives, as Alipay's my.request page says
 # Hop-by-hop headers and the ones the platform sets itself: a page cannot set them.
 _DROP_HEADERS = {
     "host",
@@ -84,6 +91,7 @@ class RequestSpec:
     body: bytes | None
     timeout_ms: float
     request_id: str | None
+    device: str = ""
 
 
 def parse_spec(spec: object) -> RequestSpec:
@@ -92,6 +100,7 @@ def parse_spec(spec: object) -> RequestSpec:
         raise RequestFailed(2, "the request must be an object")
     url, method, headers = spec.get("url"), spec.get("method", "GET"), spec.get("headers") or {}
     body, timeout, request_id = spec.get("body"), spec.get("timeout", 30000), spec.get("requestId")
+    device = spec.get("device") or ""
     if not isinstance(url, str) or origin_of(url) is None:
         raise RequestFailed(2, "url must be an absolute http(s) URL")
     if not isinstance(method, str) or method.upper() not in METHODS:
@@ -111,8 +120,11 @@ def parse_spec(spec: object) -> RequestSpec:
             raise RequestFailed(2, "data could not be sent")
     if request_id is not None and (not isinstance(request_id, str) or not 0 < len(request_id) <= 64):
         raise RequestFailed(2, "invalid request id")
+    if device and not valid_device(device):
+        raise RequestFailed(2, "invalid device id")
     kept = {k: v for k, v in headers.items() if k.lower() not in _DROP_HEADERS}
-    return RequestSpec(url, method.upper(), kept, body, min(float(timeout), MAX_TIMEOUT_MS), request_id)
+    timeout_ms = min(float(timeout), MAX_TIMEOUT_MS)
+    return RequestSpec(url, method.upper(), kept, body, timeout_ms, request_id, device)
 
 
 async def _read_body(resp: aiohttp.ClientResponse) -> bytes:
@@ -125,37 +137,57 @@ async def _read_body(resp: aiohttp.ClientResponse) -> bytes:
     return b"".join(chunks)
 
 
+# The container keeps the cookies; page code never sees them (the platform's FAQ).
+_HIDDEN_RESPONSE_HEADERS = {"set-cookie", "set-cookie2"}
+
+
 def _joined_headers(resp: aiohttp.ClientResponse) -> dict[str, str]:
     out: dict[str, str] = {}
     for name, value in resp.headers.items():
         key = name.lower()
+        if key in _HIDDEN_RESPONSE_HEADERS:
+            continue
         out[key] = f"{out[key]}, {value}" if key in out else value
     return out
 
 
-async def perform(session: aiohttp.ClientSession, domains: ServerDomains, spec: RequestSpec) -> dict:
-    """The request, following redirects (each hop must be on the allow-list)."""
+def _reply(status: int, headers: dict[str, str], data: bytes) -> dict:
+    """What the shim gets: 2xx and 3xx succeed; 400 and above fail with 19, carrying the
+    reply (the platform's docs tie 19 to "HTTP 404、500、504"; its FAQ reads ``status``
+    from the failure)."""
+    reply = {"ok": status < 400, "status": status, "headers": headers, "body": base64.b64encode(data).decode()}
+    if status >= 400:
+        reply.update(error=19, errorMessage=HTTP_STATUS_ERROR)
+    return reply
+
+
+async def perform(
+    session: aiohttp.ClientSession, domains: ServerDomains, spec: RequestSpec, jar: aiohttp.CookieJar
+) -> dict:
+    """The request, following redirects (each hop must be on the allow-list). ``url`` is
+    always what the page sees (a mapped domain, not its local server): the allow-list
+    and the cookie jar work on it."""
     url, method, body, headers = spec.url, spec.method, spec.body, dict(spec.headers)
     try:
         async with asyncio.timeout(spec.timeout_ms / 1000):
             for _hop in range(MAX_REDIRECTS + 1):
                 if not domains.allows(url):
                     raise RequestFailed(11, f"{origin_of(url)} is not in the mini program's server-domain allow-list")
-                async with session.request(method, url, headers=headers, data=body, allow_redirects=False) as resp:
+                sent = dict(headers)
+                cookie = cookie_header(jar, url)
+                if cookie:
+                    sent["Cookie"] = cookie
+                target = domains.route(url)
+                async with session.request(method, target, headers=sent, data=body, allow_redirects=False) as resp:
+                    jar.update_cookies(resp.cookies, URL(url))
                     location = resp.headers.get("Location")
                     if resp.status in (301, 302, 303, 307, 308) and location:
-                        url = str(resp.url.join(URL(location)))
+                        url = domains.unroute(str(URL(url).join(URL(location))))
                         if resp.status == 303 or (resp.status in (301, 302) and method == "POST"):
                             method, body = ("HEAD" if method == "HEAD" else "GET"), None
                             headers = {k: v for k, v in headers.items() if k.lower() != "content-type"}
                         continue
-                    data = await _read_body(resp)
-                    return {
-                        "ok": True,
-                        "status": resp.status,
-                        "headers": _joined_headers(resp),
-                        "body": base64.b64encode(data).decode(),
-                    }
+                    return _reply(resp.status, _joined_headers(resp), await _read_body(resp))
             raise RequestFailed(19, HTTP_STATUS_ERROR, f"more than {MAX_REDIRECTS} redirects")
     except TimeoutError:
         raise RequestFailed(13, f"request timed out after {spec.timeout_ms:g} ms") from None
@@ -193,7 +225,8 @@ async def proxy_request(request: web.Request) -> web.Response:
         inflight: dict = request.app[INFLIGHT]
         if len(inflight) >= MAX_INFLIGHT:
             raise RequestFailed(12, "network error: too many requests in flight")
-        task = asyncio.ensure_future(perform(request.app[SESSION], request.app[DOMAINS], spec))
+        jar = request.app[COOKIES].jar(spec.device)
+        task = asyncio.ensure_future(perform(request.app[SESSION], request.app[DOMAINS], spec, jar))
         if spec.request_id:
             inflight[spec.request_id] = task
         try:
@@ -201,7 +234,7 @@ async def proxy_request(request: web.Request) -> web.Response:
         except asyncio.CancelledError:
             if asyncio.current_task().cancelling():  # the container itself is stopping
                 raise
-            raise RequestFailed(20, "request stopped by abort()") from None
+            raise RequestFailed(9, ABORTED) from None
         finally:
             if spec.request_id:
                 inflight.pop(spec.request_id, None)

@@ -19,7 +19,6 @@
       success: function (res) {
         my.hideLoading();
         var order = /** @type {any} */ (res.data);
-        if (res.status !== 201) return my.alert({ title: "No order", content: order.error.message });
         my.setStorageSync({ key: "lastOrderId", data: order.orderId });
         my.tradePay({
           paymentUrl: order.paymentUrl,
@@ -33,6 +32,9 @@
       fail: function (err) {
         my.hideLoading();
         button.disabled = false;
+        // An HTTP status of 400 or above fails with error 19 and carries the reply.
+        var reply = /** @type {any} */ (err).data;
+        if (err.error === 19 && reply && reply.error) return my.alert({ title: "No order", content: reply.error.message });
         my.showToast({ type: "fail", content: "Network error " + err.error });
       }
     });

@@ -19,6 +19,11 @@
         var order = /** @type {any} */ (res.data);
         status.textContent = order.status;
         if (order.status === "PAYING" && tries > 1) setTimeout(function () { check(tries - 1); }, 500);
+      },
+      fail: function (err) {
+        // 19 carries the reply's status (404: no such order); other codes: no reply at all.
+        var httpStatus = /** @type {any} */ (err).status;
+        status.textContent = httpStatus === 404 ? "NOT FOUND" : "unknown (error " + err.error + ")";
       }
     });
   }

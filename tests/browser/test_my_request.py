@@ -1,12 +1,12 @@
-"""my.request in Chromium, through the container: every argument, every HTTP status as a
-success, every error code with its exact payload, the callbacks' order, abort, and the
-server-domain allow-list. A small upstream server plays the developer's own API."""
+"""my.request in Chromium, through the container: every argument, 2xx and 3xx as a success
+and 400 and above as error 19 carrying the reply, every error code with its exact
+payload, the callbacks' order, abort, the 60 s timeout cap, the server-domain allow-list
+and the cookie jar. A small upstream server plays the developer's own API."""
 
 from __future__ import annotations
 
 import asyncio
 import base64
-import json
 import socket
 
 import pytest_asyncio
@@ -43,7 +43,10 @@ class Upstream:
         code = int(request.match_info["code"])
         if code in (204, 304):
             return web.Response(status=code)
-        return web.json_response({"status": code}, status=code)
+        return web.json_response({"status": code}, status=code, headers={"X-Upstream": "yes"})
+
+    async def html_error(self, request: web.Request) -> web.Response:
+        return web.Response(status=502, text="<h1>Bad gateway</h1>", content_type="text/html")
 
     async def redirect(self, request: web.Request) -> web.Response:
         raise web.HTTPFound(request.query["to"])
@@ -56,8 +59,14 @@ class Upstream:
 
     async def cookie(self, request: web.Request) -> web.Response:
         resp = web.json_response({"set": True})
-        resp.set_cookie("session", "alice", path="/")
+        resp.set_cookie("session", request.query.get("value", "alice"), path="/")
         return resp
+
+    async def login(self, request: web.Request) -> web.Response:
+        """Sets a cookie on a redirect: the next hop must already carry it."""
+        resp = web.HTTPFound("/echo")
+        resp.set_cookie("login", "yes", path="/")
+        raise resp
 
     async def not_json(self, request: web.Request) -> web.Response:
         return web.Response(text="<html>not json</html>", content_type="text/html")
@@ -79,6 +88,8 @@ class Upstream:
             [
                 web.route("*", "/echo", self.echo),
                 web.get("/status/{code}", self.status),
+                web.get("/html-error", self.html_error),
+                web.get("/login", self.login),
                 web.get("/redirect", self.redirect),
                 web.get("/text", self.text),
                 web.get("/bytes", self.binary),
@@ -211,10 +222,10 @@ async def test_form_strings_and_bytes_are_sent_as_given(harness_sim, http, upstr
     assert sent[0][1]["data"]["bodyBase64"] == base64.b64encode(bytes([0, 255, 10])).decode()
 
 
-async def test_every_http_status_is_a_success(harness_sim, http, upstream, page):
+async def test_2xx_and_3xx_succeed(harness_sim, http, upstream, page):
     await allow(http, harness_sim, upstream.url)
     await open_harness(page, harness_sim)
-    codes = (200, 201, 202, 204, 304, 400, 401, 403, 404, 409, 418, 429, 500, 502, 503, 504)
+    codes = (200, 201, 202, 204, 304)
     logs = await call_all(page, {f"s{code}": ("request", {"url": f"{upstream.url}/status/{code}"}) for code in codes})
     for code in codes:
         log = logs[f"s{code}"]
@@ -222,6 +233,32 @@ async def test_every_http_status_is_a_success(harness_sim, http, upstream, page)
         res = log[0][1]
         assert res["status"] == res["statusCode"] == code
         assert res["data"] == ("" if code in (204, 304) else {"status": code})
+
+
+async def test_400_and_above_fail_with_19_carrying_the_reply(harness_sim, http, upstream, page):
+    await allow(http, harness_sim, upstream.url)
+    await open_harness(page, harness_sim)
+    codes = (400, 401, 403, 404, 409, 418, 429, 500, 502, 503, 504)
+    logs = await call_all(page, {f"s{code}": ("request", {"url": f"{upstream.url}/status/{code}"}) for code in codes})
+    for code in codes:
+        log = logs[f"s{code}"]
+        assert [kind for kind, _ in log] == ["fail", "complete", "reject"], (code, log)
+        err = log[0][1]
+        assert set(err) == {"error", "errorMessage", "status", "headers", "data"}
+        assert err["error"] == 19 and err["errorMessage"] == MESSAGE_19 and err["status"] == code
+        assert err["data"] == {"status": code}  # decoded as dataType (json) asks
+        assert err["headers"]["x-upstream"] == "yes" and err["headers"]["content-type"].startswith("application/json")
+        assert log[1][1] == err and log[2][1] == err
+    # The reply is decoded as dataType asks where it can be; a body that is not JSON stays text.
+    html = await call(page, "html", "request", {"url": upstream.url + "/html-error"})
+    assert html[0][1]["status"] == 502 and html[0][1]["data"] == "<h1>Bad gateway</h1>"
+    as_text = await call(page, "text404", "request", {"url": upstream.url + "/status/404", "dataType": "text"})
+    assert as_text[0][1]["data"] == '{"status": 404}'
+    as_b64 = await call(page, "b64404", "request", {"url": upstream.url + "/status/404", "dataType": "base64"})
+    assert as_b64[0][1]["data"] == "data:application/json;base64," + base64.b64encode(b'{"status": 404}').decode()
+    # onHeadersReceived hears an error reply's headers too.
+    heard = await call(page, "h404", "request", {"url": upstream.url + "/status/404"}, headersReceived=True)
+    assert [kind for kind, _ in heard] == ["headersReceived", "fail", "complete", "reject"]
 
 
 async def test_redirects_are_followed_within_the_allow_list_only(harness_sim, http, upstream, page):
@@ -239,8 +276,12 @@ async def test_data_types(harness_sim, http, upstream, page):
     await open_harness(page, harness_sim)
     text = await call(page, "text", "request", {"url": upstream.url + "/text", "dataType": "text"})
     assert text[0][1]["data"] == "caf\u00e9"  # decoded with the response's charset
+    # base64: a data URI, as Alipay's example shows ("data:image/png;base64,iVBORw0KG...").
     as_b64 = await call(page, "b64", "request", {"url": upstream.url + "/bytes", "dataType": "base64"})
-    assert as_b64[0][1]["data"] == base64.b64encode(bytes([0, 1, 127, 128, 254, 255])).decode()
+    payload = base64.b64encode(bytes([0, 1, 127, 128, 254, 255])).decode()
+    assert as_b64[0][1]["data"] == "data:application/octet-stream;base64," + payload
+    text_b64 = await call(page, "tb64", "request", {"url": upstream.url + "/text", "dataType": "base64"})
+    assert text_b64[0][1]["data"] == "data:text/plain;base64," + base64.b64encode(b"caf\xe9").decode()
     buffer = await call(page, "buf", "request", {"url": upstream.url + "/bytes", "dataType": "arraybuffer"})
     assert buffer[0][1]["data"] == {"$arraybuffer": base64.b64encode(bytes([0, 1, 127, 128, 254, 255])).decode()}
     json_as_text = await call(page, "jt", "request", {"url": upstream.url + "/status/200", "dataType": "text"})
@@ -310,13 +351,13 @@ async def test_network_error_12_timeout_13_decode_14_http_19(harness_sim, http, 
     assert "timeout" in upstream.disconnects
 
 
-async def test_abort_stops_the_request_with_20_once(harness_sim, http, upstream, page):
+async def test_abort_stops_the_request_with_9_once(harness_sim, http, upstream, page):
     await allow(http, harness_sim, upstream.url)
     await open_harness(page, harness_sim)
     await start(page, "slow", "request", {"url": upstream.url + "/slow?tag=aborted"})
     await asyncio.sleep(0.3)
     await page.evaluate("abortRun('slow')")
-    assert await wait_done(page, "slow") == failed(20, "request stopped by abort()")
+    assert await wait_done(page, "slow") == failed(9, "request:fail abort")
     assert await log_of(page, "slow:abort") == [("success", {"success": True}), ("complete", {"success": True})]
 
     async def upstream_saw_it():
@@ -338,7 +379,7 @@ async def test_the_allow_list_is_configurable_and_refuses_bad_entries(harness_si
     base = f"{harness_sim.urls['miniprogram']}/_sim/request-domains"
     merchant = harness_sim.urls["merchant"]
     async with http.get(base) as resp:
-        assert await resp.json() == {"serverDomains": [merchant], "always": merchant}
+        assert await resp.json() == {"serverDomains": [merchant], "always": merchant, "domainMappings": {}}
     listed = await allow(http, harness_sim, "http://127.0.0.1:9000/", "https://API.example.com:443")
     assert listed["serverDomains"] == [merchant, "http://127.0.0.1:9000", "https://api.example.com"]
     for bad in ({"serverDomains": ["ftp://x"]}, {"serverDomains": ["https://x.test/path"]}, {"serverDomains": "x"}, []):
@@ -380,17 +421,53 @@ async def test_reset_returns_the_allow_list_to_its_configuration(sim, http):
         assert (await resp.json())["serverDomains"] == [sim.urls["merchant"]]
 
 
-async def test_a_cookie_set_upstream_never_goes_along_again(harness_sim, http, upstream):
-    """The container is one server for every user of the simulator: a Set-Cookie one
-    request received must not ride along on the next (the platform's my.request keeps no
-    cookie jar)."""
-    named = upstream.url.replace("127.0.0.1", "localhost")  # a jar keeps no cookie of a bare IP
-    await allow(http, harness_sim, named)
-    url = f"{harness_sim.urls['miniprogram']}/__container/request"
-    async with http.post(url, json={"url": named + "/cookie", "method": "POST"}) as resp:
-        reply = await resp.json()
-        assert reply["ok"] is True and "session=alice" in reply["headers"]["set-cookie"]
-    async with http.post(url, json={"url": named + "/echo", "method": "POST"}) as resp:
-        reply = await resp.json()
-    echo = json.loads(base64.b64decode(reply["body"]))
-    assert echo["path"] == "/echo" and "cookie" not in echo["headers"]
+async def test_the_timeout_is_cut_to_60_seconds(harness_sim, http, upstream, page):
+    await allow(http, harness_sim, upstream.url)
+    await open_harness(page, harness_sim)
+    async with page.expect_request("**/__container/request") as sent:
+        log = await call(page, "long", "request", {"url": upstream.url + "/status/200", "timeout": 120_000})
+    assert (await sent.value).post_data_json["timeout"] == 60_000
+    assert log[0][0] == "success"
+
+
+def echoed_cookie(log: list) -> set[str] | None:
+    """The cookies the upstream received, as a set of ``name=value``."""
+    assert log[0][0] == "success", log
+    header = log[0][1]["data"]["headers"].get("cookie")
+    return set(header.split("; ")) if header else None
+
+
+async def test_cookies_are_kept_per_device_hidden_from_the_page_and_cleared_by_reset(
+    harness_sim, http, upstream, page, browser
+):
+    await allow(http, harness_sim, upstream.url)
+    await open_harness(page, harness_sim)
+    echo = {"url": upstream.url + "/echo"}
+    set_it = await call(page, "set", "request", {"url": upstream.url + "/cookie", "method": "POST"})
+    assert set_it[0][0] == "success" and "set-cookie" not in set_it[0][1]["headers"]  # the page never sees it
+    assert echoed_cookie(await call(page, "again", "request", echo)) == {"session=alice"}
+    assert "session" not in await page.evaluate("document.cookie")
+    # my.clearStorage leaves the cookies; a redirect's Set-Cookie goes along on the next hop.
+    assert (await call(page, "clear", "clearStorage"))[0][0] == "success"
+    assert echoed_cookie(await call(page, "kept", "request", echo)) == {"session=alice"}
+    followed = await call(page, "login", "request", {"url": upstream.url + "/login"})
+    assert echoed_cookie(followed) == {"session=alice", "login=yes"}
+    # A cookie the page puts in its headers is not sent: the container's jar decides.
+    forged = await call(page, "forged", "request", {**echo, "headers": {"Cookie": "session=mallory"}})
+    assert echoed_cookie(forged) == {"session=alice", "login=yes"}
+    # Another browser profile is another phone: its own jar.
+    context = await browser.new_context()
+    try:
+        other = await context.new_page()
+        await open_harness(other, harness_sim)
+        assert echoed_cookie(await call(other, "other", "request", echo)) is None
+        await call(other, "set-bob", "request", {"url": upstream.url + "/cookie?value=bob", "method": "POST"})
+        assert echoed_cookie(await call(other, "bob", "request", echo)) == {"session=bob"}
+    finally:
+        await context.close()
+    assert echoed_cookie(await call(page, "still", "request", echo)) == {"session=alice", "login=yes"}
+    # Reset clears every jar (and the allow-list's additions).
+    async with http.post(f"{harness_sim.urls['miniprogram']}/_sim/reset") as resp:
+        assert resp.status == 200
+    await allow(http, harness_sim, upstream.url)
+    assert echoed_cookie(await call(page, "after-reset", "request", echo)) is None

@@ -1,12 +1,16 @@
 /*
  * my.request: the container performs it natively (POST /__container/request on the mini
- * program server), so the server-domain allow-list applies and no CORS is involved.
+ * program server), so the server-domain allow-list applies, no CORS is involved, and the
+ * container keeps the cookies servers set (page code never sees them).
  *
- * success({data, status, headers, statusCode, header}) for every HTTP status;
- * fail({error, errorMessage}): 2 invalid argument, 11 origin not on the allow-list,
- * 12 network error, 13 timeout, 14 the body is not what dataType asks for,
- * 19 a reply that is not a usable HTTP response, 20 stopped by task.abort().
+ * success({data, status, headers, statusCode, header}) for a 2xx or 3xx reply;
+ * fail({error: 19, errorMessage: "http status error", status, headers, data}) for an HTTP
+ * status of 400 or above; otherwise fail({error, errorMessage}): 2 invalid argument,
+ * 9 stopped by task.abort(), 11 origin not on the allow-list, 12 network error,
+ * 13 timeout (at most 60 s), 14 the body is not what dataType asks for, 19 a reply that
+ * is not a usable HTTP response. dataType "base64" gives a data URI.
  * Returns the Promise with the RequestTask methods: abort, onHeadersReceived, offHeadersReceived.
+ * Sources: docs/my-shim.md, docs/fidelity.md.
  */
 (function (global) {
   "use strict";
@@ -15,6 +19,8 @@
   var METHODS = ["GET", "POST", "PUT", "DELETE", "OPTIONS", "HEAD", "TRACE", "CONNECT"];
   var DATA_TYPES = ["json", "text", "base64", "arraybuffer"];
   var DEFAULT_TIMEOUT_MS = 30000;
+  var MAX_TIMEOUT_MS = 60000;  // "上限为 60s": a longer timeout is cut to 60 s
+  var DEVICE_KEY = "__tradepay_sim_device__";
   // The container applies the timeout natively and answers 13 itself; this backstop only
   // fires if the container does not answer at all.
   var BACKSTOP_MS = 3000;
@@ -90,12 +96,30 @@
       else text = JSON.stringify(data);
       body = bytesToB64(new TextEncoder().encode(text));
     }
-    return { url: url, method: method, headers: headers, body: body, timeout: timeout, dataType: dataType };
+    return { url: url, method: method, headers: headers, body: body, timeout: Math.min(timeout, MAX_TIMEOUT_MS),
+             dataType: dataType };
+  }
+
+  // This browser profile is one phone: its cookie jar in the container is its own.
+  // Kept beside storage, but not in it (my.clearStorage leaves the cookies).
+  function device() {
+    try {
+      var id = localStorage.getItem(DEVICE_KEY);
+      if (!id) { id = randomId(); localStorage.setItem(DEVICE_KEY, id); }
+      return id;
+    } catch (e) { return ""; }
   }
 
   function charsetOf(headers) {
     var m = /charset\s*=\s*"?([^";\s]+)/i.exec(headers["content-type"] || "");
     return m ? m[1] : "utf-8";
+  }
+
+  // "data:image/png;base64,iVBOR..." as Alipay's example shows: the media type of the
+  // reply's Content-Type (application/octet-stream without one).
+  function dataUri(b64, headers) {
+    var type = (headers["content-type"] || "").split(";")[0].trim().toLowerCase();
+    return "data:" + (type || "application/octet-stream") + ";base64," + b64;
   }
 
   function textOf(bytes, headers) {
@@ -106,13 +130,18 @@
 
   // The body as dataType asks, or throws the declared 14.
   function decode(b64, dataType, headers) {
-    if (dataType === "base64") return b64;
+    if (dataType === "base64") return dataUri(b64, headers);
     var bytes = b64ToBytes(b64);
     if (dataType === "arraybuffer") return bytes.buffer;
     if (dataType === "text") return textOf(bytes, headers);
     if (!bytes.length) return "";  // 204, HEAD, an empty body: nothing to parse
     try { return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes)); }
     catch (e) { throw error(14, "JSON parse data error"); }
+  }
+
+  // An error reply's body: as dataType asks where it can be, else its text.
+  function decodeLeniently(b64, dataType, headers) {
+    try { return decode(b64, dataType, headers); } catch (e) { return textOf(b64ToBytes(b64), headers); }
   }
 
   function randomId() {
@@ -146,14 +175,14 @@
           method: "POST", keepalive: true, headers: { "Content-Type": "application/json" },
           body: JSON.stringify({ requestId: requestId })
         }).catch(function () {});
-        finish(ko, error(20, "request stopped by abort()"));
+        finish(ko, error(9, "request:fail abort"));
       };
       fetch("/__container/request", {
         method: "POST",
         headers: { "Content-Type": "application/json" },
         signal: controller.signal,
         body: JSON.stringify({ url: spec.url, method: spec.method, headers: spec.headers, body: spec.body,
-                               timeout: spec.timeout, requestId: requestId })
+                               timeout: spec.timeout, requestId: requestId, device: device() })
       })
         .then(function (resp) {
           if (resp.status === 413) throw error(2, "data is larger than the container accepts");
@@ -161,11 +190,15 @@
         })
         .then(function (r) {
           if (finished) return;
-          if (!r.ok) return finish(ko, error(r.error, r.errorMessage));
+          if (!r.ok && r.status == null) return finish(ko, error(r.error, r.errorMessage));
           var headers = r.headers || {};
           task.headerListeners.slice().forEach(function (cb) {
             try { cb({ headers: headers }); } catch (e) { setTimeout(function () { throw e; }); }
           });
+          if (!r.ok) {  // an HTTP status of 400 or above: 19, with the reply
+            return finish(ko, { error: r.error, errorMessage: r.errorMessage, status: r.status, headers: headers,
+                                data: decodeLeniently(r.body || "", spec.dataType, headers) });
+          }
           var data;
           try { data = decode(r.body || "", spec.dataType, headers); } catch (e) { return finish(ko, e); }
           finish(ok, { data: data, status: r.status, headers: headers, statusCode: r.status, header: headers });
@@ -174,7 +207,7 @@
           finish(ko, e && e.error ? e : error(12, "network error: the container could not be reached"));
         });
     });
-    // RequestTask.abort(): stops the request (its fail gets 20); succeeds even if it had ended.
+    // RequestTask.abort(): stops the request (its fail gets 9); succeeds even if it had ended.
     promise.abort = function (object) {
       return shim.invoke(object || {}, function (ok) {
         if (task.abort) task.abort();

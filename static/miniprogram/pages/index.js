@@ -32,7 +32,7 @@
       method: "GET",
       success: function (res) {
         var data = /** @type {any} */ (res.data);
-        if (res.status !== 200 || !data || !data.goods) return showMenuError();
+        if (!data || !data.goods) return showMenuError();
         $("shop-name").textContent = data.merchantName;
         render(data.goods);
       },
@@ -124,6 +124,20 @@
       paymentRequestId: order.paymentRequestId, summary: "my.request POST /api/orders: " + order.status });
   }
 
+  // A failed my.request: an HTTP status of 400 or above (error 19) carries the merchant's
+  // reply, which says what went wrong and whether trying again can help.
+  /** @param {any} err @param {string=} orderId */
+  function requestFailed(err, orderId) {
+    if (err.error === 19 && err.data && typeof err.data === "object") {
+      var body = err.data;
+      body.orderId = body.orderId || orderId;
+      return orderFailed(body);
+    }
+    my.hideLoading();
+    /** @type {HTMLButtonElement} */ ($("pay")).disabled = false;
+    my.alert({ title: "Network error", content: err.errorMessage || "The shop could not be reached." });
+  }
+
   function pay() {
     var list = items();
     if (!list.length) return;
@@ -138,17 +152,13 @@
       data: JSON.stringify({ items: list }),
       success: function (res) {
         var body = /** @type {any} */ (res.data) || {};
-        if (res.status === 201 || res.status === 200) {
-          reportOrderSteps(pressedAt, requestedAt, body);
-          return startTradePay(body);
-        }
-        if (body.orderId) reportOrderSteps(pressedAt, requestedAt, body);
-        orderFailed(body);
+        reportOrderSteps(pressedAt, requestedAt, body);
+        startTradePay(body);
       },
       fail: function (err) {
-        my.hideLoading();
-        button.disabled = false;
-        my.alert({ title: "Network error", content: err.errorMessage || "The shop could not be reached." });
+        var body = /** @type {any} */ (err).data;
+        if (body && body.orderId) reportOrderSteps(pressedAt, requestedAt, body);
+        requestFailed(err);
       }
     });
   }
@@ -179,16 +189,8 @@
       url: MERCHANT + "/api/orders/" + encodeURIComponent(orderId) + "/pay",
       method: "POST",
       data: "{}",
-      success: function (res) {
-        var body = /** @type {any} */ (res.data) || {};
-        if (res.status === 200) return startTradePay(body);
-        body.orderId = body.orderId || orderId;
-        orderFailed(body);
-      },
-      fail: function (err) {
-        my.hideLoading();
-        my.alert({ title: "Network error", content: err.errorMessage || "The shop could not be reached." });
-      }
+      success: function (res) { startTradePay(/** @type {any} */ (res.data) || {}); },
+      fail: function (err) { requestFailed(err, orderId); }
     });
   }
 

@@ -69,13 +69,13 @@
       url: MERCHANT + "/api/orders/" + encodeURIComponent(orderId),
       method: "GET",
       data: { clientResultCode: resultCode },
-      success: function (res) {
-        var data = /** @type {any} */ (res.data);
-        if (res.status === 200) return render(data);
-        $("headline").textContent = "Order not found";
-        $("status").textContent = "UNKNOWN";
-      },
+      success: function (res) { render(/** @type {any} */ (res.data)); },
       fail: function (err) {
+        if (/** @type {any} */ (err).status === 404) {  // error 19 carries the reply's status
+          $("headline").textContent = "Order not found";
+          $("status").textContent = "UNKNOWN";
+          return;
+        }
         $("note").textContent = "Could not reach the shop: " + (err.errorMessage || "network error");
       }
     });
