@@ -83,6 +83,7 @@ def build_apps(
 
     def miniprogram() -> web.Application:
         from miniprogram_mock import MiniprogramConfig, create_app
+        from miniprogram_mock.domains import parse_mappings
 
         return create_app(
             MiniprogramConfig(
@@ -91,6 +92,7 @@ def build_apps(
                 merchant_url=urls["merchant"],
                 wallet_url=urls["wallet"],
                 miniprogram_dir=settings.miniprogram_dir,
+                domain_mappings=parse_mappings(settings.miniprogram_domain),
             )
         )
 

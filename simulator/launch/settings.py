@@ -27,6 +27,7 @@ class Settings:
     data_dir: Path = Path(".tradepay-sim")
     time_scale: float = 1.0
     miniprogram_dir: Path | None = None
+    miniprogram_domain: tuple[str, ...] = ()
     merchant_wallet_timeout: float = 10.0
     processes: int = 2
     signer: str = "auto"
@@ -59,6 +60,9 @@ _HELP = {
     "data_dir": "folder for the SQLite files and keys (default ./.tradepay-sim)",
     "time_scale": "divide waits (notification retries, default expiry, settlement) by this factor (default 1)",
     "miniprogram_dir": "serve your own mini program pages (HTML and JS) from this folder",
+    "miniprogram_domain": "route a domain the mini program calls to a local server and put it on the my.request "
+    "allow-list: DOMAIN=LOCAL, e.g. https://api.shop.example=http://127.0.0.1:9000 (repeat the option for more; "
+    "the variable takes them comma-separated)",
     "processes": "2 (the default): the wallet runs in a process of its own beside the other apps, using a second "
     "core; 1: everything in one process",
     "signer": "where the wallet makes its RSA signatures: process (a signer process of its own, on another core), "
@@ -69,6 +73,20 @@ _HELP = {
     "log_level": "debug, info, warning or error (default info)",
     "apps": "comma-separated apps to start (run) or reset (reset): miniprogram,merchant,wallet,console (default all)",
 }
+
+
+# Settings given more than once (``--miniprogram-domain A=B --miniprogram-domain C=D``);
+# their variable holds the values comma-separated.
+_REPEATABLE = ("miniprogram_domain",)
+
+
+class _AppendOverEnvironment(argparse.Action):
+    """Append each use of the flag; the first use replaces the variable's value (a flag
+    wins over its variable)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        current = getattr(namespace, self.dest, None)
+        setattr(namespace, self.dest, [*(current if isinstance(current, list) else []), values])
 
 
 def env_name(name: str) -> str:
@@ -87,6 +105,11 @@ def add_arguments(parser: argparse.ArgumentParser, only: tuple[str, ...] | None 
         if f.name == "apps":
             default = ",".join(default)
         help_text = f"{_HELP[f.name]} [env {env}]"
+        if f.name in _REPEATABLE:
+            parser.add_argument(
+                flag, action=_AppendOverEnvironment, default=os.environ.get(env, ""), help=help_text, dest=f.name
+            )
+            continue
         parser.add_argument(flag, default=os.environ.get(env, default), help=help_text, dest=f.name)
 
 
@@ -153,6 +176,12 @@ def _convert(name: str, raw):
         return scale
     if name in ("data_dir", "miniprogram_dir"):
         return Path(raw) if raw not in ("", None) else None
+    if name == "miniprogram_domain":
+        from miniprogram_mock.domains import parse_mappings  # the app's own rule, read once
+
+        entries = tuple(e.strip() for e in (raw.split(",") if isinstance(raw, str) else raw) if e.strip())
+        parse_mappings(entries)  # a DomainError is a ValueError: reported with the option's name
+        return entries
     if name == "apps":
         apps = tuple(a.strip() for a in str(raw).split(",") if a.strip())
         unknown = set(apps) - set(APPS)

@@ -12,7 +12,9 @@ import socket
 import pytest_asyncio
 from aiohttp import web
 from aiohttp.test_utils import TestServer
-from my_harness import call, call_all, failed, log_of, open_harness, start, wait_done
+from my_harness import PAGES, call, call_all, failed, log_of, open_harness, start, wait_done
+
+from simulator.testing.sim import running_sim
 
 MESSAGE_19 = "http status error"
 
@@ -471,3 +473,34 @@ async def test_cookies_are_kept_per_device_hidden_from_the_page_and_cleared_by_r
         assert resp.status == 200
     await allow(http, harness_sim, upstream.url)
     assert echoed_cookie(await call(page, "after-reset", "request", echo)) is None
+
+
+async def test_a_mapped_domain_goes_to_its_local_server(tmp_path, keys_template, http, upstream, page):
+    """--miniprogram-domain https://api.shop.example=<upstream>: the project's production
+    URL reaches the local server, with the domain's cookies, without editing the project."""
+    mapping = f"https://api.shop.example={upstream.url}"
+    async with running_sim(
+        tmp_path / "data", keys_from=keys_template, miniprogram_dir=PAGES, miniprogram_domain=(mapping,)
+    ) as sim:
+        async with http.get(f"{sim.urls['miniprogram']}/_sim/request-domains") as resp:
+            listed = await resp.json()
+        assert "https://api.shop.example" in listed["serverDomains"] and upstream.url not in listed["serverDomains"]
+        assert listed["domainMappings"] == {"https://api.shop.example": upstream.url}
+        await open_harness(page, sim)
+        log = await call(page, "mapped", "request", {"url": "https://api.shop.example/echo?x=1", "data": {"y": "2"}})
+        echo = log[0][1]["data"]
+        assert echo["path"] == "/echo" and echo["query"] == {"x": "1", "y": "2"}
+        assert echo["headers"]["host"] == upstream.url.removeprefix("http://")
+        # Cookies belong to the domain the page called.
+        await call(page, "set", "request", {"url": "https://api.shop.example/cookie", "method": "POST"})
+        again = await call(page, "again", "request", {"url": "https://api.shop.example/echo"})
+        assert again[0][1]["data"]["headers"]["cookie"] == "session=alice"
+        # A redirect to the local server's own origin stays on the domain (and on the list).
+        hop = await call(page, "hop", "request", {"url": f"https://api.shop.example/redirect?to={upstream.url}/echo"})
+        assert hop[0][0] == "success" and hop[0][1]["data"]["path"] == "/echo"
+        # An error status of the local server is the page's 19, as from the real domain.
+        missing = await call(page, "404", "request", {"url": "https://api.shop.example/status/404"})
+        assert missing[0][1]["error"] == 19 and missing[0][1]["status"] == 404
+        # The local server itself is not on the list: only the domain is.
+        direct = await call(page, "direct", "request", {"url": upstream.url + "/echo"})
+        assert direct == failed(11, f"{upstream.url} is not in the mini program's server-domain allow-list")
