@@ -25,6 +25,7 @@ SHIM_PARTS = (
     "miniprogram/my/request.js",
     "miniprogram/my/tradepay.js",
     "miniprogram/my/ui.js",
+    "miniprogram/my/dialogs.js",
     "miniprogram/my/navigation.js",
     "miniprogram/my/storage.js",
     "miniprogram/my/system.js",

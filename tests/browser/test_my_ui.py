@@ -1,11 +1,13 @@
-"""The container's native UI in Chromium: my.alert, my.confirm, my.showLoading /
-my.hideLoading (delay, the mask that takes the page's taps), my.showToast / my.hideToast
-(every type, duration). Screenshots land in test-artifacts/ (my-*.png)."""
+"""The container's native UI in Chromium: my.alert, my.confirm, my.prompt, my.showModal,
+my.showActionSheet, my.showLoading / my.hideLoading (delay, the mask that takes the page's
+taps), my.showToast / my.hideToast (every type, duration), the pull-down refresh.
+Screenshots land in test-artifacts/ (my-*.png; the new ones at a phone's 390 px)."""
 
 from __future__ import annotations
 
 import asyncio
 
+import pytest_asyncio
 from my_harness import call, failed, log_of, open_harness, shot, start, succeeded, wait_done
 
 
@@ -111,3 +113,121 @@ async def test_hide_toast_ends_it_early(harness_sim, page):
     assert await call(page, "hide", "hideToast") == succeeded({})
     assert await wait_done(page, "long") == succeeded({})
     assert await page.get_by_test_id("mp-toast").count() == 0
+
+
+@pytest_asyncio.fixture
+async def phone(browser):
+    """A page at a phone's width (390 px): the device fills the viewport, as on a phone."""
+    context = await browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+    page = await context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    await context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+async def test_prompt_returns_what_was_typed(harness_sim, phone, artifacts):
+    await open_harness(phone, harness_sim)
+    await start(
+        phone,
+        "coupon",
+        "prompt",
+        {
+            "title": "Coupon",
+            "message": "Enter your coupon code",
+            "placeholder": "e.g. LATTE10",
+            "okButtonText": "Apply",
+        },
+    )
+    dialog = phone.get_by_test_id("mp-dialog")
+    await dialog.wait_for()
+    assert await dialog.locator(".mp-dialog-content").text_content() == "Enter your coupon code"
+    field = phone.get_by_test_id("mp-prompt-input")
+    assert await field.get_attribute("placeholder") == "e.g. LATTE10"
+    await field.fill("LATTE10")
+    await shot(phone, artifacts, "my-prompt")
+    await phone.get_by_test_id("mp-prompt-ok").filter(has_text="Apply").click()
+    assert await wait_done(phone, "coupon") == succeeded({"ok": True, "inputValue": "LATTE10"})
+    await start(phone, "no", "prompt", {"title": "Note"})
+    await phone.get_by_test_id("mp-prompt-input").fill("ignored")
+    await phone.get_by_test_id("mp-prompt-cancel").filter(has_text="Cancel").click()
+    assert await wait_done(phone, "no") == succeeded({"ok": False, "inputValue": "ignored"})
+
+
+async def test_show_modal_with_and_without_input(harness_sim, phone, artifacts):
+    await open_harness(phone, harness_sim)
+    await start(
+        phone, "plain", "showModal", {"title": "Leave?", "content": "Your cart is kept.", "confirmText": "Leave"}
+    )
+    await phone.get_by_test_id("mp-dialog").wait_for()
+    await phone.get_by_test_id("mp-modal-cancel").click()
+    assert await wait_done(phone, "plain") == succeeded({"confirm": False})
+    await start(phone, "single", "showModal", {"content": "Saved", "showCancel": False})
+    await phone.get_by_test_id("mp-dialog").wait_for()
+    assert await phone.get_by_test_id("mp-modal-cancel").count() == 0
+    await phone.get_by_test_id("mp-modal-confirm").click()
+    assert await wait_done(phone, "single") == succeeded({"confirm": True})
+    await start(phone, "edit", "showModal", {"title": "Gift message", "editable": True, "placeholderText": "To..."})
+    await phone.get_by_test_id("mp-modal-input").fill("Happy birthday")
+    await shot(phone, artifacts, "my-show-modal")
+    await phone.get_by_test_id("mp-modal-confirm").click()
+    assert await wait_done(phone, "edit") == succeeded({"confirm": True, "content": "Happy birthday"})
+
+
+async def test_action_sheet_gives_the_index_chosen_or_minus_one(harness_sim, phone, artifacts):
+    await open_harness(phone, harness_sim)
+    options = {
+        "title": "Pay with",
+        "items": ["Wallet balance", "Bank card", "Remove saved card"],
+        "destructiveBtnIndex": 2,
+        "badges": [{"index": 0, "type": "text", "text": "New"}, {"index": 1, "type": "point"}],
+    }
+    await start(phone, "pick", "showActionSheet", options)
+    sheet = phone.get_by_test_id("mp-action-sheet")
+    await sheet.wait_for()
+    items = phone.get_by_test_id("mp-action-sheet-item")
+    assert await items.all_text_contents() == ["Wallet balanceNew", "Bank card", "Remove saved card"]
+    assert "destructive" in await items.nth(2).get_attribute("class")
+    assert await items.nth(1).locator("[data-badge=point]").count() == 1
+    await shot(phone, artifacts, "my-action-sheet")
+    await asyncio.sleep(0.2)
+    assert await log_of(phone, "pick") == []
+    await items.nth(1).click()
+    assert await wait_done(phone, "pick") == succeeded({"index": 1, "success": True})
+    await start(phone, "cancel", "showActionSheet", {"items": ["A"], "cancelButtonText": "Never mind"})
+    await phone.get_by_test_id("mp-action-sheet-cancel").filter(has_text="Never mind").click()
+    assert await wait_done(phone, "cancel") == succeeded({"index": -1, "success": True})
+    await start(phone, "outside", "showActionSheet", {"items": ["A"]})
+    await sheet.wait_for()
+    await phone.mouse.click(195, 200)  # beside the sheet, on its mask
+    assert await wait_done(phone, "outside") == succeeded({"index": -1, "success": True})
+    assert await call(phone, "bad", "showActionSheet", {"items": "A"}) == failed(
+        2, "items must be a non-empty array of strings"
+    )
+
+
+async def test_pull_down_refresh_shows_until_stopped_and_tells_the_runtime(harness_sim, phone, artifacts):
+    await open_harness(phone, harness_sim)
+    await phone.evaluate(
+        "() => { window.__started = 0; __tradepaySimShim.pullDownRefresh.onStart = () => __started++; }"
+    )
+    tap_before = await phone.get_by_test_id("tap").bounding_box()
+    assert await call(phone, "start", "startPullDownRefresh") == succeeded({"success": True})
+    indicator = phone.locator("[data-testid=mp-pull-refresh]")
+    await indicator.wait_for()
+    assert await phone.evaluate("window.__started") == 1
+    await phone.wait_for_function(  # in the device's shadow root, once its opening is done
+        "() => document.querySelector('mp-device').shadowRoot.querySelector('.mp-refresh').offsetHeight === 52"
+    )
+    tap_during = await phone.get_by_test_id("tap").bounding_box()
+    assert tap_during["y"] == tap_before["y"] + 52  # the page is pushed down, as when pulled
+    await shot(phone, artifacts, "my-pull-refresh")
+    assert await call(phone, "stop", "stopPullDownRefresh") == succeeded({})
+    assert await indicator.count() == 0
+    # The runtime shows it for a user's pull; stop hides it the same way.
+    await phone.evaluate("__tradepaySimShim.pullDownRefresh.show()")
+    await indicator.wait_for()
+    assert await phone.evaluate("window.__started") == 1  # a pull is the runtime's to report
+    assert await call(phone, "stop2", "stopPullDownRefresh") == succeeded({})
+    assert await indicator.count() == 0

@@ -1,8 +1,9 @@
 /*
- * The container's native UI: my.alert, my.confirm (modal dialogs; success when the user
- * taps a button), my.showLoading / my.hideLoading (a modal HUD shown after `delay` ms,
- * whose mask blocks taps on the page), my.showToast / my.hideToast (success once the
- * toast has gone, after `duration` ms, 2000 by default).
+ * The container's native UI besides dialogs (dialogs.js): my.showLoading / my.hideLoading
+ * (a modal HUD shown after `delay` ms, whose mask blocks taps on the page),
+ * my.showToast / my.hideToast (success once the toast has gone, after `duration` ms, 2000
+ * by default), and the pull-down refresh indicator of my.startPullDownRefresh /
+ * my.stopPullDownRefresh, which the mini program runtime drives too (shim.pullDownRefresh).
  */
 (function (global) {
   "use strict";
@@ -11,50 +12,6 @@
   var TOAST_TYPES = ["none", "success", "fail", "exception", "loading"];
 
   function text(v) { return v == null ? "" : String(v); }
-
-  function dialog(o, buttons, done) {
-    shim.whenChrome(function (c) {
-      var mask = el("div", "mp-mask");
-      var box = el("div", "mp-dialog");
-      box.setAttribute("role", "alertdialog");
-      box.setAttribute("data-testid", "mp-dialog");
-      if (o.title != null && o.title !== "") box.appendChild(el("div", "mp-dialog-title", text(o.title)));
-      if (o.content != null && o.content !== "") box.appendChild(el("div", "mp-dialog-content", text(o.content)));
-      var row = el("div", "mp-dialog-buttons");
-      buttons.forEach(function (b) {
-        var btn = el("button", "mp-dialog-btn" + (b.primary ? " primary" : ""), b.text);
-        btn.type = "button";
-        btn.setAttribute("data-testid", b.testid);
-        if (typeof b.color === "string") btn.style.color = b.color;
-        btn.addEventListener("click", function () {
-          if (mask.parentNode) mask.parentNode.removeChild(mask);
-          done(b.value);
-        });
-        row.appendChild(btn);
-      });
-      box.appendChild(row);
-      mask.appendChild(box);
-      c.overlay.appendChild(mask);
-    });
-  }
-
-  shim.define("alert", function (options) {
-    return shim.invoke(options, function (ok) {
-      var o = options || {};
-      dialog(o, [{ text: text(o.buttonText) || "OK", primary: true, color: o.confirmColor, testid: "mp-alert-ok" }],
-             function () { ok({}); });
-    });
-  });
-
-  shim.define("confirm", function (options) {
-    return shim.invoke(options, function (ok) {
-      var o = options || {};
-      dialog(o, [
-        { text: text(o.cancelButtonText) || "Cancel", color: o.cancelColor, testid: "mp-confirm-cancel", value: false },
-        { text: text(o.confirmButtonText) || "OK", primary: true, color: o.confirmColor, testid: "mp-confirm-ok", value: true }
-      ], function (value) { ok({ confirm: value }); });
-    });
-  });
 
   // ---- loading ------------------------------------------------------------------------
 
@@ -141,5 +98,50 @@
 
   shim.define("hideToast", function (options) {
     return shim.invoke(options, function (ok) { removeToast(); ok({}); });
+  });
+
+  // ---- pull-down refresh ----------------------------------------------------------------
+  // The indicator sits above the page, pushing it down, as the wallet app draws it. The
+  // mini program runtime calls show() when the user pulls the page down (and fires the
+  // page's onPullDownRefresh itself), and sets onStart to hear my.startPullDownRefresh,
+  // which must fire onPullDownRefresh too. hide() is my.stopPullDownRefresh's.
+
+  var refresh = {
+    node: null,
+    onStart: null,
+    active: function () { return !!(refresh.node && refresh.node.parentNode); },
+    show: function () {
+      shim.whenChrome(function (c) {
+        if (refresh.active()) return;
+        var node = el("div", "mp-refresh");
+        node.setAttribute("data-testid", "mp-pull-refresh");
+        node.setAttribute("role", "progressbar");
+        node.appendChild(el("i"));
+        node.appendChild(el("i"));
+        node.appendChild(el("i"));
+        refresh.node = node;
+        c.page.insertBefore(node, c.page.firstChild);
+        c.page.scrollTop = 0;  // the refresh shows at the page's top
+      });
+    },
+    hide: function () {
+      if (refresh.node && refresh.node.parentNode) refresh.node.parentNode.removeChild(refresh.node);
+      refresh.node = null;
+    }
+  };
+  shim.pullDownRefresh = refresh;
+
+  shim.define("startPullDownRefresh", function (options) {
+    return shim.invoke(options, function (ok) {
+      refresh.show();
+      if (shim.isFn(refresh.onStart)) {
+        try { refresh.onStart(); } catch (e) { setTimeout(function () { throw e; }); }
+      }
+      ok({ success: true });
+    });
+  });
+
+  shim.define("stopPullDownRefresh", function (options) {
+    return shim.invoke(options, function (ok) { refresh.hide(); ok({}); });
   });
 })(window);
