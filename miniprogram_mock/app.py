@@ -26,6 +26,7 @@ from simulator.core.web import (
 )
 
 from . import control
+from .auth import issue_auth_code
 from .config import MiniprogramConfig
 from .container import COOKIES, DOMAINS, INFLIGHT, SESSION, abort_request, proxy_request
 from .cookies import CookieJars
@@ -55,6 +56,7 @@ def create_app(config: MiniprogramConfig) -> web.Application:
             web.get("/my.js", my_js),
             web.post("/__container/request", proxy_request),
             web.post("/__container/request/abort", abort_request),
+            web.post("/__container/auth-code", issue_auth_code),
             web.post("/_sim/events", report_event),
             web.post("/_sim/reset", reset),
             web.get("/_sim/health", health),

@@ -26,6 +26,7 @@ SHIM_PARTS = (
     "miniprogram/my/tradepay.js",
     "miniprogram/my/ui.js",
     "miniprogram/my/dialogs.js",
+    "miniprogram/my/auth.js",
     "miniprogram/my/navigation.js",
     "miniprogram/my/storage.js",
     "miniprogram/my/system.js",

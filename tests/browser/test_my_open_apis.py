@@ -1,0 +1,109 @@
+"""The APIs next to payment, in Chromium: my.getAuthCode (silent auth_base, the consent
+sheet, cancel 11, unknown scope 3; the code's format), my.makePhoneCall and
+my.setClipboard / my.getClipboard (shown, not performed), and my.getSystemInfo beside the
+sync form. Screenshots at a phone's 390 px in test-artifacts/ (my-*.png)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest_asyncio
+from my_harness import call, failed, log_of, open_harness, shot, start, succeeded, wait_done
+
+from miniprogram_mock.auth import TEST_BUYER, decode
+
+
+@pytest_asyncio.fixture
+async def phone(browser):
+    context = await browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+    page = await context.new_page()
+    errors: list[str] = []
+    warnings: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: warnings.append(msg.text) if msg.type == "warning" else None)
+    page.warnings = warnings
+    yield page
+    await context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+def granted(log: list, scopes: list[str]) -> str:
+    """The authCode of a successful call; checks the payload's shape on the way."""
+    assert [kind for kind, _ in log] == ["success", "complete", "resolve"], log
+    payload = log[0][1]
+    assert set(payload) == {"authCode", "authSuccessScopes", "authErrorScopes"}
+    assert payload["authSuccessScopes"] == scopes and payload["authErrorScopes"] == {}
+    return payload["authCode"]
+
+
+async def test_auth_base_is_silent_and_its_code_names_the_test_buyer(harness_sim, phone):
+    await open_harness(phone, harness_sim)
+    before = int(time.time())
+    code = granted(await call(phone, "silent", "getAuthCode"), ["auth_base"])  # auth_base by default
+    assert await phone.get_by_test_id("mp-auth").count() == 0
+    said = decode(code)
+    assert said["user"] == TEST_BUYER and said["scopes"] == ["auth_base"]
+    assert before <= said["issuedAt"] <= int(time.time()) and len(said["nonce"]) == 16
+    again = granted(await call(phone, "again", "getAuthCode", {"scopes": "auth_base"}), ["auth_base"])
+    assert again != code  # every code is new
+
+
+async def test_other_scopes_ask_the_user_first(harness_sim, phone, artifacts):
+    await open_harness(phone, harness_sim)
+    await start(phone, "profile", "getAuthCode", {"scopes": ["auth_base", "auth_user"]})
+    sheet = phone.get_by_test_id("mp-auth")
+    await sheet.wait_for()
+    assert TEST_BUYER in await sheet.text_content()
+    assert await sheet.locator("[data-scope]").evaluate_all("items => items.map(i => i.dataset.scope)") == ["auth_user"]
+    await shot(phone, artifacts, "my-get-auth-code")
+    assert await log_of(phone, "profile") == []  # nothing until the user answers
+    await phone.get_by_test_id("mp-auth-allow").click()
+    code = granted(await wait_done(phone, "profile"), ["auth_base", "auth_user"])
+    assert decode(code)["scopes"] == ["auth_base", "auth_user"]
+    # Asked again for the same scope (no consent is remembered), the user now cancels.
+    await start(phone, "no", "getAuthCode", {"scopes": "auth_user"})
+    await phone.get_by_test_id("mp-auth-deny").click()
+    assert await wait_done(phone, "no") == failed(11, "User's authorization is cancelled")
+
+
+async def test_an_unknown_scope_fails_with_3_and_says_which_in_the_console(harness_sim, phone):
+    await open_harness(phone, harness_sim)
+    assert await call(phone, "bad", "getAuthCode", {"scopes": ["auth_base", "auth_everything"]}) == failed(
+        3, "Unknown error!"
+    )
+    assert any("auth_everything" in w for w in phone.warnings)
+    assert await call(phone, "empty", "getAuthCode", {"scopes": []}) == failed(3, "Unknown error!")
+
+
+async def test_a_phone_call_is_shown_not_made(harness_sim, phone, artifacts):
+    await open_harness(phone, harness_sim)
+    assert await call(phone, "call", "makePhoneCall", {"number": "+63 2 8888 0000"}) == succeeded({"success": True})
+    notice = phone.get_by_test_id("mp-phone-call")
+    await notice.wait_for()
+    assert "Call +63 2 8888 0000" in await notice.text_content()
+    await shot(phone, artifacts, "my-make-phone-call")
+    await phone.get_by_test_id("mp-phone-call-close").click()
+    assert await notice.count() == 0
+    assert await call(phone, "none", "makePhoneCall", {}) == failed(2, "number must be a non-empty string")
+
+
+async def test_the_clipboard_is_the_simulated_phones(harness_sim, phone, artifacts):
+    await open_harness(phone, harness_sim)
+    assert await call(phone, "empty", "getClipboard") == succeeded({"text": ""})
+    assert await call(phone, "copy", "setClipboard", {"text": "ORD-2024-0001"}) == succeeded({"success": True})
+    await phone.get_by_test_id("mp-clipboard").wait_for()
+    await shot(phone, artifacts, "my-set-clipboard")
+    assert await call(phone, "paste", "getClipboard") == succeeded({"text": "ORD-2024-0001"})
+    assert await call(phone, "bad", "setClipboard", {"text": 5}) == failed(2, "text must be a string")
+    # Another page of the mini program on the same phone sees it too.
+    await open_harness(phone, harness_sim, "/pages/nav")
+    assert await call(phone, "later", "getClipboard") == succeeded({"text": "ORD-2024-0001"})
+
+
+async def test_get_system_info_async_gives_what_the_sync_form_gives(harness_sim, phone):
+    await open_harness(phone, harness_sim)
+    log = await call(phone, "info", "getSystemInfo")
+    assert [kind for kind, _ in log] == ["success", "complete", "resolve"]
+    info = log[0][1]
+    assert info == await phone.evaluate("my.getSystemInfoSync()")
+    assert info["windowWidth"] == 390 and info["platform"] == "iOS" and info["statusBarHeight"] == 44
