@@ -30,6 +30,7 @@ SHIM_PARTS = (
     "miniprogram/my/navigation.js",
     "miniprogram/my/storage.js",
     "miniprogram/my/system.js",
+    "miniprogram/my/declared.js",
 )
 SHIM_CSS = (("documentCss", "miniprogram/container.css"), ("chromeCss", "miniprogram/chrome.css"))
 

@@ -8,6 +8,11 @@
  * complete with the same payload, each exactly once; the API also returns a Promise of
  * the same outcome. A failure is {error: <number>, errorMessage: <string>}.
  *
+ * A function the official declarations give `my` but the shim lacks (my.getLocation...)
+ * exists all the same and fails with {error: 1} (the platform's "接口不存在", API not
+ * available), a console warning and a note in the container's journal, so a test shows
+ * what to stub; a name the declarations do not have stays undefined, as on the platform.
+ *
  * The shim emulates the container only: no business rule lives here.
  */
 (function (global) {
@@ -70,25 +75,83 @@
     } catch (e) { /* best effort */ }
   }
 
-  var my = {};
-  Object.defineProperty(my, "__tradepaySim", { value: true });
+  // The APIs the shim implements; `my` itself is a view of it (below). A test's stubs,
+  // set as `window.my = {getLocation: ...}` before the shim loads (an init script), are
+  // kept and win over the shim's own.
+  var apis = {};
+  var stubbed = isObject(global.my) ? global.my : {};
+  Object.keys(stubbed).forEach(function (name) { if (isFn(stubbed[name])) apis[name] = stubbed[name]; });
+  Object.defineProperty(apis, "__tradepaySim", { value: true });
 
   var shim = {
     config: global.__TRADEPAY_SIM_CONFIG__ || {},
-    my: my,
     isFn: isFn,
     isObject: isObject,
     error: error,
     invoke: invoke,
     report: report,
-    define: function (name, fn) { my[name] = fn; }
+    declared: {},  // filled by declared.js: {"": [names of my.*], "ap": [...], ...}
+    define: function (name, fn) { if (!isFn(stubbed[name])) apis[name] = fn; }
   };
   // Shared with the other parts of /my.js; not part of the `my` API.
   Object.defineProperty(global, "__tradepaySimShim", { value: shim });
 
-  // my.canIUse("request"), my.canIUse("tradePay.object.paymentUrl"): the API exists.
+  // ---- declared APIs the shim lacks ----------------------------------------------------
+
+  var warned = {};
+  var stubs = {};
+
+  function notSupported(path) {
+    var message = "my." + path + " is not supported by tradepay-sim: stub it in your page or test";
+    if (!warned[path]) {  // once per API and page: a loop calling it must not flood the log
+      warned[path] = true;
+      if (global.console) console.warn("[tradepay-sim] " + message + " (docs/my-shim.md)");
+      report({ step: null, summary: message, details: { api: "my." + path, unsupported: true } });
+    }
+    return error(1, message);
+  }
+
+  // What the platform's API of that name would be: a sync API returns the failure, a
+  // listener (on*, off*) or a factory (create*) returns nothing, the others call fail.
+  function stub(path) {
+    if (stubs[path]) return stubs[path];
+    var name = path.split(".").pop();
+    var fn = /Sync$/.test(name) ? function () { return notSupported(path); }
+      : /^(on|off|create)[A-Z]/.test(name) ? function () { notSupported(path); }
+      : function (options) {
+        return invoke(isObject(options) ? options : {}, function (ok, ko) { ko(notSupported(path)); });
+      };
+    Object.defineProperty(fn, "__tradepaySimUnsupported", { value: true });
+    return (stubs[path] = fn);
+  }
+
+  function declares(ns, name) {
+    return typeof name === "string" && (shim.declared[ns] || []).indexOf(name) >= 0;
+  }
+
+  // `my` as page code sees it: what the shim implements (and what a page sets, such as a
+  // stub of its own), then a declared API it lacks, then a declared namespace (my.ap).
+  function facade(target, ns) {
+    var namespaces = {};
+    return new Proxy(target, {
+      get: function (t, name, receiver) {
+        if (typeof name !== "string" || name in t) return Reflect.get(t, name, receiver);
+        if (declares(ns, name)) return stub(ns ? ns + "." + name : name);
+        if (!ns && shim.declared[name]) return namespaces[name] || (namespaces[name] = facade({}, name));
+        return undefined;
+      },
+      has: function (t, name) {
+        return name in t || declares(ns, name) || (!ns && typeof name === "string" && !!shim.declared[name]);
+      }
+    });
+  }
+
+  var my = facade(apis, "");
+  shim.my = my;
+
+  // my.canIUse("request"), my.canIUse("tradePay.object.paymentUrl"): the shim implements it.
   shim.define("canIUse", function (name) {
-    return typeof name === "string" && isFn(my[name.split(".")[0]]);
+    return typeof name === "string" && isFn(apis[name.split(".")[0]]);
   });
 
   global.my = my;

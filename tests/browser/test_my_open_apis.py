@@ -1,7 +1,8 @@
 """The APIs next to payment, in Chromium: my.getAuthCode (silent auth_base, the consent
 sheet, cancel 11, unknown scope 3; the code's format), my.makePhoneCall and
-my.setClipboard / my.getClipboard (shown, not performed), and my.getSystemInfo beside the
-sync form. Screenshots at a phone's 390 px in test-artifacts/ (my-*.png)."""
+my.setClipboard / my.getClipboard (shown, not performed), my.getSystemInfo beside the
+sync form, and a declared API the shim lacks (fails with 1, warns, notes it in the
+journal). Screenshots at a phone's 390 px in test-artifacts/ (my-*.png)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest_asyncio
 from my_harness import call, failed, log_of, open_harness, shot, start, succeeded, wait_done
 
 from miniprogram_mock.auth import TEST_BUYER, decode
+from simulator.testing.sim import wait_for
 
 
 @pytest_asyncio.fixture
@@ -107,3 +109,64 @@ async def test_get_system_info_async_gives_what_the_sync_form_gives(harness_sim,
     info = log[0][1]
     assert info == await phone.evaluate("my.getSystemInfoSync()")
     assert info["windowWidth"] == 390 and info["platform"] == "iOS" and info["statusBarHeight"] == 44
+
+
+async def test_a_declared_api_the_shim_lacks_fails_with_1_and_is_logged(harness_sim, http, phone):
+    await open_harness(phone, harness_sim)
+    message = "my.getLocation is not supported by tradepay-sim: stub it in your page or test"
+    assert await call(phone, "loc", "getLocation", {"type": 1}) == failed(1, message)
+    assert await call(phone, "loc2", "getLocation") == failed(1, message)
+    assert [w for w in phone.warnings if "my.getLocation" in w] == [f"[tradepay-sim] {message} (docs/my-shim.md)"]
+    probe = await phone.evaluate(
+        """() => ({
+            type: typeof my.getLocation, has: "getLocation" in my, canIUse: my.canIUse("getLocation"),
+            sync: my.getAppIdSync(), listener: my.onNetworkStatusChange(() => {}),
+            nested: typeof my.ap.nsf, undeclared: typeof my.noSuchApi, requestIsReal: my.canIUse("request")
+        })"""
+    )
+    assert probe == {
+        "type": "function",
+        "has": True,
+        "canIUse": False,
+        "sync": {
+            "error": 1,
+            "errorMessage": "my.getAppIdSync is not supported by tradepay-sim: stub it in your page or test",
+        },
+        "listener": None,
+        "nested": "function",
+        "undeclared": "undefined",
+        "requestIsReal": True,
+    }
+    nested = await phone.evaluate("my.ap.nsf({}).catch(e => e)")
+    assert nested == {
+        "error": 1,
+        "errorMessage": "my.ap.nsf is not supported by tradepay-sim: stub it in your page or test",
+    }
+    # A stub of the page's own wins (page code, or a test's init script, may set my.x).
+    await phone.evaluate("() => { my.getLocation = (o) => o.success({latitude: 1, longitude: 2}); }")
+    assert await phone.evaluate("new Promise(r => my.getLocation({success: r}))") == {"latitude": 1, "longitude": 2}
+    assert await phone.evaluate("my.canIUse('getLocation')") is True
+
+    async def noted():
+        async with http.get(f"{harness_sim.urls['miniprogram']}/_sim/events") as resp:
+            events = (await resp.json())["events"]
+        notes = [e for e in events if (e.get("details") or {}).get("unsupported")]
+        return notes if len(notes) == 4 else None
+
+    notes = await wait_for(noted)
+    apis = {e["details"]["api"] for e in notes}
+    assert apis == {"my.getLocation", "my.getAppIdSync", "my.onNetworkStatusChange", "my.ap.nsf"}
+    assert all(e["kind"] == "note" and e["step"] is None and "not supported" in e["summary"] for e in notes)
+
+
+async def test_a_tests_init_script_stubs_win_over_the_shim(harness_sim, phone):
+    await phone.add_init_script(
+        "window.my = {getLocation: (o) => o.success({latitude: 31.2}), getSystemInfoSync: () => ({model: 'stub'})}"
+    )
+    await open_harness(phone, harness_sim)
+    got = await phone.evaluate(
+        "() => new Promise(r => my.getLocation({success: r})).then(loc => [loc, my.getSystemInfoSync(), my.canIUse('getLocation')])"
+    )
+    assert got == [{"latitude": 31.2}, {"model": "stub"}, True]
+    assert await phone.evaluate("typeof my.request") == "function"  # the rest of the shim is there
+    assert not [w for w in phone.warnings if "not supported" in w]
