@@ -57,8 +57,11 @@ def parse_mapping(entry: object) -> tuple[str, str]:
     return parse_origin(domain), parse_origin(target)
 
 
-def parse_mappings(entries: Iterable[object]) -> dict[str, str]:
-    """Several mappings; a domain mapped twice is an error (which one would win?)."""
+def parse_mappings(entries: Iterable[object] | str) -> dict[str, str]:
+    """Several mappings (a list, or one string of comma-separated ones); a domain mapped
+    twice is an error (which one would win?)."""
+    if isinstance(entries, str):
+        entries = [e.strip() for e in entries.split(",") if e.strip()]
     mappings: dict[str, str] = {}
     for entry in entries:
         domain, target = parse_mapping(entry)

@@ -63,6 +63,11 @@ def test_a_domain_mapped_to_two_servers_is_refused():
     with pytest.raises(DomainError, match="mapped twice"):
         parse_mappings(["https://a.example=http://127.0.0.1:1", "https://a.example=http://127.0.0.1:2"])
     assert parse_mappings(["https://a.example=http://127.0.0.1:1"] * 2) == {"https://a.example": "http://127.0.0.1:1"}
+    # The pytest plugin's settings may give one string, as the environment variable does.
+    assert parse_mappings("https://a.example=http://127.0.0.1:1, https://b.example=http://127.0.0.1:2") == {
+        "https://a.example": "http://127.0.0.1:1",
+        "https://b.example": "http://127.0.0.1:2",
+    }
 
 
 async def test_each_device_has_its_own_jar_and_the_oldest_goes_first():
