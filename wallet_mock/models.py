@@ -133,11 +133,18 @@ def _ordered_id(now: datetime, product_tag: str) -> str:
     digits. Ids made later sort later (Alipay's also begin with the date): a new row's
     key lands at the right edge of its primary-key index, not on a random page of it
     (each random page is one more page written to the WAL and checkpointed)."""
-    # Formatted fields, not strftime: the same digits at half the cost (datetime's strftime
-    # rewrites the format for %f on every call).
-    return (
-        f"{now.year:04d}{now.month:02d}{now.day:02d}{product_tag}{now.hour:02d}{now.minute:02d}"
-        f"{now.second:02d}{now.microsecond:06d}{secrets.randbelow(10**8):08d}"
+    # %-formatting, not strftime: the same digits at half the cost (datetime's strftime
+    # rewrites the format for %f on every call), measured in the loaded wallet.
+    return "%04d%02d%02d%s%02d%02d%02d%06d%08d" % (  # noqa: UP031 (the faster form, above)
+        now.year,
+        now.month,
+        now.day,
+        product_tag,
+        now.hour,
+        now.minute,
+        now.second,
+        now.microsecond,
+        secrets.randbelow(10**8),
     )
 
 

@@ -29,7 +29,7 @@ async def test_pay_and_the_merchant_is_notified(page, tradepay_sim):
 
 
 @pytest.mark.parametrize(
-    "outcome,code,status",
+    ("outcome", "code", "status"),
     [
         ("INSUFFICIENT_BALANCE", "4000", "FAILED"),
         ("NETWORK_LOST_AFTER_DEBIT", "6004", "PAID"),  # charged, though the mini program was not told

@@ -309,7 +309,7 @@ class Journal:
         async with self.db.transaction() as tx:
             ids, blocks = await tx.run(insert_all)
         index.stored(blocks)
-        for event, event_id in zip(batch, ids):
+        for event, event_id in zip(batch, ids, strict=False):
             event["id"] = event_id
 
     async def query(

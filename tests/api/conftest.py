@@ -8,5 +8,5 @@ from wallet_helpers import WalletApi, wallet_api
 
 @pytest_asyncio.fixture
 async def api(sim, http) -> WalletApi:
-    """Signed calls to the wallet's API, each checked against its ``/openapi.json``."""
+    """The wallet's API as the sandbox merchant calls it (signed), with the control plane."""
     return await wallet_api(sim, http)

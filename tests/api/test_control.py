@@ -30,7 +30,7 @@ async def payment(http, sim, payment_id):
 
 
 @pytest.mark.parametrize(
-    "outcome,code,status,charged",
+    ("outcome", "code", "status", "charged"),
     [
         ("SUCCESS", "9000", "SUCCESS", True),
         ("INSUFFICIENT_BALANCE", "4000", "FAIL", False),
@@ -191,7 +191,7 @@ async def test_bad_outcome_requests_are_refused(sim, http):
         {"outcome": "SUCCESS", "count": "2"},
         {"outcome": "SUCCESS", "paymentRequestId": 5},
     ):
-        status, reply = await post(http, f"{sim.urls['wallet']}/_sim/outcomes", body)
+        status, _reply = await post(http, f"{sim.urls['wallet']}/_sim/outcomes", body)
         assert status == 400, body
     async with http.post(f"{sim.urls['wallet']}/_sim/outcomes", data=b"{not json") as r:
         assert r.status == 400 and (await r.json())["error"]["code"] == "BAD_JSON"

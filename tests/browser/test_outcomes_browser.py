@@ -54,7 +54,7 @@ async def check_outcome(page, http, sim, code, merchant_status, charged, login, 
     return order
 
 
-@pytest.mark.parametrize("code,outcome,account,merchant_status,charged", CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(("code", "outcome", "account", "merchant_status", "charged"), CASES, ids=[c[0] for c in CASES])
 async def test_forced_through_the_control_api(sim, http, page, code, outcome, account, merchant_status, charged):
     login = "buyer@sandbox.test"
     before = await balance(http, sim, login)
@@ -72,7 +72,7 @@ async def test_forced_through_the_control_api(sim, http, page, code, outcome, ac
     await check_outcome(page, http, sim, code, merchant_status, charged, login, before)
 
 
-@pytest.mark.parametrize("code,outcome,account,merchant_status,charged", CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(("code", "outcome", "account", "merchant_status", "charged"), CASES, ids=[c[0] for c in CASES])
 async def test_reached_by_clicking_alone(fast_sim, http, page, code, outcome, account, merchant_status, charged):
     login = account or "buyer@sandbox.test"
     before = await balance(http, fast_sim, login)

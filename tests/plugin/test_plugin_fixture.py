@@ -45,7 +45,7 @@ def test_journey_records_twenty_steps_and_a_delivered_notification(tradepay_sim)
 
 
 @pytest.mark.parametrize(
-    "outcome,code,status,charged",
+    ("outcome", "code", "status", "charged"),
     [
         ("INSUFFICIENT_BALANCE", "4000", "FAILED", False),
         ("RISK_REJECT", "4000", "FAILED", False),
@@ -107,4 +107,4 @@ async def test_awaitable_helpers_in_an_async_test(tradepay_sim):
     notification = await tradepay_sim.aio.wait_for_notification(journey.payment_id)
     assert notification["status"] == "DELIVERED"
     with pytest.raises(AttributeError, match="no helper"):
-        tradepay_sim.aio.urls
+        _ = tradepay_sim.aio.urls

@@ -161,7 +161,7 @@ async def _record_all(journal, events):
 
 async def _check_queries(journal, events, rng):
     orders = sorted({e["order_id"] for e in events if e.get("order_id")})
-    for order in rng.sample(orders, 12) + ["ORD-none"]:
+    for order in [*rng.sample(orders, 12), "ORD-none"]:
         got = [e["id"] for e in await journal.query(order_id=order, order="time")]
         assert sorted(got) == _expected(events, order_id=order), order
     sample = rng.sample(events, 25)
@@ -322,7 +322,7 @@ async def test_lookups_read_no_filters_from_the_table(tmp_path, monkeypatch):
             reads.append(sql)
             rows = await real_scan(sql, params)
             if len(reads) == 1:  # mid-lookup, the writer fills block 2 and stores its filter
-                for i in range(4):
+                for _ in range(4):
                     journal.record(None, "more", kind="note", order_id="O-LATE")
                 await journal.flush()
                 assert 2 not in journal.index.unstored()
