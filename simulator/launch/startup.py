@@ -9,11 +9,10 @@ import socket
 from pathlib import Path
 
 from ..core import credentials as sandbox
+from ..core.apps import StartupError
 from .settings import APPS, Settings
 
-
-class StartupError(RuntimeError):
-    """Something a user can fix (a port in use, a folder not writable)."""
+__all__ = ["StartupError", "bind", "credentials", "public_host", "urls_of"]
 
 
 def public_host(host: str) -> str:
