@@ -1,7 +1,7 @@
 """What a start needs before any app is built: the ports bound, the data folder and its
 sandbox keys. Light on purpose (no aiohttp, no apps): ``run_all.py`` does this, starts the
 wallet's process, and only then imports the apps it runs itself, so that both processes
-import at once, one on each core (docs/performance.md, sixth round)."""
+import at once, one on each core (docs/decisions/startup-order.md)."""
 
 from __future__ import annotations
 

@@ -127,7 +127,7 @@ def test_paid_orders_only_move_to_refunded():
 
 
 def test_payment_ids_and_tokens_sort_in_the_order_they_were_made():
-    """New keys land at the right edge of the payments indexes (docs/performance.md):
+    """New keys land at the right edge of the payments indexes (docs/decisions/ordered-ids.md):
     ids and tokens made later sort later, and keep their shape and their randomness."""
     import re
     import time
