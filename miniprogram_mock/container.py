@@ -232,7 +232,8 @@ async def proxy_request(request: web.Request) -> web.Response:
         try:
             return json_response(await task)
         except asyncio.CancelledError:
-            if asyncio.current_task().cancelling():  # the container itself is stopping
+            handler = asyncio.current_task()
+            if handler is not None and handler.cancelling():  # the container itself is stopping
                 raise
             raise RequestFailed(9, ABORTED) from None
         finally:
