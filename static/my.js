@@ -117,7 +117,7 @@
     if (stubs[path]) return stubs[path];
     var name = path.split(".").pop();
     var fn = /Sync$/.test(name) ? function () { return notSupported(path); }
-      : /^(on|off|create)[A-Z]/.test(name) ? function () { notSupported(path); }
+      : /^(on|off|create)([A-Z]|$)/.test(name) ? function () { notSupported(path); }
       : function (options) {
         return invoke(isObject(options) ? options : {}, function (ok, ko) { ko(notSupported(path)); });
       };

@@ -120,7 +120,7 @@ async def test_a_declared_api_the_shim_lacks_fails_with_1_and_is_logged(harness_
     probe = await phone.evaluate(
         """() => ({
             type: typeof my.getLocation, has: "getLocation" in my, canIUse: my.canIUse("getLocation"),
-            sync: my.getAppIdSync(), listener: my.onNetworkStatusChange(() => {}),
+            sync: my.getAppIdSync(), listener: my.onNetworkStatusChange(() => {}), on: my.on('evt', () => {}),
             nested: typeof my.ap.nsf, undeclared: typeof my.noSuchApi, requestIsReal: my.canIUse("request")
         })"""
     )
@@ -133,6 +133,7 @@ async def test_a_declared_api_the_shim_lacks_fails_with_1_and_is_logged(harness_
             "errorMessage": "my.getAppIdSync is not supported by tradepay-sim: stub it in your page or test",
         },
         "listener": None,
+        "on": None,
         "nested": "function",
         "undeclared": "undefined",
         "requestIsReal": True,
@@ -151,11 +152,11 @@ async def test_a_declared_api_the_shim_lacks_fails_with_1_and_is_logged(harness_
         async with http.get(f"{harness_sim.urls['miniprogram']}/_sim/events") as resp:
             events = (await resp.json())["events"]
         notes = [e for e in events if (e.get("details") or {}).get("unsupported")]
-        return notes if len(notes) == 4 else None
+        return notes if len(notes) == 5 else None
 
     notes = await wait_for(noted)
     apis = {e["details"]["api"] for e in notes}
-    assert apis == {"my.getLocation", "my.getAppIdSync", "my.onNetworkStatusChange", "my.ap.nsf"}
+    assert apis == {"my.getLocation", "my.getAppIdSync", "my.onNetworkStatusChange", "my.on", "my.ap.nsf"}
     assert all(e["kind"] == "note" and e["step"] is None and "not supported" in e["summary"] for e in notes)
 
 
