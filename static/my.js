@@ -6,7 +6,8 @@
  * The contract, after Alipay's docs and the official declarations (npm @mini-types/my):
  * an API takes {success, fail, complete}; exactly one of success or fail is called, then
  * complete with the same payload, each exactly once; the API also returns a Promise of
- * the same outcome. A failure is {error: <number>, errorMessage: <string>}.
+ * the same outcome. A failure is {error: <number>, errorMessage: <string>} (my.request adds
+ * the reply to its HTTP status failure).
  *
  * A function the official declarations give `my` but the shim lacks (my.getLocation...)
  * exists all the same and fails with {error: 1} (the platform's "接口不存在", API not
