@@ -9,10 +9,17 @@ from __future__ import annotations
 import time
 
 import pytest_asyncio
-from my_harness import call, failed, log_of, open_harness, shot, start, succeeded, wait_done
+from my_harness import PAGES, call, failed, log_of, open_harness, shot, start, succeeded, wait_done
 
 from miniprogram_mock.auth import TEST_BUYER, decode
-from simulator.testing.sim import wait_for
+from simulator.testing.sim import running_sim, wait_for
+
+
+@pytest_asyncio.fixture(scope="module")
+async def harness_sim(tmp_path_factory, keys_template):
+    """One simulator for the module: these tests change no state another test sees."""
+    async with running_sim(tmp_path_factory.mktemp("data"), keys_from=keys_template, miniprogram_dir=PAGES) as sim:
+        yield sim
 
 
 @pytest_asyncio.fixture

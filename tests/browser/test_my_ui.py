@@ -8,7 +8,16 @@ from __future__ import annotations
 import asyncio
 
 import pytest_asyncio
-from my_harness import call, failed, log_of, open_harness, shot, start, succeeded, wait_done
+from my_harness import PAGES, call, failed, log_of, open_harness, shot, start, succeeded, wait_done
+
+from simulator.testing.sim import running_sim
+
+
+@pytest_asyncio.fixture(scope="module")
+async def harness_sim(tmp_path_factory, keys_template):
+    """One simulator for the module: these tests change no state another test sees."""
+    async with running_sim(tmp_path_factory.mktemp("data"), keys_from=keys_template, miniprogram_dir=PAGES) as sim:
+        yield sim
 
 
 async def taps(page) -> int:
