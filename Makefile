@@ -1,12 +1,7 @@
 # tradepay-sim: `make run` starts everything, `make test` runs the whole suite.
 # Both make .venv and install what is missing on a fresh machine.
-# The interpreter .venv is made with. Debian's own Python 3.11, where it is installed with
-# its venv module, comes first: its interpreter is optimised with a profile and linked
-# statically, and the pyenv build that is `python3` on this machine's PATH is neither.
-# Measured here, alternating: a bare aiohttp request 0.043-0.045 against 0.060-0.064 ms of
-# server CPU (the issue's machine: 0.045), the wallet 8 % less CPU a pay, the test suite
-# 12 % less (docs/performance.md, "Seventh round"). Elsewhere, or with PYTHON=... given,
-# it is python3. An existing .venv is kept: `make clean` first to change.
+# The interpreter: Debian's own python3.11 where it has its venv module, else python3
+# (why: docs/decisions/interpreter.md). An existing .venv is kept: `make clean` to change.
 DEBIAN_PYTHON := /usr/bin/python3.11
 PYTHON ?= $(shell $(DEBIAN_PYTHON) -c 'import ensurepip, venv' >/dev/null 2>&1 && echo $(DEBIAN_PYTHON) || echo python3)
 VENV   := .venv
@@ -14,19 +9,23 @@ PY     := $(VENV)/bin/python
 ARGS   ?=
 PYTEST_ARGS ?=
 
-.PHONY: run test example-suite dist bench install install-test browser typecheck clean
+.PHONY: run test lint example-suite dist bench install install-test browser typecheck clean
 
-$(VENV)/.installed-run: pyproject.toml
+# pyproject.toml holds ranges (the package lives in users' projects as a pytest plugin);
+# constraints.txt the exact versions CI tests with.
+PIP := $(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt
+
+$(VENV)/.installed-run: pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	$(PIP) -e .
 	@touch $@
 
 # Alipay's own Python SDK, for the test that drives it against the wallet. --no-deps:
 # it pins an old cryptography; it runs on ours (the test proves it).
 SDK := global-open-sdk-python==1.7.1
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed-run
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml constraints.txt $(VENV)/.installed-run
+	$(PIP) -e '.[test,lint]'
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps $(SDK)
 	@touch $@
 
@@ -47,6 +46,12 @@ $(TYPECHECK)/node_modules/.package-lock.json: $(TYPECHECK)/package-lock.json
 	cd $(TYPECHECK) && npm ci --no-audit --no-fund
 typecheck: $(TYPECHECK)/node_modules/.package-lock.json
 	cd $(TYPECHECK) && npx --no-install tsc -p tsconfig.json
+
+## ruff (lint and format) and mypy, as CI runs them.
+lint: install-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 ## The whole suite: unit, API, browser (headless Chromium), reliability, packaging and
 ## plugin tests; then the example suite in docs/, a project of its own using the plugin.

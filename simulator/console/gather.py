@@ -36,7 +36,7 @@ async def fetch_events(
     )
     events: list[dict] = []
     errors: dict[str, str] = {}
-    for name, result in zip(names, results):
+    for name, result in zip(names, results, strict=False):
         if isinstance(result, BaseException):
             errors[name] = f"{type(result).__name__}: {result}".rstrip(": ")
         else:

@@ -256,7 +256,8 @@ class Journal:
 
     async def _write(self, batch: list[dict]) -> None:
         # A few dozen events per transaction, with a turn of the loop between: a batch of
-        # hundreds (under load) written at once held every request up for 5-20 ms.
+        # hundreds (under load) written at once held every request up
+        # (docs/decisions/journal-batches.md).
         for start in range(0, len(batch), WRITE_CHUNK):
             if start:
                 await asyncio.sleep(0)
@@ -309,7 +310,7 @@ class Journal:
         async with self.db.transaction() as tx:
             ids, blocks = await tx.run(insert_all)
         index.stored(blocks)
-        for event, event_id in zip(batch, ids):
+        for event, event_id in zip(batch, ids, strict=False):
             event["id"] = event_id
 
     async def query(

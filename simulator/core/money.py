@@ -31,7 +31,7 @@ CURRENCY_EXPONENTS: dict[str, int] = {
 
 # Alipay+ caps paymentAmount.value at 16 digits; beyond that, amounts stop being money.
 MAX_VALUE_DIGITS = 16
-_DIGITS = re.compile(r"[0-9]{1,%d}" % MAX_VALUE_DIGITS)
+_DIGITS = re.compile(rf"[0-9]{{1,{MAX_VALUE_DIGITS}}}")
 
 
 class MoneyError(ValueError):

@@ -28,7 +28,7 @@ def seed_keys(data_dir: Path, template: Path | None) -> None:
 async def running_sim(
     data_dir: Path, *, keys_from: Path | None = None, apps: tuple[str, ...] = APPS, **overrides
 ) -> AsyncIterator[RunningSim]:
-    values = dict(host="127.0.0.1", miniprogram_port=0, merchant_port=0, wallet_port=0, console_port=0)
+    values = {"host": "127.0.0.1", "miniprogram_port": 0, "merchant_port": 0, "wallet_port": 0, "console_port": 0}
     values.update(overrides)
     settings = Settings(data_dir=Path(data_dir), apps=apps, **values)
     seed_keys(data_dir, keys_from)
@@ -81,4 +81,4 @@ def free_ports(count: int) -> list[int]:
 
 def fixed_ports() -> dict:
     ports = free_ports(4)
-    return dict(zip(("miniprogram_port", "merchant_port", "wallet_port", "console_port"), ports))
+    return dict(zip(("miniprogram_port", "merchant_port", "wallet_port", "console_port"), ports, strict=False))

@@ -128,9 +128,9 @@ async def test_the_standalone_wallet_walkthrough(tmp_path, http):
                 assert matches(localise(code), last_output), f"the page shows\n{code}\nbut it printed\n{last_output}"
             elif marker == "output of notify_server.py":
 
-                async def printed():
-                    fresh = receiver_log.read_text()[receiver_seen:]
-                    return fresh if matches(code, fresh) else None
+                async def printed(seen=receiver_seen, expected=code):
+                    fresh = receiver_log.read_text()[seen:]
+                    return fresh if matches(expected, fresh) else None
 
                 try:
                     fresh = await wait_for(printed, timeout=10)

@@ -6,7 +6,7 @@ import asyncio
 import json
 
 import pytest
-from wallet_helpers import api, pay_body, refund_body, snapshot  # noqa: F401  (api is a fixture)
+from wallet_helpers import pay_body, refund_body, snapshot
 
 
 def nested(depth: int) -> bytes:

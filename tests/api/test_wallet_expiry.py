@@ -6,7 +6,7 @@ import html
 import re
 from datetime import datetime, timedelta
 
-from wallet_helpers import api, pay_body, refund_body, wallet_api  # noqa: F401  (api is a fixture)
+from wallet_helpers import pay_body, refund_body, wallet_api
 
 from simulator.testing.journey import cashier_action, open_cashier
 from simulator.testing.sim import get_json, running_sim, wait_for

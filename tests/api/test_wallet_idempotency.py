@@ -7,7 +7,7 @@ import copy
 import hashlib
 import json
 
-from wallet_helpers import api, balance, pay_body, refund_body, snapshot  # noqa: F401  (api is a fixture)
+from wallet_helpers import balance, pay_body, refund_body, snapshot
 
 from wallet_mock.api import WALLET
 

@@ -2,7 +2,7 @@
 wallet's public key, pay with your key and receive signed notifications at your URL."""
 
 from aiohttp import web
-from wallet_helpers import api, pay_body, refund_body  # noqa: F401  (api is a fixture)
+from wallet_helpers import pay_body, refund_body
 
 from simulator.core import signing
 from simulator.core.signed_http import dump_json, read_signed_headers, signed_response_headers

@@ -23,7 +23,7 @@ from openapi_spec_validator import validate as validate_openapi
 from schemathesis import checks as st_checks
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi import checks as openapi_checks
-from wallet_helpers import API, api, pay_body, schema_errors, snapshot  # noqa: F401  (api is a fixture)
+from wallet_helpers import API, pay_body, schema_errors, snapshot
 
 from simulator.core import signing
 from wallet_mock.errors import MESSAGES

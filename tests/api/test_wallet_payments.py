@@ -4,7 +4,7 @@ result codes as Alipay+ writes them, every path prefix, every currency shape."""
 import re
 from datetime import UTC, datetime
 
-from wallet_helpers import api, balance, new_id, pay_body, refund_body, snapshot  # noqa: F401  (api is a fixture)
+from wallet_helpers import balance, new_id, pay_body, refund_body, snapshot
 
 from simulator.testing.journey import cashier_action, open_cashier
 from wallet_mock.api import WALLET

@@ -1,7 +1,7 @@
 """refund and inquiryRefund: partial and full, several per payment up to what was
 captured, the buyer credited exactly, refusals in Alipay+ terms."""
 
-from wallet_helpers import api, balance, new_id, pay_body, refund_body, snapshot  # noqa: F401  (api is a fixture)
+from wallet_helpers import balance, new_id, pay_body, refund_body, snapshot
 
 from simulator.testing.sim import get_json
 

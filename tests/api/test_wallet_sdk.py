@@ -26,7 +26,6 @@ import pytest
 import rsa
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
-from wallet_helpers import api  # noqa: F401  (a fixture)
 
 from simulator.testing.journey import cashier_action, open_cashier
 

@@ -31,9 +31,11 @@ def pay_body(prid=None, value="1234"):
 
 
 def client(http, creds, **over):
-    args = dict(
-        client_id=creds["clientId"], private_pem=creds["merchantPrivateKey"], peer_public_pem=creds["walletPublicKey"]
-    )
+    args = {
+        "client_id": creds["clientId"],
+        "private_pem": creds["merchantPrivateKey"],
+        "peer_public_pem": creds["walletPublicKey"],
+    }
     args.update(over)
     return SignedClient(http, **args)
 

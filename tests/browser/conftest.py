@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
+from my_harness import PAGES
 from playwright.async_api import async_playwright
 
 from simulator.testing.browser import launch_options
+from simulator.testing.sim import running_sim
 
 ARTIFACTS = Path(os.environ.get("TRADEPAY_SIM_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts"))
 
@@ -48,3 +50,10 @@ def pytest_runtest_makereport(item, call):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest_asyncio.fixture
+async def harness_sim(tmp_path, keys_template):
+    """A simulator serving the my-shim harness pages (tests/browser/pages)."""
+    async with running_sim(tmp_path / "data", keys_from=keys_template, miniprogram_dir=PAGES) as sim:
+        yield sim

@@ -6,18 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest_asyncio
-
-from simulator.testing.sim import running_sim
-
 PAGES = Path(__file__).resolve().parent / "pages"
 SETTLE_MS = 250  # harness.js waits this long after complete for a stray second call
-
-
-@pytest_asyncio.fixture
-async def harness_sim(tmp_path, keys_template):
-    async with running_sim(tmp_path / "data", keys_from=keys_template, miniprogram_dir=PAGES) as sim:
-        yield sim
 
 
 async def open_harness(page, sim, path: str = "/") -> None:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from my_harness import call, failed, harness_sim, log_of, open_harness, succeeded  # noqa: F401
+from my_harness import call, failed, log_of, open_harness, succeeded
 
 STACK = "JSON.parse(sessionStorage.getItem('__tradepay_sim_page_stack__'))"
 

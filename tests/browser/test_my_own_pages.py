@@ -114,7 +114,7 @@ async def test_run_all_serves_your_folder(tmp_path, http):
 
 async def test_run_all_says_when_the_folder_is_missing(tmp_path):
     proc = await run_all(tmp_path, "--miniprogram-dir", str(tmp_path / "no-such-folder"))
-    out, err = await asyncio.wait_for(proc.communicate(), 30)
+    _out, err = await asyncio.wait_for(proc.communicate(), 30)
     assert proc.returncode == 2
     assert f"--miniprogram-dir {tmp_path / 'no-such-folder'} is not a folder" in err.decode()
     assert b"Traceback" not in err

@@ -12,7 +12,7 @@ import socket
 import pytest_asyncio
 from aiohttp import web
 from aiohttp.test_utils import TestServer
-from my_harness import call, call_all, failed, harness_sim, log_of, open_harness, start, succeeded, wait_done  # noqa: F401
+from my_harness import call, call_all, failed, log_of, open_harness, start, wait_done
 
 MESSAGE_19 = "http status error"
 

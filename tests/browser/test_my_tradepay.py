@@ -8,7 +8,7 @@ import asyncio
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from my_harness import call, failed, harness_sim, log_of, open_harness, shot, start, succeeded, wait_done  # noqa: F401
+from my_harness import call, failed, log_of, open_harness, shot, start, succeeded, wait_done
 
 PASSWORD = "111111"
 
@@ -43,7 +43,7 @@ async def paying(http, sim, page) -> tuple[dict, str]:
 
 
 @pytest.mark.parametrize(
-    "account, code",
+    ("account", "code"),
     [
         ("buyer@sandbox.test", "9000"),
         ("lowbalance@sandbox.test", "4000"),  # USD 4.50 is more than its 1 unit
@@ -176,7 +176,7 @@ async def test_a_forged_result_is_ignored(harness_sim, http, page):
 async def test_a_cashier_frame_taken_to_another_origin_cannot_answer(harness_sim, http, page):
     """The frame is the one this call opened, but no longer the wallet's page: its
     message, even with the nonce, is not a result."""
-    order, nonce = await paying(http, harness_sim, page)
+    _order, nonce = await paying(http, harness_sim, page)
     script = (
         "<script>parent.postMessage({source: 'tradepay-sim-cashier', type: 'result', resultCode: '9000', "
         f"nonce: '{nonce}'}}, '*'); document.title = 'sent';</script>"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 
-from my_harness import call, failed, harness_sim, log_of, open_harness, shot, start, succeeded, wait_done  # noqa: F401
+from my_harness import call, failed, log_of, open_harness, shot, start, succeeded, wait_done
 
 
 async def taps(page) -> int:

@@ -29,7 +29,7 @@ COMMANDS = {
 @pytest_asyncio.fixture
 async def processes(tmp_path, keys_template, http):
     """Four processes, one app each, on ports chosen now; yields their URLs."""
-    ports = dict(zip(APPS, free_ports(len(APPS))))
+    ports = dict(zip(APPS, free_ports(len(APPS)), strict=False))
     data = tmp_path / "data"
     data.mkdir()
     seed_keys(data, keys_template)  # keys exist before four processes look for them
@@ -95,7 +95,7 @@ def numbered_steps(text):
 
 
 async def test_console_gathers_and_follows_apps_in_other_processes(processes, http):
-    urls, procs, ports = processes
+    urls, _procs, ports = processes
     first = await api_journey(http, urls)
 
     async def gathered():

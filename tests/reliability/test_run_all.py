@@ -83,7 +83,7 @@ async def test_port_in_use_is_a_clear_error(tmp_path):
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
         )
-        out, err = await asyncio.wait_for(proc.communicate(), 20)
+        _out, err = await asyncio.wait_for(proc.communicate(), 20)
     finally:
         blocker.close()
     assert proc.returncode == 2

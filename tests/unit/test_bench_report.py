@@ -41,7 +41,7 @@ NAMES = [
 def test_the_verdicts_follow_the_figures():
     good = _results([23.0, 24.0, 31.0], 380.0, 0.95, 1.2, 0.8, 1300.0)
     names = [name for name, _, _ in report.targets(good)]
-    assert len(names) == len(NAMES) and all(name.startswith(n) for name, n in zip(names, NAMES)), names
+    assert len(names) == len(NAMES) and all(name.startswith(n) for name, n in zip(names, NAMES, strict=False)), names
     # the median run (24.0) decides the wallet alone; inside journeys it is 40 ms
     assert _verdicts(good) == [True, True, False, True, True, True, True, None]
     bad = _results([26.0, 28.0, 32.0], 250.0, 0.85, 1.6, 1.2, 1600.0)
@@ -59,11 +59,11 @@ def test_the_wallet_alone_is_judged_with_its_own_default_signer():
 
 def test_the_wallet_alone_figure_says_how_fast_the_machine_was_then():
     results = _results([24.0, 26.0, 30.0], 380.0, 1.0, 1.1, 0.7, 1200.0)
-    for run, ms in zip(results["pay_only"][0]["runs"], (0.31, 0.25, 0.33)):
+    for run, ms in zip(results["pay_only"][0]["runs"], (0.31, 0.25, 0.33), strict=False):
         run["sign_ms_after"] = ms
     [(_, figure, met)] = [t for t in report.targets(results) if "wallet alone" in t[0]]
     assert figure.startswith("26.00 ms") and "0.25-0.33 ms" in figure and met is False
-    for run, ms in zip(results["pay_only"][0]["runs"], (0.0612, 0.0498, 0.0551)):
+    for run, ms in zip(results["pay_only"][0]["runs"], (0.0612, 0.0498, 0.0551), strict=False):
         run["sign_ms_after"] = 0.251
         run["bare_ms_after"] = ms
     [(_, figure, _)] = [t for t in report.targets(results) if "wallet alone" in t[0]]

@@ -6,13 +6,16 @@ from merchant_server.models import TRANSITIONS as ORDER_TRANSITIONS
 from merchant_server.models import OrderError, OrderStatus, price_items
 from wallet_mock.errors import ApiError
 from wallet_mock.models import (
+    MOVES,
     TRANSITIONS,
+    Move,
     Outcome,
     PaymentStatus,
     cancel_window_end,
     check_transition,
     decide,
     parse_pay_request,
+    uncovered_transitions,
 )
 
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
@@ -36,6 +39,23 @@ def test_final_payment_states_have_no_way_out_but_a_paid_one_cancelled():
     assert not TRANSITIONS[PaymentStatus.FAIL] and not TRANSITIONS[PaymentStatus.CANCELLED]
     assert TRANSITIONS[PaymentStatus.SUCCESS] == {PaymentStatus.CANCELLED}  # cancelPayment in its window
     check_transition(PaymentStatus.INIT, PaymentStatus.SUCCESS)
+
+
+def test_the_named_moves_make_exactly_the_edges_of_the_table():
+    assert uncovered_transitions() == set()
+    for move in MOVES:
+        assert move.sources and all(move.target in TRANSITIONS[s] for s in move.sources), move.name
+    # a move the table does not allow cannot even be declared
+    with pytest.raises(ValueError):
+        Move("refund a failure", (PaymentStatus.FAIL,), PaymentStatus.SUCCESS)
+    with pytest.raises(ValueError):
+        Move("pay twice", (PaymentStatus.SUCCESS,), PaymentStatus.SUCCESS)
+
+
+def test_every_decision_that_moves_a_payment_names_a_move_out_of_init():
+    for outcome in Outcome:
+        move = decide(outcome).move
+        assert move is None or move.sources == (PaymentStatus.INIT,), outcome
 
 
 def test_the_cancel_window_ends_at_a_quarter_past_midnight_utc8_the_day_after():
@@ -105,7 +125,12 @@ def test_fingerprints_of_every_version_keep_matching():
     from wallet_mock.parsing import _fingerprint, _fingerprint_matches
 
     odd = {"referenceOrderId": "\ud800"}
-    assert _fingerprint(odd) == _fingerprint(odd) and _fingerprint_matches(_fingerprint(odd), odd)
+    # the standard library's JSON, marked as version 2: the same every time, told apart
+    # from another lone surrogate, and matched by its own key only
+    expected = "2:" + hashlib.sha256(json.dumps(odd, sort_keys=True).encode()).hexdigest()
+    assert _fingerprint(odd) == expected and _fingerprint_matches(expected, odd)
+    other_odd = {"referenceOrderId": "\udc00"}
+    assert _fingerprint(other_odd) != expected and not _fingerprint_matches(expected, other_odd)
 
 
 def test_orders_are_priced_from_the_catalog():
@@ -127,7 +152,7 @@ def test_paid_orders_only_move_to_refunded():
 
 
 def test_payment_ids_and_tokens_sort_in_the_order_they_were_made():
-    """New keys land at the right edge of the payments indexes (docs/performance.md):
+    """New keys land at the right edge of the payments indexes (docs/decisions/ordered-ids.md):
     ids and tokens made later sort later, and keep their shape and their randomness."""
     import re
     import time

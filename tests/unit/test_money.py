@@ -27,7 +27,7 @@ def test_unknown_currency_is_currency_not_support():
 
 
 @pytest.mark.parametrize(
-    "money,text",
+    ("money", "text"),
     [
         (Money(1099, "USD"), "USD 10.99"),
         (Money(5, "USD"), "USD 0.05"),

@@ -3,6 +3,7 @@ loop would make, it keeps them in order under concurrency, it survives its own d
 it ends with its owner, and its key never shows on a command line or in an environment."""
 
 import asyncio
+import itertools
 import math
 import os
 from pathlib import Path
@@ -103,7 +104,7 @@ async def test_the_key_is_on_no_command_line_and_in_no_environment(process_signe
 
 
 @pytest.mark.parametrize(
-    "signer,processes,apps,cores,expected",
+    ("signer", "processes", "apps", "cores", "expected"),
     [
         ("auto", 2, APPS, 2, False),  # the simulator and its load fill two cores already
         ("auto", 2, APPS, 4, True),
@@ -134,7 +135,7 @@ async def test_a_signer_that_cannot_start_backs_off_and_signing_goes_on(monkeypa
             delays.append(s._restart_delay)
         # Each failed start waits twice as long (a slow loop may see two doublings at once).
         steps = [round(math.log2(d / 0.01), 6) for d in delays]
-        assert steps[0] == 0 and all(b > a for a, b in zip(steps, steps[1:])) and all(x == int(x) for x in steps)
+        assert steps[0] == 0 and all(b > a for a, b in itertools.pairwise(steps)) and all(x == int(x) for x in steps)
         assert delays[-1] <= signer_mod.RESTART_AT_MOST_SECONDS
     finally:
         await s.close()

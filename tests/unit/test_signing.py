@@ -28,7 +28,8 @@ def test_tampered_body_fails():
 
 
 @pytest.mark.parametrize(
-    "index,value", [(0, "GET"), (1, "/aps/api/v1/payments/refund"), (2, "SANDBOX_Y"), (3, "2026-11-25T10:00:01+00:00")]
+    ("index", "value"),
+    [(0, "GET"), (1, "/aps/api/v1/payments/refund"), (2, "SANDBOX_Y"), (3, "2026-11-25T10:00:01+00:00")],
 )
 def test_every_signed_part_matters(index, value):
     sig = signing.sign(KEYS.private_pem, *ARGS, BODY)
