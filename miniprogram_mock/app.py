@@ -32,7 +32,9 @@ from .container import COOKIES, DOMAINS, INFLIGHT, SESSION, abort_request, proxy
 from .cookies import CookieJars
 from .domains import ServerDomains
 from .folder import MiniprogramFolder
-from .pages import CONFIG, FOLDER, SHIM, build_shim, my_js, page
+from .pages import CONFIG, FOLDER, PROJECT, SHIM, build_shim, my_js, page
+from .project.compiler import is_project
+from .project.site import ProjectSite
 
 JOURNAL = web.AppKey("journal", Journal)
 
@@ -45,6 +47,9 @@ def create_app(config: MiniprogramConfig) -> web.Application:
     if config.miniprogram_dir is not None:
         app[FOLDER] = MiniprogramFolder(config.miniprogram_dir)
         extra_domains += app[FOLDER].server_domains
+        if is_project(config.miniprogram_dir):
+            app[PROJECT] = ProjectSite(config.miniprogram_dir)
+            app.router.add_get("/__mp/modules/{path:.*}", app[PROJECT].module)
     app[DOMAINS] = ServerDomains(config.merchant_url, extra_domains, config.domain_mappings)
     app[INFLIGHT] = {}
     app[COOKIES] = CookieJars()
