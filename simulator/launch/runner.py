@@ -83,8 +83,12 @@ def build_apps(
 
     def miniprogram() -> web.Application:
         from miniprogram_mock import MiniprogramConfig, create_app
-        from miniprogram_mock.domains import parse_mappings
+        from miniprogram_mock.domains import DomainError, parse_mappings
 
+        try:
+            mappings = parse_mappings(settings.miniprogram_domain)
+        except DomainError as exc:
+            raise StartupError(f"invalid --miniprogram-domain: {exc}") from None
         return create_app(
             MiniprogramConfig(
                 data_dir=data_dir,
@@ -92,7 +96,7 @@ def build_apps(
                 merchant_url=urls["merchant"],
                 wallet_url=urls["wallet"],
                 miniprogram_dir=settings.miniprogram_dir,
-                domain_mappings=parse_mappings(settings.miniprogram_domain),
+                domain_mappings=mappings,
             )
         )
 

@@ -176,11 +176,9 @@ def _convert(name: str, raw):
     if name in ("data_dir", "miniprogram_dir"):
         return Path(raw) if raw not in ("", None) else None
     if name == "miniprogram_domain":
-        from miniprogram_mock.domains import parse_mappings  # the app's own rule, read once
-
-        entries = tuple(e.strip() for e in (raw.split(",") if isinstance(raw, str) else raw) if e.strip())
-        parse_mappings(entries)  # a DomainError is a ValueError: reported with the option's name
-        return entries
+        # Checked when the mini program app is built (miniprogram_mock.domains): importing
+        # the app here would delay the wallet's process, started before any app is imported.
+        return tuple(e.strip() for e in (raw.split(",") if isinstance(raw, str) else raw) if e.strip())
     if name == "apps":
         apps = tuple(a.strip() for a in str(raw).split(",") if a.strip())
         unknown = set(apps) - set(APPS)
