@@ -5,7 +5,7 @@ import asyncio
 
 import pytest
 
-from simulator.testing.journey import api_journey, open_cashier
+from simulator.testing.journey import api_journey, cashier_action, open_cashier
 from simulator.testing.sim import get_json, running_sim, wait_for
 
 
@@ -260,6 +260,37 @@ async def test_dropped_notification_is_caught_up_by_inquiry(sim, http):
     )  # never got it
     order = await order_status(http, sim, result.order_id, clientResultCode="9000")
     assert order["status"] == "PAID" and order["paidVia"] == "inquiryPayment"
+
+
+async def test_the_merchants_reconciler_catches_up_a_dropped_notification_by_itself(tmp_path, keys_template, http):
+    """The reference merchant's background job asks the wallet about orders whose
+    notification is overdue (``Shop.reconcile``): with the notification lost on the way and
+    nobody asking for the order, it still ends PAID, by inquiryPayment."""
+    # --time-scale 100: an order is overdue 0.1 s after it was paid for instead of 10 s
+    async with running_sim(tmp_path / "d", keys_from=keys_template, time_scale=100) as sim:
+        await post(http, f"{sim.urls['wallet']}/_sim/notifications/faults", {"kind": "drop"})
+        # the journey by hand: api_journey reads GET /api/orders/{id}, which inquires itself
+        async with http.post(f"{sim.urls['merchant']}/api/orders", json={"items": [{"goodsId": "latte"}]}) as r:
+            created = await r.json()
+        cashier = await open_cashier(http, created["paymentUrl"])
+        status, reply = await cashier_action(
+            http, cashier, "confirm", {"account": "buyer@sandbox.test", "password": "111111"}
+        )
+        assert status == 200 and reply["resultCode"] == "9000"
+
+        async def paid():  # the list of orders, which asks the wallet nothing
+            _, listed = await get_json(http, f"{sim.urls['merchant']}/api/orders")
+            order = next(o for o in listed["orders"] if o["orderId"] == created["orderId"])
+            return order if order["status"] == "PAID" else None
+
+        order = await wait_for(paid)
+        assert order["paidVia"] == "inquiryPayment" and order["fulfilled"] == 1
+        notes = await notifications_of(http, sim, created["paymentId"])
+        assert [h["outcome"] for h in notes[0]["history"]] == ["DROPPED"]  # the wallet believes it delivered
+        _, events = await get_json(http, f"{sim.urls['merchant']}/_sim/events", params={"orderId": created["orderId"]})
+        inquiries = [e for e in events["events"] if e["summary"].startswith("inquiryPayment")]
+        assert inquiries and all(e["step"] is None for e in inquiries)  # the job's, not the result page's (20)
+        assert 19 not in {e["step"] for e in events["events"]}  # the notification never arrived
 
 
 async def test_duplicate_notifications_fulfil_once(sim, http):
