@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from simulator.core import api_paths
+
 
 @dataclass
 class MerchantConfig:
@@ -20,7 +22,7 @@ class MerchantConfig:
     inquiry_after_seconds: float = 10.0
     wallet_timeout_seconds: float = 10.0
     time_scale: float = 1.0
-    api_prefix: str = "/aps/api/v1/payments"
+    api_prefix: str = api_paths.ALIPAYPLUS
 
     @property
     def db_path(self) -> Path:

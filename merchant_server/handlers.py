@@ -3,7 +3,6 @@ the wallet calls (the payment notification)."""
 
 from __future__ import annotations
 
-import json
 import logging
 
 from aiohttp import web
@@ -135,11 +134,9 @@ async def notify_payment(request: web.Request) -> web.Response:
         shop.verify_notification(request.method, request.path, request.headers, raw)
         verified = True
         try:
-            body = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            raise NotificationRefused("PARAM_ILLEGAL", "the notification is not JSON") from None
-        if not isinstance(body, dict):
-            raise NotificationRefused("PARAM_ILLEGAL", "the notification must be a JSON object")
+            body = jsonio.read_object(raw)
+        except jsonio.BodyError as exc:
+            raise NotificationRefused("PARAM_ILLEGAL", f"the notification cannot be read: {exc}") from None
         order = await shop.handle_notification(body)
         reply = {"result": {"resultCode": "SUCCESS", "resultStatus": "S", "resultMessage": "success"}}
         outcome = f"ACCEPTED: order {order.status.value}"

@@ -7,12 +7,11 @@ import dataclasses
 import logging
 from datetime import datetime, timedelta
 
-from simulator.core import signing
 from simulator.core.clock import Clock, iso, parse_iso
 from simulator.core.db import Database
 from simulator.core.journal import Journal, http_summary
 from simulator.core.money import Money, MoneyError
-from simulator.core.signed_http import SignedExchange, read_signed_headers
+from simulator.core.signed_http import SignedExchange, read_signed_headers, verify_signed_request
 from simulator.core.signing import SignatureError
 
 from . import store
@@ -322,10 +321,12 @@ class Shop:
             raise NotificationRefused("INVALID_SIGNATURE", str(exc)) from None
         if signed.client_id != self.config.client_id:
             raise NotificationRefused("INVALID_CLIENT", "the notification is for another client id")
-        if not signing.verify(
-            self.config.wallet_public_pem, method, path, signed.client_id, signed.request_time, raw, signed.signature
-        ):
-            raise NotificationRefused("INVALID_SIGNATURE", "the notification's signature does not verify")
+        try:
+            verify_signed_request(signed, self.config.wallet_public_pem, method, path, raw)
+        except SignatureError as exc:
+            raise NotificationRefused(
+                "INVALID_SIGNATURE", f"the notification's signature does not verify: {exc}"
+            ) from None
 
     @staticmethod
     def _mismatch(order: Order, body: dict) -> str | None:

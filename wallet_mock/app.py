@@ -19,6 +19,7 @@ from .api import WALLET
 from .config import WalletConfig
 from .control import WORKER
 from .faults import api_fault_middleware
+from .operations import is_api_path
 from .service import Wallet
 from .worker import LEASE, Worker
 
@@ -32,8 +33,7 @@ def create_app(config: WalletConfig) -> web.Application:
         client_max_size=MAX_REQUEST_BYTES,
         middlewares=[
             security_headers(cashier.frame_ancestors(config.container_origins)),
-            api_fault_middleware(api.is_api_path, WALLET),
-            api.signed_api_middleware,
+            api_fault_middleware(is_api_path, WALLET),
         ],
     )
     app[APP_NAME] = "wallet"

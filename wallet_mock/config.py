@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+from simulator.core import api_paths
+
 # Requests whose Request-Time is further than this from the wallet's clock are refused
 # (INVALID_SIGNATURE): a captured request cannot be replayed later.
 REQUEST_TIME_WINDOW = timedelta(minutes=5)
@@ -32,6 +34,11 @@ class WalletConfig:
     @property
     def db_path(self) -> Path:
         return Path(self.data_dir) / "wallet.sqlite3"
+
+    @property
+    def api_base_url(self) -> str:
+        """Where a merchant sends its signed calls (the Alipay+ paths)."""
+        return self.public_url + api_paths.ALIPAYPLUS
 
     def payment_url(self, token: str) -> str:
         return f"{self.public_url}/cashier/{token}"

@@ -52,7 +52,7 @@ async def credentials(request: web.Request) -> web.Response:
             "walletPublicKey": signing.public_pem_of(cfg.wallet_private_pem),
             "keyVersion": signing.DEFAULT_KEY_VERSION,
             "baseUrl": cfg.public_url,
-            "apiBaseUrl": f"{cfg.public_url}/aps/api/v1/payments",
+            "apiBaseUrl": cfg.api_base_url,
             "testAccounts": [
                 {"loginId": a.login_id, "outcome": a.outcome.value, "description": a.description} for a in TEST_ACCOUNTS
             ],
@@ -109,7 +109,7 @@ async def register_merchant(request: web.Request) -> web.Response:
             "walletPublicKey": signing.public_pem_of(cfg.wallet_private_pem),
             "keyVersion": signing.DEFAULT_KEY_VERSION,
             "baseUrl": cfg.public_url,
-            "apiBaseUrl": f"{cfg.public_url}/aps/api/v1/payments",
+            "apiBaseUrl": cfg.api_base_url,
         },
         status=200 if replaced else 201,
     )

@@ -18,6 +18,7 @@ from simulator.core.signed_http import dump_json, signed_response_headers
 
 from . import control_store
 from .errors import result
+from .operations import OPERATION_AT, OPERATIONS
 
 API_FAULT_KINDS = ("delay", "http_500", "http_503", "drop", "malformed_json", "unknown_exception")
 # Where each kind acts unless the control call says otherwise.
@@ -30,7 +31,9 @@ DEFAULT_PHASE = {
     "unknown_exception": "before",
 }
 NOTIFY_FAULT_KINDS = ("fail", "delay", "duplicate", "drop")
-API_ENDPOINTS = ("pay", "inquiryPayment", "cancelPayment", "refund", "inquiryRefund", "*")
+# What an API fault can target: an operation (by name, under every path it answers at)
+# or "*", any call of the signed API (paths that name no operation included).
+API_ENDPOINTS = (*OPERATIONS, "*")
 MAX_DELAY_MS = 120_000
 
 
@@ -61,9 +64,10 @@ def api_fault_middleware(is_api_path, wallet_key):
         if not is_api_path(request.path):
             return await handler(request)
         wallet = request.app[wallet_key]
-        endpoint = request.path.rsplit("/", 1)[-1]
         if not wallet.queues.maybe["api_faults"]:
             return await handler(request)
+        op = OPERATION_AT.get(request.path)
+        endpoint = op.name if op else request.path.rsplit("/", 1)[-1]
         async with wallet.db.transaction() as tx:
             fault = await wallet.queues.take(tx, "api_faults", control_store.take_api_fault, endpoint)
         if fault is None:

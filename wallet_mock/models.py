@@ -10,12 +10,21 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from enum import Enum
+from typing import TypedDict
 
 from simulator.core import jsonio
 from simulator.core.money import Money
 
 # Re-exported: the request types are part of the domain's vocabulary.
 from .parsing import PayRequest, RefundRequest, parse_pay_request, parse_payment_reference  # noqa: F401
+
+
+class JournalIds(TypedDict):
+    """The ids the step journal files a payment's events under."""
+
+    order_id: str
+    payment_request_id: str
+    payment_id: str
 
 
 class PaymentStatus(str, Enum):
@@ -38,8 +47,9 @@ class PaymentStatus(str, Enum):
         return "PROCESSING" if self is PaymentStatus.INIT else self.value
 
 
-# The only moves a payment can make. Each is applied as one conditional UPDATE
-# (``... WHERE status = <from>``), so two racing requests cannot both win.
+# The only moves a payment can make: the one truth the named moves below are checked
+# against. Each move is applied as one conditional UPDATE (``... WHERE status IN
+# (<sources>)``), so two racing requests cannot both win.
 TRANSITIONS: dict[PaymentStatus, frozenset[PaymentStatus]] = {
     PaymentStatus.INIT: frozenset(
         {PaymentStatus.PROCESSING, PaymentStatus.SUCCESS, PaymentStatus.FAIL, PaymentStatus.CANCELLED}
@@ -55,6 +65,51 @@ TRANSITIONS: dict[PaymentStatus, frozenset[PaymentStatus]] = {
 def check_transition(current: PaymentStatus, target: PaymentStatus) -> None:
     if target not in TRANSITIONS[current]:
         raise ValueError(f"a payment cannot go from {current.value} to {target.value}")
+
+
+@dataclass(frozen=True)
+class Move:
+    """A named move of a payment: from any of ``sources`` to ``target``. Made only from
+    edges of ``TRANSITIONS`` (checked when the move is declared), so service code names a
+    move and never writes source states by hand."""
+
+    name: str
+    sources: tuple[PaymentStatus, ...]
+    target: PaymentStatus
+
+    def __post_init__(self) -> None:
+        for source in self.sources:
+            check_transition(source, self.target)
+
+
+_I, _PR, _OK, _NO, _X = (
+    PaymentStatus.INIT,
+    PaymentStatus.PROCESSING,
+    PaymentStatus.SUCCESS,
+    PaymentStatus.FAIL,
+    PaymentStatus.CANCELLED,
+)
+# The cashier: the user confirmed and was debited (9000, 6004), or was refused
+# (balance, risk), or the payment went on processing (8000).
+CAPTURE = Move("capture", (_I,), _OK)
+DECLINE = Move("decline", (_I,), _NO)
+PROCESS = Move("process", (_I,), _PR)
+# A processing payment settles, one way or the other.
+SETTLE = Move("settle", (_PR,), _OK)
+SETTLE_FAIL = Move("settle to failure", (_PR,), _NO)
+# Nobody paid before paymentExpiryTime: closed (ORDER_IS_CLOSED).
+EXPIRE = Move("expire", (_I,), _NO)
+# cancelPayment of a payment not paid (yet): closed, nobody can pay it any more.
+CANCEL = Move("cancel", (_I, _PR), _X)
+# cancelPayment of a paid one within its window, nothing refunded: all of it back.
+REVERSE_CAPTURE = Move("reverse capture", (_OK,), _X)
+MOVES = (CAPTURE, DECLINE, PROCESS, SETTLE, SETTLE_FAIL, EXPIRE, CANCEL, REVERSE_CAPTURE)
+
+
+def uncovered_transitions() -> set[tuple[PaymentStatus, PaymentStatus]]:
+    """Edges of the table no named move makes (a test keeps this empty: an edge no move
+    makes is a state no code reaches, or a move someone wrote by hand)."""
+    return {(s, t) for s, ts in TRANSITIONS.items() for t in ts} - {(s, m.target) for m in MOVES for s in m.sources}
 
 
 # Antom: a paid transaction can be cancelled, which refunds it in full, until 00:15 (UTC+8)
@@ -127,28 +182,27 @@ class Outcome(str, Enum):
 
 @dataclass(frozen=True)
 class Decision:
-    """The plan for one confirmation: what the wallet app tells the mini program, where
-    the payment goes, and whether money moves now."""
+    """The plan for one confirmation: what the wallet app tells the mini program, which
+    move the payment makes (None: it stays as it is), and whether money moves now."""
 
     app_result_code: str  # 9000, 8000, 4000, 6001, 6002, 6004
-    target: PaymentStatus | None  # None: the payment stays as it is
+    move: Move | None
     debit: bool
     failure_code: str | None = None  # the Alipay+ resultCode of a FAIL
     settle_to: PaymentStatus | None = None  # for PROCESSING: where it settles later
 
 
-_S, _F, _P = PaymentStatus.SUCCESS, PaymentStatus.FAIL, PaymentStatus.PROCESSING
 # The rules, one line per outcome. Insufficient balance found at debit time is handled by
 # the caller (the conditional debit fails) and ends like INSUFFICIENT_BALANCE.
 DECISIONS: dict[Outcome, Decision] = {
-    Outcome.SUCCESS: Decision("9000", _S, debit=True),
-    Outcome.INSUFFICIENT_BALANCE: Decision("4000", _F, debit=False, failure_code="USER_BALANCE_NOT_ENOUGH"),
-    Outcome.RISK_REJECT: Decision("4000", _F, debit=False, failure_code="RISK_REJECT"),
+    Outcome.SUCCESS: Decision("9000", CAPTURE, debit=True),
+    Outcome.INSUFFICIENT_BALANCE: Decision("4000", DECLINE, debit=False, failure_code="USER_BALANCE_NOT_ENOUGH"),
+    Outcome.RISK_REJECT: Decision("4000", DECLINE, debit=False, failure_code="RISK_REJECT"),
     Outcome.USER_CANCEL: Decision("6001", None, debit=False),
-    Outcome.PROCESSING_THEN_SUCCESS: Decision("8000", _P, debit=False, settle_to=_S),
-    Outcome.PROCESSING_THEN_FAIL: Decision("8000", _P, debit=False, settle_to=_F),
+    Outcome.PROCESSING_THEN_SUCCESS: Decision("8000", PROCESS, debit=False, settle_to=_OK),
+    Outcome.PROCESSING_THEN_FAIL: Decision("8000", PROCESS, debit=False, settle_to=_NO),
     Outcome.NETWORK_LOST_BEFORE_DEBIT: Decision("6002", None, debit=False),
-    Outcome.NETWORK_LOST_AFTER_DEBIT: Decision("6004", _S, debit=True),
+    Outcome.NETWORK_LOST_AFTER_DEBIT: Decision("6004", CAPTURE, debit=True),
 }
 
 
@@ -199,6 +253,14 @@ class Payment:
     def goods(self) -> list[dict]:
         return (self.request.get("order") or {}).get("goods") or []
 
+    @property
+    def journal_ids(self) -> JournalIds:
+        return {
+            "order_id": self.reference_order_id,
+            "payment_request_id": self.payment_request_id,
+            "payment_id": self.payment_id,
+        }
+
 
 # --- Refunds ----------------------------------------------------------------------
 
@@ -244,3 +306,14 @@ class Refund:
     notify_url: str | None
     created_at: datetime
     refunded_at: datetime | None
+    # The refunded payment's ids, read with the refund (for the journal).
+    payment_request_id: str
+    reference_order_id: str
+
+    @property
+    def journal_ids(self) -> JournalIds:
+        return {
+            "order_id": self.reference_order_id,
+            "payment_request_id": self.payment_request_id,
+            "payment_id": self.payment_id,
+        }

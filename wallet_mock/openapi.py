@@ -1,57 +1,29 @@
-"""The OpenAPI 3.1 document of the wallet's Alipay+ API, served at ``/openapi.json``.
+"""The OpenAPI 3.1 document of the wallet's signed API, served at ``/openapi.json``.
 
-Built from the same tables the wallet runs on (result codes, currencies, accepted fields,
-the Request-Time window), and kept true by tests that validate real requests and replies
-against it and by a schema-driven fuzz run."""
+Derived from the tables the wallet runs on: the operations, their paths, fields and
+result codes (``operations.py``), currencies, the Request-Time window. Kept true by tests
+that validate real requests and replies against it and by a schema-driven fuzz run."""
 
 from __future__ import annotations
 
+from simulator.core.jsonio import MAX_DEPTH
 from simulator.core.money import CURRENCY_EXPONENTS, MAX_VALUE_DIGITS
 
 from . import openapi_control
 from .config import REQUEST_TIME_WINDOW
 from .errors import MESSAGES
 from .models import DEFAULT_EXPIRY
-from .parsing import KNOWN_FIELDS, MAX_DEPTH, MAX_EXPIRY
-
-PREFIX = "/aps/api/v1/payments"
+from .operations import COMMON_CODES, FAMILIES, ApiFamily, Operation
+from .parsing import MAX_EXPIRY
 
 # Characters `parsing.text` refuses: C0 controls but tab/newline/return, DEL, U+FFFD.
 _NO_CONTROLS = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]"
 _VISIBLE = r"[^\s\x00-\x1f\x7f\ufffd]"
 
-RESULT_CODES = {
-    "pay": [
-        "PAYMENT_IN_PROCESS",
-        "SUCCESS",
-        "USER_BALANCE_NOT_ENOUGH",
-        "RISK_REJECT",
-        "ORDER_IS_CLOSED",
-        "ORDER_IS_CANCELED",
-        "PROCESS_FAIL",
-        "REPEAT_REQ_INCONSISTENT",
-        "CURRENCY_NOT_SUPPORT",
-    ],
-    "inquiryPayment": ["SUCCESS", "ORDER_NOT_EXIST"],
-    "cancelPayment": ["SUCCESS", "ORDER_NOT_EXIST", "ORDER_IS_CLOSED", "ORDER_STATUS_INVALID", "CANCEL_WINDOW_EXCEED"],
-    "refund": [
-        "SUCCESS",
-        "ORDER_NOT_EXIST",
-        "ORDER_IS_CLOSED",
-        "ORDER_STATUS_INVALID",
-        "REFUND_AMOUNT_EXCEED_LIMIT",
-        "REPEAT_REQ_INCONSISTENT",
-        "CURRENCY_NOT_SUPPORT",
-    ],
-    "inquiryRefund": ["SUCCESS", "REFUND_NOT_EXIST"],
-}
-COMMON_CODES = [
-    "PARAM_ILLEGAL",
-    "INVALID_SIGNATURE",
-    "INVALID_CLIENT",
-    "MEDIA_TYPE_NOT_ACCEPTABLE",
-    "UNKNOWN_EXCEPTION",
-]
+
+def _fields_of(schema: str) -> frozenset[str]:
+    """The request fields of the operations whose request is the component ``schema``."""
+    return frozenset().union(*(op.fields for fam in FAMILIES for op in fam.operations if op.request_schema == schema))
 
 
 def _ref(name: str) -> dict:
@@ -68,17 +40,17 @@ def _passthrough(names) -> dict:
     return {name: {"description": note} for name in sorted(names)}
 
 
-def _request(api: str, fields: dict, *, required: list[str], any_of: list[str] | None = None) -> dict:
-    props = _passthrough(KNOWN_FIELDS[api] - set(fields)) | fields
+def _request(name: str, fields: dict, *, required: list[str], any_of: list[str] | None = None) -> dict:
+    props = _passthrough(_fields_of(name) - set(fields)) | fields
     schema = {"type": "object", "properties": props, "required": required, "additionalProperties": False}
     if any_of:
         schema["anyOf"] = [{"required": [name]} for name in any_of]
     return schema
 
 
-def _reference(api: str, id_key: str, request_key: str) -> dict:
+def _reference(name: str, id_key: str, request_key: str) -> dict:
     """A payment or refund named by the wallet's id or the merchant's request id."""
-    schema = _request(api, {id_key: _ref("Id"), request_key: _ref("Id")}, required=[], any_of=[id_key, request_key])
+    schema = _request(name, {id_key: _ref("Id"), request_key: _ref("Id")}, required=[], any_of=[id_key, request_key])
     return schema | {"description": f"{id_key} takes precedence when both are given."}
 
 
@@ -166,7 +138,7 @@ def _schemas() -> dict:
             "required": ["referenceOrderId", "orderDescription"],
         },
         "PayRequest": _request(
-            "pay",
+            "PayRequest",
             {
                 "productCode": {
                     "type": "string",
@@ -190,9 +162,9 @@ def _schemas() -> dict:
             },
             required=["paymentRequestId", "paymentAmount", "order"],
         ),
-        "PaymentReference": _reference("inquiryPayment", "paymentId", "paymentRequestId"),
+        "PaymentReference": _reference("PaymentReference", "paymentId", "paymentRequestId"),
         "RefundRequest": _request(
-            "refund",
+            "RefundRequest",
             {
                 "refundRequestId": _ref("Id") | {"description": "The idempotency key of the refund."},
                 "paymentId": _ref("Id"),
@@ -210,7 +182,7 @@ def _schemas() -> dict:
             required=["refundRequestId", "refundAmount"],
             any_of=["paymentId", "paymentRequestId"],
         ),
-        "RefundReference": _reference("inquiryRefund", "refundId", "refundRequestId"),
+        "RefundReference": _reference("RefundReference", "refundId", "refundRequestId"),
         "PayReply": _reply(
             {
                 "paymentRequestId": _ref("Id"),
@@ -293,20 +265,26 @@ _SIGNED_HEADERS = {
 }
 
 
-def _operation(api: str, summary: str, request: str, reply: str) -> dict:
-    codes = RESULT_CODES[api] + COMMON_CODES
+def _operation(family: ApiFamily, op: Operation) -> dict:
+    codes = [*op.result_codes, *COMMON_CODES]
     error = {"content": {"application/json": {"schema": _ref("ErrorReply")}}, "headers": _SIGNED_HEADERS}
+    also = family.paths(op)[1:]  # the first is where it is documented
     return {
-        "operationId": api,
-        "summary": summary,
-        "description": "Result codes: " + ", ".join(f"`{c}`" for c in codes) + ".",
+        "operationId": op.name if family is FAMILIES[0] else f"{family.name}.{op.name}",
+        "tags": [family.name],
+        "summary": op.summary,
+        "description": "Result codes: "
+        + ", ".join(f"`{c}`" for c in codes)
+        + "."
+        + (" Also served at " + ", ".join(also) + "." if also else ""),
         "x-result-codes": codes,
-        "requestBody": {"required": True, "content": {"application/json": {"schema": _ref(request)}}},
+        "x-also-at": also,
+        "requestBody": {"required": True, "content": {"application/json": {"schema": _ref(op.request_schema)}}},
         "responses": {
             "200": {
                 "description": "The outcome, signed (business refusals are HTTP 200 too).",
                 "headers": _SIGNED_HEADERS,
-                "content": {"application/json": {"schema": _ref(reply)}},
+                "content": {"application/json": {"schema": _ref(op.reply_schema)}},
             },
             "413": {"description": "The body is larger than the wallet reads (PARAM_ILLEGAL)."} | error,
             "415": {"description": "The Content-Type is not JSON (MEDIA_TYPE_NOT_ACCEPTABLE)."} | error,
@@ -317,22 +295,7 @@ def _operation(api: str, summary: str, request: str, reply: str) -> dict:
 def document(server_url: str) -> dict:
     """The OpenAPI document, with ``server_url`` as its server."""
     window = int(REQUEST_TIME_WINDOW.total_seconds() // 60)
-    ops = {
-        "pay": ("Create a cashier payment; the reply's normalUrl is the paymentUrl", "PayRequest", "PayReply"),
-        "inquiryPayment": ("Where a payment stands", "PaymentReference", "InquiryPaymentReply"),
-        "cancelPayment": (
-            "Close an unpaid payment, or give a paid one back to the buyer in full until 00:15 (UTC+8) "
-            "the day after it was placed (Antom: /cancel)",
-            "PaymentReference",
-            "CancelPaymentReply",
-        ),
-        "refund": (
-            "Refund part or all of a successful payment, up to what was captured",
-            "RefundRequest",
-            "RefundReply",
-        ),
-        "inquiryRefund": ("Where a refund stands", "RefundReference", "InquiryRefundReply"),
-    }
+    paths = {family.paths(op)[0]: {"post": _operation(family, op)} for family in FAMILIES for op in family.operations}
     return {
         "openapi": "3.1.0",
         "info": {
@@ -344,24 +307,21 @@ def document(server_url: str) -> dict:
                 f"{window} minutes of the wallet's clock) and Signature "
                 "(algorithm=RSA256,keyVersion=1,signature=<urlencoded base64>) over "
                 '"POST <path>\\n<Client-Id>.<Request-Time>.<raw body>", RSA-2048 PKCS#1 v1.5 SHA-256. Every '
-                "reply is signed the same way with the wallet's key. The same operations answer under "
-                "/ams/api/v1/payments/ and /ams/sandbox/api/v1/payments/ (Antom's paths; cancelPayment is "
-                f"also /cancel there). Bodies: UTF-8 JSON objects, at most 256 KiB, nested at most {MAX_DEPTH} "
+                "reply is signed the same way with the wallet's key. Each family of operations (tag) is "
+                "documented at its first prefix; x-also-at lists the other paths an operation answers at. "
+                f"Bodies: UTF-8 JSON objects, at most 256 KiB, nested at most {MAX_DEPTH} "
                 "levels, no NaN/Infinity, no lone surrogates; unknown top-level fields are PARAM_ILLEGAL."
             ),
         },
         "servers": [{"url": server_url}],
-        "paths": {
-            f"{PREFIX}/{api}": {"post": _operation(api, summary, request, reply)}
-            for api, (summary, request, reply) in ops.items()
-        }
-        | openapi_control.paths(),
+        "paths": paths | openapi_control.paths(),
         "tags": [
+            *({"name": family.name, "description": family.title} for family in FAMILIES),
             {
                 "name": "control",
                 "description": "The simulator's control plane under /_sim/: unsigned, "
                 "for tests and demos, never needed for the normal journey.",
-            }
+            },
         ],
         "components": {
             "schemas": _schemas() | openapi_control.SCHEMAS,

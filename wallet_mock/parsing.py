@@ -14,12 +14,11 @@ from typing import Any
 
 import orjson
 
+from simulator.core import jsonio
 from simulator.core.money import Money, MoneyError
 
 from .errors import ApiError
 
-# Deeper than this is not an Alipay+ message (the deepest, order.goods[].x, is 3 levels).
-MAX_DEPTH = 16
 # The latest paymentExpiryTime a merchant may ask for.
 MAX_EXPIRY = timedelta(days=7)
 # Ids (paymentRequestId, refundRequestId, ...): Antom supports no special characters;
@@ -28,70 +27,65 @@ _ID = re.compile(r"[\x21-\x7e]+")
 # Control characters (tab, newline and carriage return aside), DEL, and U+FFFD (what a
 # decoder left of bytes that were not text).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
-_LONG_NUMBER = re.compile(rb"[0-9]{20}")
 
-# The top-level fields each API accepts: what Alipay's server SDKs can send (their
-# request classes' to_ams_dict) plus the Alipay+ acquirer ids. Anything else is a typo
-# or garbage and is refused by name, so that a mistake shows here and not in production.
+# The top-level fields each request accepts: what Alipay's server SDKs can send (their
+# request classes' to_ams_dict) plus the Alipay+ acquirer ids. The registry
+# (operations.py) names each operation's set; anything else is a typo or garbage and is
+# refused by name, so that a mistake shows here and not in production.
 _ACQUIRER = frozenset({"acquirerId", "pspId", "merchantAccountId"})
-KNOWN_FIELDS: dict[str, frozenset[str]] = {
-    "pay": _ACQUIRER
-    | {
-        "productCode",
-        "paymentRequestId",
-        "order",
-        "paymentAmount",
-        "paymentMethod",
-        "paymentExpiryTime",
-        "paymentRedirectUrl",
-        "paymentNotifyUrl",
-        "paymentFactor",
-        "settlementStrategy",
-        "creditPayPlan",
-        "appId",
-        "merchantRegion",
-        "userRegion",
-        "env",
-        "payToMethod",
-        "isAuthorization",
-        "merchant",
-        "paymentVerificationData",
-        "extendInfo",
-        "dualOfflinePayment",
-        "customizedInfo",
-        "metadata",
-        "agreementInfo",
-        "subscriptionInfo",
-        "subscriptionId",
-        "paymentQuote",
-        "processingAmount",
-        "locale",
-    },
-    "inquiryPayment": _ACQUIRER | {"paymentId", "paymentRequestId"},
-    "cancelPayment": _ACQUIRER | {"paymentId", "paymentRequestId"},
-    "refund": _ACQUIRER
-    | {
-        "refundRequestId",
-        "paymentId",
-        "paymentRequestId",
-        "referenceRefundId",
-        "refundAmount",
-        "refundReason",
-        "refundNotifyUrl",
-        "isAsyncRefund",
-        "extendInfo",
-        "refundDetails",
-        "refundSourceAccountNo",
-        "actualRefundAmount",
-        "goods",
-        "splitDetails",
-        "captureId",
-        "customizedInfo",
-        "metadata",
-        "refundToBankInfo",
-    },
-    "inquiryRefund": _ACQUIRER | {"refundId", "refundRequestId"},
+PAY_FIELDS = _ACQUIRER | {
+    "productCode",
+    "paymentRequestId",
+    "order",
+    "paymentAmount",
+    "paymentMethod",
+    "paymentExpiryTime",
+    "paymentRedirectUrl",
+    "paymentNotifyUrl",
+    "paymentFactor",
+    "settlementStrategy",
+    "creditPayPlan",
+    "appId",
+    "merchantRegion",
+    "userRegion",
+    "env",
+    "payToMethod",
+    "isAuthorization",
+    "merchant",
+    "paymentVerificationData",
+    "extendInfo",
+    "dualOfflinePayment",
+    "customizedInfo",
+    "metadata",
+    "agreementInfo",
+    "subscriptionInfo",
+    "subscriptionId",
+    "paymentQuote",
+    "processingAmount",
+    "locale",
 }
+PAYMENT_REFERENCE_FIELDS = _ACQUIRER | {"paymentId", "paymentRequestId"}
+REFUND_FIELDS = _ACQUIRER | {
+    "refundRequestId",
+    "paymentId",
+    "paymentRequestId",
+    "referenceRefundId",
+    "refundAmount",
+    "refundReason",
+    "refundNotifyUrl",
+    "isAsyncRefund",
+    "extendInfo",
+    "refundDetails",
+    "refundSourceAccountNo",
+    "actualRefundAmount",
+    "goods",
+    "splitDetails",
+    "captureId",
+    "customizedInfo",
+    "metadata",
+    "refundToBankInfo",
+}
+REFUND_REFERENCE_FIELDS = _ACQUIRER | {"refundId", "refundRequestId"}
 
 
 def _bad(message: str) -> ApiError:
@@ -99,72 +93,16 @@ def _bad(message: str) -> ApiError:
 
 
 def parse_json_body(raw: bytes) -> dict[str, Any]:
-    """The body as a JSON object, or PARAM_ILLEGAL saying what is wrong with it."""
-    if raw.count(b"{") + raw.count(b"[") < MAX_DEPTH and not _LONG_NUMBER.search(raw):
-        # The common case, fast: orjson is strict (valid UTF-8, no lone surrogates, no
-        # NaN), and with fewer brackets than MAX_DEPTH nothing can nest too deep, so what
-        # it accepts needs no walk. It turns integers beyond 64 bits into floats, hence
-        # no long digit runs here. Anything it refuses gets the standard parser's answer.
-        try:
-            body = orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            pass
-        else:
-            if not isinstance(body, dict):
-                raise _bad("the body must be a JSON object")
-            return body
-    return parse_json_body_strictly(raw)
-
-
-def parse_json_body_strictly(raw: bytes) -> dict[str, Any]:
-    """``parse_json_body`` by the standard parser and a walk of the whole tree: what the
-    fast path must agree with (a test compares them), and the error messages."""
+    """The body as a JSON object (``simulator.core.jsonio.read_object``), or
+    PARAM_ILLEGAL saying what is wrong with it."""
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise _bad("the body is not UTF-8") from None
-    try:
-        body = json.loads(text, parse_constant=_no_constant)
-    except RecursionError:
-        raise _bad(f"the body is nested deeper than {MAX_DEPTH} levels") from None
-    except json.JSONDecodeError as exc:
-        raise _bad(f"the body is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
-    except ValueError:  # e.g. an integer of thousands of digits
-        raise _bad("the body holds a number too large to read") from None
-    if not isinstance(body, dict):
-        raise _bad("the body must be a JSON object")
-    _check_tree(body, "", 1)
-    return body
+        return jsonio.read_object(raw)
+    except jsonio.BodyError as exc:
+        raise _bad(str(exc)) from None
 
 
-def _no_constant(name: str):
-    raise _bad(f"{name} is not a JSON value")
-
-
-def _check_tree(value: Any, where: str, depth: int) -> None:
-    """Refuse what JSON allows but no store can keep: lone surrogates, absurd nesting."""
-    if depth > MAX_DEPTH:
-        raise _bad(f"the body is nested deeper than {MAX_DEPTH} levels")
-    if isinstance(value, str):
-        _check_unicode(value, where or "a value")
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _check_unicode(key, f"the key {where + '.' if where else ''}{key[:32]!r}")
-            _check_tree(item, f"{where}.{key}" if where else key, depth + 1)
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            _check_tree(item, f"{where}[{i}]", depth + 1)
-
-
-def _check_unicode(text: str, where: str) -> None:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise _bad(f"{where[:80]} holds a lone surrogate, which is not Unicode text") from None
-
-
-def check_known_fields(api: str, body: dict[str, Any]) -> None:
-    unknown = sorted(set(body) - KNOWN_FIELDS[api])
+def check_known_fields(known: frozenset[str], api: str, body: dict[str, Any]) -> None:
+    unknown = sorted(set(body) - known)
     if unknown:
         names = ", ".join(repr(u[:40]) for u in unknown[:5])
         raise _bad(f"unknown field{'s' if len(unknown) > 1 else ''} {names} in a {api} request")
@@ -295,7 +233,6 @@ class PayRequest:
 
 
 def parse_pay_request(body: dict[str, Any], now: datetime) -> PayRequest:
-    check_known_fields("pay", body)
     payment_request_id = identifier(body, "paymentRequestId")
     amount = money(body, "paymentAmount")
     product_code = identifier(body, "productCode", required=False) or "CASHIER_PAYMENT"
@@ -350,9 +287,25 @@ def _expiry(body: dict, now: datetime) -> datetime | None:
     return expiry
 
 
-def _reference(body: dict[str, Any], api: str, id_key: str, request_key: str) -> tuple[str | None, str | None]:
-    """The wallet's id or the merchant's request id, at least one (the first wins)."""
-    check_known_fields(api, body)
+@dataclass(frozen=True)
+class PaymentReference:
+    """inquiryPayment / cancelPayment name a payment by paymentId or paymentRequestId
+    (paymentId takes precedence when both are given)."""
+
+    payment_id: str | None
+    payment_request_id: str | None
+
+
+@dataclass(frozen=True)
+class RefundReference:
+    """inquiryRefund names a refund by refundId or refundRequestId (refundId first)."""
+
+    refund_id: str | None
+    refund_request_id: str | None
+
+
+def _reference(body: dict[str, Any], id_key: str, request_key: str) -> tuple[str | None, str | None]:
+    """The wallet's id or the merchant's request id, at least one."""
     wallet_id = identifier(body, id_key, required=False)
     request_id = identifier(body, request_key, required=False)
     if not wallet_id and not request_id:
@@ -360,10 +313,8 @@ def _reference(body: dict[str, Any], api: str, id_key: str, request_key: str) ->
     return wallet_id, request_id
 
 
-def parse_payment_reference(body: dict[str, Any], api: str = "inquiryPayment") -> tuple[str | None, str | None]:
-    """inquiryPayment / cancelPayment name a payment by paymentId or paymentRequestId
-    (paymentId takes precedence when both are given)."""
-    return _reference(body, api, "paymentId", "paymentRequestId")
+def parse_payment_reference(body: dict[str, Any], now: datetime | None = None) -> PaymentReference:
+    return PaymentReference(*_reference(body, "paymentId", "paymentRequestId"))
 
 
 # --- refund -------------------------------------------------------------------------
@@ -393,8 +344,7 @@ class RefundRequest:
         return {"paymentId": payment_id, "refundAmount": self.amount.to_wire()}
 
 
-def parse_refund_request(body: dict[str, Any]) -> RefundRequest:
-    check_known_fields("refund", body)
+def parse_refund_request(body: dict[str, Any], now: datetime | None = None) -> RefundRequest:
     refund_request_id = identifier(body, "refundRequestId")
     payment_id = identifier(body, "paymentId", required=False)
     payment_request_id = identifier(body, "paymentRequestId", required=False)
@@ -412,6 +362,5 @@ def parse_refund_request(body: dict[str, Any]) -> RefundRequest:
     )
 
 
-def parse_refund_reference(body: dict[str, Any]) -> tuple[str | None, str | None]:
-    """inquiryRefund names a refund by refundId or refundRequestId (refundId first)."""
-    return _reference(body, "inquiryRefund", "refundId", "refundRequestId")
+def parse_refund_reference(body: dict[str, Any], now: datetime | None = None) -> RefundReference:
+    return RefundReference(*_reference(body, "refundId", "refundRequestId"))

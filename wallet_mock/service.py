@@ -21,9 +21,16 @@ from .config import WalletConfig
 from .errors import ApiError
 from .faults import Queues
 from .models import (
+    CANCEL,
+    CAPTURE,
+    DECLINE,
     DEFAULT_EXPIRY,
+    EXPIRE,
     INSUFFICIENT,
+    PROCESS,
+    SETTLE,
     SETTLE_AFTER,
+    SETTLE_FAIL,
     Decision,
     Outcome,
     Payment,
@@ -39,6 +46,7 @@ from .models import (
     new_token,
     refund_refusal,
 )
+from .parsing import PaymentReference, RefundReference
 from .wire import notify_payment_body, notify_refund_body
 
 log = logging.getLogger("tradepay_sim.wallet")
@@ -127,7 +135,7 @@ class Wallet:
 
     # --- the Alipay+ API -----------------------------------------------------------
 
-    async def pay(self, client_id: str, req: PayRequest) -> tuple[Payment, bool]:
+    async def pay(self, client_id: str, req: PayRequest) -> Payment:
         """Create the payment, or return the one this paymentRequestId already made."""
         now = self.clock.now()
         expires_at = req.expiry or self.clock.later(DEFAULT_EXPIRY.total_seconds())
@@ -162,8 +170,8 @@ class Wallet:
                 existing = await store.payment_by_request(tx, client_id, req.payment_request_id)
                 if existing is None:
                     raise ApiError("UNKNOWN_EXCEPTION", "the payment could not be stored; retry")
-                return self._replay(existing, req), False
-        ids = self._ids(payment)
+                return self._replay(existing, req)
+        ids = payment.journal_ids
         self.journal.record(
             5,
             f"payment {payment.payment_id} created, {payment.amount.format_display()}",
@@ -176,7 +184,7 @@ class Wallet:
             **ids,
             details={"paymentUrl": self.config.payment_url(payment.token)},
         )
-        return payment, True
+        return payment
 
     @staticmethod
     def _replay(existing: Payment, req: PayRequest) -> Payment:
@@ -185,6 +193,10 @@ class Wallet:
                 "REPEAT_REQ_INCONSISTENT", f"paymentRequestId {req.payment_request_id} was used with other key fields"
             )
         return existing
+
+    async def inquire(self, client_id: str, ref: PaymentReference) -> Payment:
+        """inquiryPayment: the client's payment, as it stands."""
+        return await self.find_payment(client_id, ref.payment_id, ref.payment_request_id)
 
     async def find_payment(self, client_id: str, payment_id: str | None, payment_request_id: str | None) -> Payment:
         """The client's payment by paymentId or, without one, paymentRequestId (Antom:
@@ -209,21 +221,13 @@ class Wallet:
             await self._fail(tx, p, "ORDER_IS_CLOSED", "payment expired before the user paid")
         return await store.payment_by_id(self.db, p.payment_id)
 
-    async def cancel(self, client_id: str, payment_id: str | None, payment_request_id: str | None) -> Payment:
+    async def cancel(self, client_id: str, ref: PaymentReference) -> Payment:
         """Close an open payment; or, as Antom does, give a paid one back to the buyer in
         full if it is still in the cancellable period and nothing of it was refunded."""
-        p = await self.find_payment(client_id, payment_id, payment_request_id)
+        p = await self.find_payment(client_id, ref.payment_id, ref.payment_request_id)
         now = self.clock.now()
         async with self.db.transaction() as tx:
-            won = await store.transition(
-                tx,
-                p.payment_id,
-                (PaymentStatus.INIT, PaymentStatus.PROCESSING),
-                PaymentStatus.CANCELLED,
-                now,
-                result_code="ORDER_IS_CANCELED",
-                settle_at=None,
-            )
+            won = await store.move(tx, p.payment_id, CANCEL, now, result_code="ORDER_IS_CANCELED", settle_at=None)
             current = await store.payment_by_id(tx, p.payment_id)
             reversed_ = not won and current.status is PaymentStatus.SUCCESS
             if reversed_:
@@ -250,7 +254,7 @@ class Wallet:
             if reversed_
             else "payment cancelled by the merchant"
         )
-        self.journal.record(None, what, kind="note", actor="wallet server", **self._ids(current))
+        self.journal.record(None, what, kind="note", actor="wallet server", **current.journal_ids)
         return current
 
     # --- refunds ------------------------------------------------------------------
@@ -292,6 +296,8 @@ class Wallet:
                 notify_url=req.notify_url,
                 created_at=now,
                 refunded_at=None if code else now,
+                payment_request_id=current.payment_request_id,
+                reference_order_id=current.reference_order_id,
             )
             if code is None and current.account_id:
                 await store.credit(tx, current.account_id, req.amount)
@@ -306,7 +312,7 @@ class Wallet:
             f"refund {refund.refund_id} of {req.amount.format_display()}: {refund.result_code}",
             kind="note" if code is None else "fault",
             actor="wallet server",
-            **self._ids(current),
+            **current.journal_ids,
             details={"refundRequestId": req.refund_request_id, "refundable": str(left)},
         )
         return refund
@@ -326,12 +332,12 @@ class Wallet:
             )
         return existing
 
-    async def find_refund(self, client_id: str, refund_id: str | None, refund_request_id: str | None) -> Refund:
-        """The client's refund by refundId or, without one, refundRequestId."""
-        if refund_id:
-            r = await store.refund_by_id(self.db, refund_id, client_id)
+    async def inquire_refund(self, client_id: str, ref: RefundReference) -> Refund:
+        """inquiryRefund: the client's refund by refundId or, without one, refundRequestId."""
+        if ref.refund_id:
+            r = await store.refund_by_id(self.db, ref.refund_id, client_id)
         else:
-            r = await store.refund_by_request(self.db, client_id, refund_request_id)
+            r = await store.refund_by_request(self.db, client_id, ref.refund_request_id)
         if r is None:
             raise ApiError("REFUND_NOT_EXIST", "no refund with this refundId / refundRequestId")
         return r
@@ -351,7 +357,7 @@ class Wallet:
         the conditional transition and the outbox row. If a concurrent confirmation
         won the transition, the whole unit (debit included) rolls back."""
         p = await self.open_cashier(token)
-        ids = self._ids(p)
+        ids = p.journal_ids
         if p.status is not PaymentStatus.INIT:
             return self._already_done(p)
         self.journal.record(14, f"user confirms with {login_id or 'no account'}", **ids, details={"account": login_id})
@@ -396,7 +402,7 @@ class Wallet:
     async def _apply(
         self, tx: Transaction, p: Payment, account_id: str, decision: Decision, now: datetime
     ) -> ConfirmResult:
-        ids = self._ids(p)
+        ids = p.journal_ids
         self.journal.record(
             16,
             f"password verified; outcome {decision.app_result_code}",
@@ -408,23 +414,24 @@ class Wallet:
             balance = await store.debit(tx, account_id, p.amount)
             if balance is None:
                 decision = INSUFFICIENT
-        if decision.target is None:  # 6001 / 6002: nothing happens to the payment
+        if decision.move is None:  # 6001 / 6002: nothing happens to the payment
             self.journal.record(
                 17, "no debit: " + APP_MESSAGES[decision.app_result_code].lower(), **ids, details={"debited": False}
             )
             return ConfirmResult(decision.app_result_code, p, APP_MESSAGES[decision.app_result_code])
+        move = decision.move
         fields: dict = {"account_id": account_id}
-        if decision.target is PaymentStatus.SUCCESS:
+        if move is CAPTURE:
             fields.update(result_code="SUCCESS", paid_at=now)
-        elif decision.target is PaymentStatus.FAIL:
+        elif move is DECLINE:
             fields.update(result_code=decision.failure_code)
-        elif decision.target is PaymentStatus.PROCESSING:
+        elif move is PROCESS:
             fields.update(settle_to=decision.settle_to, settle_at=self.clock.later(SETTLE_AFTER.total_seconds()))
             tx.on_commit(self._wake_worker)  # its settlement is the worker's to schedule
-        if not await store.transition(tx, p.payment_id, (PaymentStatus.INIT,), decision.target, now, **fields):
+        if not await store.move(tx, p.payment_id, move, now, **fields):
             raise _LostRace()  # rolls back the debit above with the rest of the unit
-        updated = dataclasses.replace(p, status=decision.target, **fields)
-        if decision.debit and decision.target is PaymentStatus.SUCCESS:
+        updated = dataclasses.replace(p, status=move.target, **fields)
+        if decision.debit and move is CAPTURE:
             self.journal.record(
                 17,
                 f"debited {p.amount.format_display()}",
@@ -434,7 +441,7 @@ class Wallet:
         else:
             self.journal.record(
                 17,
-                f"no debit: payment {decision.target.value.lower()}",
+                f"no debit: payment {move.target.value.lower()}",
                 **ids,
                 details={"debited": False, "failureCode": decision.failure_code},
             )
@@ -454,7 +461,7 @@ class Wallet:
     async def user_cancel(self, token: str) -> ConfirmResult:
         """The user closes the cashier: the payment stays open for another try (6001)."""
         p = await self.open_cashier(token)
-        self.journal.record(14, "user cancels in the cashier", **self._ids(p), details={"button": "cancel"})
+        self.journal.record(14, "user cancels in the cashier", **p.journal_ids, details={"button": "cancel"})
         return ConfirmResult("6001", p, APP_MESSAGES["6001"])
 
     # --- background: settlement, expiry -------------------------------------------
@@ -474,7 +481,7 @@ class Wallet:
         p = await store.payment_by_id(self.db, payment_id)
         if p is None:
             raise LookupError("no such payment")
-        if p.status is not PaymentStatus.PROCESSING:
+        if p.status not in SETTLE.sources:
             raise ValueError(f"the payment is {p.status.value}, not PROCESSING")
         try:
             async with self.db.transaction() as tx:
@@ -495,23 +502,20 @@ class Wallet:
 
     async def _settle(self, tx: Transaction, p: Payment, to: PaymentStatus | None = None) -> int:
         now = self.clock.now()
-        target = to or p.settle_to or PaymentStatus.SUCCESS
-        if target is PaymentStatus.SUCCESS and await store.debit(tx, p.account_id, p.amount) is None:
-            target = PaymentStatus.FAIL
-            code = "USER_BALANCE_NOT_ENOUGH"
-        else:
-            code = "SUCCESS" if target is PaymentStatus.SUCCESS else "PROCESS_FAIL"
-        fields = {"result_code": code, "settle_at": None}
-        if target is PaymentStatus.SUCCESS:
+        move = SETTLE if (to or p.settle_to or SETTLE.target) is SETTLE.target else SETTLE_FAIL
+        fields: dict = {"result_code": "SUCCESS" if move is SETTLE else "PROCESS_FAIL", "settle_at": None}
+        if move is SETTLE and (p.account_id is None or await store.debit(tx, p.account_id, p.amount) is None):
+            move, fields["result_code"] = SETTLE_FAIL, "USER_BALANCE_NOT_ENOUGH"
+        if move is SETTLE:
             fields["paid_at"] = now
-        if not await store.transition(tx, p.payment_id, (PaymentStatus.PROCESSING,), target, now, **fields):
+        if not await store.move(tx, p.payment_id, move, now, **fields):
             raise _LostRace()
-        updated = await store.payment_by_id(tx, p.payment_id)
+        updated = dataclasses.replace(p, status=move.target, **fields)
         self.journal.record(
             17,
-            f"processing payment settled: {target.value}",
-            **self._ids(p),
-            details={"debited": target is PaymentStatus.SUCCESS, "resultCode": code},
+            f"processing payment settled: {move.target.value}",
+            **p.journal_ids,
+            details={"debited": move is SETTLE, "resultCode": fields["result_code"]},
         )
         await self._enqueue_notification(tx, updated, now)
         return 1
@@ -525,12 +529,12 @@ class Wallet:
 
     async def _fail(self, tx: Transaction, p: Payment, code: str, why: str) -> int:
         now = self.clock.now()
-        if not await store.transition(
-            tx, p.payment_id, (PaymentStatus.INIT,), PaymentStatus.FAIL, now, result_code=code
-        ):
+        if not await store.move(tx, p.payment_id, EXPIRE, now, result_code=code):
             return 0
         updated = await store.payment_by_id(tx, p.payment_id)
-        self.journal.record(None, why, kind="note", actor="wallet server", **self._ids(p), details={"resultCode": code})
+        self.journal.record(
+            None, why, kind="note", actor="wallet server", **p.journal_ids, details={"resultCode": code}
+        )
         await self._enqueue_notification(tx, updated, now)
         return 1
 
@@ -573,14 +577,6 @@ class Wallet:
         self.clock.offset_seconds = 0.0
         await self.journal.clear()
         self._wake_worker()
-
-    @staticmethod
-    def _ids(p: Payment) -> dict:
-        return {
-            "order_id": p.reference_order_id,
-            "payment_request_id": p.payment_request_id,
-            "payment_id": p.payment_id,
-        }
 
 
 def _wrong_password(tries_left: int) -> CashierError:

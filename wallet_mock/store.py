@@ -13,7 +13,7 @@ from simulator.core.db import Database, Transaction
 from simulator.core.money import Money
 
 from .accounts import SANDBOX_PASSWORD, TEST_ACCOUNTS, hash_password, initial_balances
-from .models import Payment, PaymentStatus, Refund, RefundStatus
+from .models import REVERSE_CAPTURE, Move, Payment, PaymentStatus, Refund, RefundStatus
 
 Reader = Database | Transaction
 
@@ -224,29 +224,24 @@ async def insert_payment(tx: Transaction, p: Payment, now: datetime) -> bool:
     )
 
 
-async def transition(
-    tx: Transaction,
-    payment_id: str,
-    source: tuple[PaymentStatus, ...],
-    target: PaymentStatus,
-    now: datetime,
-    **fields: Any,
-) -> bool:
-    """Move a payment from one of ``source`` to ``target`` if (and only if) it is still
-    there. Extra ``fields`` are written in the same UPDATE."""
+async def move(tx: Transaction, payment_id: str, move: Move, now: datetime, **fields: Any) -> bool:
+    """Make ``move`` if (and only if) the payment is still in one of its sources; True
+    when this call won. Extra ``fields`` are written in the same UPDATE."""
+    return await _move(tx, payment_id, move, now, "", fields)
+
+
+async def _move(tx: Transaction, payment_id: str, move: Move, now: datetime, guard: str, fields: dict) -> bool:
     sets = ["status = ?", "updated_at = ?"]
-    params: list[Any] = [target.value, _t(now)]
+    params: list[Any] = [move.target.value, _t(now)]
     for name, value in fields.items():
         sets.append(f"{name} = ?")
         params.append(
             _t(value) if isinstance(value, datetime) else value.value if isinstance(value, PaymentStatus) else value
         )
-    marks = ",".join("?" for _ in source)
-    params += [payment_id, *(s.value for s in source)]
-    return (
-        await tx.execute(f"UPDATE payments SET {', '.join(sets)} WHERE payment_id = ? AND status IN ({marks})", params)
-        == 1
-    )
+    marks = ",".join("?" for _ in move.sources)
+    params += [payment_id, *(s.value for s in move.sources)]
+    sql = f"UPDATE payments SET {', '.join(sets)} WHERE payment_id = ? AND status IN ({marks}){guard}"
+    return await tx.execute(sql, params) == 1
 
 
 async def next_due(db: Reader) -> dict[str, datetime | None]:
@@ -300,38 +295,38 @@ def refund_from_row(row) -> Refund:
         notify_url=row["notify_url"],
         created_at=_dt(row["created_at"]),
         refunded_at=_dt(row["refunded_at"]),
+        payment_request_id=row["payment_request_id"],
+        reference_order_id=row["reference_order_id"],
     )
+
+
+# A refund and the ids of the payment it gives back (the journal files it under them).
+_REFUND_ROW = "SELECT r.*, p.payment_request_id, p.reference_order_id FROM refunds r JOIN payments p USING (payment_id)"
 
 
 async def refund_by_request(db: Reader, client_id: str, refund_request_id: str) -> Refund | None:
     row = await db.fetchone(
-        "SELECT * FROM refunds WHERE client_id = ? AND refund_request_id = ?", (client_id, refund_request_id)
+        f"{_REFUND_ROW} WHERE r.client_id = ? AND r.refund_request_id = ?", (client_id, refund_request_id)
     )
     return refund_from_row(row) if row else None
 
 
 async def refund_by_id(db: Reader, refund_id: str, client_id: str) -> Refund | None:
-    row = await db.fetchone("SELECT * FROM refunds WHERE refund_id = ? AND client_id = ?", (refund_id, client_id))
+    row = await db.fetchone(f"{_REFUND_ROW} WHERE r.refund_id = ? AND r.client_id = ?", (refund_id, client_id))
     return refund_from_row(row) if row else None
 
 
 async def refunds_of(db: Reader, payment_id: str) -> list[Refund]:
-    rows = await db.fetchall("SELECT * FROM refunds WHERE payment_id = ? ORDER BY created_at, refund_id", (payment_id,))
+    rows = await db.fetchall(f"{_REFUND_ROW} WHERE r.payment_id = ? ORDER BY r.created_at, r.refund_id", (payment_id,))
     return [refund_from_row(r) for r in rows]
 
 
 async def reverse_capture(tx: Transaction, payment_id: str, now: datetime) -> bool:
-    """A paid payment cancelled: SUCCESS to CANCELLED if nothing of it was refunded yet, in
-    one conditional UPDATE (a racing refund or cancel cannot both win). The caller credits
-    the buyer in the same transaction."""
-    return (
-        await tx.execute(
-            "UPDATE payments SET status = 'CANCELLED', result_code = 'ORDER_IS_CANCELED', updated_at = ?"
-            " WHERE payment_id = ? AND status = 'SUCCESS' AND refunded = 0",
-            (_t(now), payment_id),
-        )
-        == 1
-    )
+    """A paid payment cancelled, if nothing of it was refunded yet, in one conditional
+    UPDATE (a racing refund or cancel cannot both win). The caller credits the buyer in
+    the same transaction."""
+    fields = {"result_code": "ORDER_IS_CANCELED"}
+    return await _move(tx, payment_id, REVERSE_CAPTURE, now, " AND refunded = 0", fields)
 
 
 async def add_refunded(tx: Transaction, payment_id: str, amount: Money) -> bool:

@@ -21,14 +21,14 @@ from typing import Any
 from urllib.parse import quote
 
 from ..console import gather
-from ..core import signed_http
+from ..core import api_paths, signed_http
 from ..core.apps import RESET_ORDER
 from ..launch import trace as trace_mod
 from .background import BackgroundSim
 from .journey import DEFAULT_ITEMS, JourneyResult, api_journey
 from .sim import wait_for
 
-API_PATH = "/aps/api/v1/payments"
+API_PATH = api_paths.ALIPAYPLUS
 
 
 class SimCallError(RuntimeError):

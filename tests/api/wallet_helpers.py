@@ -10,14 +10,13 @@ from dataclasses import dataclass
 import aiohttp
 from jsonschema import Draft202012Validator
 
+from simulator.core import api_paths
 from simulator.core.signed_http import SignedClient, SignedExchange
 from simulator.testing.journey import cashier_action, open_cashier
 from simulator.testing.sim import get_json
 from wallet_mock.api import WALLET
 
-API = "/aps/api/v1/payments"
-# Antom's name for cancelPayment, documented under its Alipay+ name.
-_DOCUMENTED_AS = {"cancel": "cancelPayment"}
+API = api_paths.ALIPAYPLUS
 
 
 def new_id(prefix: str) -> str:
@@ -92,7 +91,7 @@ class WalletApi:
     ) -> Reply:
         """Post signed; assert the reply is signed by the wallet and documented. With
         ``valid_request`` the request must conform to the document too."""
-        operation = self.operation(endpoint)
+        operation = self.operation(endpoint, prefix)
         if valid_request:
             schema_errors(
                 self.document,
@@ -101,19 +100,26 @@ class WalletApi:
                 expect_valid=True,
             )
         exchange = await (client or self.client).post(self.url(endpoint, prefix), body)
-        return self.check_reply(endpoint, exchange)
+        return self.check_reply(endpoint, exchange, prefix)
 
-    def check_reply(self, endpoint: str, exchange: SignedExchange) -> Reply:
+    def check_reply(self, endpoint: str, exchange: SignedExchange, prefix: str = API) -> Reply:
         assert exchange.response_signature_valid is True, exchange.response_headers
-        response = self.operation(endpoint)["responses"][str(exchange.status)]
+        response = self.operation(endpoint, prefix)["responses"][str(exchange.status)]
         for header in response["headers"]:
             assert header in exchange.response_headers, header
         body = exchange.json()
         schema_errors(self.document, response["content"]["application/json"]["schema"], body, expect_valid=True)
         return Reply(exchange, body)
 
-    def operation(self, endpoint: str) -> dict:
-        return self.document["paths"][f"{API}/{_DOCUMENTED_AS.get(endpoint, endpoint)}"]["post"]
+    def operation(self, endpoint: str, prefix: str = API) -> dict:
+        """The documented operation answering at ``prefix/endpoint`` (its own path or
+        one of its ``x-also-at``)."""
+        path = f"{prefix}/{endpoint}"
+        paths = self.document["paths"]
+        if path in paths:
+            return paths[path]["post"]
+        (found,) = [p["post"] for p in paths.values() if path in p.get("post", {}).get("x-also-at", ())]
+        return found
 
     async def paid_payment(
         self, value: str = "1000", currency: str = "USD", account: str = "buyer@sandbox.test", body: dict | None = None

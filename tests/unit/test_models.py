@@ -6,13 +6,16 @@ from merchant_server.models import TRANSITIONS as ORDER_TRANSITIONS
 from merchant_server.models import OrderError, OrderStatus, price_items
 from wallet_mock.errors import ApiError
 from wallet_mock.models import (
+    MOVES,
     TRANSITIONS,
+    Move,
     Outcome,
     PaymentStatus,
     cancel_window_end,
     check_transition,
     decide,
     parse_pay_request,
+    uncovered_transitions,
 )
 
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
@@ -36,6 +39,23 @@ def test_final_payment_states_have_no_way_out_but_a_paid_one_cancelled():
     assert not TRANSITIONS[PaymentStatus.FAIL] and not TRANSITIONS[PaymentStatus.CANCELLED]
     assert TRANSITIONS[PaymentStatus.SUCCESS] == {PaymentStatus.CANCELLED}  # cancelPayment in its window
     check_transition(PaymentStatus.INIT, PaymentStatus.SUCCESS)
+
+
+def test_the_named_moves_make_exactly_the_edges_of_the_table():
+    assert uncovered_transitions() == set()
+    for move in MOVES:
+        assert move.sources and all(move.target in TRANSITIONS[s] for s in move.sources), move.name
+    # a move the table does not allow cannot even be declared
+    with pytest.raises(ValueError):
+        Move("refund a failure", (PaymentStatus.FAIL,), PaymentStatus.SUCCESS)
+    with pytest.raises(ValueError):
+        Move("pay twice", (PaymentStatus.SUCCESS,), PaymentStatus.SUCCESS)
+
+
+def test_every_decision_that_moves_a_payment_names_a_move_out_of_init():
+    for outcome in Outcome:
+        move = decide(outcome).move
+        assert move is None or move.sources == (PaymentStatus.INIT,), outcome
 
 
 def test_the_cancel_window_ends_at_a_quarter_past_midnight_utc8_the_day_after():
