@@ -76,8 +76,8 @@ async def test_settling_a_processing_payment_and_resending_its_notification(sim,
     settle = page.locator("[data-testid=action-button][data-action=settle-success]")
     await settle.wait_for()
     await page.get_by_test_id("journey-item").filter(has_text="8000 · Processing").wait_for()
-    await page.wait_for_timeout(1700)  # the arrows have drawn themselves
-    await page.screenshot(path=str(artifacts / "console-processing.png"))
+    # the arrows' drawing animations fast-forwarded to their end, not waited out
+    await page.screenshot(path=str(artifacts / "console-processing.png"), animations="disabled")
     await settle.click()
     await page.get_by_test_id("payment-status").filter(has_text="SUCCESS").wait_for()
     _, payment = await get_json(http, f"{sim.urls['wallet']}/_sim/payments/{result.payment_id}")

@@ -6,6 +6,7 @@ import sqlite3
 
 from simulator.core import db as db_mod
 from simulator.core.db import Database
+from simulator.testing.sim import wait_for
 
 SCHEMA = "CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, body TEXT NOT NULL);"
 
@@ -39,14 +40,30 @@ async def test_an_idle_database_is_not_checkpointed_again_and_again(tmp_path, mo
     db = await Database(tmp_path / "x.sqlite3", SCHEMA).open()
     restarts = []
     db._writer.set_trace_callback(lambda sql: restarts.append(sql) if "RESTART" in sql else None)
+    rounds = []  # the checkpoint task's rounds: each starts with a PASSIVE checkpoint
+    offload_execute = db._offload.execute
+
+    async def counted(sql, *args, **kwargs):
+        if "PASSIVE" in sql:
+            rounds.append(sql)
+        return await offload_execute(sql, *args, **kwargs)
+
+    db._offload.execute = counted
     try:
         for _ in range(200):
             async with db.transaction() as tx:
                 await tx.execute("INSERT INTO t (body) VALUES (?)", ("y" * 2000,))
-        await asyncio.sleep(0.2)
-        assert restarts  # the writes were checkpointed
-        before = len(restarts)
-        await asyncio.sleep(0.3)  # thirty rounds of the checkpoint task, nothing written
+
+        async def restarted():
+            return bool(restarts)
+
+        await wait_for(restarted)  # the writes were checkpointed
+        before, seen = len(restarts), len(rounds)
+
+        async def thirty_rounds_later():
+            return len(rounds) >= seen + 30
+
+        await wait_for(thirty_rounds_later)  # nothing written meanwhile
         assert len(restarts) == before
     finally:
         await db.close()
