@@ -8,6 +8,9 @@ import json
 import pytest
 from wallet_helpers import pay_body, refund_body, snapshot
 
+# The wallet's API alone: no other app is started (tests/conftest.py, sim).
+pytestmark = pytest.mark.apps("wallet")
+
 
 def nested(depth: int) -> bytes:
     return json.dumps({"paymentRequestId": "PR-1", "metadata": _deep(depth)}).encode()

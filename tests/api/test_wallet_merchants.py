@@ -1,6 +1,7 @@
 """Your own merchant: register a client id, an RSA public key and a notify URL, get the
 wallet's public key, pay with your key and receive signed notifications at your URL."""
 
+import pytest
 from aiohttp import web
 from wallet_helpers import pay_body, refund_body
 
@@ -8,6 +9,9 @@ from simulator.core import signing
 from simulator.core.signed_http import dump_json, read_signed_headers, signed_response_headers
 from simulator.testing.journey import cashier_action, open_cashier
 from simulator.testing.sim import get_json, wait_for
+
+# The wallet's API alone: no other app is started (tests/conftest.py, sim).
+pytestmark = pytest.mark.apps("wallet")
 
 
 async def register(http, sim, **body):

@@ -15,6 +15,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+import pytest
 import requests
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -27,6 +28,9 @@ from wallet_helpers import API, pay_body, schema_errors, snapshot
 
 from simulator.core import signing
 from wallet_mock.errors import MESSAGES
+
+# The wallet's API alone: no other app is started (tests/conftest.py, sim).
+pytestmark = pytest.mark.apps("wallet")
 
 FUZZ_EXAMPLES = int(os.environ.get("TRADEPAY_SIM_FUZZ_EXAMPLES", "200"))
 # Alipay+ refuses with HTTP 200 and a resultCode, so the checks that expect 401/403 or

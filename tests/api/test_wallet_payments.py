@@ -4,11 +4,15 @@ result codes as Alipay+ writes them, every path prefix, every currency shape."""
 import re
 from datetime import UTC, datetime
 
+import pytest
 from wallet_helpers import balance, new_id, pay_body, refund_body, snapshot
 
 from simulator.testing.journey import cashier_action, open_cashier
 from wallet_mock.api import WALLET
 from wallet_mock.models import cancel_window_end
+
+# The wallet's API alone: no other app is started (tests/conftest.py, sim).
+pytestmark = pytest.mark.apps("wallet")
 
 
 async def test_pay_then_inquire_while_open_and_after_paying(sim, api):
@@ -176,6 +180,7 @@ async def test_an_internal_failure_is_a_signed_unknown_exception(sim, api, monke
     assert b"secret detail" not in reply.exchange.response_body and b"Traceback" not in reply.exchange.response_body
 
 
+@pytest.mark.apps("wallet", "merchant")  # the order, with its items, comes from the merchant
 async def test_the_cashier_shows_the_items_and_every_account_with_its_balance_a_locked_one_disabled(sim, http):
     async with http.post(
         f"{sim.urls['merchant']}/api/orders",

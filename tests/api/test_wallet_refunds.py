@@ -1,9 +1,13 @@
 """refund and inquiryRefund: partial and full, several per payment up to what was
 captured, the buyer credited exactly, refusals in Alipay+ terms."""
 
+import pytest
 from wallet_helpers import balance, new_id, pay_body, refund_body, snapshot
 
 from simulator.testing.sim import get_json
+
+# The wallet's API alone: no other app is started (tests/conftest.py, sim).
+pytestmark = pytest.mark.apps("wallet")
 
 
 async def test_partial_refunds_up_to_the_captured_amount(sim, api):

@@ -29,6 +29,9 @@ from cryptography.hazmat.primitives.asymmetric import padding
 
 from simulator.testing.journey import cashier_action, open_cashier
 
+# The wallet's API alone: no other app is started (tests/conftest.py, sim).
+pytestmark = pytest.mark.apps("wallet")
+
 
 class SdkLikeClient:
     """``DefaultAlipayClient.execute`` and ``do_post``, step for step, over plain HTTP."""

@@ -13,6 +13,9 @@ from simulator.core import signing
 from simulator.core.signed_http import SignedClient
 from simulator.testing.sim import get_json
 
+# The wallet's API alone: no other app is started (tests/conftest.py, sim).
+pytestmark = pytest.mark.apps("wallet")
+
 
 @pytest.fixture
 async def creds(sim, http):
