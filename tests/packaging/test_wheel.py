@@ -58,10 +58,14 @@ async def pay_and_open_cashier(http, wallet: str) -> str:
     paid = await client.post(
         f"{wallet}/aps/api/v1/payments/pay",
         {
-            "productCode": "CASHIER_PAYMENT",
             "paymentRequestId": "PR-WHEEL-1",
             "paymentAmount": {"currency": "USD", "value": "1099"},
-            "order": {"referenceOrderId": "ORDER-WHEEL-1", "orderDescription": "Two lattes"},
+            "order": {
+                "referenceOrderId": "ORDER-WHEEL-1",
+                "orderDescription": "Two lattes",
+                "orderAmount": {"currency": "USD", "value": "1099"},
+                "env": {"terminalType": "WEB"},
+            },
         },
     )
     assert paid.status == 200 and paid.response_signature_valid
