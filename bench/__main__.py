@@ -1,8 +1,9 @@
 """``make bench``: the journey benchmark and the machine's unavoidable costs, in one run.
 
-Writes docs/benchmarks.md (and bench/results.json). Options: ``--quick`` for a short run
-(smaller counts, no growth run), ``--skip-growth``, ``--skip-browser``; ``--report-only``
-writes docs/benchmarks.md again from the last run's bench/results.json (after a change to
+Writes docs/benchmarks.md, and the raw figures to bench/results.json (local: not
+committed, docs/benchmarks.md is). Options: ``--quick`` for a short run (smaller counts,
+no growth run), ``--skip-growth``, ``--skip-browser``; ``--report-only`` writes
+docs/benchmarks.md again from the last local run's bench/results.json (after a change to
 the report's wording), measuring nothing.
 """
 
@@ -46,9 +47,9 @@ def limit(costs: dict) -> dict:
 
 
 PAY_RUNS = 3
-# After each run, a bare aiohttp request is timed again: this machine's Python speed moves
-# by up to 40 % from minute to minute while its RSA speed stays put (measured), so the
-# figure beside each run says how fast the machine was for it.
+# After each run, a bare aiohttp request and a signature are timed again: the machine's
+# Python speed moves from minute to minute while its RSA speed stays put, so the figures
+# beside each run hint at how fast the machine was for it (docs/performance.md#how-to-measure).
 GAUGE_REQUESTS = 3000
 
 
@@ -110,8 +111,8 @@ async def main(args: argparse.Namespace) -> None:
                 print(f"pay only, wallet alone, signer {signer} ...", flush=True)
                 await pay_load.run(sim.urls["wallet"], 300, 32)  # warm up
                 for c in (1, 32):
-                    # This machine's runs differ by 10-15 %: at concurrency 32, where the p99
-                    # target is, three runs, reported by their median and range.
+                    # Runs of the same code differ more than most changes do: at concurrency 32,
+                    # where the p99 target is, three runs, reported by their median and range.
                     runs = []
                     for _ in range(PAY_RUNS if c == 32 and not args.quick else 1):
                         runs.append(await pay_load.run(sim.urls["wallet"], 6000 if not args.quick else 1000, c, sim))
@@ -165,6 +166,10 @@ if __name__ == "__main__":
     )
     args = parser.parse_args()
     if args.report_only:
+        if not RESULTS.exists():
+            parser.exit(
+                1, f"{RESULTS.relative_to(ROOT)} not found: it is written by a bench run on this machine (make bench)\n"
+            )
         write_report(json.loads(RESULTS.read_text()), REPORT)
         print("written: docs/benchmarks.md")
     else:

@@ -6,9 +6,8 @@ Both moments are taken by the page itself, on its own clock: a script added to e
 document notes when the Pay button's click event fires and when the result page's
 status first reads PAID (a MutationObserver). Timed from Python, the figure also holds
 Playwright's own waits. A locator wait that spans a navigation polls the new page after
-a back-off: until this bench was changed, that added 250-350 ms to every journey
-(1.19-1.32 s against 0.92-1.05 s with the wait started on the result page), and
-``simulator.testing.pages.wait_for_status`` now waits for the result page's URL first.
+a back-off, a large part of a journey timed that way; so
+``simulator.testing.pages.wait_for_status`` waits for the result page's URL first.
 The figure through that helper is still reported, as what a test suite sees.
 """
 

@@ -162,7 +162,7 @@ def describe() -> dict:
 def python_build() -> str:
     """Which build of Python runs the bench: its interpreter's path, and whether this
     process runs the interpreter from a shared libpython (the pyenv build on this
-    machine's PATH does; Debian's is linked statically, and runs the apps ~10 % faster)."""
+    machine's PATH does; Debian's is linked statically: docs/decisions/interpreter.md)."""
     try:
         linked = "shared libpython" if "libpython" in Path("/proc/self/maps").read_text() else "static interpreter"
     except OSError:

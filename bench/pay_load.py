@@ -2,7 +2,7 @@
 only, at a given concurrency, against a wallet running alone.
 
 Every request is signed before the clock starts: on a 2-core machine the generator's
-RSA signatures (0.25-0.3 ms each) would otherwise take CPU from the wallet it measures,
+RSA signatures would otherwise take CPU from the wallet it measures,
 where a real merchant's servers sign on their own machines. For the same reason the
 requests go through a minimal HTTP client (``rawhttp``). The generator still checks
 every reply's status and signature."""

@@ -1,9 +1,10 @@
 """A minimal HTTP/1.1 client for the load generator: one keep-alive connection per host
 per worker, requests written as bytes, replies read by Content-Length.
 
-The generator shares the machine's two cores with the simulator it measures; aiohttp's
-client spends ~0.15 ms of CPU on a request (headers as multidicts, timeouts, the
-connector's bookkeeping), this one ~0.03 ms, and that difference goes to the simulator.
+The generator shares the machine's cores with the simulator it measures, and aiohttp's
+client spends several times this one's CPU on a request (headers as multidicts, timeouts,
+the connector's bookkeeping): what the generator spends, the simulator does not get
+(docs/performance.md#how-to-measure).
 It speaks only what the simulator's own replies need: no chunked bodies, no redirects,
 no TLS. A reply it cannot read is an error, never a guess."""
 

@@ -46,8 +46,9 @@ def write_report(results: dict, path: Path) -> None:
     out = [
         "# Benchmarks",
         "",
-        "Measured by `make bench` (`python -m bench`); this file is written by it. How the",
-        "figures came about, what was profiled and fixed: [performance.md](performance.md).",
+        "Measured by `make bench` (`python -m bench`); this file is written by it. The decisions",
+        "behind these figures, each in a note with its reason, and how to measure:",
+        "[performance.md](performance.md).",
         "",
         f"Run at {results['when']} on: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, "
         f"Python {m['python']}"
@@ -74,6 +75,9 @@ def write_report(results: dict, path: Path) -> None:
         f"| an SQLite commit (WAL, synchronous=NORMAL), as the simulator runs it | {m['commit_ms']:.3f} ms |",
         f"| the same commit sent through aiosqlite's thread | {m['commit_aiosqlite_ms']:.3f} ms |",
         "",
+        "The two commits are why short statements run on the event loop:",
+        "[decisions/sqlite-on-the-loop.md](decisions/sqlite-on-the-loop.md).",
+        "",
         "The limit they imply for one journey: 3 requests served to the browser, 2 served and",
         "sent between the apps (pay, notifyPayment), 4 signatures, 4 verifications, 9 commits:",
         "",
@@ -96,7 +100,8 @@ def write_report(results: dict, path: Path) -> None:
         "",
         "The default (`make run`, `--processes 2`; on this 2-core machine `--signer auto` signs",
         "on the event loop): the wallet in a process of its own, the other apps in another, so",
-        "that the second core carries half the work:",
+        "that the second core carries half the work ([decisions/process-split.md](decisions/process-split.md);",
+        "debit to PAID: [decisions/send-at-commit.md](decisions/send-at-commit.md)):",
         "",
         *_journey_table(results["split"], lim["journeys_per_s"]),
         "",
@@ -120,7 +125,8 @@ def write_report(results: dict, path: Path) -> None:
             f"own figure above: {m['server_ms']:.3f} ms) and an RSA-2048 signature (0.24 ms; above: "
             f"{m['sign_ms']:.3f} ms). Both move from minute to minute on this machine, the first more (0.050-0.120 "
             "against 0.25-0.37 ms within one bench on pyenv's Python build), and each is timed over a fraction of a second: read "
-            "them as a hint of how fast the machine was, not as a correction of the run's figures.",
+            "them as a hint of how fast the machine was, not as a correction of the run's figures. "
+            "Where the wallet signs, and why: [decisions/signer-process.md](decisions/signer-process.md).",
             "",
             "| signer | concurrency | runs | pays/s | CPU ms/pay | p50 ms | p99 ms "
             "| bare aiohttp request just after, server ms | RSA signature just after, ms |",
@@ -142,7 +148,8 @@ def write_report(results: dict, path: Path) -> None:
             "",
             "Per thousand: " + ", ".join(f"{v:.0f}" for v in g["blocks_per_s"]) + " journeys/s. One thousand "
             "takes 3 s, and this machine's runs differ by 10-15 %: the last three thousand against the first "
-            f"three, {_trend(g['blocks_per_s']):.0%}, says more about a trend than any one thousand.",
+            f"three, {_trend(g['blocks_per_s']):.0%}, says more about a trend than any one thousand. "
+            "What keeps it flat: [decisions/wal-checkpoints.md](decisions/wal-checkpoints.md).",
             "",
         ]
     s = results["startup"]
@@ -150,7 +157,8 @@ def write_report(results: dict, path: Path) -> None:
         "## Start-up and the browser",
         "",
         f"- `run_all.py` answering on all four ports: {s['again_s']:.2f} s with the keys already made "
-        f"({s['first_s']:.2f} s on the very first start, which generates two RSA keys).",
+        f"({s['first_s']:.2f} s on the very first start, which generates two RSA keys; "
+        "[decisions/startup-order.md](decisions/startup-order.md)).",
     ]
     b = results.get("browser")
     if b:

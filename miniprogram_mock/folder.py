@@ -20,7 +20,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from simulator.launch.startup import StartupError
+from simulator.core.apps import StartupError
 
 from .domains import DomainError, parse_origin
 

@@ -195,8 +195,8 @@ def obj(body: dict, key: str, *, required: bool, where: str = "") -> dict | None
 
 
 # Fingerprints are the sha256 of the key fields as JSON with sorted keys, stored with the
-# payment or refund. Since version 2 that JSON is orjson's (0.6 us a fingerprint against
-# 3.4 with the standard library's encoder), marked "2:"; a stored fingerprint without the
+# payment or refund. Since version 2 that JSON is orjson's (docs/decisions/json-fast-path.md),
+# marked "2:"; a stored fingerprint without the
 # mark was written by an earlier version, from ``json.dumps(key, sort_keys=True)``, and is
 # matched the way it was made, so replays of older payments keep their answers.
 FINGERPRINT_VERSION = "2:"

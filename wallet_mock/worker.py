@@ -30,9 +30,8 @@ NOTIFY_TIMEOUT_SECONDS = 10.0
 MAX_IDLE_SECONDS = 30.0
 # Deliveries in flight at once. Enough must be in flight to keep up with payments: it
 # takes the rate times a delivery's round trip, and under load a round trip is tens of
-# milliseconds. At 32, with 64 journeys driven at once (~400 a second), notifications fell
-# behind: debit to PAID 136-186 ms at p50; at 64, 52-55 ms (128: no better). The cap still
-# bounds what a merchant server coming back from an outage gets at once.
+# milliseconds. The cap still bounds what a merchant server coming back from an outage
+# gets at once (docs/decisions/send-at-commit.md).
 MAX_PARALLEL_DELIVERIES = 64
 # How long a claimed delivery may take before another dispatch may try it again.
 LEASE = timedelta(seconds=NOTIFY_TIMEOUT_SECONDS * 2 + 5)

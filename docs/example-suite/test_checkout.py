@@ -48,6 +48,13 @@ async def test_wallet_drops_the_reply_and_the_shop_retries(page, tradepay_sim):
     await open_shop(page, tradepay_sim.urls["miniprogram"])
     await add_to_cart(page, 0)
     await page.get_by_test_id("pay-button").click()
+    await page.get_by_test_id("mp-dialog").filter(has_text="try again").wait_for()
+    # Before the shop retries: the merchant has no paymentId, yet the wallet holds the payment.
+    (order_id,) = await tradepay_sim.aio.order_ids()
+    order = await tradepay_sim.aio.order(order_id)
+    assert order["paymentId"] is None
+    made = await tradepay_sim.aio.call("inquiryPayment", {"paymentRequestId": order["paymentRequestId"]})
+    assert made["result"]["resultCode"] == "SUCCESS", made
     await page.get_by_test_id("mp-confirm-ok").click()  # "Try again": the same paymentRequestId
     cashier = page.frame_locator("[data-testid=cashier-frame]")
     await pay_in_cashier(cashier)
@@ -56,3 +63,4 @@ async def test_wallet_drops_the_reply_and_the_shop_retries(page, tradepay_sim):
     await wait_for_status(page, "PAID")
     payments = [e for e in tradepay_sim.events(shown["orderId"]) if e["step"] == 5 and e["kind"] == "step"]
     assert len(payments) == 1  # one payment, whatever the retries
+    assert tradepay_sim.order(shown["orderId"])["paymentId"] == made["paymentId"]  # the one the lost call made

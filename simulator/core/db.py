@@ -5,23 +5,17 @@ runs in its own ``BEGIN IMMEDIATE`` transaction: concurrent handlers sharing a c
 would otherwise share a transaction (a commit in one would commit the other's half-done
 statements).
 
-Where statements run, and why (measured, see docs/benchmarks.md): the writer and a
-reader for point lookups are plain ``sqlite3`` connections used on the event loop's
-thread. Their statements take tens of microseconds (WAL, ``synchronous=NORMAL``: a
-commit appends to the WAL without an fsync), far less than a trip to a worker thread:
-with every statement sent through aiosqlite's thread, thread wake-ups and GIL hand-offs
-cost a journey twice the CPU of the whole journey's real work. What can be long —
-scans of many rows (the journal, listings) and WAL checkpoints, which fsync — runs on
-an aiosqlite connection, off the loop.
+Where statements run: the writer and a reader for point lookups are plain ``sqlite3``
+connections used on the event loop's thread (WAL, ``synchronous=NORMAL``: a commit appends
+to the WAL without an fsync, in less time than a trip to a worker thread takes). What can
+be long — scans of many rows (the journal, listings) and WAL checkpoints, which fsync —
+runs on an aiosqlite connection, off the loop. Why: docs/decisions/sqlite-on-the-loop.md.
 
 Group commit: the units of work that start in one turn of the event loop share one
 SQLite transaction, each in a savepoint of its own (a unit that fails is rolled back
 alone), and one COMMIT ends them all in the next turn. Every caller waits for that
 COMMIT before it goes on, so nothing is answered before it is stored; it goes on in the
-turn after the COMMIT's. A COMMIT costs more than the statements of a typical unit (55 us
-against 30 for an INSERT, measured under load) and writes each page it touched once:
-under load, one commit for a dozen payments instead of a dozen, and less WAL to
-checkpoint.
+turn after the COMMIT's. Why: docs/decisions/group-commit.md.
 """
 
 from __future__ import annotations
@@ -45,23 +39,16 @@ PRAGMAS = (
     "PRAGMA synchronous=NORMAL",
     "PRAGMA foreign_keys=ON",
     f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
-    # Random keys (payment tokens, ids) touch pages all over their indexes: 8 MB per
-    # connection (SQLite's default is 2) keeps the hot ones. Only the writer's cache lasts
-    # (another connection's commit empties a reader's), and since checkpoints restart the
-    # WAL instead of truncating it, it is no longer emptied at each checkpoint either: at
-    # 32 MB the simulator's memory grew 1.6x over 10,000 journeys, at 8 MB 1.14x, at the
-    # same speed (growth benchmark). A memory map measured slower here: page faults.
+    # 8 MB of pages per connection (SQLite's default is 2) keeps the hot pages of the
+    # indexes; more only grows memory, since a RESTART does not empty the writer's cache
+    # (docs/decisions/wal-checkpoints.md).
     "PRAGMA cache_size=-8192",
 )
 # The background task checkpoints: a PASSIVE checkpoint off the loop (aiosqlite's thread)
 # copies the WAL into the database beside the writers, and once the WAL has grown this
 # much, a RESTART under the writer's lock copies what was written meanwhile and starts the
-# WAL over. A PASSIVE checkpoint alone, beside a busy writer, never finishes: the WAL grew
-# to 575 MB in 10,000 journeys, slowing every read (measured by the growth benchmark).
-# The restart holds the loop for 2-5 ms (the last copy and two fsyncs): at 4 MB that was
-# several times a second under load and 2-3 ms of the wallet's pay p99; at 32 MB it is
-# every few seconds (measured: docs/performance.md, "Fifth round"). A reader looks a page
-# up in the WAL's index, one hash table per 4,096 frames: 4 tables at 32 MB.
+# WAL over (a PASSIVE checkpoint alone, beside a busy writer, never finishes). The restart
+# holds the loop, so it should come rarely: docs/decisions/wal-checkpoints.md.
 CHECKPOINT_WAL_BYTES = 32 * 1024 * 1024
 CHECKPOINT_EVERY_SECONDS = 0.25
 
@@ -206,11 +193,11 @@ class Database:
 
     def _restart_wal(self) -> int | None:
         """Copy the rest of the WAL and start it over, on the writer's connection, on the
-        loop, with the lock held: only what was written since the PASSIVE checkpoint is left
-        (2-5 ms under load, two fsyncs included). Sent to aiosqlite's thread instead, the writes waited
-        7-22 ms under load: two round trips to the thread, each waiting for a busy loop's
-        next turn. A reader in the middle of a scan makes the restart give up at once (no
-        busy wait on the loop) and the next round try again. Returns the WAL's frame count
+        loop, with the lock held: only what was written since the PASSIVE checkpoint is left.
+        Sent to aiosqlite's thread instead, the writers would wait for two round trips to the
+        thread, each waiting for a busy loop's next turn (docs/decisions/wal-checkpoints.md).
+        A reader in the middle of a scan makes the restart give up at once (no busy wait on
+        the loop) and the next round try again. Returns the WAL's frame count
         at the restart, or None if it did not happen."""
         writer = self._writer
         writer.execute("PRAGMA busy_timeout=0")
@@ -289,9 +276,8 @@ class Database:
 class _Unit:
     """One unit of work: the writer's lock, its transaction (a savepoint in the turn's
     shared one, but for the first unit), and the wait for the COMMIT. A class rather than
-    an ``asynccontextmanager``: every write of every app goes through it, and 3,200 units
-    in turns of 32 took 12.6-14.6 us each through the generator machinery, 10.5-10.9
-    this way (tasks and the INSERT included)."""
+    an ``asynccontextmanager``: every write of every app goes through it, and the
+    generator machinery costs each one more (docs/decisions/group-commit.md)."""
 
     __slots__ = ("batch", "db", "savepoint", "tx")
 

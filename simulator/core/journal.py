@@ -256,7 +256,8 @@ class Journal:
 
     async def _write(self, batch: list[dict]) -> None:
         # A few dozen events per transaction, with a turn of the loop between: a batch of
-        # hundreds (under load) written at once held every request up for 5-20 ms.
+        # hundreds (under load) written at once held every request up
+        # (docs/decisions/journal-batches.md).
         for start in range(0, len(batch), WRITE_CHUNK):
             if start:
                 await asyncio.sleep(0)

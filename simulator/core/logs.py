@@ -84,7 +84,8 @@ class TextFormatter(logging.Formatter):
 
 
 def _json_formatter() -> logging.Formatter:
-    # Imported here: it takes 46 ms, and only --log-format json needs it.
+    # Imported here: it is slow to import, and only --log-format json needs it
+    # (docs/decisions/startup-order.md).
     from pythonjsonlogger.json import JsonFormatter
 
     return JsonFormatter(

@@ -1,10 +1,10 @@
 """RSA signatures off the event loop: a signer process that holds one private key, as a
 wallet's HSM or KMS would.
 
-An RSA-2048 signature costs about 0.25 ms of CPU, a third of what the wallet spends on a
-``pay``; made on the event loop, it holds up every other request for that long. The
-signer process makes it on the machine's other core instead. The loop's part is a write
-to a pipe and a read from it, about 0.03 ms (measured: docs/performance.md).
+An RSA signature is a large share of what the wallet spends on a ``pay``; made on the
+event loop, it holds up every other request while it runs. The signer process makes it on
+another core instead, and the loop's part is a write to a pipe and a read from it. Where
+a core is free for it, and where it is not: docs/decisions/signer-process.md.
 
 The protocol is frames over the child's stdin and stdout, each a 4-byte big-endian length
 and its bytes. The first frame is the PEM private key (never on a command line, in the
@@ -236,8 +236,9 @@ def _write_all(fd: int, data: bytes) -> None:
 
 
 if __name__ == "__main__":
-    # Every signature waits while a full collection walks the ~40,000 objects of the
-    # imports: 19 ms, measured under load, every few seconds. The loop makes no cycles.
+    # Out of the collector's sight: a full collection would walk every object of the
+    # imports with every signature waiting (docs/decisions/collector.md). The loop makes
+    # no cycles.
     gc.freeze()
     try:
         _serve(sys.stdin.fileno(), sys.stdout.fileno())

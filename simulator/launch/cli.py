@@ -72,17 +72,16 @@ async def serve(settings: settings_mod.Settings) -> int:
 
 # The youngest generation is collected after this many more container objects made than
 # freed (Python's default is 700). Under load a request's objects live across several turns
-# of the loop, so each collection walked the same live ones again: in the wallet, 6,600
-# pays made 246 young and 23 middle collections, 84-111 ms in all (13-16 us a pay); at
-# 7,000, 103 and 10, 20-24 ms (docs/performance.md, "Fifth round").
+# of the loop, so each collection walked the same live ones again
+# (docs/decisions/collector.md).
 YOUNG_COLLECTION_THRESHOLD = 7000
 
 
 def _freeze_startup_objects() -> None:
     """Move everything made at start-up (modules, apps, templates) out of the garbage
-    collector's sight: a full collection walked all of it, 21-26 ms with every request
-    waiting, every few seconds under load (measured: docs/performance.md). Then collect
-    the young generation less often (see ``YOUNG_COLLECTION_THRESHOLD``)."""
+    collector's sight: a full collection walked all of it with every request waiting
+    (docs/decisions/collector.md). Then collect the young generation less often (see
+    ``YOUNG_COLLECTION_THRESHOLD``)."""
     gc.freeze()
     _, older, oldest = gc.get_threshold()
     gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, older, oldest)

@@ -1,6 +1,6 @@
 """Run the wallet in a process of its own beside the other apps (``--processes 2``, the
 default). The apps only talk over HTTP, so nothing changes for them; the second core
-carries the wallet's half of the work (see docs/performance.md).
+carries the wallet's half of the work (docs/decisions/process-split.md).
 
 The parent binds every port first (port 0 resolves once, for everybody) and hands the
 wallet's listening socket to the child, which dies with its parent: a SIGKILL of the

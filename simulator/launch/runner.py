@@ -43,8 +43,8 @@ def build_apps(
     settings: Settings, urls: dict[str, str], creds: sandbox.SandboxCredentials
 ) -> dict[str, web.Application]:
     """The app factories, configured with each other's URLs and the sandbox keys. Each
-    app's package is imported only if it runs here (the wallet's own process needs none
-    of the others: 70 ms less of its start)."""
+    app's package is imported only if it runs here: the wallet's own process needs none
+    of the others (docs/decisions/startup-order.md)."""
     data_dir = Path(settings.data_dir)
 
     def wallet() -> web.Application:

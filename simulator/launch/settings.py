@@ -12,8 +12,8 @@ from ..core.apps import APPS, DEFAULT_PORTS, RESET_ORDER  # noqa: F401  (part of
 
 ENV_PREFIX = "TRADEPAY_SIM_"
 SIGNERS = ("auto", "process", "inline")
-# A signer process costs a hop (~0.15 ms) on every signature; with fewer cores what it
-# gains depends on what else runs there (measured on 2 cores: docs/performance.md).
+# A signer process costs a hop on every signature and pays only where a core is free for
+# it; the full simulator fills two cores by itself (docs/decisions/signer-process.md).
 SIGNER_PROCESS_MIN_CORES = 4
 
 
@@ -44,8 +44,7 @@ class Settings:
         cores = cores or os.cpu_count() or 1
         if self.processes > 1 and tuple(self.apps) == ("wallet",):
             # The wallet alone (a load target for a merchant server) leaves the second core
-            # to its signer: on 2 cores, 1,950-2,270 against 1,310-1,390 pays/s at
-            # concurrency 32, and a lower p99 (docs/performance.md, fourth round).
+            # to its signer (docs/decisions/signer-process.md).
             return cores >= 2
         return self.processes > 1 and cores >= SIGNER_PROCESS_MIN_CORES
 

@@ -1,7 +1,7 @@
 """What a start needs before any app is built: the ports bound, the data folder and its
 sandbox keys. Light on purpose (no aiohttp, no apps): ``run_all.py`` does this, starts the
 wallet's process, and only then imports the apps it runs itself, so that both processes
-import at once, one on each core (docs/performance.md, sixth round)."""
+import at once, one on each core (docs/decisions/startup-order.md)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,10 @@ import socket
 from pathlib import Path
 
 from ..core import credentials as sandbox
+from ..core.apps import StartupError
 from .settings import APPS, Settings
 
-
-class StartupError(RuntimeError):
-    """Something a user can fix (a port in use, a folder not writable)."""
+__all__ = ["StartupError", "bind", "credentials", "public_host", "urls_of"]
 
 
 def public_host(host: str) -> str:

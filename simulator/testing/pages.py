@@ -54,8 +54,8 @@ async def wait_for_status(page, status: str, timeout: float = 15_000) -> None:
     """Wait until the result page shows the merchant's ``status`` for the order.
 
     The result page's URL is waited for first: a locator wait begun on the shop page
-    looks at the result page only after a back-off once the page has navigated, 250-350
-    ms after the status was drawn (measured by make bench's browser journey)."""
+    looks at the result page only after a back-off once the page has navigated, long
+    after the status was drawn (bench/browser.py)."""
     deadline = time.monotonic() + timeout / 1000
     await page.wait_for_url(RESULT_PAGE, timeout=timeout)
     left = max((deadline - time.monotonic()) * 1000, 1)

@@ -102,14 +102,27 @@ async def test_expire_closes_an_open_payment(sim, http):
     assert "can no longer be paid" in cashier.html
 
 
+async def wallet_knows(api, payment_request_id):
+    """What the wallet holds for a paymentRequestId, asked on the wire as a merchant asks
+    (signed inquiryPayment): the payment, or None for ORDER_NOT_EXIST."""
+    reply = await api.call("inquiryPayment", {"paymentRequestId": payment_request_id})
+    if reply.code == "ORDER_NOT_EXIST":
+        return None
+    assert reply.code == "SUCCESS", reply.body
+    return reply.body
+
+
 @pytest.mark.parametrize("kind", ["http_500", "http_503", "unknown_exception"])
-async def test_fault_before_pay_gives_a_retryable_error_and_no_payment(sim, http, kind):
+async def test_fault_before_pay_gives_a_retryable_error_and_no_payment(sim, http, api, kind):
     await post(http, f"{sim.urls['wallet']}/_sim/faults", {"endpoint": "pay", "kind": kind})
     async with http.post(f"{sim.urls['merchant']}/api/orders", json={"items": [{"goodsId": "latte"}]}) as r:
         body = await r.json()
     assert r.status == 502 and body["error"]["retryable"] is True and body["orderId"]
     order = await order_status(http, sim, body["orderId"])
     assert order["status"] == "CREATED" and order["paymentId"] is None
+    # "Before" means the wallet did nothing: it has no payment for this request at all
+    # (an "after" fault would have made one the merchant never heard of).
+    assert await wallet_knows(api, order["paymentRequestId"]) is None
     async with http.post(f"{sim.urls['merchant']}/api/orders/{body['orderId']}/pay") as r:
         retried = await r.json()
     assert r.status == 200 and retried["status"] == "PAYING" and retried["paymentUrl"]
@@ -123,14 +136,20 @@ async def test_fault_before_pay_gives_a_retryable_error_and_no_payment(sim, http
         {"kind": "http_503", "phase": "after"},
     ],
 )
-async def test_reply_lost_after_pay_then_retry_makes_no_second_payment(sim, http, fault):
+async def test_reply_lost_after_pay_then_retry_makes_no_second_payment(sim, http, api, fault):
     await post(http, f"{sim.urls['wallet']}/_sim/faults", {"endpoint": "pay", **fault})
     async with http.post(f"{sim.urls['merchant']}/api/orders", json={"items": [{"goodsId": "latte"}]}) as r:
         body = await r.json()
     assert r.status == 502 and body["error"]["code"] == "WALLET_UNAVAILABLE"
+    order = await order_status(http, sim, body["orderId"])
+    assert order["paymentId"] is None  # the merchant never heard the reply
+    # "After" means the wallet did the work before the reply was lost: the payment exists
+    # before any retry (a fault acting before the call would leave nothing here).
+    made = await wallet_knows(api, order["paymentRequestId"])
+    assert made is not None and made["paymentStatus"] == "PROCESSING", made
     async with http.post(f"{sim.urls['merchant']}/api/orders/{body['orderId']}/pay") as r:
         retried = await r.json()
-    assert r.status == 200
+    assert r.status == 200 and retried["paymentId"] == made["paymentId"]
     # The first call created the payment; the retry found it by its paymentRequestId.
     _, events = await get_json(
         http, f"{sim.urls['wallet']}/_sim/events", params={"paymentRequestId": retried["paymentRequestId"]}

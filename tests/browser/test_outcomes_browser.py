@@ -6,6 +6,7 @@ account's balance."""
 import pytest
 import pytest_asyncio
 
+from simulator.core.signed_http import SignedClient
 from simulator.testing.pages import (
     add_to_cart,
     cancel_in_cashier,
@@ -110,14 +111,35 @@ async def test_wrong_password_shows_an_error_allows_retry_and_locks(sim, http, p
     assert buyer["locked"] is True
 
 
-async def test_wallet_down_at_pay_gives_a_retry_that_makes_one_payment(sim, http, page):
+async def wallet_inquiry(http, sim, payment_request_id):
+    """inquiryPayment, signed as the sandbox merchant: what the wallet itself holds."""
+    _, creds = await get_json(http, f"{sim.urls['wallet']}/_sim/credentials")
+    client = SignedClient(
+        http,
+        client_id=creds["clientId"],
+        private_pem=creds["merchantPrivateKey"],
+        peer_public_pem=creds["walletPublicKey"],
+    )
+    exchange = await client.post(f"{creds['apiBaseUrl']}/inquiryPayment", {"paymentRequestId": payment_request_id})
+    assert exchange.response_signature_valid
+    return exchange.json()
+
+
+async def test_wallet_reply_lost_after_pay_gives_a_retry_that_makes_one_payment(sim, http, page):
+    # "drop" acts after the wallet has processed the call, by default: the payment is made
+    # and the connection dies before the merchant hears of it.
     async with http.post(f"{sim.urls['wallet']}/_sim/faults", json={"endpoint": "pay", "kind": "drop"}) as resp:
-        assert resp.status == 201
+        assert resp.status == 201 and (await resp.json())["phase"] == "after"
     await open_shop(page, sim.urls["miniprogram"])
     await add_to_cart(page, 0)
     await page.get_by_test_id("pay-button").click()
     dialog = page.get_by_test_id("mp-dialog")
     await dialog.filter(has_text="Please try again").wait_for()
+    _, listed = await get_json(http, f"{sim.urls['merchant']}/api/orders")
+    (pending,) = listed["orders"]
+    assert pending["paymentId"] is None  # the merchant never heard the reply...
+    made = await wallet_inquiry(http, sim, pending["paymentRequestId"])
+    assert made["result"]["resultCode"] == "SUCCESS", made  # ...but the wallet made the payment
     await page.get_by_test_id("mp-confirm-ok").click()
     cashier = page.frame_locator("[data-testid=cashier-frame]")
     await pay_in_cashier(cashier)
@@ -128,3 +150,4 @@ async def test_wallet_down_at_pay_gives_a_retry_that_makes_one_payment(sim, http
         http, f"{sim.urls['wallet']}/_sim/events", params={"paymentRequestId": order["paymentRequestId"]}
     )
     assert [e["paymentId"] for e in events["events"] if e["step"] == 5] == [order["paymentId"]]
+    assert order["paymentId"] == made["paymentId"]  # the retry found the payment the lost call made

@@ -38,47 +38,82 @@ async def test_fifty_concurrent_confirms_debit_once(sim, http):
     assert len([e for e in events["events"] if e["step"] == 17 and e["details"].get("debited")]) == 1
 
 
-async def test_confirm_racing_cancel_ends_consistent(sim, http):
-    _, creds = await get_json(http, f"{sim.urls['wallet']}/_sim/credentials")
-    client = SignedClient(
+def merchant_client(http, creds):
+    return SignedClient(
         http,
         client_id=creds["clientId"],
         private_pem=creds["merchantPrivateKey"],
         peer_public_pem=creds["walletPublicKey"],
     )
-    outcomes = set()
+
+
+async def confirm_and_cancel(http, sim, client, creds, first=None):
+    """One order, its cashier's confirm and the merchant's cancelPayment: at once
+    (``first=None``), or one after the other. Returns what each got, the payment after
+    both, and what the buyer was charged."""
+    before = await balance(http, sim)
+    order = await new_order(http, sim)
+    cashier = await open_cashier(http, order["paymentUrl"])
+
+    def confirm():
+        return cashier_action(http, cashier, "confirm", {"account": "buyer@sandbox.test", "password": "111111"})
+
+    def cancel():
+        return client.post(f"{creds['apiBaseUrl']}/cancelPayment", {"paymentId": order["paymentId"]})
+
+    if first is None:
+        confirmed, cancelled = await asyncio.gather(confirm(), cancel())
+    elif first == "confirm":
+        confirmed = await confirm()
+        cancelled = await cancel()
+    else:
+        cancelled = await cancel()
+        confirmed = await confirm()
+    _, payment = await get_json(http, f"{sim.urls['wallet']}/_sim/payments/{order['paymentId']}")
+    return confirmed, cancelled.json()["result"]["resultCode"], payment, before - await balance(http, sim)
+
+
+async def test_a_paid_payment_cancelled_is_given_back(sim, http):
+    """The confirm wins: the buyer is debited, then the cancel gives it all back (Antom,
+    within the cancellable period)."""
+    _, creds = await get_json(http, f"{sim.urls['wallet']}/_sim/credentials")
+    confirmed, cancel_code, payment, charged = await confirm_and_cancel(
+        http, sim, merchant_client(http, creds), creds, first="confirm"
+    )
+    assert confirmed[0] == 200 and confirmed[1]["resultCode"] == "9000"
+    assert cancel_code == "SUCCESS" and payment["status"] == "CANCELLED" and payment["accountId"] == "acct_buyer"
+    assert charged == 0  # debited, then credited back in full
+
+
+async def test_a_payment_cancelled_before_the_debit_cannot_be_paid(sim, http):
+    """The cancel wins: the payment is closed and the cashier refuses to take the money."""
+    _, creds = await get_json(http, f"{sim.urls['wallet']}/_sim/credentials")
+    confirmed, cancel_code, payment, charged = await confirm_and_cancel(
+        http, sim, merchant_client(http, creds), creds, first="cancel"
+    )
+    assert confirmed[0] == 409  # the cashier says the payment is closed
+    assert cancel_code == "SUCCESS" and payment["status"] == "CANCELLED" and payment["accountId"] is None
+    assert charged == 0
+
+
+async def test_confirm_racing_cancel_ends_consistent(sim, http):
+    """Sent at once, whichever wins, the cancel does: the payment ends CANCELLED and the
+    buyer is not charged, by one of the two ways pinned above. Which one is the scheduler's
+    to decide, so each round checks the invariant, not the winner."""
+    _, creds = await get_json(http, f"{sim.urls['wallet']}/_sim/credentials")
+    client = merchant_client(http, creds)
     for _ in range(20):
-        before = await balance(http, sim)
-        order = await new_order(http, sim)
-        cashier = await open_cashier(http, order["paymentUrl"])
-        confirm, cancel = await asyncio.gather(
-            cashier_action(http, cashier, "confirm", {"account": "buyer@sandbox.test", "password": "111111"}),
-            client.post(f"{creds['apiBaseUrl']}/cancelPayment", {"paymentId": order["paymentId"]}),
-        )
-        _, payment = await get_json(http, f"{sim.urls['wallet']}/_sim/payments/{order['paymentId']}")
-        charged = before - await balance(http, sim)
-        cancel_code = cancel.json()["result"]["resultCode"]
-        # Whichever wins, the cancel does: before the debit it closes the payment, after it
-        # it gives the money back (Antom, within the cancellable period). Never both, never
-        # money lost or made.
+        confirmed, cancel_code, payment, charged = await confirm_and_cancel(http, sim, client, creds)
         assert payment["status"] == "CANCELLED" and charged == 0 and cancel_code == "SUCCESS", (payment, charged)
-        if confirm[0] == 200:
-            assert confirm[1]["resultCode"] == "9000" and payment["accountId"] == "acct_buyer"
-            outcomes.add("paid, then given back")
-        else:
-            assert confirm[0] == 409  # the cashier says the payment is closed
-            outcomes.add("closed before the debit")
-    assert outcomes  # which of the two happened is the scheduler's to decide
+        if confirmed[0] == 200:  # paid, then given back
+            assert confirmed[1]["resultCode"] == "9000" and payment["accountId"] == "acct_buyer"
+        else:  # closed before the debit
+            assert confirmed[0] == 409 and payment["accountId"] is None, (confirmed, payment)
 
 
 async def test_identical_pay_requests_at_once_make_one_payment(sim, http):
     _, creds = await get_json(http, f"{sim.urls['wallet']}/_sim/credentials")
-    client = SignedClient(
-        http,
-        client_id=creds["clientId"],
-        private_pem=creds["merchantPrivateKey"],
-        peer_public_pem=creds["walletPublicKey"],
-    )
+    client = merchant_client(http, creds)
     body = {
         "paymentRequestId": f"PR-{uuid.uuid4().hex}",
         "paymentAmount": {"currency": "USD", "value": "500"},

@@ -130,7 +130,12 @@ def test_fingerprints_of_every_version_keep_matching():
     from wallet_mock.parsing import _fingerprint, _fingerprint_matches
 
     odd = {"referenceOrderId": "\ud800"}
-    assert _fingerprint(odd) == _fingerprint(odd) and _fingerprint_matches(_fingerprint(odd), odd)
+    # the standard library's JSON, marked as version 2: the same every time, told apart
+    # from another lone surrogate, and matched by its own key only
+    expected = "2:" + hashlib.sha256(json.dumps(odd, sort_keys=True).encode()).hexdigest()
+    assert _fingerprint(odd) == expected and _fingerprint_matches(expected, odd)
+    other_odd = {"referenceOrderId": "\udc00"}
+    assert _fingerprint(other_odd) != expected and not _fingerprint_matches(expected, other_odd)
 
 
 def test_orders_are_priced_from_the_catalog():
@@ -152,7 +157,7 @@ def test_paid_orders_only_move_to_refunded():
 
 
 def test_payment_ids_and_tokens_sort_in_the_order_they_were_made():
-    """New keys land at the right edge of the payments indexes (docs/performance.md):
+    """New keys land at the right edge of the payments indexes (docs/decisions/ordered-ids.md):
     ids and tokens made later sort later, and keep their shape and their randomness."""
     import re
     import time
