@@ -30,7 +30,9 @@ from .config import MiniprogramConfig
 from .container import DOMAINS, INFLIGHT, SESSION, abort_request, proxy_request
 from .domains import ServerDomains
 from .folder import MiniprogramFolder
-from .pages import CONFIG, FOLDER, SHIM, build_shim, my_js, page
+from .pages import CONFIG, FOLDER, PROJECT, SHIM, build_shim, my_js, page
+from .project.compiler import is_project
+from .project.site import ProjectSite
 
 JOURNAL = web.AppKey("journal", Journal)
 
@@ -43,6 +45,9 @@ def create_app(config: MiniprogramConfig) -> web.Application:
     if config.miniprogram_dir is not None:
         app[FOLDER] = MiniprogramFolder(config.miniprogram_dir)
         extra_domains += app[FOLDER].server_domains
+        if is_project(config.miniprogram_dir):
+            app[PROJECT] = ProjectSite(config.miniprogram_dir)
+            app.router.add_get("/__mp/modules/{path:.*}", app[PROJECT].module)
     app[DOMAINS] = ServerDomains(config.merchant_url, extra_domains)
     app[INFLIGHT] = {}
     setup_pages(app)

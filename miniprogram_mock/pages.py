@@ -12,9 +12,11 @@ from simulator.core.paths import STATIC_DIR
 
 from .config import MiniprogramConfig
 from .folder import NO_CACHE, MiniprogramFolder
+from .project.site import ProjectSite
 
 CONFIG = web.AppKey("config", MiniprogramConfig)
 FOLDER = web.AppKey("miniprogram_folder", MiniprogramFolder)
+PROJECT = web.AppKey("miniprogram_project", ProjectSite)
 SHIM = web.AppKey("shim", str)
 DEMO_PAGES = {"": "index", "pages/index": "index", "pages/result": "result"}
 # /my.js is these files of static/, in this order: the core (callbacks, the `my`
@@ -34,6 +36,12 @@ SHIM_CSS = (("documentCss", "miniprogram/container.css"), ("chromeCss", "minipro
 
 async def page(request: web.Request) -> web.StreamResponse:
     path = request.match_info.get("path", "")
+    project = request.app.get(PROJECT)
+    if project is not None:
+        found = await project.page(request, path)
+        if found is not None:
+            return found
+        return aiohttp_jinja2.render_template("miniprogram/not_found.html", request, {"path": "/" + path}, status=404)
     folder = request.app.get(FOLDER)
     if folder is not None:
         file = folder.find(path)

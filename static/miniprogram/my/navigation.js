@@ -6,6 +6,10 @@
  * reLaunch starts a new stack. Pages are paths of this mini program: "/pages/cart",
  * "detail?id=1" (relative to the current page); other origins are refused (error 2).
  * success is called before the page is left.
+ *
+ * A mini program project (app.json) runs all its pages in one document: there the
+ * runtime's router (static/miniprogram/runtime/router.js) sets `shim.router` and these
+ * APIs, and my.switchTab, are its own.
  */
 (function (global) {
   "use strict";
@@ -43,8 +47,9 @@
     return u.origin === location.origin ? u.pathname + u.search : null;
   }
 
-  function navigation(change) {
+  function navigation(change, name) {
     return function (options) {
+      if (shim.router) return shim.router[name](options);
       return shim.invoke(options, function (ok, ko) {
         var stack = readStack();
         var next = change(options || {}, stack);
@@ -66,28 +71,34 @@
       return error(3, "the page stack is full (" + PAGE_STACK_LIMIT + " pages): use my.redirectTo or my.navigateBack");
     }
     return { stack: stack.concat([path]), push: true };
-  }));
+  }, "navigateTo"));
 
   shim.define("redirectTo", navigation(function (o, stack) {
     var path = target(o);
     if (path.error) return path;
     return { stack: stack.slice(0, Math.max(stack.length - 1, 0)).concat([path]), go: true };
-  }));
+  }, "redirectTo"));
 
   shim.define("navigateBack", navigation(function (o, stack) {
     var delta = o.delta == null ? 1 : parseInt(o.delta, 10);
     if (!(delta >= 1)) delta = 1;
     if (stack.length < 2) return { stack: stack };  // the first page: nothing to go back to
     return { stack: stack.slice(0, Math.max(stack.length - delta, 1)), go: true };
-  }));
+  }, "navigateBack"));
 
   shim.define("reLaunch", navigation(function (o) {
     var path = target(o);
     if (path.error) return path;
     return { stack: [path], go: true };
-  }));
+  }, "reLaunch"));
+
+  shim.define("switchTab", function (options) {
+    if (shim.router) return shim.router.switchTab(options);
+    return shim.invoke(options, function (ok, ko) { ko(error(2, "my.switchTab needs a mini program project with a tabBar in app.json")); });
+  });
 
   shim.define("setNavigationBar", function (options) {
+    if (shim.router) return shim.router.setNavigationBar(options);
     return shim.invoke(options, function (ok) {
       var o = options || {};
       shim.whenChrome(function (c) {

@@ -1,0 +1,2 @@
+const { hooks } = require("../../utils/log");
+Page(Object.assign(hooks("home"), { data: {} }));

@@ -1,0 +1,2 @@
+exports.twice = function (x) { return x * 2; };
+module.exports.name = "cjs";

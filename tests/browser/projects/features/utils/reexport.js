@@ -1,0 +1,2 @@
+export * from "./esm";
+export { default as Greeter } from "./esm";
