@@ -16,7 +16,10 @@ from simulator.core import jsonio
 from simulator.core.money import Money
 
 # Re-exported: the request types are part of the domain's vocabulary.
-from .parsing import PayRequest, RefundRequest, parse_payment_reference, terminal_type_of  # noqa: F401
+from .parsing import PayRequest, RefundRequest, parse_payment_reference, shown, terminal_type_of  # noqa: F401
+
+# The goods fields the cashier shows.
+_SHOWN_GOODS_FIELDS = ("goodsName", "referenceGoodsId", "goodsQuantity")
 
 
 class JournalIds(TypedDict):
@@ -255,7 +258,14 @@ class Payment:
 
     @property
     def goods(self) -> list[dict]:
-        return (self.request.get("order") or {}).get("goods") or []
+        """The order's goods as the cashier shows them: their names (and ids) without
+        direction or zero-width controls; the stored request keeps what was sent."""
+        items = (self.request.get("order") or {}).get("goods") or []
+        return [
+            {k: shown(v) if k in _SHOWN_GOODS_FIELDS and isinstance(v, str) else v for k, v in item.items()}
+            for item in items
+            if isinstance(item, dict)
+        ]
 
     @property
     def terminal_type(self) -> str | None:

@@ -14,7 +14,7 @@ from .config import REQUEST_TIME_WINDOW
 from .errors import MESSAGES
 from .models import DEFAULT_EXPIRY
 from .operations import COMMON_CODES, FAMILIES, ApiFamily, Operation
-from .parsing import MAX_EXPIRY, OS_TYPES, TERMINAL_TYPES
+from .parsing import MAX_EXPIRY, MAX_QUANTITY_DIGITS, OS_TYPES, TERMINAL_TYPES
 
 # Characters `parsing.text` refuses: C0 controls but tab/newline/return, DEL, U+FFFD.
 _NO_CONTROLS = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]"
@@ -162,7 +162,17 @@ def _schemas() -> dict:
                     "maxItems": 100,
                     "items": {
                         "type": "object",
-                        "properties": {"goodsName": _text(256), "goodsUnitAmount": _ref("Amount")},
+                        "properties": {
+                            "goodsName": _text(256),
+                            "goodsUnitAmount": _ref("Amount"),
+                            "goodsQuantity": {
+                                "description": "A positive integer: a string of digits (the SDKs' type) or a number.",
+                                "oneOf": [
+                                    {"type": "string", "pattern": f"^[1-9][0-9]{{0,{MAX_QUANTITY_DIGITS - 1}}}$"},
+                                    {"type": "integer", "minimum": 1, "maximum": 10**MAX_QUANTITY_DIGITS - 1},
+                                ],
+                            },
+                        },
                     },
                 },
             },

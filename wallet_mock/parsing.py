@@ -25,6 +25,24 @@ MAX_EXPIRY = timedelta(days=7)
 # Ids (paymentRequestId, refundRequestId, ...): Antom supports no special characters;
 # printable ASCII without spaces keeps every id safe in logs, URLs and headers.
 _ID = re.compile(r"[\x21-\x7e]+")
+# goodsQuantity: digits, no sign, no leading zero, not absurdly long.
+MAX_QUANTITY_DIGITS = 16
+_QUANTITY = re.compile(rf"[1-9][0-9]{{0,{MAX_QUANTITY_DIGITS - 1}}}")
+# Direction controls (marks, embeddings, overrides, isolates) and zero-width characters
+# that join nothing: in the text the payer confirms they could reorder "001" into "100" or
+# hide a difference, so they are taken out of what the cashier shows (``shown``).
+_HIDDEN = re.compile("[\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u180e]")
+# ZWNJ / ZWJ join letters of some scripts and emoji sequences: kept between two non-ASCII
+# characters, taken out beside ASCII, spaces, or at either end.
+_LOOSE_JOINER = re.compile("(?:(?<=[\x00-\x7f])|^)[\u200c\u200d]+|[\u200c\u200d]+(?=[\x00-\x7f]|$)")
+
+
+def shown(text: str) -> str:
+    """``text`` as the cashier may show it: without direction controls and without
+    zero-width characters that join nothing."""
+    return _LOOSE_JOINER.sub("", _HIDDEN.sub("", text))
+
+
 # What a URL may hold here: visible ASCII (RFC 3986 characters and percent-escapes).
 _URL_CHARS = re.compile(r"[\x21-\x7e]+")
 # Control characters (tab, newline and carriage return aside), DEL, and U+FFFD (what a
@@ -341,6 +359,19 @@ def _terminal(env: dict, where: str, *, os_required: bool) -> str:
     return terminal
 
 
+def _quantity(item: dict, where: str) -> None:
+    """goodsQuantity: a positive integer, as a string (the SDKs' type: "Value range: 1 -
+    unlimited") or a JSON number."""
+    value = item.get("goodsQuantity")
+    if value is None:
+        return
+    if isinstance(value, str) and _QUANTITY.fullmatch(value):
+        return
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value < 10**MAX_QUANTITY_DIGITS:
+        return
+    raise _bad(f"{where}goodsQuantity must be a positive integer (a string of digits, or a number)")
+
+
 def _flag(body: dict, key: str, where: str) -> None:
     """A boolean, or its string form (Antom asks for every field as a string)."""
     value = body.get(key)
@@ -387,12 +418,13 @@ def _pay(
     for i, item in enumerate(goods):
         text(item, "goodsName", required=False, max_len=256, where=f"order.goods[{i}].")
         money(item, "goodsUnitAmount", required=False, where=f"order.goods[{i}].")
+        _quantity(item, f"order.goods[{i}].")
     return PayRequest(
         payment_request_id=payment_request_id,
         amount=amount,
         reference_order_id=reference_order_id,
-        order_description=description,
-        merchant_name=merchant_name,
+        order_description=shown(description),
+        merchant_name=shown(merchant_name) if merchant_name is not None else None,
         goods=goods,
         notify_url=url(body, "paymentNotifyUrl"),
         redirect_url=url(body, "paymentRedirectUrl", required=redirect_required),

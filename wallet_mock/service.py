@@ -446,6 +446,13 @@ class Wallet:
         refusal: CashierError | None = None
         try:
             async with self.db.transaction() as tx:
+                # Read again under the write lock: a confirmation racing this one (a double
+                # tap, a second tab) may have moved it in a unit this reader's connection
+                # cannot see until the group COMMIT. A duplicate gets the payment's own result,
+                # answered after that COMMIT (returning from the unit waits for it).
+                current = await store.payment_by_id(tx, p.payment_id)
+                if current is not None and current.status is not PaymentStatus.INIT:
+                    return self._already_done(current)
                 account = await store.get_account_by_login(tx, login_id)  # fresh: racing tries count
                 if account is None:
                     raise CashierError("USER_NOT_EXIST", "No such wallet account.")
@@ -475,8 +482,13 @@ class Wallet:
                     outcome = Outcome(forced) if forced else Outcome(account["outcome"])
                     return await self._apply(tx, p, account["account_id"], decide(outcome), now)
         except _LostRace:
-            # A concurrent confirmation won: this one changed nothing; say where it stands.
-            return self._already_done(await store.payment_by_id(self.db, p.payment_id))
+            # A concurrent confirmation won: this one changed nothing. Say where it stands,
+            # read in a unit of its own: after the winner's COMMIT, never before it.
+            async with self.db.transaction() as tx:
+                current = await store.payment_by_id(tx, p.payment_id)
+            assert current is not None
+            return self._already_done(current)
+        assert refusal is not None
         raise refusal
 
     async def _apply(
