@@ -39,6 +39,8 @@ def build_wheel(out: Path) -> Path:
         "simulator/_assets/static/miniprogram/runtime/router.js",
         "simulator/_assets/templates/miniprogram/project.html",
         "miniprogram_mock/project/compiler.py",
+        "miniprogram_mock/demo/app.json",
+        "miniprogram_mock/demo/pages/index.axml",
         "simulator/_assets/run_all.py",
         "simulator/testing/pytest_plugin.py",
         "wallet_mock/schema.sql",
