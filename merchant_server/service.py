@@ -37,6 +37,8 @@ _FINAL_FROM_WALLET = {
     "FAIL": OrderStatus.FAILED,
     "CANCELLED": OrderStatus.CANCELLED,
 }
+# The shop's merchant category code (ISO 18245: eating places and restaurants).
+MERCHANT_MCC = "5812"
 # Client resultCodes after which the merchant checks with the wallet at once.
 INQUIRE_ON_CLIENT_CODES = {"9000", "8000", "6004"}
 
@@ -148,14 +150,21 @@ class Shop:
         )
 
     def _pay_payload(self, order: Order) -> dict:
+        """The Alipay+ pay (Cashier Payment) as a production merchant sends it, in the
+        shape Alipay's Alipay+ SDK builds: env and merchant inside order,
+        paymentMethod CONNECT_WALLET, paymentFactor.isCashierPayment, no productCode."""
         return {
-            "productCode": "CASHIER_PAYMENT",
             "paymentRequestId": order.payment_request_id,
-            "paymentAmount": order.amount.to_wire(),
             "order": {
                 "referenceOrderId": order.order_id,
                 "orderDescription": order.description,
                 "orderAmount": order.amount.to_wire(),
+                "merchant": {
+                    "referenceMerchantId": self.config.client_id,
+                    "merchantMCC": MERCHANT_MCC,
+                    "merchantName": self.config.merchant_name,
+                    "merchantDisplayName": self.config.merchant_name,
+                },
                 "goods": [
                     {
                         "referenceGoodsId": line["goodsId"],
@@ -165,11 +174,13 @@ class Shop:
                     }
                     for line in order.lines
                 ],
-                "merchant": {"referenceMerchantId": self.config.client_id, "merchantName": self.config.merchant_name},
                 "env": {"terminalType": "MINI_APP"},
             },
-            "paymentNotifyUrl": self.config.notify_url,
+            "paymentAmount": order.amount.to_wire(),
+            "paymentMethod": {"paymentMethodType": "CONNECT_WALLET"},
             "paymentRedirectUrl": f"{self.config.public_url}/api/orders/{order.order_id}",
+            "paymentNotifyUrl": self.config.notify_url,
+            "paymentFactor": {"isCashierPayment": True},
             "settlementStrategy": {"settlementCurrency": order.amount.currency},
         }
 
@@ -344,8 +355,9 @@ class Shop:
 
     async def handle_notification(self, body: dict) -> Order:
         """Checks ids and amount against the order, then applies the result once."""
-        if body.get("notifyType") not in ("PAYMENT_RESULT", None):
-            raise NotificationRefused("PARAM_ILLEGAL", f"unsupported notifyType {str(body.get('notifyType'))[:40]}")
+        notify_type = body.get("notifyType")
+        if notify_type not in ("PAYMENT_RESULT", "PAYMENT_PENDING", None):
+            raise NotificationRefused("PARAM_ILLEGAL", f"unsupported notifyType {str(notify_type)[:40]}")
         prid = body.get("paymentRequestId")
         order = await store.order_by_payment_request(self.db, prid) if isinstance(prid, str) else None
         if order is None:
@@ -353,6 +365,9 @@ class Shop:
         problem = self._mismatch(order, body)
         if problem:
             raise NotificationRefused("PARAM_ILLEGAL", problem)
+        if notify_type == "PAYMENT_PENDING":
+            # The user has paid; the result is still to come: the order stays PAYING.
+            return order
         result = body.get("result") if isinstance(body.get("result"), dict) else {}
         status = {"S": "SUCCESS", "F": "FAIL"}.get(result.get("resultStatus"))
         if result.get("resultCode") == "ORDER_IS_CANCELED":

@@ -30,7 +30,7 @@ from .config import MiniprogramConfig
 from .container import DOMAINS, INFLIGHT, SESSION, abort_request, proxy_request
 from .domains import ServerDomains
 from .folder import MiniprogramFolder
-from .pages import CONFIG, FOLDER, PROJECT, SHIM, build_shim, my_js, page
+from .pages import CONFIG, DEMO, DEMO_DIR, FOLDER, PROJECT, SHIM, build_shim, module, my_js, page
 from .project.compiler import is_project
 from .project.site import ProjectSite
 
@@ -47,7 +47,7 @@ def create_app(config: MiniprogramConfig) -> web.Application:
         extra_domains += app[FOLDER].server_domains
         if is_project(config.miniprogram_dir):
             app[PROJECT] = ProjectSite(config.miniprogram_dir)
-            app.router.add_get("/__mp/modules/{path:.*}", app[PROJECT].module)
+    app[DEMO] = ProjectSite(DEMO_DIR)
     app[DOMAINS] = ServerDomains(config.merchant_url, extra_domains)
     app[INFLIGHT] = {}
     setup_pages(app)
@@ -56,6 +56,7 @@ def create_app(config: MiniprogramConfig) -> web.Application:
     app.add_routes(
         [
             web.get("/my.js", my_js),
+            web.get("/__mp/modules/{path:.*}", module),
             web.post("/__container/request", proxy_request),
             web.post("/__container/request/abort", abort_request),
             web.post("/_sim/events", report_event),

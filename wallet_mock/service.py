@@ -28,15 +28,19 @@ from .models import (
     EXPIRE,
     INSUFFICIENT,
     PROCESS,
+    REFUND_FAILURE_CODE,
+    REFUND_SETTLE_AFTER,
     SETTLE,
     SETTLE_AFTER,
     SETTLE_FAIL,
     Decision,
+    InquiredPayment,
     Outcome,
     Payment,
     PaymentStatus,
     PayRequest,
     Refund,
+    RefundOutcome,
     RefundRequest,
     RefundStatus,
     cancel_window_end,
@@ -163,6 +167,7 @@ class Wallet:
             expires_at=expires_at,
             paid_at=None,
         )
+        payment.request = req.raw  # as parsed: its reply reads the terminal type off it
         async with self.db.transaction() as tx:
             # One statement decides: the UNIQUE (client_id, paymentRequestId) makes two
             # identical requests racing create one payment; the loser reads the winner's.
@@ -194,9 +199,11 @@ class Wallet:
             )
         return existing
 
-    async def inquire(self, client_id: str, ref: PaymentReference) -> Payment:
-        """inquiryPayment: the client's payment, as it stands."""
-        return await self.find_payment(client_id, ref.payment_id, ref.payment_request_id)
+    async def inquire(self, client_id: str, ref: PaymentReference) -> InquiredPayment:
+        """inquiryPayment: the client's payment as it stands, and the refunds of it."""
+        p = await self.find_payment(client_id, ref.payment_id, ref.payment_request_id)
+        # Only a paid (or then cancelled or refused) payment can have refunds.
+        return InquiredPayment(p, await store.refunds_of(self.db, p.payment_id) if p.status.final else [])
 
     async def find_payment(self, client_id: str, payment_id: str | None, payment_request_id: str | None) -> Payment:
         """The client's payment by paymentId or, without one, paymentRequestId (Antom:
@@ -237,10 +244,9 @@ class Wallet:
                         "a paid payment can be cancelled until 00:15 (UTC+8) on the "
                         "day after it was placed: refund it instead",
                     )
-                if not await store.reverse_capture(tx, current.payment_id, now):  # refunded in part
-                    raise ApiError(
-                        "ORDER_STATUS_INVALID", "the payment has been refunded in part: refund the rest instead"
-                    )
+                if not await store.reverse_capture(tx, current.payment_id, now):  # refunded, in part or in full
+                    # Antom: a transaction with any refund cannot be cancelled: PROCESS_FAIL.
+                    raise ApiError("PROCESS_FAIL", "the payment has been refunded: it can no longer be cancelled")
                 if current.account_id:
                     await store.credit(tx, current.account_id, current.amount)
                 won = True
@@ -262,7 +268,9 @@ class Wallet:
     async def refund(self, client_id: str, req: RefundRequest) -> Refund:
         """Refund part or all of a successful payment; several refunds may follow each
         other up to the captured amount. One transaction: the conditional UPDATE of
-        ``payments.refunded``, the refund row and the buyer's credit."""
+        ``payments.refunded``, the refund row and the buyer's credit. Synchronous (final
+        in the reply) unless a control made it asynchronous: then PROCESSING, its amount
+        set aside, settled later (``settle_refunds_due``, ``settle_refund_now``)."""
         p = await self._refunded_payment(client_id, req)
         if p is not None and req.amount.currency != p.amount.currency:
             raise ApiError(
@@ -277,35 +285,48 @@ class Wallet:
             if p is None:
                 raise ApiError("ORDER_NOT_EXIST", "no payment with this paymentId / paymentRequestId")
             current = await store.payment_by_id(tx, p.payment_id)
-            code = refund_refusal(current, req.amount)
+            assert current is not None  # payments are never deleted but by a reset
+            code = refund_refusal(current, req.amount, now)
             if code == "ORDER_STATUS_INVALID":  # not final: the same refundRequestId may come back later
                 raise ApiError(code, f"the payment is {current.status.wire}: only a successful payment can be refunded")
-            if code is None and not await store.add_refunded(tx, current.payment_id, req.amount):
-                code = "REFUND_AMOUNT_EXCEED_LIMIT"
+            outcome = RefundOutcome.SUCCESS
+            if code is None:
+                forced = await store.take_refund_outcome(tx, current.payment_id)
+                outcome = RefundOutcome(forced) if forced else RefundOutcome.SUCCESS
+                if outcome is RefundOutcome.FAIL:
+                    code = REFUND_FAILURE_CODE
+                elif not await store.add_refunded(tx, current.payment_id, req.amount):
+                    code = "REFUND_AMOUNT_EXCEED_LIMIT"
+            settle_to = None if code else outcome.settles_to
+            status = RefundStatus.FAIL if code else RefundStatus.PROCESSING if settle_to else RefundStatus.SUCCESS
             refund = Refund(
                 refund_id=new_refund_id(now),
                 client_id=client_id,
                 refund_request_id=req.refund_request_id,
                 fingerprint=req.fingerprint(current.payment_id),
                 payment_id=current.payment_id,
-                status=RefundStatus.FAIL if code else RefundStatus.SUCCESS,
-                result_code=code or "SUCCESS",
+                status=status,
+                result_code=code or ("REFUND_IN_PROCESS" if settle_to else "SUCCESS"),
                 amount=req.amount,
                 reason=req.reason,
                 reference_refund_id=req.reference_refund_id,
                 notify_url=req.notify_url,
                 created_at=now,
-                refunded_at=None if code else now,
+                refunded_at=now if status is RefundStatus.SUCCESS else None,
                 payment_request_id=current.payment_request_id,
                 reference_order_id=current.reference_order_id,
+                settle_to=settle_to,
+                settle_at=self.clock.later(REFUND_SETTLE_AFTER.total_seconds()) if settle_to else None,
+                asynchronous=settle_to is not None,
             )
-            if code is None and current.account_id:
+            if status is RefundStatus.SUCCESS and current.account_id:
                 await store.credit(tx, current.account_id, req.amount)
             await store.insert_refund(tx, refund, req.raw)
-            if code is None and req.notify_url:
-                await self._enqueue(
-                    tx, current.payment_id, client_id, "REFUND_RESULT", req.notify_url, notify_refund_body(refund), now
-                )
+            if refund.settle_to and refund.settle_at:
+                await store.set_aside_refund(tx, refund.refund_id, refund.settle_to, refund.settle_at)
+                tx.on_commit(self._wake_worker)  # its settlement is the worker's to schedule
+            # Antom sends notifyRefund for asynchronous refunds only, once they are final
+            # ("not supported" for synchronous ones): a refund answered here is not notified.
         left = current.amount.value - current.refunded - (0 if code else req.amount.value)
         self.journal.record(
             None,
@@ -313,9 +334,68 @@ class Wallet:
             kind="note" if code is None else "fault",
             actor="wallet server",
             **current.journal_ids,
-            details={"refundRequestId": req.refund_request_id, "refundable": str(left)},
+            details={"refundRequestId": req.refund_request_id, "refundable": str(left), "outcome": outcome.value},
         )
         return refund
+
+    async def settle_refunds_due(self) -> int:
+        """Settle the asynchronous refunds whose time has come; how many."""
+        done = 0
+        for r in await store.due_refunds(self.db, self.clock.now()):
+            async with self.db.transaction() as tx:
+                done += await self._settle_refund(tx, r, r.settle_to or RefundStatus.SUCCESS)
+        return done
+
+    async def settle_refund_now(self, refund_id: str, to: RefundStatus | None = None) -> Refund:
+        """Control API: settle a PROCESSING refund at once (to SUCCESS or FAIL)."""
+        r = await store.refund_of_any_client(self.db, refund_id)
+        if r is None:
+            raise LookupError("no such refund")
+        if r.status is not RefundStatus.PROCESSING:
+            raise ValueError(f"the refund is {r.status.value}, not PROCESSING")
+        async with self.db.transaction() as tx:
+            if not await self._settle_refund(tx, r, to or r.settle_to or RefundStatus.SUCCESS):
+                raise ValueError("the refund changed meanwhile")
+        settled = await store.refund_of_any_client(self.db, refund_id)
+        assert settled is not None
+        return settled
+
+    async def _settle_refund(self, tx: Transaction, r: Refund, to: RefundStatus) -> int:
+        """A PROCESSING refund settles: SUCCESS credits the buyer; FAIL gives its amount
+        back to what can be refunded. Either way notifyRefund goes to its refundNotifyUrl
+        in the same transaction (the outbox)."""
+        now = self.clock.now()
+        code = "SUCCESS" if to is RefundStatus.SUCCESS else REFUND_FAILURE_CODE
+        if not await store.settle_refund(tx, r.refund_id, to, code, now):
+            return 0
+        p = await store.payment_by_id(tx, r.payment_id)
+        assert p is not None
+        if to is RefundStatus.SUCCESS:
+            if p.account_id:
+                await store.credit(tx, p.account_id, r.amount)
+        else:
+            await store.release_refunded(tx, r.payment_id, r.amount)
+        settled = dataclasses.replace(
+            r, status=to, result_code=code, refunded_at=now if to is RefundStatus.SUCCESS else None, settle_at=None
+        )
+        if r.notify_url:
+            await self._enqueue(
+                tx, r.payment_id, r.client_id, "REFUND_RESULT", r.notify_url, notify_refund_body(settled), now
+            )
+        self.journal.record(
+            None,
+            f"refund {r.refund_id} settled: {to.value}",
+            kind="note" if to is RefundStatus.SUCCESS else "fault",
+            actor="wallet server",
+            **r.journal_ids,
+            details={"refundRequestId": r.refund_request_id, "resultCode": code},
+        )
+        return 1
+
+    async def force_refund_outcome(self, outcome: RefundOutcome, payment_id: str | None, count: int) -> int:
+        """Control API: the next ``count`` refunds (of ``payment_id``, or of any payment) do ``outcome``."""
+        async with self.db.transaction() as tx:
+            return await store.add_refund_outcome(tx, outcome.value, payment_id, count, self.clock.now())
 
     async def _refunded_payment(self, client_id: str, req: RefundRequest) -> Payment | None:
         try:
@@ -366,6 +446,13 @@ class Wallet:
         refusal: CashierError | None = None
         try:
             async with self.db.transaction() as tx:
+                # Read again under the write lock: a confirmation racing this one (a double
+                # tap, a second tab) may have moved it in a unit this reader's connection
+                # cannot see until the group COMMIT. A duplicate gets the payment's own result,
+                # answered after that COMMIT (returning from the unit waits for it).
+                current = await store.payment_by_id(tx, p.payment_id)
+                if current is not None and current.status is not PaymentStatus.INIT:
+                    return self._already_done(current)
                 account = await store.get_account_by_login(tx, login_id)  # fresh: racing tries count
                 if account is None:
                     raise CashierError("USER_NOT_EXIST", "No such wallet account.")
@@ -395,8 +482,13 @@ class Wallet:
                     outcome = Outcome(forced) if forced else Outcome(account["outcome"])
                     return await self._apply(tx, p, account["account_id"], decide(outcome), now)
         except _LostRace:
-            # A concurrent confirmation won: this one changed nothing; say where it stands.
-            return self._already_done(await store.payment_by_id(self.db, p.payment_id))
+            # A concurrent confirmation won: this one changed nothing. Say where it stands,
+            # read in a unit of its own: after the winner's COMMIT, never before it.
+            async with self.db.transaction() as tx:
+                current = await store.payment_by_id(tx, p.payment_id)
+            assert current is not None
+            return self._already_done(current)
+        assert refusal is not None
         raise refusal
 
     async def _apply(
@@ -445,7 +537,9 @@ class Wallet:
                 **ids,
                 details={"debited": False, "failureCode": decision.failure_code},
             )
-        if updated.status.final:
+        if updated.status.final or move is PROCESS:
+            # A processing payment is announced too: Antom's PAYMENT_PENDING ("the user has
+            # completed the payment; wait for the final result"), then PAYMENT_RESULT.
             await self._enqueue_notification(tx, updated, now)
         return ConfirmResult(decision.app_result_code, updated, APP_MESSAGES[decision.app_result_code])
 
@@ -467,6 +561,7 @@ class Wallet:
     # --- background: settlement, expiry -------------------------------------------
 
     async def settle_due(self) -> int:
+        """Settle what is due: processing payments, then asynchronous refunds."""
         done = 0
         for p in await store.due_settlements(self.db, self.clock.now()):
             try:
@@ -474,7 +569,7 @@ class Wallet:
                     done += await self._settle(tx, p)
             except _LostRace:
                 continue  # cancelled or settled meanwhile
-        return done
+        return done + await self.settle_refunds_due()
 
     async def settle_now(self, payment_id: str, to: PaymentStatus | None = None) -> Payment:
         """Control API: settle a PROCESSING payment at once (to SUCCESS or FAIL)."""
@@ -542,9 +637,8 @@ class Wallet:
 
     async def _enqueue_notification(self, tx: Transaction, p: Payment, now: datetime) -> None:
         if p.notify_url:
-            await self._enqueue(
-                tx, p.payment_id, p.client_id, "PAYMENT_RESULT", p.notify_url, notify_payment_body(p), now
-            )
+            body = notify_payment_body(p)
+            await self._enqueue(tx, p.payment_id, p.client_id, body["notifyType"], p.notify_url, body, now)
 
     async def _enqueue(
         self, tx: Transaction, payment_id: str, client_id: str, notify_type: str, url: str, body: dict, now: datetime

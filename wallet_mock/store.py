@@ -168,6 +168,7 @@ def payment_from_row(row) -> Payment:
         created_at=_dt(row["created_at"]),
         expires_at=_dt(row["expires_at"]),
         paid_at=_dt(row["paid_at"]),
+        updated_at=_dt(row["updated_at"]),
     )
 
 
@@ -250,10 +251,12 @@ async def next_due(db: Reader) -> dict[str, datetime | None]:
     row = await db.fetchone(
         "SELECT (SELECT MIN(MAX(next_attempt_at, COALESCE(lease_until, ''))) FROM notifications"
         "        WHERE status = 'PENDING') AS notify,"
-        " (SELECT MIN(settle_at) FROM payments WHERE status = 'PROCESSING' AND settle_at IS NOT NULL) AS settle,"
+        " MIN((SELECT COALESCE(MIN(settle_at), '9') FROM payments WHERE status = 'PROCESSING' AND settle_at IS NOT NULL),"
+        "     (SELECT COALESCE(MIN(settle_at), '9') FROM refund_settlements WHERE settle_at IS NOT NULL)) AS settle,"
         " (SELECT MIN(expires_at) FROM payments WHERE status = 'INIT') AS expire"
     )
-    return {key: _dt(row[key]) for key in ("notify", "settle", "expire")}
+    # '9' sorts after every time: no settlement of either kind is due
+    return {key: _dt(row[key]) if row[key] != "9" else None for key in ("notify", "settle", "expire")}
 
 
 async def list_payments(db: Reader, limit: int = 1000) -> list[Payment]:
@@ -297,11 +300,18 @@ def refund_from_row(row) -> Refund:
         refunded_at=_dt(row["refunded_at"]),
         payment_request_id=row["payment_request_id"],
         reference_order_id=row["reference_order_id"],
+        settle_to=RefundStatus(row["settle_to"]) if row["settle_at"] else None,
+        settle_at=_dt(row["settle_at"]),
+        asynchronous=row["settle_to"] is not None,
     )
 
 
-# A refund and the ids of the payment it gives back (the journal files it under them).
-_REFUND_ROW = "SELECT r.*, p.payment_request_id, p.reference_order_id FROM refunds r JOIN payments p USING (payment_id)"
+# A refund, the ids of the payment it gives back (the journal files it under them) and,
+# for an asynchronous one, its settlement.
+_REFUND_ROW = (
+    "SELECT r.*, p.payment_request_id, p.reference_order_id, s.settle_to, s.settle_at"
+    " FROM refunds r JOIN payments p USING (payment_id) LEFT JOIN refund_settlements s USING (refund_id)"
+)
 
 
 async def refund_by_request(db: Reader, client_id: str, refund_request_id: str) -> Refund | None:
@@ -313,6 +323,12 @@ async def refund_by_request(db: Reader, client_id: str, refund_request_id: str) 
 
 async def refund_by_id(db: Reader, refund_id: str, client_id: str) -> Refund | None:
     row = await db.fetchone(f"{_REFUND_ROW} WHERE r.refund_id = ? AND r.client_id = ?", (refund_id, client_id))
+    return refund_from_row(row) if row else None
+
+
+async def refund_of_any_client(db: Reader, refund_id: str) -> Refund | None:
+    """A refund whoever's it is (for the control plane)."""
+    row = await db.fetchone(f"{_REFUND_ROW} WHERE r.refund_id = ?", (refund_id,))
     return refund_from_row(row) if row else None
 
 
@@ -365,6 +381,75 @@ async def insert_refund(tx: Transaction, r: Refund, request: dict) -> None:
             _t(r.refunded_at),
         ),
     )
+
+
+async def set_aside_refund(tx: Transaction, refund_id: str, settle_to: RefundStatus, settle_at: datetime) -> None:
+    """Make a (PROCESSING) refund asynchronous: it settles to ``settle_to`` at ``settle_at``."""
+    await tx.execute(
+        "INSERT INTO refund_settlements (refund_id, settle_to, settle_at) VALUES (?, ?, ?)",
+        (refund_id, settle_to.value, _t(settle_at)),
+    )
+
+
+async def settle_refund(tx: Transaction, refund_id: str, to: RefundStatus, result_code: str, now: datetime) -> bool:
+    """PROCESSING to ``to``, if (and only if) it is still PROCESSING; True when this call won."""
+    won = (
+        await tx.execute(
+            "UPDATE refunds SET status = ?, result_code = ?, refunded_at = ? WHERE refund_id = ? AND status = 'PROCESSING'",
+            (to.value, result_code, _t(now) if to is RefundStatus.SUCCESS else None, refund_id),
+        )
+        == 1
+    )
+    if won:
+        await tx.execute("UPDATE refund_settlements SET settle_at = NULL WHERE refund_id = ?", (refund_id,))
+    return won
+
+
+async def release_refunded(tx: Transaction, payment_id: str, amount: Money) -> None:
+    """A refund that failed after setting its amount aside gives it back to what can be refunded."""
+    await tx.execute("UPDATE payments SET refunded = refunded - ? WHERE payment_id = ?", (amount.value, payment_id))
+
+
+async def due_refunds(db: Reader, now: datetime, limit: int = 100) -> list[Refund]:
+    rows = await db.fetchall(
+        f"{_REFUND_ROW} WHERE s.settle_at IS NOT NULL AND s.settle_at <= ? AND r.status = 'PROCESSING'"
+        " ORDER BY s.settle_at LIMIT ?",
+        (_t(now), limit),
+    )
+    return [refund_from_row(r) for r in rows]
+
+
+async def add_refund_outcome(tx: Transaction, outcome: str, payment_id: str | None, count: int, now: datetime) -> int:
+    return await tx.insert(
+        "INSERT INTO refund_outcomes (outcome, payment_id, remaining, created_at) VALUES (?, ?, ?, ?)",
+        (outcome, payment_id, count, _t(now)),
+    )
+
+
+async def take_refund_outcome(tx: Transaction, payment_id: str) -> str | None:
+    """The next forced refund outcome for this payment (one for it first, then one for
+    any payment), used once; None when nothing is queued."""
+    row = await tx.fetchone(
+        "SELECT id, outcome, remaining FROM refund_outcomes WHERE payment_id = ? OR payment_id IS NULL"
+        " ORDER BY payment_id IS NULL, id LIMIT 1",
+        (payment_id,),
+    )
+    if row is None:
+        return None
+    if row["remaining"] <= 1:
+        await tx.execute("DELETE FROM refund_outcomes WHERE id = ?", (row["id"],))
+    else:
+        await tx.execute("UPDATE refund_outcomes SET remaining = remaining - 1 WHERE id = ?", (row["id"],))
+    return row["outcome"]
+
+
+async def refund_outcomes(db: Reader) -> list[dict]:
+    rows = await db.fetchall("SELECT * FROM refund_outcomes ORDER BY id")
+    return [dict(r) for r in rows]
+
+
+async def clear_refund_outcomes(tx: Transaction) -> int:
+    return await tx.execute("DELETE FROM refund_outcomes")
 
 
 # --- notification outbox -----------------------------------------------------------
@@ -492,7 +577,16 @@ async def set_state(tx: Transaction, key: str, value: Any) -> None:
 async def reset(tx: Transaction) -> None:
     """Delete every payment and what hangs off it; balances go back to the seed."""
     tables = [r["name"] for r in await tx.fetchall("SELECT name FROM sqlite_master WHERE type = 'table'")]
-    for table in ("notification_attempts", "notifications", "refunds", "payments", "balances", "sim_state"):
+    for table in (
+        "notification_attempts",
+        "notifications",
+        "refund_settlements",
+        "refund_outcomes",
+        "refunds",
+        "payments",
+        "balances",
+        "sim_state",
+    ):
         if table in tables:
             await tx.execute(f"DELETE FROM {table}")
     await tx.execute("DELETE FROM accounts")

@@ -27,6 +27,8 @@ async def test_markup_in_order_fields_shows_as_text(sim, http, page, artifacts):
                 "orderDescription": EVIL,
                 "merchant": {"merchantName": "<i>Evil</i> Shop"},
                 "goods": [{"goodsName": EVIL, "goodsQuantity": "1"}],
+                "orderAmount": {"currency": "USD", "value": "100"},
+                "env": {"terminalType": "WEB"},
             },
         },
     )
