@@ -38,9 +38,9 @@ async def test_an_idle_database_is_not_checkpointed_again_and_again(tmp_path, mo
     monkeypatch.setattr(db_mod, "CHECKPOINT_WAL_BYTES", 64 * 1024)
     monkeypatch.setattr(db_mod, "CHECKPOINT_EVERY_SECONDS", 0.01)
     db = await Database(tmp_path / "x.sqlite3", SCHEMA).open()
-    restarts = []
-    db._writer.set_trace_callback(lambda sql: restarts.append(sql) if "RESTART" in sql else None)
     rounds = []  # the checkpoint task's rounds: each starts with a PASSIVE checkpoint
+    restarts = []  # the round each restart came in
+    db._writer.set_trace_callback(lambda sql: restarts.append(len(rounds)) if "RESTART" in sql else None)
     offload_execute = db._offload.execute
 
     async def counted(sql, *args, **kwargs):
@@ -54,10 +54,10 @@ async def test_an_idle_database_is_not_checkpointed_again_and_again(tmp_path, mo
             async with db.transaction() as tx:
                 await tx.execute("INSERT INTO t (body) VALUES (?)", ("y" * 2000,))
 
-        async def restarted():
-            return bool(restarts)
+        async def checkpointed_and_idle():  # restarted, and five rounds since with nothing to do
+            return bool(restarts) and len(rounds) >= restarts[-1] + 5
 
-        await wait_for(restarted)  # the writes were checkpointed
+        await wait_for(checkpointed_and_idle)  # the writes were checkpointed
         before, seen = len(restarts), len(rounds)
 
         async def thirty_rounds_later():
