@@ -4,6 +4,8 @@ calls are the simulator's own, not Alipay+'s."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from .faults import API_ENDPOINTS, API_FAULT_KINDS, MAX_DELAY_MS, NOTIFY_FAULT_KINDS
 from .models import Outcome, RefundOutcome
 
@@ -105,7 +107,12 @@ def _op(
     errors: tuple[int, ...] = (),
 ) -> dict:
     ok = {"description": "Done.", "content": {"application/json": {"schema": reply or {"type": "object"}}}}
-    op = {"tags": ["control"], "summary": summary, "security": [], "responses": {"201" if created else "200": ok}}
+    op: dict[str, Any] = {
+        "tags": ["control"],
+        "summary": summary,
+        "security": [],
+        "responses": {"201" if created else "200": ok},
+    }
     for status in errors:
         op["responses"][str(status)] = {
             "description": "Refused.",

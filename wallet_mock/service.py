@@ -51,6 +51,7 @@ from .models import (
     refund_refusal,
 )
 from .parsing import PaymentReference, RefundReference
+from .records import Merchant
 from .wire import notify_payment_body, notify_refund_body
 
 log = logging.getLogger("tradepay_sim.wallet")
@@ -94,7 +95,7 @@ class Wallet:
         self._wake_worker: Callable[[], None] = lambda: None
         self._send_now: Callable[[int], None] = lambda notification_id: None
         self._send_lease = timedelta(0)
-        self._merchant_cache: dict[str, object] = {}
+        self._merchant_cache: dict[str, Merchant] = {}
         self.queues = Queues()
 
     def attach_worker(self, wake: Callable[[], None], send_now: Callable[[int], None], lease: timedelta) -> None:
@@ -123,7 +124,7 @@ class Wallet:
 
     # --- merchants -----------------------------------------------------------------
 
-    async def merchant(self, client_id: str):
+    async def merchant(self, client_id: str) -> Merchant | None:
         """Registered merchants, cached: a signature check must not cost a query."""
         row = self._merchant_cache.get(client_id)
         if row is None:
@@ -155,9 +156,9 @@ class Wallet:
             refunded=0,
             reference_order_id=req.reference_order_id,
             order_description=req.order_description,
-            merchant_name=req.merchant_name or (merchant["name"] if merchant else None),
+            merchant_name=req.merchant_name or (merchant.name if merchant else None),
             request_json=jsonio.dumps(req.raw).decode(),
-            notify_url=req.notify_url or (merchant["notify_url"] if merchant else None),
+            notify_url=req.notify_url or (merchant.notify_url if merchant else None),
             redirect_url=req.redirect_url,
             token=new_token(),
             account_id=None,
@@ -208,9 +209,10 @@ class Wallet:
     async def find_payment(self, client_id: str, payment_id: str | None, payment_request_id: str | None) -> Payment:
         """The client's payment by paymentId or, without one, paymentRequestId (Antom:
         paymentId takes precedence); closed on sight if it has expired."""
+        p = None
         if payment_id:
             p = await store.payment_by_id(self.db, payment_id, client_id)
-        else:
+        elif payment_request_id:
             p = await store.payment_by_request(self.db, client_id, payment_request_id)
         if p is None:
             raise ApiError("ORDER_NOT_EXIST", "no payment with this paymentId / paymentRequestId")
@@ -226,7 +228,7 @@ class Wallet:
             return p
         async with self.db.transaction() as tx:
             await self._fail(tx, p, "ORDER_IS_CLOSED", "payment expired before the user paid")
-        return await store.payment_by_id(self.db, p.payment_id)
+        return await store.get_payment(self.db, p.payment_id)
 
     async def cancel(self, client_id: str, ref: PaymentReference) -> Payment:
         """Close an open payment; or, as Antom does, give a paid one back to the buyer in
@@ -235,7 +237,7 @@ class Wallet:
         now = self.clock.now()
         async with self.db.transaction() as tx:
             won = await store.move(tx, p.payment_id, CANCEL, now, result_code="ORDER_IS_CANCELED", settle_at=None)
-            current = await store.payment_by_id(tx, p.payment_id)
+            current = await store.get_payment(tx, p.payment_id)
             reversed_ = not won and current.status is PaymentStatus.SUCCESS
             if reversed_:
                 if now >= cancel_window_end(current.created_at):
@@ -250,7 +252,7 @@ class Wallet:
                 if current.account_id:
                     await store.credit(tx, current.account_id, current.amount)
                 won = True
-                current = await store.payment_by_id(tx, p.payment_id)
+                current = await store.get_payment(tx, p.payment_id)
         if not won:
             if current.status is PaymentStatus.CANCELLED:
                 return current  # cancelling twice is idempotent
@@ -284,8 +286,7 @@ class Wallet:
                 return self._replay_refund(existing, req, p)
             if p is None:
                 raise ApiError("ORDER_NOT_EXIST", "no payment with this paymentId / paymentRequestId")
-            current = await store.payment_by_id(tx, p.payment_id)
-            assert current is not None  # payments are never deleted but by a reset
+            current = await store.get_payment(tx, p.payment_id)
             code = refund_refusal(current, req.amount, now)
             if code == "ORDER_STATUS_INVALID":  # not final: the same refundRequestId may come back later
                 raise ApiError(code, f"the payment is {current.status.wire}: only a successful payment can be refunded")
@@ -368,8 +369,7 @@ class Wallet:
         code = "SUCCESS" if to is RefundStatus.SUCCESS else REFUND_FAILURE_CODE
         if not await store.settle_refund(tx, r.refund_id, to, code, now):
             return 0
-        p = await store.payment_by_id(tx, r.payment_id)
-        assert p is not None
+        p = await store.get_payment(tx, r.payment_id)
         if to is RefundStatus.SUCCESS:
             if p.account_id:
                 await store.credit(tx, p.account_id, r.amount)
@@ -414,9 +414,10 @@ class Wallet:
 
     async def inquire_refund(self, client_id: str, ref: RefundReference) -> Refund:
         """inquiryRefund: the client's refund by refundId or, without one, refundRequestId."""
+        r = None
         if ref.refund_id:
             r = await store.refund_by_id(self.db, ref.refund_id, client_id)
-        else:
+        elif ref.refund_request_id:
             r = await store.refund_by_request(self.db, client_id, ref.refund_request_id)
         if r is None:
             raise ApiError("REFUND_NOT_EXIST", "no refund with this refundId / refundRequestId")
@@ -450,13 +451,13 @@ class Wallet:
                 # tap, a second tab) may have moved it in a unit this reader's connection
                 # cannot see until the group COMMIT. A duplicate gets the payment's own result,
                 # answered after that COMMIT (returning from the unit waits for it).
-                current = await store.payment_by_id(tx, p.payment_id)
-                if current is not None and current.status is not PaymentStatus.INIT:
+                current = await store.get_payment(tx, p.payment_id)
+                if current.status is not PaymentStatus.INIT:
                     return self._already_done(current)
                 account = await store.get_account_by_login(tx, login_id)  # fresh: racing tries count
                 if account is None:
                     raise CashierError("USER_NOT_EXIST", "No such wallet account.")
-                if account["locked_at"]:
+                if account.locked:
                     self.journal.record(16, "refused: account locked", kind="fault", **ids)
                     raise CashierError(
                         "ACCOUNT_LOCKED",
@@ -464,29 +465,28 @@ class Wallet:
                         http_status=403,
                         tries_left=0,
                     )
-                if not check_password(password, account["password_hash"]):
+                if not check_password(password, account.password_hash):
                     # The count must be committed: raise only after the transaction ends.
-                    tries = await store.record_password_failure(tx, account["account_id"], MAX_PASSWORD_TRIES, now)
+                    tries = await store.record_password_failure(tx, account.account_id, MAX_PASSWORD_TRIES, now)
                     refusal = _wrong_password(max(MAX_PASSWORD_TRIES - tries, 0))
                     self.journal.record(
                         16, f"refused: wrong payment password ({refusal.tries_left} tries left)", kind="fault", **ids
                     )
                 else:
-                    if account["failed_tries"]:
-                        await store.reset_password_failures(tx, account["account_id"])
+                    if account.failed_tries:
+                        await store.reset_password_failures(tx, account.account_id)
                     forced = await self.queues.take(
                         tx, "forced_outcomes", control_store.take_outcome, p.payment_request_id
                     )
                     if forced:
                         self.journal.record(16, f"outcome forced by the control API: {forced}", kind="note", **ids)
-                    outcome = Outcome(forced) if forced else Outcome(account["outcome"])
-                    return await self._apply(tx, p, account["account_id"], decide(outcome), now)
+                    outcome = Outcome(forced) if forced else Outcome(account.outcome)
+                    return await self._apply(tx, p, account.account_id, decide(outcome), now)
         except _LostRace:
             # A concurrent confirmation won: this one changed nothing. Say where it stands,
             # read in a unit of its own: after the winner's COMMIT, never before it.
             async with self.db.transaction() as tx:
-                current = await store.payment_by_id(tx, p.payment_id)
-            assert current is not None
+                current = await store.get_payment(tx, p.payment_id)
             return self._already_done(current)
         assert refusal is not None
         raise refusal
@@ -583,7 +583,7 @@ class Wallet:
                 await self._settle(tx, p, to)
         except _LostRace:
             raise ValueError("the payment changed meanwhile") from None
-        return await store.payment_by_id(self.db, payment_id)
+        return await store.get_payment(self.db, payment_id)
 
     async def expire_now(self, payment_id: str) -> Payment:
         """Control API: close an unpaid payment as if its expiry time had passed."""
@@ -593,7 +593,7 @@ class Wallet:
         async with self.db.transaction() as tx:
             if not await self._fail(tx, p, "ORDER_IS_CLOSED", "payment expired (forced by the control API)"):
                 raise ValueError(f"the payment is {p.status.value}, not INIT")
-        return await store.payment_by_id(self.db, payment_id)
+        return await store.get_payment(self.db, payment_id)
 
     async def _settle(self, tx: Transaction, p: Payment, to: PaymentStatus | None = None) -> int:
         now = self.clock.now()
@@ -626,7 +626,7 @@ class Wallet:
         now = self.clock.now()
         if not await store.move(tx, p.payment_id, EXPIRE, now, result_code=code):
             return 0
-        updated = await store.payment_by_id(tx, p.payment_id)
+        updated = await store.get_payment(tx, p.payment_id)
         self.journal.record(
             None, why, kind="note", actor="wallet server", **p.journal_ids, details={"resultCode": code}
         )

@@ -14,6 +14,7 @@ from simulator.core.money import Money
 
 from .accounts import SANDBOX_PASSWORD, TEST_ACCOUNTS, hash_password, initial_balances
 from .models import REVERSE_CAPTURE, Move, Payment, PaymentStatus, Refund, RefundStatus
+from .records import Account, Merchant, Notification
 
 Reader = Database | Transaction
 
@@ -24,6 +25,10 @@ def _t(moment: datetime | None) -> str | None:
 
 def _dt(value: str | None) -> datetime | None:
     return parse_iso(value) if value else None
+
+
+class NoSuchPayment(LookupError):
+    """A payment the caller knows is there is not: only a reset deletes payments."""
 
 
 # --- merchants ---------------------------------------------------------------------
@@ -46,14 +51,24 @@ async def upsert_merchant(
     )
 
 
-async def get_merchant(db: Reader, client_id: str):
-    return await db.fetchone("SELECT * FROM merchants WHERE client_id = ?", (client_id,))
-
-
-async def list_merchants(db: Reader):
-    return await db.fetchall(
-        "SELECT client_id, name, notify_url, sandbox, created_at FROM merchants ORDER BY created_at"
+def _merchant(row) -> Merchant:
+    return Merchant(
+        client_id=row["client_id"],
+        name=row["name"],
+        public_key_pem=row["public_key_pem"],
+        notify_url=row["notify_url"],
+        sandbox=bool(row["sandbox"]),
+        created_at=row["created_at"],
     )
+
+
+async def get_merchant(db: Reader, client_id: str) -> Merchant | None:
+    row = await db.fetchone("SELECT * FROM merchants WHERE client_id = ?", (client_id,))
+    return _merchant(row) if row else None
+
+
+async def list_merchants(db: Reader) -> list[Merchant]:
+    return [_merchant(r) for r in await db.fetchall("SELECT * FROM merchants ORDER BY created_at")]
 
 
 # --- accounts ----------------------------------------------------------------------
@@ -82,18 +97,35 @@ async def seed_accounts(tx: Transaction) -> None:
             )
 
 
-async def list_accounts(db: Reader, currency: str | None = None):
+def _account(row, balance: int | None = None) -> Account:
+    return Account(
+        account_id=row["account_id"],
+        login_id=row["login_id"],
+        display_name=row["display_name"],
+        outcome=row["outcome"],
+        password_hash=row["password_hash"],
+        failed_tries=row["failed_tries"],
+        locked_at=row["locked_at"],
+        balance=balance,
+    )
+
+
+async def list_accounts(db: Reader, currency: str | None = None) -> list[Account]:
+    """Every test account in the cashier's order; with ``currency``, each with its
+    balance in it (0 where it holds none)."""
     if currency:
-        return await db.fetchall(
-            "SELECT a.*, b.value AS balance, b.currency FROM accounts a LEFT JOIN balances b"
+        rows = await db.fetchall(
+            "SELECT a.*, b.value AS balance FROM accounts a LEFT JOIN balances b"
             " ON b.account_id = a.account_id AND b.currency = ? ORDER BY a.position",
             (currency,),
         )
-    return await db.fetchall("SELECT * FROM accounts ORDER BY position")
+        return [_account(r, r["balance"] or 0) for r in rows]
+    return [_account(r) for r in await db.fetchall("SELECT * FROM accounts ORDER BY position")]
 
 
-async def get_account_by_login(db: Reader, login_id: str):
-    return await db.fetchone("SELECT * FROM accounts WHERE login_id = ?", (login_id,))
+async def get_account_by_login(db: Reader, login_id: str) -> Account | None:
+    row = await db.fetchone("SELECT * FROM accounts WHERE login_id = ?", (login_id,))
+    return _account(row) if row else None
 
 
 async def balances_of(db: Reader, account_id: str) -> dict[str, int]:
@@ -127,12 +159,14 @@ async def credit(tx: Transaction, account_id: str, amount: Money) -> None:
 
 async def record_password_failure(tx: Transaction, account_id: str, max_tries: int, now: datetime) -> int:
     """Count a wrong password; lock the account at ``max_tries``. Returns the count."""
-    await tx.execute(
+    row = await tx.fetchone(
         "UPDATE accounts SET failed_tries = failed_tries + 1,"
-        " locked_at = CASE WHEN failed_tries + 1 >= ? THEN ? ELSE locked_at END WHERE account_id = ?",
+        " locked_at = CASE WHEN failed_tries + 1 >= ? THEN ? ELSE locked_at END WHERE account_id = ?"
+        " RETURNING failed_tries",
         (max_tries, _t(now), account_id),
     )
-    row = await tx.fetchone("SELECT failed_tries FROM accounts WHERE account_id = ?", (account_id,))
+    if row is None:
+        raise LookupError(f"no account {account_id}")
     return row["failed_tries"]
 
 
@@ -165,8 +199,8 @@ def payment_from_row(row) -> Payment:
         account_id=row["account_id"],
         settle_to=PaymentStatus(row["settle_to"]) if row["settle_to"] else None,
         settle_at=_dt(row["settle_at"]),
-        created_at=_dt(row["created_at"]),
-        expires_at=_dt(row["expires_at"]),
+        created_at=parse_iso(row["created_at"]),
+        expires_at=parse_iso(row["expires_at"]),
         paid_at=_dt(row["paid_at"]),
         updated_at=_dt(row["updated_at"]),
     )
@@ -185,6 +219,15 @@ async def payment_by_id(db: Reader, payment_id: str, client_id: str | None = Non
     if client_id is None:
         return await _one(db, "payment_id = ?", (payment_id,))
     return await _one(db, "payment_id = ? AND client_id = ?", (payment_id, client_id))
+
+
+async def get_payment(db: Reader, payment_id: str) -> Payment:
+    """The payment ``payment_id``, which must be there (one just read or moved): the
+    lookups above may find nothing, this one may not."""
+    p = await payment_by_id(db, payment_id)
+    if p is None:
+        raise NoSuchPayment(payment_id)
+    return p
 
 
 async def payment_by_token(db: Reader, token: str) -> Payment | None:
@@ -255,11 +298,13 @@ async def next_due(db: Reader) -> dict[str, datetime | None]:
         "     (SELECT COALESCE(MIN(settle_at), '9') FROM refund_settlements WHERE settle_at IS NOT NULL)) AS settle,"
         " (SELECT MIN(expires_at) FROM payments WHERE status = 'INIT') AS expire"
     )
+    if row is None:  # an aggregate answers with one row, always
+        return dict.fromkeys(("notify", "settle", "expire"))
     # '9' sorts after every time: no settlement of either kind is due
     return {key: _dt(row[key]) if row[key] != "9" else None for key in ("notify", "settle", "expire")}
 
 
-async def list_payments(db: Reader, limit: int = 1000) -> list[Payment]:
+async def list_payments(db: Database, limit: int = 1000) -> list[Payment]:
     rows = await db.scan("SELECT * FROM payments ORDER BY created_at DESC LIMIT ?", (limit,))
     return [payment_from_row(r) for r in rows]
 
@@ -296,7 +341,7 @@ def refund_from_row(row) -> Refund:
         reason=row["reason"],
         reference_refund_id=row["reference_refund_id"],
         notify_url=row["notify_url"],
-        created_at=_dt(row["created_at"]),
+        created_at=parse_iso(row["created_at"]),
         refunded_at=_dt(row["refunded_at"]),
         payment_request_id=row["payment_request_id"],
         reference_order_id=row["reference_order_id"],
@@ -488,7 +533,28 @@ _NOTIFICATION_ROW = (
 )
 
 
-async def claim_due_notifications(tx: Transaction, now: datetime, lease_until: datetime, limit: int = 50):
+def _notification(row) -> Notification:
+    return Notification(
+        notification_id=row["notification_id"],
+        payment_id=row["payment_id"],
+        client_id=row["client_id"],
+        notify_type=row["notify_type"],
+        url=row["url"],
+        body=row["body"],
+        status=row["status"],
+        attempts=row["attempts"],
+        next_attempt_at=row["next_attempt_at"],
+        lease_until=row["lease_until"],
+        created_at=row["created_at"],
+        delivered_at=row["delivered_at"],
+        last_error=row["last_error"],
+        reference_order_id=row["reference_order_id"] if "reference_order_id" in row.keys() else None,
+    )
+
+
+async def claim_due_notifications(
+    tx: Transaction, now: datetime, lease_until: datetime, limit: int = 50
+) -> list[Notification]:
     """Due rows, leased to the caller in the same transaction: a row is sent by one
     attempt at a time, and a lease left by a killed process simply runs out."""
     rows = await tx.fetchall(
@@ -502,7 +568,7 @@ async def claim_due_notifications(tx: Transaction, now: datetime, lease_until: d
             f"UPDATE notifications SET lease_until = ? WHERE notification_id IN ({marks})",
             (_t(lease_until), *(r["notification_id"] for r in rows)),
         )
-    return rows
+    return [_notification(r) for r in rows]
 
 
 async def release_leases(tx: Transaction) -> None:
@@ -510,8 +576,9 @@ async def release_leases(tx: Transaction) -> None:
     await tx.execute("UPDATE notifications SET lease_until = NULL WHERE lease_until IS NOT NULL")
 
 
-async def notification(db: Reader, notification_id: int):
-    return await db.fetchone(f"{_NOTIFICATION_ROW} WHERE n.notification_id = ?", (notification_id,))
+async def notification(db: Reader, notification_id: int) -> Notification | None:
+    row = await db.fetchone(f"{_NOTIFICATION_ROW} WHERE n.notification_id = ?", (notification_id,))
+    return _notification(row) if row else None
 
 
 async def record_attempt(
@@ -545,18 +612,22 @@ async def record_attempt(
     )
 
 
-async def notifications_of(db: Reader, payment_id: str | None = None, limit: int = 1000):
+async def notifications_of(db: Database, payment_id: str | None = None, limit: int = 1000) -> list[Notification]:
     if payment_id:
-        return await db.fetchall(
+        rows = await db.fetchall(
             "SELECT * FROM notifications WHERE payment_id = ? ORDER BY notification_id", (payment_id,)
         )
-    return await db.scan("SELECT * FROM notifications ORDER BY notification_id DESC LIMIT ?", (limit,))
+    else:
+        rows = await db.scan("SELECT * FROM notifications ORDER BY notification_id DESC LIMIT ?", (limit,))
+    return [_notification(r) for r in rows]
 
 
-async def attempts_of(db: Reader, notification_id: int):
-    return await db.fetchall(
+async def attempts_of(db: Reader, notification_id: int) -> list[dict[str, Any]]:
+    """Every delivery attempt of a notification: attempt, at, http_status, outcome, detail."""
+    rows = await db.fetchall(
         "SELECT * FROM notification_attempts WHERE notification_id = ? ORDER BY attempt", (notification_id,)
     )
+    return [dict(r) for r in rows]
 
 
 # --- simulator state ---------------------------------------------------------------

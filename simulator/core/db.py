@@ -67,8 +67,12 @@ class Transaction:
         """Run a statement; return the number of rows it changed."""
         return self._conn.execute(sql, params).rowcount
 
-    async def insert(self, sql: str, params: Params = ()) -> int | None:
-        return self._conn.execute(sql, params).lastrowid
+    async def insert(self, sql: str, params: Params = ()) -> int:
+        """Run an INSERT of one row; return its rowid."""
+        rowid = self._conn.execute(sql, params).lastrowid
+        if rowid is None:  # only before any INSERT on the connection
+            raise sqlite3.OperationalError(f"no row inserted by {sql.split('(', 1)[0].strip()}")
+        return rowid
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         self._conn.executemany(sql, rows)
@@ -343,12 +347,14 @@ class _Unit:
         self.tx = Transaction(writer)
         return self.tx
 
-    async def __aexit__(self, exc_type, exc, tb) -> bool:
+    async def __aexit__(self, exc_type, exc, tb) -> None:
+        """Never swallows an exception (so a type checker knows code after the block
+        runs only when the block ended normally)."""
         db, batch = self.db, self.batch
         try:
             if exc_type is not None:
                 db._undo(batch, self.savepoint)
-                return False
+                return
             if self.savepoint:
                 db._writer.execute("RELEASE unit")
             batch.units += 1
@@ -358,4 +364,3 @@ class _Unit:
         finally:
             db._lock.release()
         await stored
-        return False
