@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 from simulator.core.clock import Clock, iso, parse_iso
 from simulator.core.db import Database
@@ -98,7 +99,11 @@ class Shop:
         if order.status is not OrderStatus.CREATED:
             raise OrderError(409, "ORDER_NOT_PAYABLE", f"order is {order.status.value}")
         payload = self._pay_payload(order)
-        ids = {"order_id": order.order_id, "payment_request_id": order.payment_request_id, "at": self.clock.now()}
+        ids: dict[str, Any] = {
+            "order_id": order.order_id,
+            "payment_request_id": order.payment_request_id,
+            "at": self.clock.now(),
+        }
         try:
             reply = await self.wallet.call("pay", payload)
         except WalletUnavailable as exc:
@@ -185,7 +190,14 @@ class Shop:
         }
 
     def _journal_call(
-        self, step: int, summary: str, exchange: SignedExchange, *, kind: str = "step", error: str | None = None, **ids
+        self,
+        step: int | None,
+        summary: str,
+        exchange: SignedExchange,
+        *,
+        kind: str = "step",
+        error: str | None = None,
+        **ids: Any,
     ) -> None:
         self.journal.record(
             step,
@@ -209,7 +221,7 @@ class Shop:
         """The order as the merchant knows it; asks the wallet (inquiryPayment) when the
         client reports a result the notification has not confirmed yet, or when the
         notification is overdue."""
-        order = await store.get_order(self.db, order_id)
+        order = await store.order_by_id(self.db, order_id)
         if order is None:
             raise OrderError(404, "ORDER_NOT_FOUND", f"no order {order_id[:64]}")
         if order.status in OPEN and order.payment_id and self._should_inquire(order, client_result_code):
@@ -243,7 +255,7 @@ class Shop:
         """``inquiryPayment`` for the order, applied. ``step`` 20 when the result page
         asked, None when the reconciler did."""
         payload = {"paymentRequestId": order.payment_request_id}
-        ids = {
+        ids: dict[str, Any] = {
             "order_id": order.order_id,
             "payment_request_id": order.payment_request_id,
             "payment_id": order.payment_id,
@@ -303,7 +315,7 @@ class Shop:
         if target is None:
             return False
         now = self.clock.now()
-        fields = {"wallet_result_code": result_code}
+        fields: dict[str, Any] = {"wallet_result_code": result_code}
         if target is OrderStatus.PAID:
             fields.update(paid_at=_parse_time(paid_at) or now, paid_via=via, fulfilled=1)
         if payment_id:
@@ -368,8 +380,10 @@ class Shop:
         if notify_type == "PAYMENT_PENDING":
             # The user has paid; the result is still to come: the order stays PAYING.
             return order
-        result = body.get("result") if isinstance(body.get("result"), dict) else {}
-        status = {"S": "SUCCESS", "F": "FAIL"}.get(result.get("resultStatus"))
+        result = body.get("result")
+        if not isinstance(result, dict):
+            result = {}
+        status = {"S": "SUCCESS", "F": "FAIL"}.get(result.get("resultStatus", ""))
         if result.get("resultCode") == "ORDER_IS_CANCELED":
             status = "CANCELLED"
         won = await self.apply_wallet_status(
@@ -380,7 +394,7 @@ class Shop:
             via="notification",
             paid_at=body.get("paymentTime"),
         )
-        if won:
+        if won and status is not None:  # it won, so the status named a final one
             return dataclasses.replace(order, status=_FINAL_FROM_WALLET[status])
         return await store.get_order(self.db, order.order_id)  # a repeat: say where it stands
 

@@ -199,7 +199,8 @@ async def proxy_request(request: web.Request) -> web.Response:
         try:
             return json_response(await task)
         except asyncio.CancelledError:
-            if asyncio.current_task().cancelling():  # the container itself is stopping
+            this = asyncio.current_task()
+            if this is not None and this.cancelling():  # the container itself is stopping
                 raise
             raise RequestFailed(20, "request stopped by abort()") from None
         finally:

@@ -53,4 +53,4 @@ class Notification:
     created_at: str
     delivered_at: str | None
     last_error: str | None
-    reference_order_id: str | None = None  # the payment's, joined where the worker journals it
+    reference_order_id: str  # its payment's, for the journal

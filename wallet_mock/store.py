@@ -548,7 +548,7 @@ def _notification(row) -> Notification:
         created_at=row["created_at"],
         delivered_at=row["delivered_at"],
         last_error=row["last_error"],
-        reference_order_id=row["reference_order_id"] if "reference_order_id" in row.keys() else None,
+        reference_order_id=row["reference_order_id"],
     )
 
 
@@ -615,10 +615,10 @@ async def record_attempt(
 async def notifications_of(db: Database, payment_id: str | None = None, limit: int = 1000) -> list[Notification]:
     if payment_id:
         rows = await db.fetchall(
-            "SELECT * FROM notifications WHERE payment_id = ? ORDER BY notification_id", (payment_id,)
+            f"{_NOTIFICATION_ROW} WHERE n.payment_id = ? ORDER BY n.notification_id", (payment_id,)
         )
     else:
-        rows = await db.scan("SELECT * FROM notifications ORDER BY notification_id DESC LIMIT ?", (limit,))
+        rows = await db.scan(f"{_NOTIFICATION_ROW} ORDER BY n.notification_id DESC LIMIT ?", (limit,))
     return [_notification(r) for r in rows]
 
 
