@@ -28,19 +28,23 @@ STAMPS = """
 (() => {
   const PRESSED = "tradepay-bench.pressedAt", PAID = "tradepay-bench.paidAt";
   document.addEventListener("click", (event) => {
-    const target = event.target;
-    if (target instanceof Element && target.closest('[data-testid="pay-button"]')) {
+    // the demo's pages live in shadow roots: the click's own path, not its retargeted target
+    if (event.composedPath().some((n) => n instanceof Element && n.getAttribute("data-testid") === "pay-button")) {
       sessionStorage.setItem(PRESSED, String(performance.timeOrigin + performance.now()));
       sessionStorage.removeItem(PAID);
     }
   }, true);
-  const check = () => {
-    const status = document.querySelector('[data-testid="result-status"]');
+  const check = (root) => {
+    const status = root.querySelector('[data-testid="result-status"]');
     if (status && status.textContent.trim() === "PAID" && !sessionStorage.getItem(PAID)) {
       sessionStorage.setItem(PAID, String(performance.timeOrigin + performance.now()));
     }
   };
-  new MutationObserver(check).observe(document, { subtree: true, childList: true, characterData: true });
+  const watch = (root) => new MutationObserver(() => check(root)).observe(root, { subtree: true, childList: true, characterData: true });
+  // a mini program project's pages are drawn in shadow roots, which the document's observer does not see
+  const attachShadow = Element.prototype.attachShadow;
+  Element.prototype.attachShadow = function (init) { const root = attachShadow.call(this, init); watch(root); return root; };
+  watch(document);
 })();
 """
 

@@ -65,7 +65,7 @@ async def wait_all_paid(http: aiohttp.ClientSession, urls: dict, order_ids: set[
 
 
 async def run(urls: dict, count: int, concurrency: int, sim=None, *, with_latencies: bool = True) -> dict:
-    timings = {"order": [], "cashier_page": [], "confirm": []}
+    timings: dict[str, list[float]] = {"order": [], "cashier_page": [], "confirm": []}
     connector = aiohttp.TCPConnector(limit=concurrency * 2)
     # The waits and the journal reads go through aiohttp (no cookie jar: the flow uses none).
     async with aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar()) as http:

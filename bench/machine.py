@@ -49,6 +49,7 @@ async def bare_request_costs(n: int = 20_000, concurrency: int = 32) -> dict:
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-c", _BARE_SERVER, str(port)], stdout=subprocess.PIPE, text=True)
     try:
+        assert proc.stdout is not None  # PIPE above
         proc.stdout.readline()
         url = f"http://127.0.0.1:{port}/"
         # the simulator's own kind of client: no cookie jar

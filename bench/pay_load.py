@@ -69,6 +69,11 @@ def _pay_body() -> dict:
     return {
         "paymentRequestId": uuid.uuid4().hex,
         "paymentAmount": {"currency": "USD", "value": "450"},
-        "order": {"referenceOrderId": "ORD" + uuid.uuid4().hex[:16], "orderDescription": "bench"},
+        "order": {
+            "referenceOrderId": "ORD" + uuid.uuid4().hex[:16],
+            "orderDescription": "bench",
+            "orderAmount": {"currency": "USD", "value": "450"},
+            "env": {"terminalType": "WEB"},
+        },
         "paymentNotifyUrl": "http://127.0.0.1:9/notify",
     }

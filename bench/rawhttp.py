@@ -63,6 +63,8 @@ class _Connection(asyncio.Protocol):
         self.waiter.set_result(Reply(int(lines[0].split(" ", 2)[1]), headers, body))
 
     async def exchange(self, data: bytes) -> Reply:
+        if self.transport is None:
+            raise ReplyError("not connected")
         self.waiter = asyncio.get_running_loop().create_future()
         self.transport.write(data)
         return await self.waiter
@@ -78,10 +80,12 @@ class Client:
         self, method: str, url: str, *, headers: dict[str, str] | None = None, body: bytes = b""
     ) -> Reply:
         u = URL(url)
+        if u.host is None or u.port is None:
+            raise ValueError(f"not an absolute http URL: {url}")
         key = (u.host, u.port)
         conn = self._connections.get(key)
         if conn is None or conn.transport is None or conn.transport.is_closing():
-            _, conn = await asyncio.get_running_loop().create_connection(_Connection, u.host, u.port)
+            _, conn = await asyncio.get_running_loop().create_connection(_Connection, *key)
             self._connections[key] = conn
         head = "".join(f"{name}: {value}\r\n" for name, value in (headers or {}).items())
         target = u.raw_path_qs

@@ -74,6 +74,7 @@ def start(data_dir: Path, *extra: str) -> tuple[SimProcess, float]:
     ]
     started = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=str(ROOT))
+    assert proc.stdout is not None and proc.stderr is not None  # PIPE above
     urls = {}
     names = {"mini program": "miniprogram", "merchant server": "merchant", "wallet": "wallet", "console": "console"}
     while True:

@@ -4,6 +4,7 @@ the wallet calls (the payment notification)."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from aiohttp import web
 
@@ -29,7 +30,7 @@ async def errors_middleware(request: web.Request, handler) -> web.StreamResponse
     try:
         return await handler(request)
     except OrderError as exc:
-        body = {"error": {"code": exc.code, "message": exc.message, "retryable": exc.retryable}}
+        body: dict[str, Any] = {"error": {"code": exc.code, "message": exc.message, "retryable": exc.retryable}}
         if request.get(ORDER_ID):
             body["orderId"] = request[ORDER_ID]
         return json_response(body, status=exc.status)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 from simulator.core.clock import Clock, iso, parse_iso
 from simulator.core.db import Database
@@ -37,6 +38,8 @@ _FINAL_FROM_WALLET = {
     "FAIL": OrderStatus.FAILED,
     "CANCELLED": OrderStatus.CANCELLED,
 }
+# The shop's merchant category code (ISO 18245: eating places and restaurants).
+MERCHANT_MCC = "5812"
 # Client resultCodes after which the merchant checks with the wallet at once.
 INQUIRE_ON_CLIENT_CODES = {"9000", "8000", "6004"}
 
@@ -96,7 +99,11 @@ class Shop:
         if order.status is not OrderStatus.CREATED:
             raise OrderError(409, "ORDER_NOT_PAYABLE", f"order is {order.status.value}")
         payload = self._pay_payload(order)
-        ids = {"order_id": order.order_id, "payment_request_id": order.payment_request_id, "at": self.clock.now()}
+        ids: dict[str, Any] = {
+            "order_id": order.order_id,
+            "payment_request_id": order.payment_request_id,
+            "at": self.clock.now(),
+        }
         try:
             reply = await self.wallet.call("pay", payload)
         except WalletUnavailable as exc:
@@ -148,14 +155,21 @@ class Shop:
         )
 
     def _pay_payload(self, order: Order) -> dict:
+        """The Alipay+ pay (Cashier Payment) as a production merchant sends it, in the
+        shape Alipay's Alipay+ SDK builds: env and merchant inside order,
+        paymentMethod CONNECT_WALLET, paymentFactor.isCashierPayment, no productCode."""
         return {
-            "productCode": "CASHIER_PAYMENT",
             "paymentRequestId": order.payment_request_id,
-            "paymentAmount": order.amount.to_wire(),
             "order": {
                 "referenceOrderId": order.order_id,
                 "orderDescription": order.description,
                 "orderAmount": order.amount.to_wire(),
+                "merchant": {
+                    "referenceMerchantId": self.config.client_id,
+                    "merchantMCC": MERCHANT_MCC,
+                    "merchantName": self.config.merchant_name,
+                    "merchantDisplayName": self.config.merchant_name,
+                },
                 "goods": [
                     {
                         "referenceGoodsId": line["goodsId"],
@@ -165,16 +179,25 @@ class Shop:
                     }
                     for line in order.lines
                 ],
-                "merchant": {"referenceMerchantId": self.config.client_id, "merchantName": self.config.merchant_name},
                 "env": {"terminalType": "MINI_APP"},
             },
-            "paymentNotifyUrl": self.config.notify_url,
+            "paymentAmount": order.amount.to_wire(),
+            "paymentMethod": {"paymentMethodType": "CONNECT_WALLET"},
             "paymentRedirectUrl": f"{self.config.public_url}/api/orders/{order.order_id}",
+            "paymentNotifyUrl": self.config.notify_url,
+            "paymentFactor": {"isCashierPayment": True},
             "settlementStrategy": {"settlementCurrency": order.amount.currency},
         }
 
     def _journal_call(
-        self, step: int, summary: str, exchange: SignedExchange, *, kind: str = "step", error: str | None = None, **ids
+        self,
+        step: int | None,
+        summary: str,
+        exchange: SignedExchange,
+        *,
+        kind: str = "step",
+        error: str | None = None,
+        **ids: Any,
     ) -> None:
         self.journal.record(
             step,
@@ -198,7 +221,7 @@ class Shop:
         """The order as the merchant knows it; asks the wallet (inquiryPayment) when the
         client reports a result the notification has not confirmed yet, or when the
         notification is overdue."""
-        order = await store.get_order(self.db, order_id)
+        order = await store.order_by_id(self.db, order_id)
         if order is None:
             raise OrderError(404, "ORDER_NOT_FOUND", f"no order {order_id[:64]}")
         if order.status in OPEN and order.payment_id and self._should_inquire(order, client_result_code):
@@ -232,7 +255,7 @@ class Shop:
         """``inquiryPayment`` for the order, applied. ``step`` 20 when the result page
         asked, None when the reconciler did."""
         payload = {"paymentRequestId": order.payment_request_id}
-        ids = {
+        ids: dict[str, Any] = {
             "order_id": order.order_id,
             "payment_request_id": order.payment_request_id,
             "payment_id": order.payment_id,
@@ -292,7 +315,7 @@ class Shop:
         if target is None:
             return False
         now = self.clock.now()
-        fields = {"wallet_result_code": result_code}
+        fields: dict[str, Any] = {"wallet_result_code": result_code}
         if target is OrderStatus.PAID:
             fields.update(paid_at=_parse_time(paid_at) or now, paid_via=via, fulfilled=1)
         if payment_id:
@@ -344,8 +367,9 @@ class Shop:
 
     async def handle_notification(self, body: dict) -> Order:
         """Checks ids and amount against the order, then applies the result once."""
-        if body.get("notifyType") not in ("PAYMENT_RESULT", None):
-            raise NotificationRefused("PARAM_ILLEGAL", f"unsupported notifyType {str(body.get('notifyType'))[:40]}")
+        notify_type = body.get("notifyType")
+        if notify_type not in ("PAYMENT_RESULT", "PAYMENT_PENDING", None):
+            raise NotificationRefused("PARAM_ILLEGAL", f"unsupported notifyType {str(notify_type)[:40]}")
         prid = body.get("paymentRequestId")
         order = await store.order_by_payment_request(self.db, prid) if isinstance(prid, str) else None
         if order is None:
@@ -353,8 +377,13 @@ class Shop:
         problem = self._mismatch(order, body)
         if problem:
             raise NotificationRefused("PARAM_ILLEGAL", problem)
-        result = body.get("result") if isinstance(body.get("result"), dict) else {}
-        status = {"S": "SUCCESS", "F": "FAIL"}.get(result.get("resultStatus"))
+        if notify_type == "PAYMENT_PENDING":
+            # The user has paid; the result is still to come: the order stays PAYING.
+            return order
+        result = body.get("result")
+        if not isinstance(result, dict):
+            result = {}
+        status = {"S": "SUCCESS", "F": "FAIL"}.get(result.get("resultStatus", ""))
         if result.get("resultCode") == "ORDER_IS_CANCELED":
             status = "CANCELLED"
         won = await self.apply_wallet_status(
@@ -365,7 +394,7 @@ class Shop:
             via="notification",
             paid_at=body.get("paymentTime"),
         )
-        if won:
+        if won and status is not None:  # it won, so the status named a final one
             return dataclasses.replace(order, status=_FINAL_FROM_WALLET[status])
         return await store.get_order(self.db, order.order_id)  # a repeat: say where it stands
 

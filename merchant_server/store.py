@@ -71,9 +71,22 @@ async def checked(tx: Transaction, order_id: str, next_check_at: datetime) -> No
     )
 
 
-async def get_order(db: Reader, order_id: str) -> Order | None:
+class NoSuchOrder(LookupError):
+    """An order the caller knows is there is not: only a reset deletes orders."""
+
+
+async def order_by_id(db: Reader, order_id: str) -> Order | None:
     row = await db.fetchone("SELECT * FROM orders WHERE order_id = ?", (order_id,))
     return order_from_row(row) if row else None
+
+
+async def get_order(db: Reader, order_id: str) -> Order:
+    """The order ``order_id``, which must be there (one just read or moved): the lookups
+    may find nothing, this one may not."""
+    order = await order_by_id(db, order_id)
+    if order is None:
+        raise NoSuchOrder(order_id)
+    return order
 
 
 async def order_by_payment_request(db: Reader, payment_request_id: str) -> Order | None:
@@ -81,7 +94,7 @@ async def order_by_payment_request(db: Reader, payment_request_id: str) -> Order
     return order_from_row(row) if row else None
 
 
-async def list_orders(db: Reader, limit: int = 100) -> list[Order]:
+async def list_orders(db: Database, limit: int = 100) -> list[Order]:
     rows = await db.scan("SELECT * FROM orders ORDER BY created_at DESC LIMIT ?", (limit,))
     return [order_from_row(r) for r in rows]
 

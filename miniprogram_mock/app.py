@@ -32,7 +32,7 @@ from .container import COOKIES, DOMAINS, INFLIGHT, SESSION, abort_request, proxy
 from .cookies import CookieJars
 from .domains import ServerDomains
 from .folder import MiniprogramFolder
-from .pages import CONFIG, FOLDER, PROJECT, SHIM, build_shim, my_js, page
+from .pages import CONFIG, DEMO, DEMO_DIR, FOLDER, PROJECT, SHIM, build_shim, module, my_js, page
 from .project.compiler import is_project
 from .project.site import ProjectSite
 
@@ -49,7 +49,7 @@ def create_app(config: MiniprogramConfig) -> web.Application:
         extra_domains += app[FOLDER].server_domains
         if is_project(config.miniprogram_dir):
             app[PROJECT] = ProjectSite(config.miniprogram_dir)
-            app.router.add_get("/__mp/modules/{path:.*}", app[PROJECT].module)
+    app[DEMO] = ProjectSite(DEMO_DIR)
     app[DOMAINS] = ServerDomains(config.merchant_url, extra_domains, config.domain_mappings)
     app[INFLIGHT] = {}
     app[COOKIES] = CookieJars()
@@ -59,6 +59,7 @@ def create_app(config: MiniprogramConfig) -> web.Application:
     app.add_routes(
         [
             web.get("/my.js", my_js),
+            web.get("/__mp/modules/{path:.*}", module),
             web.post("/__container/request", proxy_request),
             web.post("/__container/request/abort", abort_request),
             web.post("/__container/auth-code", issue_auth_code),

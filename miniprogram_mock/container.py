@@ -232,8 +232,8 @@ async def proxy_request(request: web.Request) -> web.Response:
         try:
             return json_response(await task)
         except asyncio.CancelledError:
-            handler = asyncio.current_task()
-            if handler is not None and handler.cancelling():  # the container itself is stopping
+            this = asyncio.current_task()
+            if this is not None and this.cancelling():  # the container itself is stopping
                 raise
             raise RequestFailed(9, ABORTED) from None
         finally:

@@ -1,9 +1,12 @@
-"""The mini program's pages: a developer's own folder first (``--miniprogram-dir``), then
-the demo shop, then a readable "no such page" inside the same container; and ``/my.js``."""
+"""The mini program's pages: a developer's own project or folder first
+(``--miniprogram-dir``), then the demo shop (itself a mini program project,
+miniprogram_mock/demo/), then a readable "no such page" inside the same container; and
+``/my.js``."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import aiohttp_jinja2
 from aiohttp import web
@@ -17,8 +20,9 @@ from .project.site import ProjectSite
 CONFIG = web.AppKey("config", MiniprogramConfig)
 FOLDER = web.AppKey("miniprogram_folder", MiniprogramFolder)
 PROJECT = web.AppKey("miniprogram_project", ProjectSite)
+DEMO = web.AppKey("miniprogram_demo", ProjectSite)
+DEMO_DIR = Path(__file__).resolve().parent / "demo"
 SHIM = web.AppKey("shim", str)
-DEMO_PAGES = {"": "index", "pages/index": "index", "pages/result": "result"}
 # /my.js is these files of static/, in this order: the core (callbacks, the `my`
 # object), then one file per family of APIs. Each is a standalone script.
 SHIM_PARTS = (
@@ -44,17 +48,23 @@ async def page(request: web.Request) -> web.StreamResponse:
         found = await project.page(request, path)
         if found is not None:
             return found
-        return aiohttp_jinja2.render_template("miniprogram/not_found.html", request, {"path": "/" + path}, status=404)
+        return not_found(request, path)
     folder = request.app.get(FOLDER)
     if folder is not None:
         file = folder.find(path)
         if file is not None:
             return await folder.serve(file)
-    config = request.app[CONFIG]
-    name = DEMO_PAGES.get(path.strip("/"))
-    if name is None:
-        return aiohttp_jinja2.render_template("miniprogram/not_found.html", request, {"path": "/" + path}, status=404)
-    return aiohttp_jinja2.render_template(f"miniprogram/{name}.html", request, {"config": config})
+    found = await request.app[DEMO].page(request, path)
+    return found if found is not None else not_found(request, path)
+
+
+def not_found(request: web.Request, path: str) -> web.Response:
+    return aiohttp_jinja2.render_template("miniprogram/not_found.html", request, {"path": "/" + path}, status=404)
+
+
+async def module(request: web.Request) -> web.Response:
+    """A module of the project being run: the developer's, or the demo's."""
+    return await request.app.get(PROJECT, request.app[DEMO]).module(request)
 
 
 def ext_config(app: web.Application) -> dict:

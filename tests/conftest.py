@@ -10,6 +10,7 @@ import pytest
 import pytest_asyncio
 
 from simulator.core import credentials as sandbox
+from simulator.core.apps import APPS
 from simulator.testing.sim import running_sim
 
 
@@ -22,8 +23,16 @@ def keys_template(tmp_path_factory) -> Path:
 
 
 @pytest_asyncio.fixture
-async def sim(tmp_path, keys_template):
-    async with running_sim(tmp_path / "data", keys_from=keys_template) as running:
+async def sim(request, tmp_path, keys_template):
+    """A simulator on free ports with its own data folder: every app, or only those an
+    ``apps`` mark on the test or its module names (``pytestmark = pytest.mark.apps("wallet")``
+    for tests of the wallet's API, whose calls and notifications need no other app)."""
+    mark = request.node.get_closest_marker("apps")
+    apps = tuple(mark.args) if mark else APPS
+    # A wallet alone would start a signer process on 2 cores or more (--signer auto): per
+    # test, that costs more than it saves. Tests of the signer start their own.
+    signer = {"signer": "inline"} if apps == ("wallet",) else {}
+    async with running_sim(tmp_path / "data", keys_from=keys_template, apps=apps, **signer) as running:
         yield running
 
 

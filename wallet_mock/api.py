@@ -50,7 +50,7 @@ async def _verified_client(request: web.Request, wallet: Wallet, path: str, raw:
     try:
         verify_signed_request(
             signed,
-            merchant["public_key_pem"],
+            merchant.public_key_pem,
             request.method,
             path,
             raw,

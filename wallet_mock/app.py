@@ -14,7 +14,7 @@ from simulator.core.journal import Journal, add_journal_routes
 from simulator.core.signer import make_signer
 from simulator.core.web import APP_NAME, MAX_REQUEST_BYTES, client_session, health, security_headers, setup_pages
 
-from . import api, cashier, control
+from . import api, cashier, control, control_refunds
 from .api import WALLET
 from .config import WalletConfig
 from .control import WORKER
@@ -44,6 +44,7 @@ def create_app(config: WalletConfig) -> web.Application:
     app.add_routes(api.routes())
     app.add_routes(cashier.routes())
     app.add_routes(control.routes())
+    app.add_routes(control_refunds.routes())
     add_journal_routes(app, JOURNAL)
     app.add_routes([web.get("/_sim/health", health)])
     return app

@@ -45,7 +45,7 @@ class _Account(NamedTuple):
 
 
 class _Item(NamedTuple):
-    name: str
+    name: str | None
     quantity: object
 
 
@@ -58,10 +58,10 @@ async def _page(
         for row in await store.list_accounts(wallet.db, p.amount.currency):
             accounts.append(
                 _Account(
-                    row["login_id"],
-                    row["display_name"],
-                    Money(row["balance"] or 0, p.amount.currency).format_display(),
-                    bool(row["locked_at"]),
+                    row.login_id,
+                    row.display_name,
+                    Money(row.balance or 0, p.amount.currency).format_display(),
+                    row.locked,
                 )
             )
     closed_code = None
@@ -175,10 +175,10 @@ def _result(result) -> web.Response:
 
 
 def _refusal(exc: CashierError) -> web.Response:
-    body = {"error": {"code": exc.code, "message": exc.message}}
+    error: dict[str, str | int] = {"code": exc.code, "message": exc.message}
     if exc.tries_left is not None:
-        body["error"]["triesLeft"] = exc.tries_left
-    return json_response(body, status=exc.http_status)
+        error["triesLeft"] = exc.tries_left
+    return json_response({"error": error}, status=exc.http_status)
 
 
 async def confirm(request: web.Request) -> web.Response:

@@ -124,11 +124,11 @@ async def list_merchants(request: web.Request) -> web.Response:
             "walletPublicKey": signing.public_pem_of(wallet.config.wallet_private_pem),
             "merchants": [
                 {
-                    "clientId": r["client_id"],
-                    "name": r["name"],
-                    "notifyUrl": r["notify_url"],
-                    "sandbox": bool(r["sandbox"]),
-                    "createdAt": r["created_at"],
+                    "clientId": r.client_id,
+                    "name": r.name,
+                    "notifyUrl": r.notify_url,
+                    "sandbox": r.sandbox,
+                    "createdAt": r.created_at,
                 }
                 for r in rows
             ],
@@ -142,14 +142,14 @@ async def list_accounts(request: web.Request) -> web.Response:
     for row in await store.list_accounts(wallet.db):
         out.append(
             {
-                "accountId": row["account_id"],
-                "loginId": row["login_id"],
-                "name": row["display_name"],
-                "outcome": row["outcome"],
-                "locked": bool(row["locked_at"]),
-                "failedPasswordTries": row["failed_tries"],
+                "accountId": row.account_id,
+                "loginId": row.login_id,
+                "name": row.display_name,
+                "outcome": row.outcome,
+                "locked": row.locked,
+                "failedPasswordTries": row.failed_tries,
                 "maxPasswordTries": MAX_PASSWORD_TRIES,
-                "balances": {c: str(v) for c, v in (await store.balances_of(wallet.db, row["account_id"])).items()},
+                "balances": {c: str(v) for c, v in (await store.balances_of(wallet.db, row.account_id)).items()},
             }
         )
     return json_response({"accounts": out})
@@ -194,16 +194,16 @@ async def _payment_json(wallet: Wallet, payment_id: str) -> web.Response:
         return json_error(404, "ORDER_NOT_EXIST", "no such payment")
     notifications = []
     for n in await store.notifications_of(wallet.db, p.payment_id):
-        attempts = [dict(a) for a in await store.attempts_of(wallet.db, n["notification_id"])]
+        attempts = await store.attempts_of(wallet.db, n.notification_id)
         notifications.append(
             {
-                "notificationId": n["notification_id"],
-                "notifyType": n["notify_type"],
-                "api": NOTIFY_APIS[n["notify_type"]],
-                "status": n["status"],
-                "attempts": n["attempts"],
-                "nextAttemptAt": n["next_attempt_at"],
-                "url": n["url"],
+                "notificationId": n.notification_id,
+                "notifyType": n.notify_type,
+                "api": NOTIFY_APIS[n.notify_type],
+                "status": n.status,
+                "attempts": n.attempts,
+                "nextAttemptAt": n.next_attempt_at,
+                "url": n.url,
                 "history": attempts,
             }
         )
@@ -383,17 +383,17 @@ async def list_notifications(request: web.Request) -> web.Response:
         {
             "notifications": [
                 {
-                    "notificationId": n["notification_id"],
-                    "notifyType": n["notify_type"],
-                    "api": NOTIFY_APIS[n["notify_type"]],
-                    "paymentId": n["payment_id"],
-                    "status": n["status"],
-                    "attempts": n["attempts"],
-                    "nextAttemptAt": n["next_attempt_at"],
-                    "url": n["url"],
-                    "createdAt": n["created_at"],
-                    "deliveredAt": n["delivered_at"],
-                    "lastError": n["last_error"],
+                    "notificationId": n.notification_id,
+                    "notifyType": n.notify_type,
+                    "api": NOTIFY_APIS[n.notify_type],
+                    "paymentId": n.payment_id,
+                    "status": n.status,
+                    "attempts": n.attempts,
+                    "nextAttemptAt": n.next_attempt_at,
+                    "url": n.url,
+                    "createdAt": n.created_at,
+                    "deliveredAt": n.delivered_at,
+                    "lastError": n.last_error,
                 }
                 for n in await store.notifications_of(wallet.db, limit=limit)
             ]

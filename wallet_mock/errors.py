@@ -22,6 +22,8 @@ MESSAGES = {
     "CANCEL_WINDOW_EXCEED": "The cancellation is beyond the cancellable period.",
     "REFUND_AMOUNT_EXCEED_LIMIT": "The refund amount exceeds the refundable amount.",
     "REFUND_NOT_EXIST": "The refund does not exist.",
+    "REFUND_IN_PROCESS": "The refund is being processed.",
+    "REFUND_WINDOW_EXCEED": "The refund request is beyond the refund window.",
     "CURRENCY_NOT_SUPPORT": "The currency is not supported.",
     "USER_BALANCE_NOT_ENOUGH": "The user balance is not enough for the payment.",
     "RISK_REJECT": "The request is rejected because of the risk control.",

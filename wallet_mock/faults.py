@@ -98,7 +98,9 @@ async def _ids_of(request: web.Request) -> dict:
         return {}
     if not isinstance(body, dict):
         return {}
-    order = body.get("order") if isinstance(body.get("order"), dict) else {}
+    order = body.get("order")
+    if not isinstance(order, dict):
+        order = {}
 
     def short(value):
         return value[:64] if isinstance(value, str) and value else None
@@ -120,11 +122,13 @@ async def _apply(request: web.Request, wallet, kind: str, fault: dict, response,
             status=status, text=f"{status} {'Internal Server Error' if status == 500 else 'Service Unavailable'}\n"
         )
     if kind == "drop":
-        request.transport.abort()  # the client sees the connection die, no reply
+        if request.transport is not None:
+            request.transport.abort()  # the client sees the connection die, no reply
         return web.Response(status=500)
     if kind == "malformed_json":
-        body = response.body if isinstance(response, web.Response) and response.body else b'{"result": {}}'
-        return web.Response(status=200, body=bytes(body)[: max(len(body) // 2, 1)], content_type="application/json")
+        sent = response.body if isinstance(response, web.Response) else None
+        body = bytes(sent) if isinstance(sent, (bytes, bytearray)) and sent else b'{"result": {}}'
+        return web.Response(status=200, body=body[: max(len(body) // 2, 1)], content_type="application/json")
     if kind == "unknown_exception":
         out = dump_json({"result": result("UNKNOWN_EXCEPTION")})
         headers = signed_response_headers(

@@ -16,7 +16,10 @@ from simulator.core import jsonio
 from simulator.core.money import Money
 
 # Re-exported: the request types are part of the domain's vocabulary.
-from .parsing import PayRequest, RefundRequest, parse_pay_request, parse_payment_reference  # noqa: F401
+from .parsing import PayRequest, RefundRequest, parse_payment_reference, shown, terminal_type_of  # noqa: F401
+
+# The goods fields the cashier shows.
+_SHOWN_GOODS_FIELDS = ("goodsName", "referenceGoodsId", "goodsQuantity")
 
 
 class JournalIds(TypedDict):
@@ -43,9 +46,12 @@ class PaymentStatus(str, Enum):
 
     @property
     def wire(self) -> str:
-        """``paymentStatus`` as inquiryPayment reports it."""
-        return "PROCESSING" if self is PaymentStatus.INIT else self.value
+        """``paymentStatus`` as Antom's inquiryPayment reports it: PROCESSING while the
+        user has not paid, PENDING once the user has paid and the result is awaited."""
+        return _WIRE_STATUS.get(self, self.value)
 
+
+_WIRE_STATUS = {PaymentStatus.INIT: "PROCESSING", PaymentStatus.PROCESSING: "PENDING"}
 
 # The only moves a payment can make: the one truth the named moves below are checked
 # against. Each move is applied as one conditional UPDATE (``... WHERE status IN
@@ -241,6 +247,7 @@ class Payment:
     created_at: datetime
     expires_at: datetime
     paid_at: datetime | None
+    updated_at: datetime | None = None  # the time of its latest move (a cancel's time)
 
     def expired(self, now: datetime) -> bool:
         return self.status is PaymentStatus.INIT and now >= self.expires_at
@@ -251,7 +258,19 @@ class Payment:
 
     @property
     def goods(self) -> list[dict]:
-        return (self.request.get("order") or {}).get("goods") or []
+        """The order's goods as the cashier shows them: their names (and ids) without
+        direction or zero-width controls; the stored request keeps what was sent."""
+        items = (self.request.get("order") or {}).get("goods") or []
+        return [
+            {k: shown(v) if k in _SHOWN_GOODS_FIELDS and isinstance(v, str) else v for k, v in item.items()}
+            for item in items
+            if isinstance(item, dict)
+        ]
+
+    @property
+    def terminal_type(self) -> str | None:
+        """The terminal type the merchant's request named (env or order.env)."""
+        return terminal_type_of(self.request)
 
     @property
     def journal_ids(self) -> JournalIds:
@@ -266,23 +285,59 @@ class Payment:
 
 
 class RefundStatus(str, Enum):
-    """``refundStatus`` as inquiryRefund reports it. Refunds here are synchronous: a
-    refund is SUCCESS or FAIL when the ``refund`` call returns; PROCESSING is part of the
-    wire vocabulary but never stored."""
+    """``refundStatus`` as inquiryRefund reports it. A refund is SUCCESS or FAIL when the
+    ``refund`` call returns (synchronous, as wallets refund), or PROCESSING until it
+    settles when a control has made it asynchronous (as Antom's other methods refund)."""
 
     SUCCESS = "SUCCESS"
     PROCESSING = "PROCESSING"
     FAIL = "FAIL"
 
 
-def refund_refusal(p: Payment, amount: Money) -> str | None:
+class RefundOutcome(str, Enum):
+    """What the next refund does, as the control API can force it."""
+
+    SUCCESS = "SUCCESS"  # synchronous: SUCCESS in the reply (the default)
+    FAIL = "FAIL"  # synchronous: refused in the reply (PROCESS_FAIL)
+    PROCESSING_THEN_SUCCESS = "PROCESSING_THEN_SUCCESS"  # U / REFUND_IN_PROCESS, then SUCCESS
+    PROCESSING_THEN_FAIL = "PROCESSING_THEN_FAIL"  # U / REFUND_IN_PROCESS, then FAIL
+
+    @property
+    def settles_to(self) -> RefundStatus | None:
+        """Where an asynchronous refund settles; None for a synchronous one."""
+        return {
+            RefundOutcome.PROCESSING_THEN_SUCCESS: RefundStatus.SUCCESS,
+            RefundOutcome.PROCESSING_THEN_FAIL: RefundStatus.FAIL,
+        }.get(self)
+
+
+# How long an asynchronous refund takes to settle on its own (divided by the time scale).
+REFUND_SETTLE_AFTER = timedelta(seconds=30)
+# A failed refund's resultCode (synchronous or settled): Antom's general business failure.
+REFUND_FAILURE_CODE = "PROCESS_FAIL"
+
+
+def refund_window_end(paid_at: datetime) -> datetime:
+    """Alipay+: "The refund window is within one calendar year" of the payment; later,
+    REFUND_WINDOW_EXCEED. (29 February runs to 1 March.)"""
+    try:
+        return paid_at.replace(year=paid_at.year + 1)
+    except ValueError:
+        return paid_at.replace(year=paid_at.year + 1, month=3, day=1)
+
+
+def refund_refusal(p: Payment, amount: Money, now: datetime) -> str | None:
     """Why ``amount`` cannot be refunded from ``p`` (a final F resultCode), or None.
     The conditional UPDATE of ``payments.refunded`` enforces the limit again in the
     same transaction, so a racing refund cannot slip past this check."""
-    if p.status in (PaymentStatus.FAIL, PaymentStatus.CANCELLED):
+    if p.status is PaymentStatus.CANCELLED:
+        return "ORDER_IS_CANCELED"  # Antom's release notes: the refund API's code for it
+    if p.status is PaymentStatus.FAIL:
         return "ORDER_IS_CLOSED"
     if p.status is not PaymentStatus.SUCCESS:
         return "ORDER_STATUS_INVALID"  # not paid (yet): nothing was captured
+    if p.paid_at is not None and now >= refund_window_end(p.paid_at):
+        return "REFUND_WINDOW_EXCEED"
     if p.refunded + amount.value > p.amount.value:
         return "REFUND_AMOUNT_EXCEED_LIMIT"
     return None
@@ -290,8 +345,9 @@ def refund_refusal(p: Payment, amount: Money) -> str | None:
 
 @dataclass
 class Refund:
-    """A refund as stored: SUCCESS (money back on the buyer's account) or FAIL (refused,
-    kept so that a retry with the same refundRequestId gets the same answer)."""
+    """A refund as stored: SUCCESS (money back on the buyer's account), PROCESSING (the
+    amount set aside from what can be refunded, not yet credited) or FAIL (refused, kept
+    so that a retry with the same refundRequestId gets the same answer)."""
 
     refund_id: str
     client_id: str
@@ -309,6 +365,10 @@ class Refund:
     # The refunded payment's ids, read with the refund (for the journal).
     payment_request_id: str
     reference_order_id: str
+    # Asynchronous refunds only: where and when it settles (None once settled).
+    settle_to: RefundStatus | None = None
+    settle_at: datetime | None = None
+    asynchronous: bool = False
 
     @property
     def journal_ids(self) -> JournalIds:
@@ -317,3 +377,15 @@ class Refund:
             "payment_request_id": self.payment_request_id,
             "payment_id": self.payment_id,
         }
+
+
+@dataclass
+class InquiredPayment:
+    """A payment and the refunds made of it, as inquiryPayment describes them."""
+
+    payment: Payment
+    refunds: list[Refund]
+
+    @property
+    def journal_ids(self) -> JournalIds:
+        return self.payment.journal_ids

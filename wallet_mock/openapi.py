@@ -14,7 +14,7 @@ from .config import REQUEST_TIME_WINDOW
 from .errors import MESSAGES
 from .models import DEFAULT_EXPIRY
 from .operations import COMMON_CODES, FAMILIES, ApiFamily, Operation
-from .parsing import MAX_EXPIRY
+from .parsing import MAX_EXPIRY, MAX_QUANTITY_DIGITS, OS_TYPES, TERMINAL_TYPES
 
 # Characters `parsing.text` refuses: C0 controls but tab/newline/return, DEL, U+FFFD.
 _NO_CONTROLS = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]"
@@ -42,10 +42,36 @@ def _passthrough(names) -> dict:
 
 def _request(name: str, fields: dict, *, required: list[str], any_of: list[str] | None = None) -> dict:
     props = _passthrough(_fields_of(name) - set(fields)) | fields
-    schema = {"type": "object", "properties": props, "required": required, "additionalProperties": False}
+    # Fields not listed are accepted, kept with the request and ignored (forward compatible).
+    schema = {"type": "object", "properties": props, "required": required, "additionalProperties": True}
     if any_of:
         schema["anyOf"] = [{"required": [name]} for name in any_of]
     return schema
+
+
+def _terminal_is(env_key: str, *types: str, at_top: bool = False) -> dict:
+    """A JSON Schema condition: the env's terminalType is one of ``types``."""
+    env = {
+        "properties": {env_key: {"properties": {"terminalType": {"enum": list(types)}}, "required": ["terminalType"]}}
+    }
+    return env | {"required": [env_key]} if at_top else env
+
+
+def _pay_fields() -> dict:
+    """What both families' pay requests share."""
+    return {
+        "paymentRequestId": _ref("Id") | {"description": "The idempotency key of the payment."},
+        "paymentAmount": _ref("Amount"),
+        "order": _ref("Order"),
+        "paymentNotifyUrl": _ref("Url")
+        | {"description": "Where notifyPayment goes; the registered notify URL when absent."},
+        "paymentRedirectUrl": _ref("Url"),
+        "paymentExpiryTime": _ref("Time")
+        | {
+            "description": f"With a time zone offset, in the future, at most {MAX_EXPIRY.days} days away. Default: "
+            f"{int(DEFAULT_EXPIRY.total_seconds() // 60)} minutes after creation, divided by --time-scale."
+        },
+    }
 
 
 def _reference(name: str, id_key: str, request_key: str) -> dict:
@@ -117,7 +143,12 @@ def _schemas() -> dict:
             "pattern": "^[\\x21-\\x7e]+$",
             "description": "Printable ASCII without spaces, at most 64 characters.",
         },
-        "Url": {"type": "string", "maxLength": 2048, "pattern": f"^https?://{_NO_CONTROLS}*$"},
+        "Url": {
+            "type": "string",
+            "maxLength": 2048,
+            "pattern": "^https?://[\\x21-\\x7e]+$",
+            "description": "Absolute http(s), visible ASCII only, a host and a port from 1 to 65535.",
+        },
         "Time": {"type": "string", "format": "date-time"},
         "Order": {
             "type": "object",
@@ -131,37 +162,99 @@ def _schemas() -> dict:
                     "maxItems": 100,
                     "items": {
                         "type": "object",
-                        "properties": {"goodsName": _text(256), "goodsUnitAmount": _ref("Amount")},
+                        "properties": {
+                            "goodsName": _text(256),
+                            "goodsUnitAmount": _ref("Amount"),
+                            "goodsQuantity": {
+                                "description": "A positive integer: a string of digits (the SDKs' type) or a number.",
+                                "oneOf": [
+                                    {"type": "string", "pattern": f"^[1-9][0-9]{{0,{MAX_QUANTITY_DIGITS - 1}}}$"},
+                                    {"type": "integer", "minimum": 1, "maximum": 10**MAX_QUANTITY_DIGITS - 1},
+                                ],
+                            },
+                        },
                     },
                 },
             },
             "required": ["referenceOrderId", "orderDescription"],
         },
-        "PayRequest": _request(
-            "PayRequest",
-            {
-                "productCode": {
-                    "type": "string",
-                    "minLength": 1,
-                    "maxLength": 32,
-                    "pattern": "^[\\x21-\\x7e]+$",
-                    "description": "CASHIER_PAYMENT when absent.",
+        "Env": {
+            "type": "object",
+            "properties": {
+                "terminalType": {"type": "string", "enum": list(TERMINAL_TYPES)},
+                "osType": {"type": "string", "enum": list(OS_TYPES)},
+            },
+            "required": ["terminalType"],
+        },
+        "AlipayPlusOrder": {
+            "allOf": [_ref("Order")],
+            "type": "object",
+            "properties": {"env": _ref("Env") | {"description": "osType is required for APP and WAP."}},
+            "required": ["orderAmount", "env"],
+            "if": _terminal_is("env", "APP", "WAP"),
+            "then": {"properties": {"env": {"required": ["osType"]}}},
+        },
+        "PaymentMethod": {
+            "type": "object",
+            "properties": {"paymentMethodType": {"type": "string", "minLength": 1, "maxLength": 64}},
+        },
+        "SettlementStrategy": {
+            "type": "object",
+            "properties": {"settlementCurrency": {"type": "string", "pattern": "^[A-Z]{3}$"}},
+        },
+        "AlipayPlusPayRequest": _request(
+            "AlipayPlusPayRequest",
+            _pay_fields()
+            | {
+                "order": _ref("AlipayPlusOrder"),
+                "paymentMethod": _ref("PaymentMethod")
+                | {"description": "CONNECT_WALLET, as Alipay's Alipay+ SDK sends it."},
+                "paymentFactor": {
+                    "type": "object",
+                    "properties": {"isCashierPayment": {"enum": [True, False, "true", "false"]}},
                 },
-                "paymentRequestId": _ref("Id") | {"description": "The idempotency key of the payment."},
-                "paymentAmount": _ref("Amount"),
-                "order": _ref("Order"),
-                "paymentNotifyUrl": _ref("Url")
-                | {"description": "Where notifyPayment goes; the registered notify URL when absent."},
-                "paymentRedirectUrl": _ref("Url"),
-                "paymentExpiryTime": _ref("Time")
-                | {
-                    "description": f"With a time zone offset, in the future, at most {MAX_EXPIRY.days} days away. Default: "
-                    f"{int(DEFAULT_EXPIRY.total_seconds() // 60)} minutes after creation, divided by "
-                    "--time-scale."
-                },
+                "settlementStrategy": _ref("SettlementStrategy"),
             },
             required=["paymentRequestId", "paymentAmount", "order"],
         ),
+        "AntomPayRequest": _request(
+            "AntomPayRequest",
+            _pay_fields()
+            | {
+                "productCode": {"const": "CASHIER_PAYMENT", "description": "Cashier Payment, the product served here."},
+                "env": _ref("Env"),
+                "appId": {"type": "string", "minLength": 1, "maxLength": 32, "description": "Required with MINI_APP."},
+                "paymentMethod": _ref("PaymentMethod") | {"required": ["paymentMethodType"]},
+                "settlementStrategy": _ref("SettlementStrategy")
+                | {"description": "settlementCurrency is required when paymentMethodType is CONNECT_WALLET."},
+            },
+            required=[
+                "productCode",
+                "paymentRequestId",
+                "paymentAmount",
+                "order",
+                "env",
+                "paymentMethod",
+                "paymentRedirectUrl",
+            ],
+        )
+        | {
+            "allOf": [
+                {"if": _terminal_is("env", "MINI_APP", at_top=True), "then": {"required": ["appId"]}},
+                {
+                    "if": {
+                        "properties": {
+                            "paymentMethod": {"properties": {"paymentMethodType": {"const": "CONNECT_WALLET"}}}
+                        },
+                        "required": ["paymentMethod"],
+                    },
+                    "then": {
+                        "required": ["settlementStrategy"],
+                        "properties": {"settlementStrategy": {"required": ["settlementCurrency"]}},
+                    },
+                },
+            ]
+        },
         "PaymentReference": _reference("PaymentReference", "paymentId", "paymentRequestId"),
         "RefundRequest": _request(
             "RefundRequest",
@@ -174,9 +267,10 @@ def _schemas() -> dict:
                 "referenceRefundId": _ref("Id"),
                 "refundNotifyUrl": _ref("Url")
                 | {
-                    "description": "Where notifyRefund (REFUND_RESULT) goes once the "
-                    "refund has succeeded: signed, retried on notifyPayment's "
-                    "schedule until acknowledged. Without it, none is sent."
+                    "description": "Where notifyRefund (REFUND_RESULT) goes once an asynchronous refund "
+                    "(REFUND_IN_PROCESS) has settled, SUCCESS or FAIL: signed, retried on notifyPayment's "
+                    "schedule until acknowledged. As Antom documents, a refund answered at once "
+                    "(synchronous) is not notified."
                 },
             },
             required=["refundRequestId", "refundAmount"],
@@ -192,6 +286,13 @@ def _schemas() -> dict:
                 "paymentExpiryTime": _ref("Time"),
                 "paymentTime": _ref("Time"),
                 "normalUrl": {"type": "string", "format": "uri", "description": "The paymentUrl for my.tradePay."},
+                "applinkUrl": {
+                    "type": "string",
+                    "format": "uri",
+                    "description": "WAP and APP: opens the wallet app where installed, else this cashier.",
+                },
+                "schemeUrl": {"type": "string", "description": "APP: the wallet app's URL scheme (simpay://)."},
+                "appIdentifier": {"type": "string", "description": "WAP and APP: the wallet app's package name."},
                 "redirectActionForm": {
                     "type": "object",
                     "properties": {"method": {"const": "GET"}, "redirectUrl": {"type": "string", "format": "uri"}},
@@ -203,7 +304,12 @@ def _schemas() -> dict:
         ),
         "InquiryPaymentReply": _reply(
             {
-                "paymentStatus": {"type": "string", "enum": ["PROCESSING", "SUCCESS", "FAIL", "CANCELLED"]},
+                "paymentStatus": {
+                    "type": "string",
+                    "enum": ["PROCESSING", "PENDING", "SUCCESS", "FAIL", "CANCELLED"],
+                    "description": "PROCESSING: not paid yet; PENDING: paid, the final result awaited.",
+                },
+                "transactions": {"type": "array", "items": _ref("Transaction")},
                 "paymentResultCode": {"type": "string", "enum": [*sorted(MESSAGES), "PROCESS_FAIL"]},
                 "paymentResultMessage": {"type": "string"},
                 "paymentRequestId": _ref("Id"),
@@ -232,6 +338,21 @@ def _schemas() -> dict:
             },
             on_success=["refundRequestId", "refundId", "paymentId", "refundAmount", "refundTime"],
         ),
+        "Transaction": {
+            "type": "object",
+            "description": "A refund or a cancel of the payment (the SDK's Transaction).",
+            "properties": {
+                "transactionResult": _ref("Result"),
+                "transactionId": _ref("Id"),
+                "transactionType": {"type": "string", "enum": ["REFUND", "CANCEL"]},
+                "transactionStatus": {"type": "string", "enum": ["SUCCESS", "PROCESSING", "FAIL"]},
+                "transactionAmount": _ref("WireAmount"),
+                "transactionRequestId": _ref("Id"),
+                "transactionTime": _ref("Time"),
+            },
+            "required": ["transactionResult", "transactionId", "transactionType", "transactionStatus"],
+            "additionalProperties": False,
+        },
         "InquiryRefundReply": _reply(
             {
                 "refundId": _ref("Id"),

@@ -4,8 +4,10 @@ calls are the simulator's own, not Alipay+'s."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from .faults import API_ENDPOINTS, API_FAULT_KINDS, MAX_DELAY_MS, NOTIFY_FAULT_KINDS
-from .models import Outcome
+from .models import Outcome, RefundOutcome
 
 _COUNT = {"type": "integer", "minimum": 1, "maximum": 10_000, "default": 1}
 _DELAY = {"type": "integer", "minimum": 0, "maximum": MAX_DELAY_MS}
@@ -65,6 +67,15 @@ SCHEMAS = {
         "required": ["kind"],
     },
     "Settle": {"type": "object", "properties": {"to": {"enum": ["SUCCESS", "FAIL"]}}},
+    "ForceRefundOutcome": {
+        "type": "object",
+        "properties": {
+            "outcome": {"enum": [o.value for o in RefundOutcome]},
+            "paymentId": {"type": "string", "minLength": 1, "maxLength": 64},
+            "count": _COUNT,
+        },
+        "required": ["outcome"],
+    },
     "RegisterMerchant": {
         "type": "object",
         "properties": {
@@ -96,7 +107,12 @@ def _op(
     errors: tuple[int, ...] = (),
 ) -> dict:
     ok = {"description": "Done.", "content": {"application/json": {"schema": reply or {"type": "object"}}}}
-    op = {"tags": ["control"], "summary": summary, "security": [], "responses": {"201" if created else "200": ok}}
+    op: dict[str, Any] = {
+        "tags": ["control"],
+        "summary": summary,
+        "security": [],
+        "responses": {"201" if created else "200": ok},
+    }
     for status in errors:
         op["responses"][str(status)] = {
             "description": "Refused.",
@@ -127,6 +143,7 @@ def _queue(name: str, key: str, body: str, what: str) -> dict:
 def paths() -> dict:
     payment = "/_sim/payments/{paymentId}"
     param = [{"name": "paymentId", "in": "path", "required": True, "schema": {"type": "string"}}]
+    refund = [{"name": "refundId", "in": "path", "required": True, "schema": {"type": "string"}}]
     return {
         "/_sim/reset": {
             "post": _op(
@@ -156,6 +173,21 @@ def paths() -> dict:
             }
         },
         payment + "/expire": {"post": {**_op("Close an unpaid payment now", errors=(404, 409)), "parameters": param}},
+        "/_sim/refunds/outcomes": _queue(
+            "refund outcomes", "outcomes", "ForceRefundOutcome", "outcomes of the next refunds (asynchronous, failing)"
+        ),
+        "/_sim/refunds/{refundId}": {
+            "get": {
+                **_op("A refund as inquiryRefund describes it, and its settlement", errors=(404,)),
+                "parameters": refund,
+            }
+        },
+        "/_sim/refunds/{refundId}/settle": {
+            "post": {
+                **_op("Settle a PROCESSING refund now (notifyRefund follows)", body="Settle", errors=(400, 404, 409)),
+                "parameters": refund,
+            }
+        },
         "/_sim/clock": {"get": _op("The wallet's simulated clock")},
         "/_sim/clock/advance": {
             "post": _op("Move the clock forward (expiry, retries)", body="ClockAdvance", errors=(400,))

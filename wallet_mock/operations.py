@@ -23,7 +23,7 @@ from simulator.core.clock import iso
 
 from . import parsing, wire
 from .errors import result
-from .models import JournalIds, Payment, Refund
+from .models import InquiredPayment, JournalIds, Payment, Refund
 
 if TYPE_CHECKING:  # the service imports the fault queues, which name these operations
     from .service import Wallet
@@ -65,7 +65,7 @@ class Operation(Generic[Req, Res]):
     name: str  # its operationId and fault target
     paths: tuple[str, ...]  # the last path segments it answers to; the first is documented
     summary: str
-    fields: frozenset[str]  # the top-level request fields it accepts
+    fields: frozenset[str]  # the top-level request fields it knows (others are kept, unread)
     parse: Callable[[dict[str, Any], datetime], Req]
     serve: Callable[[Wallet, str, Req], Awaitable[Res]]  # the Wallet's method: (wallet, client id, request)
     reply: Callable[[Res, Context], dict[str, Any]]
@@ -75,9 +75,9 @@ class Operation(Generic[Req, Res]):
     step: int | None = None  # the journey step its success records
 
     async def answer(self, wallet: Wallet, client_id: str, body: dict[str, Any]) -> Answer:
-        """Check the fields, parse, serve, reply: every refusal is an ApiError raised
-        before anything is written."""
-        parsing.check_known_fields(self.fields, self.name, body)
+        """Parse, serve, reply: every refusal is an ApiError raised before anything is
+        written. Fields the operation does not know are accepted and ignored, as a real
+        API is forward compatible (the body is stored as received)."""
         context = Context(wallet.clock.now(), wallet.config.payment_url)
         done = await self.serve(wallet, client_id, self.parse(body, context.now))
         return Answer(self.reply(done, context), self.step, done.journal_ids)
@@ -116,37 +116,48 @@ def _cancel_reply(p: Payment, context: Context) -> dict[str, Any]:
     }
 
 
-PAY: Operation[parsing.PayRequest, Payment] = Operation(
+_PAY_CODES = (
+    "PAYMENT_IN_PROCESS",
+    "SUCCESS",
+    "USER_BALANCE_NOT_ENOUGH",
+    "RISK_REJECT",
+    "ORDER_IS_CLOSED",
+    "ORDER_IS_CANCELED",
+    "PROCESS_FAIL",
+    "REPEAT_REQ_INCONSISTENT",
+    "CURRENCY_NOT_SUPPORT",
+)
+ALIPAYPLUS_PAY: Operation[parsing.PayRequest, Payment] = Operation(
     name="pay",
     paths=("pay",),
-    summary="Create a cashier payment; the reply's normalUrl is the paymentUrl",
-    fields=parsing.PAY_FIELDS,
-    parse=parsing.parse_pay_request,
+    summary="Create a cashier payment (Alipay+: env and merchant inside order, paymentMethod CONNECT_WALLET, "
+    "paymentFactor.isCashierPayment); the reply's normalUrl is the paymentUrl",
+    fields=parsing.ALIPAYPLUS_PAY_FIELDS,
+    parse=parsing.parse_alipayplus_pay,
     serve=lambda wallet, client_id, req: wallet.pay(client_id, req),
     reply=lambda p, context: wire.pay_reply(p, context.payment_url(p.token)),
-    result_codes=(
-        "PAYMENT_IN_PROCESS",
-        "SUCCESS",
-        "USER_BALANCE_NOT_ENOUGH",
-        "RISK_REJECT",
-        "ORDER_IS_CLOSED",
-        "ORDER_IS_CANCELED",
-        "PROCESS_FAIL",
-        "REPEAT_REQ_INCONSISTENT",
-        "CURRENCY_NOT_SUPPORT",
-    ),
-    request_schema="PayRequest",
+    result_codes=_PAY_CODES,
+    request_schema="AlipayPlusPayRequest",
     reply_schema="PayReply",
     step=7,
 )
-INQUIRY_PAYMENT: Operation[parsing.PaymentReference, Payment] = Operation(
+ANTOM_PAY = dataclasses.replace(
+    ALIPAYPLUS_PAY,
+    summary="pay (Cashier Payment) as Antom takes it: productCode CASHIER_PAYMENT, env.terminalType, "
+    "paymentMethod.paymentMethodType, paymentRedirectUrl; the reply's normalUrl (and, for APP and WAP, "
+    "applinkUrl, schemeUrl) continue the payment",
+    fields=parsing.PAY_FIELDS,
+    parse=parsing.parse_antom_pay,
+    request_schema="AntomPayRequest",
+)
+INQUIRY_PAYMENT: Operation[parsing.PaymentReference, InquiredPayment] = Operation(
     name="inquiryPayment",
     paths=("inquiryPayment",),
     summary="Where a payment stands",
     fields=parsing.PAYMENT_REFERENCE_FIELDS,
     parse=parsing.parse_payment_reference,
     serve=lambda wallet, client_id, ref: wallet.inquire(client_id, ref),
-    reply=lambda p, _context: wire.inquiry_reply(p),
+    reply=lambda inquired, _context: wire.inquiry_reply(inquired),
     result_codes=("SUCCESS", "ORDER_NOT_EXIST"),
     request_schema="PaymentReference",
     reply_schema="InquiryPaymentReply",
@@ -160,7 +171,7 @@ CANCEL_PAYMENT: Operation[parsing.PaymentReference, Payment] = Operation(
     parse=parsing.parse_payment_reference,
     serve=lambda wallet, client_id, ref: wallet.cancel(client_id, ref),
     reply=_cancel_reply,
-    result_codes=("SUCCESS", "ORDER_NOT_EXIST", "ORDER_IS_CLOSED", "ORDER_STATUS_INVALID", "CANCEL_WINDOW_EXCEED"),
+    result_codes=("SUCCESS", "ORDER_NOT_EXIST", "ORDER_IS_CLOSED", "PROCESS_FAIL", "CANCEL_WINDOW_EXCEED"),
     request_schema="PaymentReference",
     reply_schema="CancelPaymentReply",
 )
@@ -174,10 +185,14 @@ REFUND: Operation[parsing.RefundRequest, Refund] = Operation(
     reply=lambda r, _context: wire.refund_reply(r),
     result_codes=(
         "SUCCESS",
+        "REFUND_IN_PROCESS",
         "ORDER_NOT_EXIST",
         "ORDER_IS_CLOSED",
+        "ORDER_IS_CANCELED",
         "ORDER_STATUS_INVALID",
         "REFUND_AMOUNT_EXCEED_LIMIT",
+        "REFUND_WINDOW_EXCEED",
+        "PROCESS_FAIL",
         "REPEAT_REQ_INCONSISTENT",
         "CURRENCY_NOT_SUPPORT",
     ),
@@ -204,13 +219,13 @@ ALIPAYPLUS = ApiFamily(
     "alipayplus",
     "Alipay+ online payment API",
     (api_paths.ALIPAYPLUS,),
-    (PAY, INQUIRY_PAYMENT, CANCEL_PAYMENT, REFUND, INQUIRY_REFUND),
+    (ALIPAYPLUS_PAY, INQUIRY_PAYMENT, CANCEL_PAYMENT, REFUND, INQUIRY_REFUND),
 )
 ANTOM = ApiFamily(
     "antom",
     "Antom online payment API (what Alipay's server SDKs call)",
     (api_paths.ANTOM, api_paths.ANTOM_SANDBOX),
-    (PAY, INQUIRY_PAYMENT, ANTOM_CANCEL, REFUND, INQUIRY_REFUND),
+    (ANTOM_PAY, INQUIRY_PAYMENT, ANTOM_CANCEL, REFUND, INQUIRY_REFUND),
 )
 FAMILIES: tuple[ApiFamily, ...] = (ALIPAYPLUS, ANTOM)
 

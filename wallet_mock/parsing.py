@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
+import yarl
 
 from simulator.core import jsonio
 from simulator.core.money import Money, MoneyError
@@ -24,14 +25,34 @@ MAX_EXPIRY = timedelta(days=7)
 # Ids (paymentRequestId, refundRequestId, ...): Antom supports no special characters;
 # printable ASCII without spaces keeps every id safe in logs, URLs and headers.
 _ID = re.compile(r"[\x21-\x7e]+")
+# goodsQuantity: digits, no sign, no leading zero, not absurdly long.
+MAX_QUANTITY_DIGITS = 16
+_QUANTITY = re.compile(rf"[1-9][0-9]{{0,{MAX_QUANTITY_DIGITS - 1}}}")
+# Direction controls (marks, embeddings, overrides, isolates) and zero-width characters
+# that join nothing: in the text the payer confirms they could reorder "001" into "100" or
+# hide a difference, so they are taken out of what the cashier shows (``shown``).
+_HIDDEN = re.compile("[\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u180e]")
+# ZWNJ / ZWJ join letters of some scripts and emoji sequences: kept between two non-ASCII
+# characters, taken out beside ASCII, spaces, or at either end.
+_LOOSE_JOINER = re.compile("(?:(?<=[\x00-\x7f])|^)[\u200c\u200d]+|[\u200c\u200d]+(?=[\x00-\x7f]|$)")
+
+
+def shown(text: str) -> str:
+    """``text`` as the cashier may show it: without direction controls and without
+    zero-width characters that join nothing."""
+    return _LOOSE_JOINER.sub("", _HIDDEN.sub("", text))
+
+
+# What a URL may hold here: visible ASCII (RFC 3986 characters and percent-escapes).
+_URL_CHARS = re.compile(r"[\x21-\x7e]+")
 # Control characters (tab, newline and carriage return aside), DEL, and U+FFFD (what a
 # decoder left of bytes that were not text).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 
-# The top-level fields each request accepts: what Alipay's server SDKs can send (their
-# request classes' to_ams_dict) plus the Alipay+ acquirer ids. The registry
-# (operations.py) names each operation's set; anything else is a typo or garbage and is
-# refused by name, so that a mistake shows here and not in production.
+# The top-level fields each request knows: what Alipay's server SDKs can send (their
+# request classes' to_ams_dict / to_aps_dict) plus the Alipay+ acquirer ids. The registry
+# (operations.py) names each operation's set, which the OpenAPI document lists; a field
+# not known is accepted, kept with the stored request and ignored.
 _ACQUIRER = frozenset({"acquirerId", "pspId", "merchantAccountId"})
 PAY_FIELDS = _ACQUIRER | {
     "productCode",
@@ -64,6 +85,21 @@ PAY_FIELDS = _ACQUIRER | {
     "processingAmount",
     "locale",
 }
+# What Alipay's Alipay+ SDK's AlipayPayRequest sends (to_aps_dict).
+ALIPAYPLUS_PAY_FIELDS = frozenset(
+    {
+        "paymentRequestId",
+        "order",
+        "paymentAmount",
+        "paymentMethod",
+        "paymentExpiryTime",
+        "paymentRedirectUrl",
+        "paymentNotifyUrl",
+        "paymentFactor",
+        "settlementStrategy",
+        "userRegion",
+    }
+)
 PAYMENT_REFERENCE_FIELDS = _ACQUIRER | {"paymentId", "paymentRequestId"}
 REFUND_FIELDS = _ACQUIRER | {
     "refundRequestId",
@@ -101,13 +137,6 @@ def parse_json_body(raw: bytes) -> dict[str, Any]:
         raise _bad(str(exc)) from None
 
 
-def check_known_fields(known: frozenset[str], api: str, body: dict[str, Any]) -> None:
-    unknown = sorted(set(body) - known)
-    if unknown:
-        names = ", ".join(repr(u[:40]) for u in unknown[:5])
-        raise _bad(f"unknown field{'s' if len(unknown) > 1 else ''} {names} in a {api} request")
-
-
 # --- single fields ----------------------------------------------------------------
 
 
@@ -139,7 +168,9 @@ def identifier(body: dict, key: str, *, required: bool = True, where: str = "") 
 
 def money(body: dict, key: str, *, required: bool = True, where: str = "") -> Money | None:
     obj = body.get(key)
-    if obj is None and not required:
+    if obj is None:
+        if required:
+            raise _bad(f"{where}{key} is required")
         return None
     if isinstance(obj, dict) and set(obj) - {"currency", "value"}:
         extra = sorted(set(obj) - {"currency", "value"})[0]
@@ -150,10 +181,23 @@ def money(body: dict, key: str, *, required: bool = True, where: str = "") -> Mo
         raise ApiError(exc.code, exc.message) from None
 
 
-def url(body: dict, key: str) -> str | None:
-    value = text(body, key, required=False, max_len=2048)
-    if value is not None and not value.startswith(("http://", "https://")):
-        raise _bad(f"{key} must be an http(s) URL")
+def url(body: dict, key: str, *, required: bool = False) -> str | None:
+    """An absolute http(s) URL the wallet can send to or a browser can open: a host, a
+    port from 1 to 65535 when one is given, nothing but visible ASCII (no spaces, no CR or
+    LF, no trailing newline). Plain http and IP addresses are allowed: the simulator runs
+    locally (docs/fidelity.md lists this difference)."""
+    value = text(body, key, required=required, max_len=2048)
+    if value is None:
+        return None
+    if not _URL_CHARS.fullmatch(value) or not value.startswith(("http://", "https://")):
+        raise _bad(f"{key} must be an http(s) URL of visible ASCII characters")
+    try:
+        parsed = yarl.URL(value)
+        port = parsed.port  # raises for a port outside 0-65535
+    except ValueError:
+        raise _bad(f"{key} is not a URL that can be sent to") from None
+    if not parsed.host or port is None or not 1 <= port <= 65535:
+        raise _bad(f"{key} needs a host and a port from 1 to 65535")
     return value
 
 
@@ -232,16 +276,135 @@ class PayRequest:
         }
 
 
-def parse_pay_request(body: dict[str, Any], now: datetime) -> PayRequest:
+# What the SDKs' enums hold (TerminalType, OsType) and the payment products of Antom's pay
+# (ProductCodeType); this pay is Cashier Payment.
+TERMINAL_TYPES = ("WEB", "WAP", "APP", "MINI_APP")
+OS_TYPES = ("IOS", "ANDROID")
+PRODUCT_CODES = ("CASHIER_PAYMENT", "AGREEMENT_PAYMENT", "IN_STORE_PAYMENT")
+_CURRENCY_CODE = re.compile(r"[A-Z]{3}")
+
+
+def parse_alipayplus_pay(body: dict[str, Any], now: datetime) -> PayRequest:
+    """``pay`` as Alipay+ (/aps) takes it for Cashier Payment, and as Alipay's Alipay+
+    SDK sends it: ``env`` and ``merchant`` inside ``order``, ``order.orderAmount``
+    required, ``order.env.terminalType`` required and ``order.env.osType`` too for APP and
+    WAP, ``paymentMethod`` (CONNECT_WALLET) and ``paymentFactor`` checked when present,
+    no ``productCode`` (one sent is kept and ignored)."""
+    order = obj(body, "order", required=True, where="") or {}
+    env = obj(order, "env", required=True, where="order.") or {}
+    _terminal(env, "order.env.", os_required=True)
+    method = obj(body, "paymentMethod", required=False)
+    if method is not None:
+        identifier(method, "paymentMethodType", required=False, where="paymentMethod.")
+    factor = obj(body, "paymentFactor", required=False)
+    if factor is not None:
+        for flag in ("isCashierPayment", "isInStorePayment", "isAgreementPayment", "isPaymentEvaluation"):
+            _flag(factor, flag, "paymentFactor.")
+    _settlement(body, required=False)
+    product_code = body.get("productCode")
+    return _pay(
+        body,
+        now,
+        order,
+        order_amount_required=True,
+        redirect_required=False,
+        product_code=product_code if isinstance(product_code, str) else "CASHIER_PAYMENT",
+    )
+
+
+def parse_antom_pay(body: dict[str, Any], now: datetime) -> PayRequest:
+    """``pay (Cashier Payment)`` as Antom (/ams) takes it and Alipay's global SDK sends it:
+    ``productCode`` CASHIER_PAYMENT, top-level ``env.terminalType`` (``appId`` with
+    MINI_APP), ``paymentMethod.paymentMethodType``, ``paymentRedirectUrl``, and
+    ``settlementStrategy.settlementCurrency`` with CONNECT_WALLET."""
+    product_code = text(body, "productCode", max_len=32) or ""
+    if product_code not in PRODUCT_CODES:
+        raise _bad(f"productCode must be one of {', '.join(PRODUCT_CODES)}")
+    if product_code != "CASHIER_PAYMENT":
+        raise _bad(f"productCode {product_code} is not served here: this pay is Cashier Payment (CASHIER_PAYMENT)")
+    order = obj(body, "order", required=True) or {}
+    env = obj(body, "env", required=True) or {}
+    if _terminal(env, "env.", os_required=False) == "MINI_APP":
+        app_id = identifier(body, "appId", required=False)
+        if app_id is None:
+            raise _bad("appId is required when env.terminalType is MINI_APP")
+        if len(app_id) > 32:
+            raise _bad("appId is longer than 32 characters")
+    method = obj(body, "paymentMethod", required=True) or {}
+    method_type = identifier(method, "paymentMethodType", where="paymentMethod.")
+    _settlement(body, required=method_type == "CONNECT_WALLET")
+    return _pay(body, now, order, order_amount_required=False, redirect_required=True, product_code=product_code)
+
+
+def terminal_type_of(request: dict) -> str | None:
+    """The terminal type a pay request names: Antom's top-level env, Alipay+'s order.env."""
+    env = request.get("env")
+    if not isinstance(env, dict):
+        order = request.get("order")
+        env = order.get("env") if isinstance(order, dict) else None
+    terminal = env.get("terminalType") if isinstance(env, dict) else None
+    return terminal if terminal in TERMINAL_TYPES else None
+
+
+def _terminal(env: dict, where: str, *, os_required: bool) -> str:
+    """env.terminalType (and env.osType, required for APP and WAP where ``os_required``)."""
+    terminal = text(env, "terminalType", max_len=16, where=where)
+    if terminal not in TERMINAL_TYPES:
+        raise _bad(f"{where}terminalType must be one of {', '.join(TERMINAL_TYPES)}")
+    os_type = text(env, "osType", required=False, max_len=16, where=where)
+    if os_type is None and os_required and terminal in ("APP", "WAP"):
+        raise _bad(f"{where}osType is required when {where}terminalType is {terminal}")
+    if os_type is not None and os_type not in OS_TYPES:
+        raise _bad(f"{where}osType must be one of {', '.join(OS_TYPES)}")
+    return terminal
+
+
+def _quantity(item: dict, where: str) -> None:
+    """goodsQuantity: a positive integer, as a string (the SDKs' type: "Value range: 1 -
+    unlimited") or a JSON number."""
+    value = item.get("goodsQuantity")
+    if value is None:
+        return
+    if isinstance(value, str) and _QUANTITY.fullmatch(value):
+        return
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value < 10**MAX_QUANTITY_DIGITS:
+        return
+    raise _bad(f"{where}goodsQuantity must be a positive integer (a string of digits, or a number)")
+
+
+def _flag(body: dict, key: str, where: str) -> None:
+    """A boolean, or its string form (Antom asks for every field as a string)."""
+    value = body.get(key)
+    if value is not None and value not in (True, False, "true", "false"):
+        raise _bad(f"{where}{key} must be true or false")
+
+
+def _settlement(body: dict, *, required: bool) -> None:
+    strategy = obj(body, "settlementStrategy", required=required)
+    if strategy is None:
+        return
+    currency = text(strategy, "settlementCurrency", required=required, max_len=3, where="settlementStrategy.")
+    if currency is not None and not _CURRENCY_CODE.fullmatch(currency):
+        raise _bad("settlementStrategy.settlementCurrency must be an ISO 4217 code (3 capital letters)")
+
+
+def _pay(
+    body: dict[str, Any],
+    now: datetime,
+    order: dict,
+    *,
+    order_amount_required: bool,
+    redirect_required: bool,
+    product_code: str,
+) -> PayRequest:
+    """What both families' pay share: the ids, the amounts, the order, the URLs."""
     payment_request_id = identifier(body, "paymentRequestId")
     amount = money(body, "paymentAmount")
-    product_code = identifier(body, "productCode", required=False) or "CASHIER_PAYMENT"
-    if len(product_code) > 32:
-        raise _bad("productCode is longer than 32 characters")
-    order = obj(body, "order", required=True)
+    assert payment_request_id is not None and amount is not None  # required above
     reference_order_id = identifier(order, "referenceOrderId", where="order.")
     description = text(order, "orderDescription", max_len=256, where="order.")
-    order_amount = money(order, "orderAmount", required=False, where="order.")
+    assert reference_order_id is not None and description is not None
+    order_amount = money(order, "orderAmount", required=order_amount_required, where="order.")
     if order_amount is not None and order_amount.currency != amount.currency:
         # Alipay+ allows a foreign-exchange pair here; the simulator settles in one currency.
         raise ApiError("CURRENCY_NOT_SUPPORT", "order.orderAmount and paymentAmount must share a currency")
@@ -255,15 +418,16 @@ def parse_pay_request(body: dict[str, Any], now: datetime) -> PayRequest:
     for i, item in enumerate(goods):
         text(item, "goodsName", required=False, max_len=256, where=f"order.goods[{i}].")
         money(item, "goodsUnitAmount", required=False, where=f"order.goods[{i}].")
+        _quantity(item, f"order.goods[{i}].")
     return PayRequest(
         payment_request_id=payment_request_id,
         amount=amount,
         reference_order_id=reference_order_id,
-        order_description=description,
-        merchant_name=merchant_name,
+        order_description=shown(description),
+        merchant_name=shown(merchant_name) if merchant_name is not None else None,
         goods=goods,
         notify_url=url(body, "paymentNotifyUrl"),
-        redirect_url=url(body, "paymentRedirectUrl"),
+        redirect_url=url(body, "paymentRedirectUrl", required=redirect_required),
         expiry=_expiry(body, now),
         product_code=product_code,
         raw=body,
@@ -350,11 +514,13 @@ def parse_refund_request(body: dict[str, Any], now: datetime | None = None) -> R
     payment_request_id = identifier(body, "paymentRequestId", required=False)
     if not payment_id and not payment_request_id:
         raise _bad("paymentId is required")
+    amount = money(body, "refundAmount")
+    assert refund_request_id is not None and amount is not None  # required above
     return RefundRequest(
         refund_request_id=refund_request_id,
         payment_id=payment_id,
         payment_request_id=payment_request_id,
-        amount=money(body, "refundAmount"),
+        amount=amount,
         reason=text(body, "refundReason", required=False, max_len=256),
         reference_refund_id=identifier(body, "referenceRefundId", required=False),
         notify_url=url(body, "refundNotifyUrl"),

@@ -79,6 +79,24 @@ CREATE TABLE IF NOT EXISTS refunds (
 );
 CREATE INDEX IF NOT EXISTS refunds_of_payment ON refunds(payment_id);
 
+-- Asynchronous refunds (made so by a control): where a PROCESSING refund settles and
+-- when. The row stays once settled (settle_at NULL): it says the refund was asynchronous.
+CREATE TABLE IF NOT EXISTS refund_settlements (
+    refund_id TEXT PRIMARY KEY REFERENCES refunds(refund_id),
+    settle_to TEXT NOT NULL CHECK (settle_to IN ('SUCCESS','FAIL')),
+    settle_at TEXT
+);
+CREATE INDEX IF NOT EXISTS refund_settlements_due ON refund_settlements(settle_at) WHERE settle_at IS NOT NULL;
+
+-- What the next refunds do, forced by the control API (one use per remaining count).
+CREATE TABLE IF NOT EXISTS refund_outcomes (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    outcome     TEXT NOT NULL,
+    payment_id  TEXT,
+    remaining   INTEGER NOT NULL,
+    created_at  TEXT NOT NULL
+);
+
 -- The notification outbox: written in the same transaction as the payment's final
 -- state, delivered by the notifier until the merchant acknowledges.
 CREATE TABLE IF NOT EXISTS notifications (

@@ -28,15 +28,19 @@ from .models import (
     EXPIRE,
     INSUFFICIENT,
     PROCESS,
+    REFUND_FAILURE_CODE,
+    REFUND_SETTLE_AFTER,
     SETTLE,
     SETTLE_AFTER,
     SETTLE_FAIL,
     Decision,
+    InquiredPayment,
     Outcome,
     Payment,
     PaymentStatus,
     PayRequest,
     Refund,
+    RefundOutcome,
     RefundRequest,
     RefundStatus,
     cancel_window_end,
@@ -47,6 +51,7 @@ from .models import (
     refund_refusal,
 )
 from .parsing import PaymentReference, RefundReference
+from .records import Merchant
 from .wire import notify_payment_body, notify_refund_body
 
 log = logging.getLogger("tradepay_sim.wallet")
@@ -90,7 +95,7 @@ class Wallet:
         self._wake_worker: Callable[[], None] = lambda: None
         self._send_now: Callable[[int], None] = lambda notification_id: None
         self._send_lease = timedelta(0)
-        self._merchant_cache: dict[str, object] = {}
+        self._merchant_cache: dict[str, Merchant] = {}
         self.queues = Queues()
 
     def attach_worker(self, wake: Callable[[], None], send_now: Callable[[int], None], lease: timedelta) -> None:
@@ -119,7 +124,7 @@ class Wallet:
 
     # --- merchants -----------------------------------------------------------------
 
-    async def merchant(self, client_id: str):
+    async def merchant(self, client_id: str) -> Merchant | None:
         """Registered merchants, cached: a signature check must not cost a query."""
         row = self._merchant_cache.get(client_id)
         if row is None:
@@ -151,9 +156,9 @@ class Wallet:
             refunded=0,
             reference_order_id=req.reference_order_id,
             order_description=req.order_description,
-            merchant_name=req.merchant_name or (merchant["name"] if merchant else None),
+            merchant_name=req.merchant_name or (merchant.name if merchant else None),
             request_json=jsonio.dumps(req.raw).decode(),
-            notify_url=req.notify_url or (merchant["notify_url"] if merchant else None),
+            notify_url=req.notify_url or (merchant.notify_url if merchant else None),
             redirect_url=req.redirect_url,
             token=new_token(),
             account_id=None,
@@ -163,6 +168,7 @@ class Wallet:
             expires_at=expires_at,
             paid_at=None,
         )
+        payment.request = req.raw  # as parsed: its reply reads the terminal type off it
         async with self.db.transaction() as tx:
             # One statement decides: the UNIQUE (client_id, paymentRequestId) makes two
             # identical requests racing create one payment; the loser reads the winner's.
@@ -194,16 +200,19 @@ class Wallet:
             )
         return existing
 
-    async def inquire(self, client_id: str, ref: PaymentReference) -> Payment:
-        """inquiryPayment: the client's payment, as it stands."""
-        return await self.find_payment(client_id, ref.payment_id, ref.payment_request_id)
+    async def inquire(self, client_id: str, ref: PaymentReference) -> InquiredPayment:
+        """inquiryPayment: the client's payment as it stands, and the refunds of it."""
+        p = await self.find_payment(client_id, ref.payment_id, ref.payment_request_id)
+        # Only a paid (or then cancelled or refused) payment can have refunds.
+        return InquiredPayment(p, await store.refunds_of(self.db, p.payment_id) if p.status.final else [])
 
     async def find_payment(self, client_id: str, payment_id: str | None, payment_request_id: str | None) -> Payment:
         """The client's payment by paymentId or, without one, paymentRequestId (Antom:
         paymentId takes precedence); closed on sight if it has expired."""
+        p = None
         if payment_id:
             p = await store.payment_by_id(self.db, payment_id, client_id)
-        else:
+        elif payment_request_id:
             p = await store.payment_by_request(self.db, client_id, payment_request_id)
         if p is None:
             raise ApiError("ORDER_NOT_EXIST", "no payment with this paymentId / paymentRequestId")
@@ -219,7 +228,7 @@ class Wallet:
             return p
         async with self.db.transaction() as tx:
             await self._fail(tx, p, "ORDER_IS_CLOSED", "payment expired before the user paid")
-        return await store.payment_by_id(self.db, p.payment_id)
+        return await store.get_payment(self.db, p.payment_id)
 
     async def cancel(self, client_id: str, ref: PaymentReference) -> Payment:
         """Close an open payment; or, as Antom does, give a paid one back to the buyer in
@@ -228,7 +237,7 @@ class Wallet:
         now = self.clock.now()
         async with self.db.transaction() as tx:
             won = await store.move(tx, p.payment_id, CANCEL, now, result_code="ORDER_IS_CANCELED", settle_at=None)
-            current = await store.payment_by_id(tx, p.payment_id)
+            current = await store.get_payment(tx, p.payment_id)
             reversed_ = not won and current.status is PaymentStatus.SUCCESS
             if reversed_:
                 if now >= cancel_window_end(current.created_at):
@@ -237,14 +246,13 @@ class Wallet:
                         "a paid payment can be cancelled until 00:15 (UTC+8) on the "
                         "day after it was placed: refund it instead",
                     )
-                if not await store.reverse_capture(tx, current.payment_id, now):  # refunded in part
-                    raise ApiError(
-                        "ORDER_STATUS_INVALID", "the payment has been refunded in part: refund the rest instead"
-                    )
+                if not await store.reverse_capture(tx, current.payment_id, now):  # refunded, in part or in full
+                    # Antom: a transaction with any refund cannot be cancelled: PROCESS_FAIL.
+                    raise ApiError("PROCESS_FAIL", "the payment has been refunded: it can no longer be cancelled")
                 if current.account_id:
                     await store.credit(tx, current.account_id, current.amount)
                 won = True
-                current = await store.payment_by_id(tx, p.payment_id)
+                current = await store.get_payment(tx, p.payment_id)
         if not won:
             if current.status is PaymentStatus.CANCELLED:
                 return current  # cancelling twice is idempotent
@@ -262,7 +270,9 @@ class Wallet:
     async def refund(self, client_id: str, req: RefundRequest) -> Refund:
         """Refund part or all of a successful payment; several refunds may follow each
         other up to the captured amount. One transaction: the conditional UPDATE of
-        ``payments.refunded``, the refund row and the buyer's credit."""
+        ``payments.refunded``, the refund row and the buyer's credit. Synchronous (final
+        in the reply) unless a control made it asynchronous: then PROCESSING, its amount
+        set aside, settled later (``settle_refunds_due``, ``settle_refund_now``)."""
         p = await self._refunded_payment(client_id, req)
         if p is not None and req.amount.currency != p.amount.currency:
             raise ApiError(
@@ -276,36 +286,48 @@ class Wallet:
                 return self._replay_refund(existing, req, p)
             if p is None:
                 raise ApiError("ORDER_NOT_EXIST", "no payment with this paymentId / paymentRequestId")
-            current = await store.payment_by_id(tx, p.payment_id)
-            code = refund_refusal(current, req.amount)
+            current = await store.get_payment(tx, p.payment_id)
+            code = refund_refusal(current, req.amount, now)
             if code == "ORDER_STATUS_INVALID":  # not final: the same refundRequestId may come back later
                 raise ApiError(code, f"the payment is {current.status.wire}: only a successful payment can be refunded")
-            if code is None and not await store.add_refunded(tx, current.payment_id, req.amount):
-                code = "REFUND_AMOUNT_EXCEED_LIMIT"
+            outcome = RefundOutcome.SUCCESS
+            if code is None:
+                forced = await store.take_refund_outcome(tx, current.payment_id)
+                outcome = RefundOutcome(forced) if forced else RefundOutcome.SUCCESS
+                if outcome is RefundOutcome.FAIL:
+                    code = REFUND_FAILURE_CODE
+                elif not await store.add_refunded(tx, current.payment_id, req.amount):
+                    code = "REFUND_AMOUNT_EXCEED_LIMIT"
+            settle_to = None if code else outcome.settles_to
+            status = RefundStatus.FAIL if code else RefundStatus.PROCESSING if settle_to else RefundStatus.SUCCESS
             refund = Refund(
                 refund_id=new_refund_id(now),
                 client_id=client_id,
                 refund_request_id=req.refund_request_id,
                 fingerprint=req.fingerprint(current.payment_id),
                 payment_id=current.payment_id,
-                status=RefundStatus.FAIL if code else RefundStatus.SUCCESS,
-                result_code=code or "SUCCESS",
+                status=status,
+                result_code=code or ("REFUND_IN_PROCESS" if settle_to else "SUCCESS"),
                 amount=req.amount,
                 reason=req.reason,
                 reference_refund_id=req.reference_refund_id,
                 notify_url=req.notify_url,
                 created_at=now,
-                refunded_at=None if code else now,
+                refunded_at=now if status is RefundStatus.SUCCESS else None,
                 payment_request_id=current.payment_request_id,
                 reference_order_id=current.reference_order_id,
+                settle_to=settle_to,
+                settle_at=self.clock.later(REFUND_SETTLE_AFTER.total_seconds()) if settle_to else None,
+                asynchronous=settle_to is not None,
             )
-            if code is None and current.account_id:
+            if status is RefundStatus.SUCCESS and current.account_id:
                 await store.credit(tx, current.account_id, req.amount)
             await store.insert_refund(tx, refund, req.raw)
-            if code is None and req.notify_url:
-                await self._enqueue(
-                    tx, current.payment_id, client_id, "REFUND_RESULT", req.notify_url, notify_refund_body(refund), now
-                )
+            if refund.settle_to and refund.settle_at:
+                await store.set_aside_refund(tx, refund.refund_id, refund.settle_to, refund.settle_at)
+                tx.on_commit(self._wake_worker)  # its settlement is the worker's to schedule
+            # Antom sends notifyRefund for asynchronous refunds only, once they are final
+            # ("not supported" for synchronous ones): a refund answered here is not notified.
         left = current.amount.value - current.refunded - (0 if code else req.amount.value)
         self.journal.record(
             None,
@@ -313,9 +335,67 @@ class Wallet:
             kind="note" if code is None else "fault",
             actor="wallet server",
             **current.journal_ids,
-            details={"refundRequestId": req.refund_request_id, "refundable": str(left)},
+            details={"refundRequestId": req.refund_request_id, "refundable": str(left), "outcome": outcome.value},
         )
         return refund
+
+    async def settle_refunds_due(self) -> int:
+        """Settle the asynchronous refunds whose time has come; how many."""
+        done = 0
+        for r in await store.due_refunds(self.db, self.clock.now()):
+            async with self.db.transaction() as tx:
+                done += await self._settle_refund(tx, r, r.settle_to or RefundStatus.SUCCESS)
+        return done
+
+    async def settle_refund_now(self, refund_id: str, to: RefundStatus | None = None) -> Refund:
+        """Control API: settle a PROCESSING refund at once (to SUCCESS or FAIL)."""
+        r = await store.refund_of_any_client(self.db, refund_id)
+        if r is None:
+            raise LookupError("no such refund")
+        if r.status is not RefundStatus.PROCESSING:
+            raise ValueError(f"the refund is {r.status.value}, not PROCESSING")
+        async with self.db.transaction() as tx:
+            if not await self._settle_refund(tx, r, to or r.settle_to or RefundStatus.SUCCESS):
+                raise ValueError("the refund changed meanwhile")
+        settled = await store.refund_of_any_client(self.db, refund_id)
+        assert settled is not None
+        return settled
+
+    async def _settle_refund(self, tx: Transaction, r: Refund, to: RefundStatus) -> int:
+        """A PROCESSING refund settles: SUCCESS credits the buyer; FAIL gives its amount
+        back to what can be refunded. Either way notifyRefund goes to its refundNotifyUrl
+        in the same transaction (the outbox)."""
+        now = self.clock.now()
+        code = "SUCCESS" if to is RefundStatus.SUCCESS else REFUND_FAILURE_CODE
+        if not await store.settle_refund(tx, r.refund_id, to, code, now):
+            return 0
+        p = await store.get_payment(tx, r.payment_id)
+        if to is RefundStatus.SUCCESS:
+            if p.account_id:
+                await store.credit(tx, p.account_id, r.amount)
+        else:
+            await store.release_refunded(tx, r.payment_id, r.amount)
+        settled = dataclasses.replace(
+            r, status=to, result_code=code, refunded_at=now if to is RefundStatus.SUCCESS else None, settle_at=None
+        )
+        if r.notify_url:
+            await self._enqueue(
+                tx, r.payment_id, r.client_id, "REFUND_RESULT", r.notify_url, notify_refund_body(settled), now
+            )
+        self.journal.record(
+            None,
+            f"refund {r.refund_id} settled: {to.value}",
+            kind="note" if to is RefundStatus.SUCCESS else "fault",
+            actor="wallet server",
+            **r.journal_ids,
+            details={"refundRequestId": r.refund_request_id, "resultCode": code},
+        )
+        return 1
+
+    async def force_refund_outcome(self, outcome: RefundOutcome, payment_id: str | None, count: int) -> int:
+        """Control API: the next ``count`` refunds (of ``payment_id``, or of any payment) do ``outcome``."""
+        async with self.db.transaction() as tx:
+            return await store.add_refund_outcome(tx, outcome.value, payment_id, count, self.clock.now())
 
     async def _refunded_payment(self, client_id: str, req: RefundRequest) -> Payment | None:
         try:
@@ -334,9 +414,10 @@ class Wallet:
 
     async def inquire_refund(self, client_id: str, ref: RefundReference) -> Refund:
         """inquiryRefund: the client's refund by refundId or, without one, refundRequestId."""
+        r = None
         if ref.refund_id:
             r = await store.refund_by_id(self.db, ref.refund_id, client_id)
-        else:
+        elif ref.refund_request_id:
             r = await store.refund_by_request(self.db, client_id, ref.refund_request_id)
         if r is None:
             raise ApiError("REFUND_NOT_EXIST", "no refund with this refundId / refundRequestId")
@@ -366,10 +447,17 @@ class Wallet:
         refusal: CashierError | None = None
         try:
             async with self.db.transaction() as tx:
+                # Read again under the write lock: a confirmation racing this one (a double
+                # tap, a second tab) may have moved it in a unit this reader's connection
+                # cannot see until the group COMMIT. A duplicate gets the payment's own result,
+                # answered after that COMMIT (returning from the unit waits for it).
+                current = await store.get_payment(tx, p.payment_id)
+                if current.status is not PaymentStatus.INIT:
+                    return self._already_done(current)
                 account = await store.get_account_by_login(tx, login_id)  # fresh: racing tries count
                 if account is None:
                     raise CashierError("USER_NOT_EXIST", "No such wallet account.")
-                if account["locked_at"]:
+                if account.locked:
                     self.journal.record(16, "refused: account locked", kind="fault", **ids)
                     raise CashierError(
                         "ACCOUNT_LOCKED",
@@ -377,26 +465,30 @@ class Wallet:
                         http_status=403,
                         tries_left=0,
                     )
-                if not check_password(password, account["password_hash"]):
+                if not check_password(password, account.password_hash):
                     # The count must be committed: raise only after the transaction ends.
-                    tries = await store.record_password_failure(tx, account["account_id"], MAX_PASSWORD_TRIES, now)
+                    tries = await store.record_password_failure(tx, account.account_id, MAX_PASSWORD_TRIES, now)
                     refusal = _wrong_password(max(MAX_PASSWORD_TRIES - tries, 0))
                     self.journal.record(
                         16, f"refused: wrong payment password ({refusal.tries_left} tries left)", kind="fault", **ids
                     )
                 else:
-                    if account["failed_tries"]:
-                        await store.reset_password_failures(tx, account["account_id"])
+                    if account.failed_tries:
+                        await store.reset_password_failures(tx, account.account_id)
                     forced = await self.queues.take(
                         tx, "forced_outcomes", control_store.take_outcome, p.payment_request_id
                     )
                     if forced:
                         self.journal.record(16, f"outcome forced by the control API: {forced}", kind="note", **ids)
-                    outcome = Outcome(forced) if forced else Outcome(account["outcome"])
-                    return await self._apply(tx, p, account["account_id"], decide(outcome), now)
+                    outcome = Outcome(forced) if forced else Outcome(account.outcome)
+                    return await self._apply(tx, p, account.account_id, decide(outcome), now)
         except _LostRace:
-            # A concurrent confirmation won: this one changed nothing; say where it stands.
-            return self._already_done(await store.payment_by_id(self.db, p.payment_id))
+            # A concurrent confirmation won: this one changed nothing. Say where it stands,
+            # read in a unit of its own: after the winner's COMMIT, never before it.
+            async with self.db.transaction() as tx:
+                current = await store.get_payment(tx, p.payment_id)
+            return self._already_done(current)
+        assert refusal is not None
         raise refusal
 
     async def _apply(
@@ -445,7 +537,9 @@ class Wallet:
                 **ids,
                 details={"debited": False, "failureCode": decision.failure_code},
             )
-        if updated.status.final:
+        if updated.status.final or move is PROCESS:
+            # A processing payment is announced too: Antom's PAYMENT_PENDING ("the user has
+            # completed the payment; wait for the final result"), then PAYMENT_RESULT.
             await self._enqueue_notification(tx, updated, now)
         return ConfirmResult(decision.app_result_code, updated, APP_MESSAGES[decision.app_result_code])
 
@@ -467,6 +561,7 @@ class Wallet:
     # --- background: settlement, expiry -------------------------------------------
 
     async def settle_due(self) -> int:
+        """Settle what is due: processing payments, then asynchronous refunds."""
         done = 0
         for p in await store.due_settlements(self.db, self.clock.now()):
             try:
@@ -474,7 +569,7 @@ class Wallet:
                     done += await self._settle(tx, p)
             except _LostRace:
                 continue  # cancelled or settled meanwhile
-        return done
+        return done + await self.settle_refunds_due()
 
     async def settle_now(self, payment_id: str, to: PaymentStatus | None = None) -> Payment:
         """Control API: settle a PROCESSING payment at once (to SUCCESS or FAIL)."""
@@ -488,7 +583,7 @@ class Wallet:
                 await self._settle(tx, p, to)
         except _LostRace:
             raise ValueError("the payment changed meanwhile") from None
-        return await store.payment_by_id(self.db, payment_id)
+        return await store.get_payment(self.db, payment_id)
 
     async def expire_now(self, payment_id: str) -> Payment:
         """Control API: close an unpaid payment as if its expiry time had passed."""
@@ -498,7 +593,7 @@ class Wallet:
         async with self.db.transaction() as tx:
             if not await self._fail(tx, p, "ORDER_IS_CLOSED", "payment expired (forced by the control API)"):
                 raise ValueError(f"the payment is {p.status.value}, not INIT")
-        return await store.payment_by_id(self.db, payment_id)
+        return await store.get_payment(self.db, payment_id)
 
     async def _settle(self, tx: Transaction, p: Payment, to: PaymentStatus | None = None) -> int:
         now = self.clock.now()
@@ -531,7 +626,7 @@ class Wallet:
         now = self.clock.now()
         if not await store.move(tx, p.payment_id, EXPIRE, now, result_code=code):
             return 0
-        updated = await store.payment_by_id(tx, p.payment_id)
+        updated = await store.get_payment(tx, p.payment_id)
         self.journal.record(
             None, why, kind="note", actor="wallet server", **p.journal_ids, details={"resultCode": code}
         )
@@ -542,9 +637,8 @@ class Wallet:
 
     async def _enqueue_notification(self, tx: Transaction, p: Payment, now: datetime) -> None:
         if p.notify_url:
-            await self._enqueue(
-                tx, p.payment_id, p.client_id, "PAYMENT_RESULT", p.notify_url, notify_payment_body(p), now
-            )
+            body = notify_payment_body(p)
+            await self._enqueue(tx, p.payment_id, p.client_id, body["notifyType"], p.notify_url, body, now)
 
     async def _enqueue(
         self, tx: Transaction, payment_id: str, client_id: str, notify_type: str, url: str, body: dict, now: datetime

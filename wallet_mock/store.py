@@ -14,6 +14,7 @@ from simulator.core.money import Money
 
 from .accounts import SANDBOX_PASSWORD, TEST_ACCOUNTS, hash_password, initial_balances
 from .models import REVERSE_CAPTURE, Move, Payment, PaymentStatus, Refund, RefundStatus
+from .records import Account, Merchant, Notification
 
 Reader = Database | Transaction
 
@@ -24,6 +25,10 @@ def _t(moment: datetime | None) -> str | None:
 
 def _dt(value: str | None) -> datetime | None:
     return parse_iso(value) if value else None
+
+
+class NoSuchPayment(LookupError):
+    """A payment the caller knows is there is not: only a reset deletes payments."""
 
 
 # --- merchants ---------------------------------------------------------------------
@@ -46,14 +51,24 @@ async def upsert_merchant(
     )
 
 
-async def get_merchant(db: Reader, client_id: str):
-    return await db.fetchone("SELECT * FROM merchants WHERE client_id = ?", (client_id,))
-
-
-async def list_merchants(db: Reader):
-    return await db.fetchall(
-        "SELECT client_id, name, notify_url, sandbox, created_at FROM merchants ORDER BY created_at"
+def _merchant(row) -> Merchant:
+    return Merchant(
+        client_id=row["client_id"],
+        name=row["name"],
+        public_key_pem=row["public_key_pem"],
+        notify_url=row["notify_url"],
+        sandbox=bool(row["sandbox"]),
+        created_at=row["created_at"],
     )
+
+
+async def get_merchant(db: Reader, client_id: str) -> Merchant | None:
+    row = await db.fetchone("SELECT * FROM merchants WHERE client_id = ?", (client_id,))
+    return _merchant(row) if row else None
+
+
+async def list_merchants(db: Reader) -> list[Merchant]:
+    return [_merchant(r) for r in await db.fetchall("SELECT * FROM merchants ORDER BY created_at")]
 
 
 # --- accounts ----------------------------------------------------------------------
@@ -82,18 +97,35 @@ async def seed_accounts(tx: Transaction) -> None:
             )
 
 
-async def list_accounts(db: Reader, currency: str | None = None):
+def _account(row, balance: int | None = None) -> Account:
+    return Account(
+        account_id=row["account_id"],
+        login_id=row["login_id"],
+        display_name=row["display_name"],
+        outcome=row["outcome"],
+        password_hash=row["password_hash"],
+        failed_tries=row["failed_tries"],
+        locked_at=row["locked_at"],
+        balance=balance,
+    )
+
+
+async def list_accounts(db: Reader, currency: str | None = None) -> list[Account]:
+    """Every test account in the cashier's order; with ``currency``, each with its
+    balance in it (0 where it holds none)."""
     if currency:
-        return await db.fetchall(
-            "SELECT a.*, b.value AS balance, b.currency FROM accounts a LEFT JOIN balances b"
+        rows = await db.fetchall(
+            "SELECT a.*, b.value AS balance FROM accounts a LEFT JOIN balances b"
             " ON b.account_id = a.account_id AND b.currency = ? ORDER BY a.position",
             (currency,),
         )
-    return await db.fetchall("SELECT * FROM accounts ORDER BY position")
+        return [_account(r, r["balance"] or 0) for r in rows]
+    return [_account(r) for r in await db.fetchall("SELECT * FROM accounts ORDER BY position")]
 
 
-async def get_account_by_login(db: Reader, login_id: str):
-    return await db.fetchone("SELECT * FROM accounts WHERE login_id = ?", (login_id,))
+async def get_account_by_login(db: Reader, login_id: str) -> Account | None:
+    row = await db.fetchone("SELECT * FROM accounts WHERE login_id = ?", (login_id,))
+    return _account(row) if row else None
 
 
 async def balances_of(db: Reader, account_id: str) -> dict[str, int]:
@@ -127,12 +159,14 @@ async def credit(tx: Transaction, account_id: str, amount: Money) -> None:
 
 async def record_password_failure(tx: Transaction, account_id: str, max_tries: int, now: datetime) -> int:
     """Count a wrong password; lock the account at ``max_tries``. Returns the count."""
-    await tx.execute(
+    row = await tx.fetchone(
         "UPDATE accounts SET failed_tries = failed_tries + 1,"
-        " locked_at = CASE WHEN failed_tries + 1 >= ? THEN ? ELSE locked_at END WHERE account_id = ?",
+        " locked_at = CASE WHEN failed_tries + 1 >= ? THEN ? ELSE locked_at END WHERE account_id = ?"
+        " RETURNING failed_tries",
         (max_tries, _t(now), account_id),
     )
-    row = await tx.fetchone("SELECT failed_tries FROM accounts WHERE account_id = ?", (account_id,))
+    if row is None:
+        raise LookupError(f"no account {account_id}")
     return row["failed_tries"]
 
 
@@ -165,9 +199,10 @@ def payment_from_row(row) -> Payment:
         account_id=row["account_id"],
         settle_to=PaymentStatus(row["settle_to"]) if row["settle_to"] else None,
         settle_at=_dt(row["settle_at"]),
-        created_at=_dt(row["created_at"]),
-        expires_at=_dt(row["expires_at"]),
+        created_at=parse_iso(row["created_at"]),
+        expires_at=parse_iso(row["expires_at"]),
         paid_at=_dt(row["paid_at"]),
+        updated_at=_dt(row["updated_at"]),
     )
 
 
@@ -184,6 +219,15 @@ async def payment_by_id(db: Reader, payment_id: str, client_id: str | None = Non
     if client_id is None:
         return await _one(db, "payment_id = ?", (payment_id,))
     return await _one(db, "payment_id = ? AND client_id = ?", (payment_id, client_id))
+
+
+async def get_payment(db: Reader, payment_id: str) -> Payment:
+    """The payment ``payment_id``, which must be there (one just read or moved): the
+    lookups above may find nothing, this one may not."""
+    p = await payment_by_id(db, payment_id)
+    if p is None:
+        raise NoSuchPayment(payment_id)
+    return p
 
 
 async def payment_by_token(db: Reader, token: str) -> Payment | None:
@@ -250,13 +294,17 @@ async def next_due(db: Reader) -> dict[str, datetime | None]:
     row = await db.fetchone(
         "SELECT (SELECT MIN(MAX(next_attempt_at, COALESCE(lease_until, ''))) FROM notifications"
         "        WHERE status = 'PENDING') AS notify,"
-        " (SELECT MIN(settle_at) FROM payments WHERE status = 'PROCESSING' AND settle_at IS NOT NULL) AS settle,"
+        " MIN((SELECT COALESCE(MIN(settle_at), '9') FROM payments WHERE status = 'PROCESSING' AND settle_at IS NOT NULL),"
+        "     (SELECT COALESCE(MIN(settle_at), '9') FROM refund_settlements WHERE settle_at IS NOT NULL)) AS settle,"
         " (SELECT MIN(expires_at) FROM payments WHERE status = 'INIT') AS expire"
     )
-    return {key: _dt(row[key]) for key in ("notify", "settle", "expire")}
+    if row is None:  # an aggregate answers with one row, always
+        return dict.fromkeys(("notify", "settle", "expire"))
+    # '9' sorts after every time: no settlement of either kind is due
+    return {key: _dt(row[key]) if row[key] != "9" else None for key in ("notify", "settle", "expire")}
 
 
-async def list_payments(db: Reader, limit: int = 1000) -> list[Payment]:
+async def list_payments(db: Database, limit: int = 1000) -> list[Payment]:
     rows = await db.scan("SELECT * FROM payments ORDER BY created_at DESC LIMIT ?", (limit,))
     return [payment_from_row(r) for r in rows]
 
@@ -293,15 +341,22 @@ def refund_from_row(row) -> Refund:
         reason=row["reason"],
         reference_refund_id=row["reference_refund_id"],
         notify_url=row["notify_url"],
-        created_at=_dt(row["created_at"]),
+        created_at=parse_iso(row["created_at"]),
         refunded_at=_dt(row["refunded_at"]),
         payment_request_id=row["payment_request_id"],
         reference_order_id=row["reference_order_id"],
+        settle_to=RefundStatus(row["settle_to"]) if row["settle_at"] else None,
+        settle_at=_dt(row["settle_at"]),
+        asynchronous=row["settle_to"] is not None,
     )
 
 
-# A refund and the ids of the payment it gives back (the journal files it under them).
-_REFUND_ROW = "SELECT r.*, p.payment_request_id, p.reference_order_id FROM refunds r JOIN payments p USING (payment_id)"
+# A refund, the ids of the payment it gives back (the journal files it under them) and,
+# for an asynchronous one, its settlement.
+_REFUND_ROW = (
+    "SELECT r.*, p.payment_request_id, p.reference_order_id, s.settle_to, s.settle_at"
+    " FROM refunds r JOIN payments p USING (payment_id) LEFT JOIN refund_settlements s USING (refund_id)"
+)
 
 
 async def refund_by_request(db: Reader, client_id: str, refund_request_id: str) -> Refund | None:
@@ -313,6 +368,12 @@ async def refund_by_request(db: Reader, client_id: str, refund_request_id: str) 
 
 async def refund_by_id(db: Reader, refund_id: str, client_id: str) -> Refund | None:
     row = await db.fetchone(f"{_REFUND_ROW} WHERE r.refund_id = ? AND r.client_id = ?", (refund_id, client_id))
+    return refund_from_row(row) if row else None
+
+
+async def refund_of_any_client(db: Reader, refund_id: str) -> Refund | None:
+    """A refund whoever's it is (for the control plane)."""
+    row = await db.fetchone(f"{_REFUND_ROW} WHERE r.refund_id = ?", (refund_id,))
     return refund_from_row(row) if row else None
 
 
@@ -367,6 +428,75 @@ async def insert_refund(tx: Transaction, r: Refund, request: dict) -> None:
     )
 
 
+async def set_aside_refund(tx: Transaction, refund_id: str, settle_to: RefundStatus, settle_at: datetime) -> None:
+    """Make a (PROCESSING) refund asynchronous: it settles to ``settle_to`` at ``settle_at``."""
+    await tx.execute(
+        "INSERT INTO refund_settlements (refund_id, settle_to, settle_at) VALUES (?, ?, ?)",
+        (refund_id, settle_to.value, _t(settle_at)),
+    )
+
+
+async def settle_refund(tx: Transaction, refund_id: str, to: RefundStatus, result_code: str, now: datetime) -> bool:
+    """PROCESSING to ``to``, if (and only if) it is still PROCESSING; True when this call won."""
+    won = (
+        await tx.execute(
+            "UPDATE refunds SET status = ?, result_code = ?, refunded_at = ? WHERE refund_id = ? AND status = 'PROCESSING'",
+            (to.value, result_code, _t(now) if to is RefundStatus.SUCCESS else None, refund_id),
+        )
+        == 1
+    )
+    if won:
+        await tx.execute("UPDATE refund_settlements SET settle_at = NULL WHERE refund_id = ?", (refund_id,))
+    return won
+
+
+async def release_refunded(tx: Transaction, payment_id: str, amount: Money) -> None:
+    """A refund that failed after setting its amount aside gives it back to what can be refunded."""
+    await tx.execute("UPDATE payments SET refunded = refunded - ? WHERE payment_id = ?", (amount.value, payment_id))
+
+
+async def due_refunds(db: Reader, now: datetime, limit: int = 100) -> list[Refund]:
+    rows = await db.fetchall(
+        f"{_REFUND_ROW} WHERE s.settle_at IS NOT NULL AND s.settle_at <= ? AND r.status = 'PROCESSING'"
+        " ORDER BY s.settle_at LIMIT ?",
+        (_t(now), limit),
+    )
+    return [refund_from_row(r) for r in rows]
+
+
+async def add_refund_outcome(tx: Transaction, outcome: str, payment_id: str | None, count: int, now: datetime) -> int:
+    return await tx.insert(
+        "INSERT INTO refund_outcomes (outcome, payment_id, remaining, created_at) VALUES (?, ?, ?, ?)",
+        (outcome, payment_id, count, _t(now)),
+    )
+
+
+async def take_refund_outcome(tx: Transaction, payment_id: str) -> str | None:
+    """The next forced refund outcome for this payment (one for it first, then one for
+    any payment), used once; None when nothing is queued."""
+    row = await tx.fetchone(
+        "SELECT id, outcome, remaining FROM refund_outcomes WHERE payment_id = ? OR payment_id IS NULL"
+        " ORDER BY payment_id IS NULL, id LIMIT 1",
+        (payment_id,),
+    )
+    if row is None:
+        return None
+    if row["remaining"] <= 1:
+        await tx.execute("DELETE FROM refund_outcomes WHERE id = ?", (row["id"],))
+    else:
+        await tx.execute("UPDATE refund_outcomes SET remaining = remaining - 1 WHERE id = ?", (row["id"],))
+    return row["outcome"]
+
+
+async def refund_outcomes(db: Reader) -> list[dict]:
+    rows = await db.fetchall("SELECT * FROM refund_outcomes ORDER BY id")
+    return [dict(r) for r in rows]
+
+
+async def clear_refund_outcomes(tx: Transaction) -> int:
+    return await tx.execute("DELETE FROM refund_outcomes")
+
+
 # --- notification outbox -----------------------------------------------------------
 
 
@@ -403,7 +533,28 @@ _NOTIFICATION_ROW = (
 )
 
 
-async def claim_due_notifications(tx: Transaction, now: datetime, lease_until: datetime, limit: int = 50):
+def _notification(row) -> Notification:
+    return Notification(
+        notification_id=row["notification_id"],
+        payment_id=row["payment_id"],
+        client_id=row["client_id"],
+        notify_type=row["notify_type"],
+        url=row["url"],
+        body=row["body"],
+        status=row["status"],
+        attempts=row["attempts"],
+        next_attempt_at=row["next_attempt_at"],
+        lease_until=row["lease_until"],
+        created_at=row["created_at"],
+        delivered_at=row["delivered_at"],
+        last_error=row["last_error"],
+        reference_order_id=row["reference_order_id"],
+    )
+
+
+async def claim_due_notifications(
+    tx: Transaction, now: datetime, lease_until: datetime, limit: int = 50
+) -> list[Notification]:
     """Due rows, leased to the caller in the same transaction: a row is sent by one
     attempt at a time, and a lease left by a killed process simply runs out."""
     rows = await tx.fetchall(
@@ -417,7 +568,7 @@ async def claim_due_notifications(tx: Transaction, now: datetime, lease_until: d
             f"UPDATE notifications SET lease_until = ? WHERE notification_id IN ({marks})",
             (_t(lease_until), *(r["notification_id"] for r in rows)),
         )
-    return rows
+    return [_notification(r) for r in rows]
 
 
 async def release_leases(tx: Transaction) -> None:
@@ -425,8 +576,9 @@ async def release_leases(tx: Transaction) -> None:
     await tx.execute("UPDATE notifications SET lease_until = NULL WHERE lease_until IS NOT NULL")
 
 
-async def notification(db: Reader, notification_id: int):
-    return await db.fetchone(f"{_NOTIFICATION_ROW} WHERE n.notification_id = ?", (notification_id,))
+async def notification(db: Reader, notification_id: int) -> Notification | None:
+    row = await db.fetchone(f"{_NOTIFICATION_ROW} WHERE n.notification_id = ?", (notification_id,))
+    return _notification(row) if row else None
 
 
 async def record_attempt(
@@ -460,18 +612,22 @@ async def record_attempt(
     )
 
 
-async def notifications_of(db: Reader, payment_id: str | None = None, limit: int = 1000):
+async def notifications_of(db: Database, payment_id: str | None = None, limit: int = 1000) -> list[Notification]:
     if payment_id:
-        return await db.fetchall(
-            "SELECT * FROM notifications WHERE payment_id = ? ORDER BY notification_id", (payment_id,)
+        rows = await db.fetchall(
+            f"{_NOTIFICATION_ROW} WHERE n.payment_id = ? ORDER BY n.notification_id", (payment_id,)
         )
-    return await db.scan("SELECT * FROM notifications ORDER BY notification_id DESC LIMIT ?", (limit,))
+    else:
+        rows = await db.scan(f"{_NOTIFICATION_ROW} ORDER BY n.notification_id DESC LIMIT ?", (limit,))
+    return [_notification(r) for r in rows]
 
 
-async def attempts_of(db: Reader, notification_id: int):
-    return await db.fetchall(
+async def attempts_of(db: Reader, notification_id: int) -> list[dict[str, Any]]:
+    """Every delivery attempt of a notification: attempt, at, http_status, outcome, detail."""
+    rows = await db.fetchall(
         "SELECT * FROM notification_attempts WHERE notification_id = ? ORDER BY attempt", (notification_id,)
     )
+    return [dict(r) for r in rows]
 
 
 # --- simulator state ---------------------------------------------------------------
@@ -492,7 +648,16 @@ async def set_state(tx: Transaction, key: str, value: Any) -> None:
 async def reset(tx: Transaction) -> None:
     """Delete every payment and what hangs off it; balances go back to the seed."""
     tables = [r["name"] for r in await tx.fetchall("SELECT name FROM sqlite_master WHERE type = 'table'")]
-    for table in ("notification_attempts", "notifications", "refunds", "payments", "balances", "sim_state"):
+    for table in (
+        "notification_attempts",
+        "notifications",
+        "refund_settlements",
+        "refund_outcomes",
+        "refunds",
+        "payments",
+        "balances",
+        "sim_state",
+    ):
         if table in tables:
             await tx.execute(f"DELETE FROM {table}")
     await tx.execute("DELETE FROM accounts")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import json
 import logging
 from datetime import timedelta
@@ -19,6 +20,7 @@ from simulator.core.signed_http import SignedClient, SignedExchange
 from simulator.core.signer import Signer
 
 from . import control_store, store
+from .records import Notification
 from .service import Wallet
 from .wire import NOTIFY_APIS
 
@@ -131,7 +133,7 @@ class Worker:
         async with self.db.transaction() as tx:
             rows = await store.claim_due_notifications(tx, now, now + LEASE)
         for row in rows:
-            self._track(row["notification_id"], self._deliver(row))
+            self._track(row.notification_id, self._deliver(row))
         return len(rows)
 
     def send_now(self, nid: int) -> None:
@@ -143,7 +145,7 @@ class Worker:
 
     async def _send_stored(self, nid: int) -> str | None:
         row = await store.notification(self.db, nid)
-        if row is not None and row["status"] == "PENDING":
+        if row is not None and row.status == "PENDING":
             return await self._deliver(row)
         return None
 
@@ -153,7 +155,7 @@ class Worker:
             return
         task = asyncio.create_task(coro, name=f"notify-{nid}")
         self._in_flight[nid] = task
-        task.add_done_callback(lambda done, nid=nid: self._done(nid, done))
+        task.add_done_callback(functools.partial(self._done, nid))
 
     def _done(self, nid: int, task: asyncio.Task) -> None:
         self._in_flight.pop(nid, None)
@@ -162,33 +164,33 @@ class Worker:
         if task.cancelled() or task.exception() is not None or task.result() == "PENDING":
             self.wake()
 
-    async def _deliver(self, row) -> str:
+    async def _deliver(self, row: Notification) -> str:
         """One attempt, when a slot is free; returns the row's status after it."""
         async with self._slots:
             return (await self._attempt(row))["status"]
 
-    async def _attempt(self, row, *, manual: bool = False) -> dict:
+    async def _attempt(self, row: Notification, *, manual: bool = False) -> dict:
         """One delivery attempt of an outbox row, recorded; returns what happened."""
         fault = None
         if self.wallet.queues.maybe["notify_faults"]:
             async with self.db.transaction() as tx:
                 fault = await self.wallet.queues.take(tx, "notify_faults", control_store.take_notify_fault)
-        merchant = await self.wallet.merchant(row["client_id"])
+        merchant = await self.wallet.merchant(row.client_id)
         client = SignedClient(
             self.session,
-            client_id=row["client_id"],
+            client_id=row.client_id,
             private_pem=self.signer.private_pem,
-            peer_public_pem=merchant["public_key_pem"] if merchant else None,
+            peer_public_pem=merchant.public_key_pem if merchant else None,
             signer=self.signer,
         )
-        body = row["body"].encode()
-        sent = await self._send(client, row["url"], body, fault)
-        attempt = row["attempts"] + 1
+        body = row.body.encode()
+        sent = await self._send(client, row.url, body, fault)
+        attempt = row.attempts + 1
         now = self.clock.now()
         acknowledged = sent["acknowledged"]
         if manual:
-            status = "DELIVERED" if acknowledged else row["status"]
-            next_at = _dt(row["next_attempt_at"]) if status == "PENDING" else None
+            status = "DELIVERED" if acknowledged else row.status
+            next_at = _dt(row.next_attempt_at) if status == "PENDING" else None
         else:
             delay = None if acknowledged else next_attempt_delay(attempt)
             status = "DELIVERED" if acknowledged else ("PENDING" if delay is not None else "FAILED")
@@ -196,7 +198,7 @@ class Worker:
         async with self.db.transaction() as tx:
             await store.record_attempt(
                 tx,
-                row["notification_id"],
+                row.notification_id,
                 attempt,
                 now,
                 sent["http_status"],
@@ -226,7 +228,7 @@ class Worker:
                 "detail": "injected fault: dropped on the way (the merchant never received it)",
                 "exchange": exchange,
             }
-        if kind == "delay":
+        if fault is not None and kind == "delay":
             await asyncio.sleep(fault["delay_ms"] / 1000)
         copies = 2 if kind == "duplicate" else 1
         results = await asyncio.gather(*(self._post(client, exchange) for _ in range(copies)))
@@ -269,14 +271,16 @@ class Worker:
             "exchange": exchange,
         }
 
-    def _journal(self, row, body: bytes, attempt: int, status: str, next_at, sent: dict, manual: bool) -> None:
+    def _journal(
+        self, row: Notification, body: bytes, attempt: int, status: str, next_at, sent: dict, manual: bool
+    ) -> None:
         exchange = sent["exchange"]
         sent_body = _json_or_none(body) or {}
         acknowledged = sent["acknowledged"]
         # A refund's notification is not one of the journey's steps: a note beside them.
-        refund = row["notify_type"] == "REFUND_RESULT"
+        refund = row.notify_type == "REFUND_RESULT"
         summary = (
-            f"{NOTIFY_APIS[row['notify_type']]} attempt {attempt}{' (resent by hand)' if manual else ''}: "
+            f"{NOTIFY_APIS[row.notify_type]} attempt {attempt}{' (resent by hand)' if manual else ''}: "
             + ("acknowledged" if sent["outcome"] == "ACKNOWLEDGED" else sent["detail"] or sent["outcome"].lower())
             + ("; schedule spent, marked FAILED" if status == "FAILED" and not acknowledged else "")
         )
@@ -293,13 +297,13 @@ class Worker:
             None if refund else 19,
             summary,
             kind=kind,
-            order_id=row["reference_order_id"],
+            order_id=row.reference_order_id,
             payment_request_id=sent_body.get("paymentRequestId"),
-            payment_id=row["payment_id"],
+            payment_id=row.payment_id,
             details=details,
             http=http_summary(
                 "POST",
-                row["url"],
+                row.url,
                 status=sent["http_status"],
                 request_headers=exchange.request_headers,
                 request_body=body,

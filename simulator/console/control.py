@@ -127,7 +127,7 @@ def handlers(
     async def reset(request: web.Request) -> web.Response:
         """Reset every app (the wallet first: nothing then notifies an order that is gone)."""
         urls = urls_of(request)
-        results = {}
+        results: dict[str, dict[str, Any]] = {}
         for app in RESET_ORDER:
             if app in urls:
                 status, payload = await _forward(session_of(request), "POST", f"{urls[app]}/_sim/reset", {})

@@ -34,7 +34,7 @@ BATCH = 500
 async def read_sse(content: aiohttp.StreamReader) -> AsyncIterator[tuple[str, str]]:
     """``(event, data)`` pairs of a server-sent-event stream such as ``/api/stream``
     (comments skipped), for scripts and tests that follow the console."""
-    event, data = "message", []
+    event, data = "message", list[str]()
     async for raw in content:
         line = raw.decode("utf-8", "replace").rstrip("\r\n")
         if not line:
@@ -124,7 +124,8 @@ async def stream(request: web.Request, session: aiohttp.ClientSession, app_urls:
 
 async def stop_streams(app: web.Application) -> None:
     """On shutdown: end open streams now rather than wait for pages to leave."""
-    for resp in list(app[STREAMS]):
+    streams: weakref.WeakSet = app[STREAMS]  # EventSourceResponse (aiohttp_sse: untyped)
+    for resp in list(streams):
         resp.stop_streaming()
 
 

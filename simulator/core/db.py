@@ -24,6 +24,7 @@ import asyncio
 import logging
 import sqlite3
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -66,8 +67,12 @@ class Transaction:
         """Run a statement; return the number of rows it changed."""
         return self._conn.execute(sql, params).rowcount
 
-    async def insert(self, sql: str, params: Params = ()) -> int | None:
-        return self._conn.execute(sql, params).lastrowid
+    async def insert(self, sql: str, params: Params = ()) -> int:
+        """Run an INSERT of one row; return its rowid."""
+        rowid = self._conn.execute(sql, params).lastrowid
+        if rowid is None:  # only before any INSERT on the connection
+            raise sqlite3.OperationalError(f"no row inserted by {sql.split('(', 1)[0].strip()}")
+        return rowid
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         self._conn.executemany(sql, rows)
@@ -85,6 +90,14 @@ class Transaction:
     def on_commit(self, callback) -> None:
         """Run ``callback()`` once the transaction has committed (e.g. wake a worker)."""
         self.after_commit.append(callback)
+
+
+async def _pragma(conn: aiosqlite.Connection, pragma: str) -> Any:
+    """A PRAGMA's answer, off the loop: its one value, or its row of values."""
+    row = await (await conn.execute(f"PRAGMA {pragma}")).fetchone()
+    if row is None:  # every PRAGMA asked here answers with a row
+        raise sqlite3.OperationalError(f"PRAGMA {pragma} answered nothing")
+    return row[0] if len(row) == 1 else tuple(row)
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -124,33 +137,67 @@ class _Batch:
                 stored.exception()  # retrieved: the caller has it
 
 
+@dataclass(frozen=True)
+class _Connections:
+    writer: sqlite3.Connection  # on the loop, behind the lock
+    reader: sqlite3.Connection  # point reads, on the loop
+    offload: aiosqlite.Connection  # scans and checkpoints, on aiosqlite's thread
+
+
+class DatabaseClosed(RuntimeError):
+    """A read or write of a database that is not open (before ``open`` or after ``close``)."""
+
+
 class Database:
     def __init__(self, path: Path, schema: str):
         self.path = Path(path)
         self.schema = schema
-        self._writer: sqlite3.Connection | None = None
-        self._reader: sqlite3.Connection | None = None
-        self._offload: aiosqlite.Connection | None = None
+        self._connections: _Connections | None = None
         self._checkpoints: asyncio.Task | None = None
         self._lock = asyncio.Lock()
         self._batch: _Batch | None = None  # the open transaction, its units done, its COMMIT to come
+
+    def _open_connections(self) -> _Connections:
+        if self._connections is None:
+            raise DatabaseClosed(f"the database {self.path.name} is not open")
+        return self._connections
+
+    @property
+    def _writer(self) -> sqlite3.Connection:
+        return self._open_connections().writer
+
+    @property
+    def _reader(self) -> sqlite3.Connection:
+        return self._open_connections().reader
+
+    @property
+    def _offload(self) -> aiosqlite.Connection:
+        return self._open_connections().offload
 
     async def open(self) -> Database:
         """Open the connections; if any step fails, what was opened is closed again (an
         aiosqlite thread left running would keep the process from exiting)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        opened: list[sqlite3.Connection] = []
+        offload = None
         try:
-            self._writer = _connect(self.path)
-            self._writer.executescript(self.schema)
-            self._writer.execute("PRAGMA wal_autocheckpoint=0")
-            self._reader = _connect(self.path)
-            self._offload = await aiosqlite.connect(self.path, isolation_level=None)
-            self._offload.row_factory = sqlite3.Row
+            writer = _connect(self.path)
+            opened.append(writer)
+            writer.executescript(self.schema)
+            writer.execute("PRAGMA wal_autocheckpoint=0")
+            reader = _connect(self.path)
+            opened.append(reader)
+            offload = await aiosqlite.connect(self.path, isolation_level=None)
+            offload.row_factory = sqlite3.Row
             for pragma in PRAGMAS:
-                await self._offload.execute(pragma)
+                await offload.execute(pragma)
         except BaseException:
-            await self.close()
+            if offload is not None:
+                await offload.close()
+            for conn in opened:
+                conn.close()
             raise
+        self._connections = _Connections(writer, reader, offload)
         self._checkpoints = asyncio.create_task(self._checkpoint_loop(), name=f"checkpoint-{self.path.name}")
         return self
 
@@ -158,22 +205,22 @@ class Database:
         if self._checkpoints is not None:
             self._checkpoints.cancel()
             await asyncio.gather(self._checkpoints, return_exceptions=True)
-        if self._writer is not None:
-            async with self._lock:
-                self._commit(self._batch)
-        if self._offload is not None:
-            try:
-                await self._offload.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            except sqlite3.Error:
-                pass  # closing anyway: the next open replays the WAL
-            await self._offload.close()
-        for conn in (self._reader, self._writer):
-            if conn is not None:
-                conn.close()
-        self._reader = self._writer = self._offload = self._checkpoints = None
+            self._checkpoints = None
+        if self._connections is None:
+            return
+        async with self._lock:
+            self._commit(self._batch)
+        connections, self._connections = self._connections, None
+        try:
+            await connections.offload.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error:
+            pass  # closing anyway: the next open replays the WAL
+        await connections.offload.close()
+        connections.reader.close()
+        connections.writer.close()
 
     async def _checkpoint_loop(self) -> None:
-        page_size = (await (await self._offload.execute("PRAGMA page_size")).fetchone())[0]
+        page_size = await _pragma(self._offload, "page_size")
         restarted_at = None  # the WAL's frame count at the last restart
         while True:
             await asyncio.sleep(CHECKPOINT_EVERY_SECONDS)
@@ -181,9 +228,7 @@ class Database:
                 # Copy what can be copied beside the writers. The file keeps its size after
                 # a restart (that is what makes a restart cheaper than a truncation): the
                 # frame count says how much was written since.
-                _busy, frames, _copied = await (
-                    await self._offload.execute("PRAGMA wal_checkpoint(PASSIVE)")
-                ).fetchone()
+                _busy, frames, _copied = await _pragma(self._offload, "wal_checkpoint(PASSIVE)")
                 if frames != restarted_at and frames * page_size >= CHECKPOINT_WAL_BYTES:
                     async with self._lock:
                         self._commit(self._batch)  # an open transaction would hold the restart up
@@ -202,7 +247,7 @@ class Database:
         writer = self._writer
         writer.execute("PRAGMA busy_timeout=0")
         try:
-            busy, frames, _copied = writer.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()
+            busy, frames, _copied = writer.execute("PRAGMA wal_checkpoint(RESTART)").fetchone() or (1, 0, 0)
         finally:
             writer.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         return None if busy else frames
@@ -210,7 +255,6 @@ class Database:
     def transaction(self) -> _Unit:
         """``async with db.transaction() as tx:`` one atomic unit of work, stored when the
         block ends (its COMMIT may be shared with other units: see the module's note)."""
-        assert self._writer is not None, "database is not open"
         return _Unit(self)
 
     def _undo(self, batch: _Batch, savepoint: bool) -> None:
@@ -259,17 +303,14 @@ class Database:
 
     async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
         """A point lookup, on the loop (microseconds)."""
-        assert self._reader is not None, "database is not open"
         return self._reader.execute(sql, params).fetchone()
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         """A small read, on the loop. Use ``scan`` for reads of many rows."""
-        assert self._reader is not None, "database is not open"
         return self._reader.execute(sql, params).fetchall()
 
     async def scan(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         """A read of possibly many rows, off the loop (aiosqlite's thread)."""
-        assert self._offload is not None, "database is not open"
         return list(await self._offload.execute_fetchall(sql, params))
 
 
@@ -306,12 +347,14 @@ class _Unit:
         self.tx = Transaction(writer)
         return self.tx
 
-    async def __aexit__(self, exc_type, exc, tb) -> bool:
+    async def __aexit__(self, exc_type, exc, tb) -> None:
+        """Never swallows an exception (so a type checker knows code after the block
+        runs only when the block ended normally)."""
         db, batch = self.db, self.batch
         try:
             if exc_type is not None:
                 db._undo(batch, self.savepoint)
-                return False
+                return
             if self.savepoint:
                 db._writer.execute("RELEASE unit")
             batch.units += 1
@@ -321,4 +364,3 @@ class _Unit:
         finally:
             db._lock.release()
         await stored
-        return False

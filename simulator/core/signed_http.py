@@ -109,11 +109,12 @@ class SignedExchange:
 
 
 class SignedClient:
-    """Posts signed JSON to an Alipay+ style endpoint and checks the signed reply."""
+    """Posts signed JSON to an Alipay+ style endpoint and checks the signed reply. Without
+    a session it only signs requests and checks replies (``prepare``, ``check_reply``)."""
 
     def __init__(
         self,
-        session: aiohttp.ClientSession,
+        session: aiohttp.ClientSession | None,
         *,
         client_id: str,
         private_pem: str,
@@ -162,6 +163,8 @@ class SignedClient:
 
     async def send(self, exchange: SignedExchange, *, timeout: float = 10.0) -> SignedExchange:
         """Send an exchange made by ``prepare`` (signed once, however it is used after)."""
+        if self.session is None:
+            raise RuntimeError("this SignedClient only signs: it has no session to send with")
         url = exchange.url
         loop = asyncio.get_running_loop()
         started = loop.time()

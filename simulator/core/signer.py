@@ -80,6 +80,7 @@ class ProcessSigner(Signer):
         super().__init__(private_pem)
         self.command = command or (sys.executable, "-m", "simulator.core.signer")
         self._proc: asyncio.subprocess.Process | None = None
+        self._to_child: asyncio.StreamWriter | None = None  # the child's stdin
         self._replies: asyncio.ReadTransport | None = None
         self._pending: collections.deque[asyncio.Future] = collections.deque()
         self._closing = False
@@ -110,9 +111,10 @@ class ProcessSigner(Signer):
             return
         finally:
             os.close(write_fd)  # the child has its copy: its exit closes the pipe
-        key = self.private_pem.encode()
-        proc.stdin.write(_frame(key))
-        self._proc = proc
+        to_child = proc.stdin
+        assert to_child is not None  # stdin=PIPE above
+        to_child.write(_frame(self.private_pem.encode()))
+        self._proc, self._to_child = proc, to_child
         self._replies, _ = await asyncio.get_running_loop().connect_read_pipe(
             lambda: _Replies(self, proc), os.fdopen(read_fd, "rb", buffering=0)
         )
@@ -121,10 +123,10 @@ class ProcessSigner(Signer):
         self._closing = True
         if self._restart is not None:
             self._restart.cancel()
-        proc, replies = self._proc, self._replies
-        self._proc = self._replies = None
-        if proc is not None and proc.returncode is None:
-            proc.stdin.close()  # the child's end of input: it exits
+        proc, to_child, replies = self._proc, self._to_child, self._replies
+        self._proc = self._to_child = self._replies = None
+        if proc is not None and to_child is not None and proc.returncode is None:
+            to_child.close()  # the child's end of input: it exits
             try:
                 async with asyncio.timeout(5):
                     await proc.wait()
@@ -136,11 +138,12 @@ class ProcessSigner(Signer):
         self._fail_pending()
 
     async def sign(self, content: bytes) -> str:
-        if not self.running:
+        to_child = self._to_child
+        if to_child is None or not self.running:
             return await super().sign(content)
         future = asyncio.get_running_loop().create_future()
         self._pending.append(future)
-        self._proc.stdin.write(_frame(content))
+        to_child.write(_frame(content))
         try:
             return await future
         except SignerGone:
@@ -161,7 +164,7 @@ class ProcessSigner(Signer):
             "the signer process ended (exit %s)%s; signing on the event loop until it is back", proc.returncode, why
         )
         replies = self._replies
-        self._proc = self._replies = None
+        self._proc = self._to_child = self._replies = None
         if replies is not None:
             replies.close()
         self._fail_pending()

@@ -103,7 +103,10 @@ async def serve_split(settings: settings_mod.Settings) -> int:
     here = dataclasses.replace(
         settings,
         apps=tuple(a for a in settings.apps if a != "wallet"),
-        **{f"{name}_port": port for name, port in ports.items()},
+        miniprogram_port=ports["miniprogram"],
+        merchant_port=ports["merchant"],
+        wallet_port=ports["wallet"],
+        console_port=ports["console"],
     )
     sim = None
     stop = _stop_on_signals()

@@ -35,8 +35,22 @@ class BackgroundSim:
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
-        self.sim: RunningSim | None = None
-        self.session: aiohttp.ClientSession | None = None
+        self._sim: RunningSim | None = None
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def sim(self) -> RunningSim:
+        """The running apps (``RuntimeError`` before ``start`` or after ``stop``)."""
+        if self._sim is None:
+            raise RuntimeError("the simulator is not running")
+        return self._sim
+
+    @property
+    def session(self) -> aiohttp.ClientSession:
+        """The HTTP session of the simulator's loop, for helpers that run there."""
+        if self._session is None:
+            raise RuntimeError("the simulator is not running")
+        return self._session
 
     def start(self, timeout: float = 60.0) -> BackgroundSim:
         self._thread = threading.Thread(target=asyncio.run, args=(self._main(),), name="tradepay-sim", daemon=True)
@@ -56,7 +70,7 @@ class BackgroundSim:
                 aiohttp.ClientSession(timeout=HTTP_TIMEOUT) as session,
             ):
                 await wait_until_answering({name: sim.urls[name] for name in sim.settings.apps})
-                self.sim, self.session = sim, session
+                self._sim, self._session = sim, session
                 self._ready.set()
                 await self._stopping.wait()
         except BaseException as exc:  # handed to the thread that waits in start()
@@ -65,7 +79,7 @@ class BackgroundSim:
             self._ready.set()
 
     def _submit(self, coro: Coroutine[Any, Any, T]) -> Future[T]:
-        if self.loop is None or self.sim is None:
+        if self.loop is None or self._sim is None:
             coro.close()
             raise RuntimeError("the simulator is not running")
         if threading.current_thread() is self._thread:
@@ -87,4 +101,4 @@ class BackgroundSim:
         if self.loop is not None and not self.loop.is_closed():
             self.loop.call_soon_threadsafe(self._stopping.set)
         self._thread.join(timeout)
-        self._thread = self.sim = self.session = None
+        self._thread = self._sim = self._session = None

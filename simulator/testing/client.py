@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import tempfile
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -34,20 +35,24 @@ API_PATH = api_paths.ALIPAYPLUS
 class SimCallError(RuntimeError):
     """A control or wallet call did not answer as expected; carries the status and body."""
 
-    def __init__(self, method: str, url: str, status: int, body: Any):
+    def __init__(self, method: str, url: str, status: int | None, body: Any):
         super().__init__(f"{method} {url} answered HTTP {status}: {body}")
         self.status, self.body = status, body
 
 
-def _blocking(method):
+# Every helper's coroutine, by name: ``sim.aio.<name>`` awaits it.
+_COROUTINES: dict[str, Callable[..., Coroutine[Any, Any, Any]]] = {}
+
+
+def _blocking(method: Callable[..., Coroutine[Any, Any, Any]]) -> Callable[..., Any]:
     """Write a helper once, as a coroutine run on the simulator's loop; callers get it
     blocking (``sim.x()``) or awaitable (``await sim.aio.x()``)."""
+    _COROUTINES[method.__name__] = method
 
     @functools.wraps(method)
     def call(self: TradepaySim, *args, **kwargs):
         return self.background.call(method(self, *args, **kwargs))
 
-    call.coroutine = method
     return call
 
 
@@ -58,7 +63,7 @@ class _Awaitables:
         self._sim = sim
 
     def __getattr__(self, name: str):
-        coroutine = getattr(getattr(type(self._sim), name, None), "coroutine", None)
+        coroutine = _COROUTINES.get(name)
         if coroutine is None:
             raise AttributeError(f"TradepaySim has no helper {name!r}")
         return lambda *args, **kwargs: self._sim.background.call_async(coroutine(self._sim, *args, **kwargs))
@@ -215,7 +220,7 @@ class TradepaySim:
         ``outcome`` forces the confirmation's outcome first. Returns the ids, the
         ``result_code`` the mini program got and the merchant's ``order``."""
         if outcome is not None:
-            await self.force_outcome.coroutine(self, outcome)
+            await _COROUTINES["force_outcome"](self, outcome)
         return await api_journey(
             self.background.session,
             self.urls,
@@ -231,7 +236,7 @@ class TradepaySim:
         """A signed wallet API call as the sandbox merchant (``call("inquiryPayment",
         {"paymentId": ...})``); the reply's signature is checked."""
         if self._credentials is None:
-            self._credentials = await self._get_credentials.coroutine(self)
+            self._credentials = await _COROUTINES["_get_credentials"](self)
         creds = self._credentials
         client = signed_http.SignedClient(
             self.background.session,
@@ -276,7 +281,7 @@ class TradepaySim:
         ``attempts`` attempts; returns it with every attempt (``history``)."""
 
         async def reached():
-            payment = await self.payment.coroutine(self, payment_id)
+            payment = await _COROUTINES["payment"](self, payment_id)
             return next(
                 (n for n in payment["notifications"] if n["status"] == status and n["attempts"] >= attempts), None
             )
@@ -286,7 +291,7 @@ class TradepaySim:
         except TimeoutError:
             seen = [
                 f"{n['status']} after {n['attempts']} attempts"
-                for n in (await self.payment.coroutine(self, payment_id))["notifications"]
+                for n in (await _COROUTINES["payment"](self, payment_id))["notifications"]
             ]
             raise TimeoutError(
                 f"no notification of {payment_id} became {status} within {timeout:g} s "

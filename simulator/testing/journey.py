@@ -4,7 +4,6 @@ Used by API tests, the benchmark and the pytest plugin."""
 
 from __future__ import annotations
 
-import asyncio
 import html
 import json
 import re
@@ -12,6 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import aiohttp
+
+from .sim import wait_for
 
 _CONFIG = re.compile(r'<script type="application/json" id="cashier-config">(.*?)</script>', re.S)
 DEFAULT_ITEMS = ({"goodsId": "latte", "quantity": 2},)
@@ -74,16 +75,20 @@ async def settled_order(
     client_result_code: str | None = None,
 ) -> dict:
     """What the result page shows: the merchant's order once it is no longer waiting for
-    the wallet's word (or after ``timeout``)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
+    the wallet's word (or as it is after ``timeout``)."""
     params = {"clientResultCode": client_result_code} if client_result_code else {}
-    while True:
+    latest: dict = {}
+
+    async def decided() -> dict | None:
+        nonlocal latest
         async with session.get(f"{merchant_url}/api/orders/{order_id}", params=params) as resp:
             latest = await resp.json()
-        if latest["status"] not in ("CREATED", "PAYING") or loop.time() > deadline:
-            return latest
-        await asyncio.sleep(0.02)
+        return latest if latest["status"] not in ("CREATED", "PAYING") else None
+
+    try:
+        return await wait_for(decided, timeout, interval=0.02)
+    except TimeoutError:
+        return latest
 
 
 @dataclass

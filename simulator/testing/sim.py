@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -28,9 +29,16 @@ def seed_keys(data_dir: Path, template: Path | None) -> None:
 async def running_sim(
     data_dir: Path, *, keys_from: Path | None = None, apps: tuple[str, ...] = APPS, **overrides
 ) -> AsyncIterator[RunningSim]:
-    values = {"host": "127.0.0.1", "miniprogram_port": 0, "merchant_port": 0, "wallet_port": 0, "console_port": 0}
-    values.update(overrides)
-    settings = Settings(data_dir=Path(data_dir), apps=apps, **values)
+    settings = Settings(
+        data_dir=Path(data_dir),
+        apps=apps,
+        host="127.0.0.1",
+        miniprogram_port=0,
+        merchant_port=0,
+        wallet_port=0,
+        console_port=0,
+    )
+    settings = dataclasses.replace(settings, **overrides)
     seed_keys(data_dir, keys_from)
     sim = await start(settings)
     try:

@@ -1,11 +1,12 @@
 """The control plane: forced outcomes, faults on the wallet API and on notifications,
 settle, expire, resend, reset — all through HTTP, as a test suite would use them."""
 
-import asyncio
+from datetime import datetime
 
 import pytest
+from wallet_helpers import wallet_api
 
-from simulator.testing.journey import api_journey, open_cashier
+from simulator.testing.journey import api_journey, cashier_action, open_cashier
 from simulator.testing.sim import get_json, running_sim, wait_for
 
 
@@ -164,10 +165,14 @@ async def test_merchant_timeout_on_a_slow_wallet_then_retry(tmp_path, keys_templ
         async with http.post(f"{sim.urls['merchant']}/api/orders", json={"items": [{"goodsId": "latte"}]}) as r:
             body = await r.json()
         assert r.status == 502 and "try again" in body["error"]["message"].lower()
-        await asyncio.sleep(1.2)  # the wallet finishes the delayed call meanwhile
+        # The delay acts after the wallet's work: the payment exists, its reply is still on
+        # its way. The retry comes now, while it is, and must find that payment.
+        order = await order_status(http, sim, body["orderId"])
+        made = await wallet_knows(await wallet_api(sim, http), order["paymentRequestId"])
+        assert made is not None
         async with http.post(f"{sim.urls['merchant']}/api/orders/{body['orderId']}/pay") as r:
             retried = await r.json()
-        assert r.status == 200 and retried["paymentUrl"]
+        assert r.status == 200 and retried["paymentUrl"] and retried["paymentId"] == made["paymentId"]
         _, events = await get_json(
             http, f"{sim.urls['wallet']}/_sim/events", params={"paymentRequestId": retried["paymentRequestId"]}
         )
@@ -262,6 +267,37 @@ async def test_dropped_notification_is_caught_up_by_inquiry(sim, http):
     assert order["status"] == "PAID" and order["paidVia"] == "inquiryPayment"
 
 
+async def test_the_merchants_reconciler_catches_up_a_dropped_notification_by_itself(tmp_path, keys_template, http):
+    """The reference merchant's background job asks the wallet about orders whose
+    notification is overdue (``Shop.reconcile``): with the notification lost on the way and
+    nobody asking for the order, it still ends PAID, by inquiryPayment."""
+    # --time-scale 100: an order is overdue 0.1 s after it was paid for instead of 10 s
+    async with running_sim(tmp_path / "d", keys_from=keys_template, time_scale=100) as sim:
+        await post(http, f"{sim.urls['wallet']}/_sim/notifications/faults", {"kind": "drop"})
+        # the journey by hand: api_journey reads GET /api/orders/{id}, which inquires itself
+        async with http.post(f"{sim.urls['merchant']}/api/orders", json={"items": [{"goodsId": "latte"}]}) as r:
+            created = await r.json()
+        cashier = await open_cashier(http, created["paymentUrl"])
+        status, reply = await cashier_action(
+            http, cashier, "confirm", {"account": "buyer@sandbox.test", "password": "111111"}
+        )
+        assert status == 200 and reply["resultCode"] == "9000"
+
+        async def paid():  # the list of orders, which asks the wallet nothing
+            _, listed = await get_json(http, f"{sim.urls['merchant']}/api/orders")
+            order = next(o for o in listed["orders"] if o["orderId"] == created["orderId"])
+            return order if order["status"] == "PAID" else None
+
+        order = await wait_for(paid)
+        assert order["paidVia"] == "inquiryPayment" and order["fulfilled"] == 1
+        notes = await notifications_of(http, sim, created["paymentId"])
+        assert [h["outcome"] for h in notes[0]["history"]] == ["DROPPED"]  # the wallet believes it delivered
+        _, events = await get_json(http, f"{sim.urls['merchant']}/_sim/events", params={"orderId": created["orderId"]})
+        inquiries = [e for e in events["events"] if e["summary"].startswith("inquiryPayment")]
+        assert inquiries and all(e["step"] is None for e in inquiries)  # the job's, not the result page's (20)
+        assert 19 not in {e["step"] for e in events["events"]}  # the notification never arrived
+
+
 async def test_duplicate_notifications_fulfil_once(sim, http):
     await post(http, f"{sim.urls['wallet']}/_sim/notifications/faults", {"kind": "duplicate", "count": 3})
     results = [await api_journey(http, sim.urls, report=False) for _ in range(3)]
@@ -273,9 +309,18 @@ async def test_duplicate_notifications_fulfil_once(sim, http):
 async def test_delayed_notification_arrives_later(sim, http):
     await post(http, f"{sim.urls['wallet']}/_sim/notifications/faults", {"kind": "delay", "delayMs": 600})
     result = await api_journey(http, sim.urls, report=False, settle_timeout=0)
-    assert (await order_status(http, sim, result.order_id))["status"] == "PAYING"
     order = await wait_for(lambda: _final(http, sim, result.order_id))
     assert order["paidVia"] == "notification"
+    # In the order of events, not against a stopwatch: the merchant marked the order paid
+    # no sooner than the delay after the wallet's debit (both clocks are this process's).
+    _, wallet_events = await get_json(http, f"{sim.urls['wallet']}/_sim/events", params={"orderId": result.order_id})
+    _, merchant_events = await get_json(
+        http, f"{sim.urls['merchant']}/_sim/events", params={"orderId": result.order_id}
+    )
+    debited = next(e for e in wallet_events["events"] if e["step"] == 17 and e["details"].get("debited"))
+    paid = next(e for e in merchant_events["events"] if e["step"] == 19)
+    waited = datetime.fromisoformat(paid["at"]) - datetime.fromisoformat(debited["at"])
+    assert waited.total_seconds() >= 0.6, (debited["at"], paid["at"])
 
 
 async def test_resend_sends_again_now(sim, http):

@@ -51,7 +51,8 @@ async def processing(http, sim, api, *, outcome=None, account="buyer@sandbox.tes
     before = await balance(http, sim, account)
     result = await api_journey(http, sim.urls, account=account, report=False, settle_timeout=0)
     assert result.result_code == "8000"
-    assert (await inquiry(api, result.payment_id))["paymentStatus"] == "PROCESSING"
+    # paid, the result awaited: Antom's PENDING (docs/fidelity.md)
+    assert (await inquiry(api, result.payment_id))["paymentStatus"] == "PENDING"
     return result, before
 
 
@@ -72,7 +73,7 @@ async def test_a_processing_payment_settles_on_the_wallets_clock_to_its_own_end(
 
     async def settled():
         body = await inquiry(api, result.payment_id)
-        return body if body["paymentStatus"] != "PROCESSING" else None
+        return body if body["paymentStatus"] != "PENDING" else None
 
     body = await wait_for(settled)
     assert (body["paymentStatus"], body["paymentResultCode"]) == (status, result_code)
@@ -102,4 +103,4 @@ async def test_settle_refuses_an_end_it_does_not_know(sim, http, api):
         http, f"{sim.urls['wallet']}/_sim/payments/{result.payment_id}/settle", {"to": "CANCELLED"}
     )
     assert status == 400 and refused["error"]["code"] == "PARAM_ILLEGAL"
-    assert (await inquiry(api, result.payment_id))["paymentStatus"] == "PROCESSING"
+    assert (await inquiry(api, result.payment_id))["paymentStatus"] == "PENDING"

@@ -8,6 +8,9 @@ import json
 import pytest
 from wallet_helpers import pay_body, refund_body, snapshot
 
+# The wallet's API alone: no other app is started (tests/conftest.py, sim).
+pytestmark = pytest.mark.apps("wallet")
+
 
 def nested(depth: int) -> bytes:
     return json.dumps({"paymentRequestId": "PR-1", "metadata": _deep(depth)}).encode()
@@ -88,7 +91,15 @@ BAD_PAYS = {
     "lower-case currency": _pay(paymentAmount__currency="usd"),
     "numeric currency": _pay(paymentAmount__currency=840),
     "extra amount field": _pay(paymentAmount__precision=2),
-    "unknown field": _pay(paymentRequestID="PR-typo"),
+    "no order.env": _pay(order__env=...),
+    "no order.env.terminalType": _pay(order__env={"osType": "IOS"}),
+    "terminalType not a TerminalType": _pay(order__env={"terminalType": "PHONE"}),
+    "WAP without osType": _pay(order__env={"terminalType": "WAP"}),
+    "osType not an OsType": _pay(order__env={"terminalType": "APP", "osType": "WINDOWS"}),
+    "no order.orderAmount": _pay(order__orderAmount=...),
+    "isCashierPayment not a boolean": _pay(paymentFactor={"isCashierPayment": "yes"}),
+    "paymentMethod not an object": _pay(paymentMethod="CONNECT_WALLET"),
+    "settlementCurrency not a code": _pay(settlementStrategy={"settlementCurrency": "dollars"}),
     "goods not a list": _pay(order__goods={"goodsName": "x"}),
     "101 goods": _pay(order__goods=[{"goodsName": "x"}] * 101),
     "goods amount decimal": _pay(
@@ -132,7 +143,6 @@ async def test_bad_refunds_and_references_are_param_illegal(sim, api):
             good | {"refundReason": "x" * 257},
             good | {"refundNotifyUrl": "mailto:shop@example.com"},
             good | {"refundRequestId": ["RF-1"]},
-            good | {"refundAmmount": {"currency": "USD", "value": "100"}},
         ],
         "inquiryRefund": [{}, {"refundId": 42}, {"refundRequestId": ""}, {"refund_id": "x"}],
         "inquiryPayment": [{}, {"paymentId": None}, {"paymentId": {"id": "x"}}, {"paymentRequestId": "a b"}],
@@ -171,7 +181,9 @@ async def test_odd_but_valid_unicode_is_kept_exactly(sim, api):
             order={
                 "referenceOrderId": "ORD-U",
                 "orderDescription": description,
+                "orderAmount": {"currency": "USD", "value": "1000"},
                 "goods": [{"goodsName": "\u62b9\u8336\u30e9\u30c6"}],
+                "env": {"terminalType": "WEB"},
             }
         ),
     )

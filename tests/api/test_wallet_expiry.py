@@ -6,10 +6,14 @@ import html
 import re
 from datetime import datetime, timedelta
 
+import pytest
 from wallet_helpers import pay_body, refund_body, wallet_api
 
 from simulator.testing.journey import cashier_action, open_cashier
 from simulator.testing.sim import get_json, running_sim, wait_for
+
+# The wallet's API alone: no other app is started (tests/conftest.py, sim).
+pytestmark = pytest.mark.apps("wallet")
 
 _ERROR = re.compile(r'data-testid="cashier-error"[^>]*>([^<]*)<')
 

@@ -7,9 +7,13 @@ import copy
 import hashlib
 import json
 
+import pytest
 from wallet_helpers import balance, pay_body, refund_body, snapshot
 
 from wallet_mock.api import WALLET
+
+# The wallet's API alone: no other app is started (tests/conftest.py, sim).
+pytestmark = pytest.mark.apps("wallet")
 
 
 async def test_the_same_pay_request_returns_the_same_payment(sim, api):

@@ -1,52 +1,20 @@
 """Your own merchant: register a client id, an RSA public key and a notify URL, get the
 wallet's public key, pay with your key and receive signed notifications at your URL."""
 
-from aiohttp import web
-from wallet_helpers import pay_body, refund_body
+import pytest
+from wallet_helpers import NotifyReceiver, pay_body, refund_body
 
 from simulator.core import signing
-from simulator.core.signed_http import dump_json, read_signed_headers, signed_response_headers
 from simulator.testing.journey import cashier_action, open_cashier
 from simulator.testing.sim import get_json, wait_for
+
+# The wallet's API alone: no other app is started (tests/conftest.py, sim).
+pytestmark = pytest.mark.apps("wallet")
 
 
 async def register(http, sim, **body):
     async with http.post(f"{sim.urls['wallet']}/_sim/merchants", json=body) as resp:
         return resp.status, await resp.json()
-
-
-class NotifyReceiver:
-    """A merchant's notify endpoint on a free port: checks the wallet's signature and
-    acknowledges as Antom expects."""
-
-    def __init__(self, wallet_public_pem: str, merchant_private_pem: str):
-        self.wallet_public_pem = wallet_public_pem
-        self.merchant_private_pem = merchant_private_pem
-        self.received: list[dict] = []
-
-    async def handle(self, request: web.Request) -> web.Response:
-        raw = await request.read()
-        signed = read_signed_headers(request.headers)
-        valid = signing.verify(
-            self.wallet_public_pem, "POST", request.path, signed.client_id, signed.request_time, raw, signed.signature
-        )
-        self.received.append({"valid": valid, "clientId": signed.client_id, "body": await request.json()})
-        out = dump_json({"result": {"resultCode": "SUCCESS", "resultStatus": "S", "resultMessage": "success"}})
-        headers = signed_response_headers(self.merchant_private_pem, "POST", request.path, signed.client_id, out)
-        return web.Response(body=out, headers=headers, content_type="application/json")
-
-    async def __aenter__(self) -> str:
-        app = web.Application()
-        app.router.add_post("/notify", self.handle)
-        self.runner = web.AppRunner(app)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        port = self.runner.addresses[0][1]
-        return f"http://127.0.0.1:{port}/notify"
-
-    async def __aexit__(self, *exc) -> None:
-        await self.runner.cleanup()
 
 
 async def test_your_own_merchant_pays_and_is_notified_at_its_url(sim, http, api):
@@ -156,13 +124,24 @@ async def test_bad_registrations_are_refused_and_register_nothing(sim, http):
     assert after == before
 
 
-async def test_a_refund_with_refund_notify_url_is_notified_there_signed_once(sim, http, api):
+async def test_an_asynchronous_refund_is_notified_at_its_refund_notify_url_signed_once(sim, http, api):
+    """Antom sends notifyRefund for asynchronous refunds once final, not for synchronous
+    ones (the refund reply is the answer): docs.antom.com/ac/cashier_payment_cn/refund."""
     receiver = NotifyReceiver(api.creds["walletPublicKey"], api.creds["merchantPrivateKey"])
     async with receiver as notify_url:
         paid = await api.paid_payment("1000")
+        synchronous = await api.call("refund", refund_body(paid["paymentId"], "100", refundNotifyUrl=notify_url))
+        assert synchronous.code == "SUCCESS"
+        async with http.post(
+            f"{sim.urls['wallet']}/_sim/refunds/outcomes", json={"outcome": "PROCESSING_THEN_SUCCESS"}
+        ) as resp:
+            assert resp.status == 201
         body = refund_body(paid["paymentId"], "400", refundNotifyUrl=notify_url)
         refunded = await api.call("refund", body)
-        assert refunded.code == "SUCCESS"
+        assert (refunded.code, refunded.status) == ("REFUND_IN_PROCESS", "U")
+        async with http.post(f"{sim.urls['wallet']}/_sim/refunds/{refunded.body['refundId']}/settle") as resp:
+            settled = await resp.json()
+        assert resp.status == 200 and settled["refundStatus"] == "SUCCESS"
 
         async def notified():
             return receiver.received
@@ -187,7 +166,7 @@ async def test_a_refund_with_refund_notify_url_is_notified_there_signed_once(sim
         "refundRequestId": body["refundRequestId"],
         "refundId": refunded.body["refundId"],
         "refundAmount": {"currency": "USD", "value": "400"},
-        "refundTime": refunded.body["refundTime"],
+        "refundTime": settled["refundTime"],
     }
     _, events = await get_json(http, f"{sim.urls['wallet']}/_sim/events", params={"paymentId": paid["paymentId"]})
     [logged] = [e for e in events["events"] if e["summary"].startswith("notifyRefund")]

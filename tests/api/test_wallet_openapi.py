@@ -15,6 +15,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+import pytest
 import requests
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -27,6 +28,9 @@ from wallet_helpers import API, pay_body, schema_errors, snapshot
 
 from simulator.core import signing
 from wallet_mock.errors import MESSAGES
+
+# The wallet's API alone: no other app is started (tests/conftest.py, sim).
+pytestmark = pytest.mark.apps("wallet")
 
 FUZZ_EXAMPLES = int(os.environ.get("TRADEPAY_SIM_FUZZ_EXAMPLES", "200"))
 # Alipay+ refuses with HTTP 200 and a resultCode, so the checks that expect 401/403 or
@@ -134,11 +138,13 @@ async def test_the_document_refuses_what_the_wallet_refuses(api):
         pay_body("10.99"),
         pay_body("-1"),
         pay_body("0"),
-        pay_body(paymentRequestID="typo"),
+        pay_body(order={"referenceOrderId": "O-1", "orderDescription": "no env, no orderAmount"}),
         pay_body(paymentRequestId="has space"),
         {k: v for k, v in pay_body().items() if k != "order"},
     ):
         schema_errors(api.document, schema, bad, expect_valid=False)
+    # what the wallet accepts and ignores, the document accepts too
+    assert schema_errors(api.document, schema, pay_body(taxCalculationId="TAX-1")) == []
 
 
 async def test_a_schema_driven_fuzz_run_finds_no_server_error(sim, api, caplog):
@@ -162,6 +168,9 @@ async def test_the_control_api_is_documented_and_its_real_calls_match(sim, api, 
         ("post", "/_sim/faults", {"endpoint": "pay", "kind": "delay", "delayMs": 10}, 201),
         ("post", "/_sim/notifications/faults", {"kind": "duplicate"}, 201),
         ("post", "/_sim/clock/advance", {"seconds": 1}, 200),
+        ("post", "/_sim/refunds/outcomes", {"outcome": "PROCESSING_THEN_FAIL", "count": 2}, 201),
+        ("get", "/_sim/refunds/outcomes", None, 200),
+        ("delete", "/_sim/refunds/outcomes", None, 200),
         ("post", "/_sim/faults", {"kind": "explode"}, 400),
         ("delete", "/_sim/faults", None, 200),
         ("post", "/_sim/reset", None, 200),

@@ -4,11 +4,16 @@ result codes as Alipay+ writes them, every path prefix, every currency shape."""
 import re
 from datetime import UTC, datetime
 
-from wallet_helpers import balance, new_id, pay_body, refund_body, snapshot
+import pytest
+from wallet_helpers import antom_pay_body, balance, new_id, pay_body, refund_body, snapshot
 
+from simulator.core import api_paths
 from simulator.testing.journey import cashier_action, open_cashier
 from wallet_mock.api import WALLET
 from wallet_mock.models import cancel_window_end
+
+# The wallet's API alone: no other app is started (tests/conftest.py, sim).
+pytestmark = pytest.mark.apps("wallet")
 
 
 async def test_pay_then_inquire_while_open_and_after_paying(sim, api):
@@ -43,8 +48,12 @@ async def test_pay_then_inquire_while_open_and_after_paying(sim, api):
 
 
 async def test_every_prefix_and_antom_cancel_path_answer(api):
-    for prefix in ("/aps/api/v1/payments", "/ams/api/v1/payments", "/ams/sandbox/api/v1/payments"):
-        created = await api.call("pay", pay_body(), prefix=prefix)
+    for prefix, body in (
+        (api_paths.ALIPAYPLUS, pay_body()),
+        (api_paths.ANTOM, antom_pay_body()),
+        (api_paths.ANTOM_SANDBOX, antom_pay_body()),
+    ):
+        created = await api.call("pay", body, prefix=prefix)
         assert created.code == "PAYMENT_IN_PROCESS"
         found = await api.call("inquiryPayment", {"paymentId": created.body["paymentId"]}, prefix=prefix)
         assert found.body["paymentStatus"] == "PROCESSING"
@@ -86,8 +95,13 @@ async def test_a_paid_payment_cancelled_in_its_window_goes_back_to_the_buyer_in_
     assert await balance(sim) == before
     inquiry = await api.call("inquiryPayment", ref)
     assert inquiry.body["paymentStatus"] == "CANCELLED" and inquiry.body["paymentResultCode"] == "ORDER_IS_CANCELED"
+    # the give-back shows as a CANCEL transaction (the SDK's Transaction)
+    [cancel] = inquiry.body["transactions"]
+    assert cancel["transactionType"] == "CANCEL" and cancel["transactionStatus"] == "SUCCESS"
+    assert cancel["transactionAmount"] == {"currency": "USD", "value": "1000"}
+    # Antom's release notes: the refund API answers ORDER_IS_CANCELED for a cancelled payment
     refund = await api.call("refund", refund_body(paid["paymentId"], "100"))
-    assert (refund.code, refund.status) == ("ORDER_IS_CLOSED", "F")
+    assert (refund.code, refund.status) == ("ORDER_IS_CANCELED", "F")
     assert await balance(sim) == before
 
 
@@ -96,8 +110,9 @@ async def test_a_paid_payment_past_its_window_or_refunded_in_part_stays_paid(sim
     assert (await api.call("refund", refund_body(in_part["paymentId"], "300"))).code == "SUCCESS"
     late = await api.paid_payment("500")
     before = await snapshot(sim)
+    # Antom's cancellation page: a transaction with any refund cannot be cancelled: PROCESS_FAIL
     refused = await api.call("cancelPayment", {"paymentId": in_part["paymentId"]})
-    assert (refused.code, refused.status) == ("ORDER_STATUS_INVALID", "F")
+    assert (refused.code, refused.status) == ("PROCESS_FAIL", "F")
     end = cancel_window_end(datetime.fromisoformat(late["paymentCreateTime"]))
     await advance(api.http, sim, (end - datetime.now(UTC)).total_seconds() + 1)
     refused = await api.call("cancelPayment", {"paymentId": late["paymentId"]})
@@ -176,6 +191,7 @@ async def test_an_internal_failure_is_a_signed_unknown_exception(sim, api, monke
     assert b"secret detail" not in reply.exchange.response_body and b"Traceback" not in reply.exchange.response_body
 
 
+@pytest.mark.apps("wallet", "merchant")  # the order, with its items, comes from the merchant
 async def test_the_cashier_shows_the_items_and_every_account_with_its_balance_a_locked_one_disabled(sim, http):
     async with http.post(
         f"{sim.urls['merchant']}/api/orders",

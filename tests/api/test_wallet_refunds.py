@@ -1,9 +1,13 @@
 """refund and inquiryRefund: partial and full, several per payment up to what was
 captured, the buyer credited exactly, refusals in Alipay+ terms."""
 
+import pytest
 from wallet_helpers import balance, new_id, pay_body, refund_body, snapshot
 
 from simulator.testing.sim import get_json
+
+# The wallet's API alone: no other app is started (tests/conftest.py, sim).
+pytestmark = pytest.mark.apps("wallet")
 
 
 async def test_partial_refunds_up_to_the_captured_amount(sim, api):
@@ -68,7 +72,13 @@ async def test_refunds_of_unpaid_closed_or_unknown_payments_are_refused(sim, api
     assert await snapshot(sim) == before  # not final: nothing kept, the same request may come back
 
     await api.call("cancelPayment", {"paymentId": open_payment.body["paymentId"]})
-    closed = await api.call("refund", refund_body(open_payment.body["paymentId"], "100"))
+    cancelled = await api.call("refund", refund_body(open_payment.body["paymentId"], "100"))
+    assert cancelled.code == "ORDER_IS_CANCELED"  # Antom's code for a cancelled payment
+
+    expired = await api.call("pay", pay_body())
+    async with api.http.post(f"{sim.urls['wallet']}/_sim/payments/{expired.body['paymentId']}/expire") as resp:
+        assert resp.status == 200
+    closed = await api.call("refund", refund_body(expired.body["paymentId"], "100"))
     assert closed.code == "ORDER_IS_CLOSED"
 
     unknown = await api.call("refund", refund_body("20261125114000000000000000000000", "100"))

@@ -6,8 +6,13 @@ served under the API's prefixes that the registry does not declare."""
 
 from __future__ import annotations
 
+import pytest
+
 from wallet_mock.faults import API_ENDPOINTS
 from wallet_mock.operations import FAMILIES, OPERATION_AT, PREFIXES
+
+# The wallet's API alone: no other app is started (tests/conftest.py, sim).
+pytestmark = pytest.mark.apps("wallet")
 
 
 def _declared() -> list[tuple[str, str]]:

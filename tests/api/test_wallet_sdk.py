@@ -28,6 +28,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
 from simulator.testing.journey import cashier_action, open_cashier
+from wallet_mock.api import WALLET
+
+# The wallet's API alone: no other app is started (tests/conftest.py, sim).
+pytestmark = pytest.mark.apps("wallet")
 
 
 class SdkLikeClient:
@@ -81,8 +85,10 @@ def _amount(value: str) -> dict:
     return {"currency": "USD", "value": value}
 
 
-async def _journey(api, execute) -> None:
-    """pay, the buyer pays, inquiryPayment, a partial refund, inquiryRefund, cancel."""
+async def _journey(sim, api, execute) -> None:
+    """pay (WAP, with a field the wallet does not know), the buyer pays, inquiryPayment, a
+    partial refund, inquiryRefund, inquiryPayment with the refund among its transactions,
+    cancel of another payment."""
     prid = f"PR-{uuid.uuid4().hex}"
     pay = json.loads(
         await asyncio.to_thread(
@@ -97,13 +103,20 @@ async def _journey(api, execute) -> None:
                     "orderDescription": "Caf\u00e9 latte \u2615",
                     "orderAmount": _amount("1999"),
                 },
+                "paymentMethod": {"paymentMethodType": "ALIPAY_CN"},
+                "paymentRedirectUrl": "http://127.0.0.1:9/return",
                 "paymentNotifyUrl": "http://127.0.0.1:9/notify",
                 "settlementStrategy": {"settlementCurrency": "USD"},
-                "env": {"terminalType": "MINI_APP"},
+                "env": {"terminalType": "WAP", "osType": "ANDROID"},
+                "taxCalculationId": "TAX-7",  # a newer SDK's field, unknown here: accepted and kept
             },
         )
     )
     assert pay["result"]["resultCode"] == "PAYMENT_IN_PROCESS" and pay["normalUrl"]
+    # WAP: the app link and the app's package name besides normalUrl (the SDK's response model)
+    assert pay["applinkUrl"] == pay["normalUrl"] and pay["appIdentifier"] and "schemeUrl" not in pay
+    stored = await sim.app("wallet")[WALLET].payment(pay["paymentId"])
+    assert stored.request["taxCalculationId"] == "TAX-7"
     cashier = await open_cashier(api.http, pay["normalUrl"])
     assert "Caf\u00e9 latte \u2615" in cashier.html
     status, _ = await cashier_action(
@@ -113,7 +126,7 @@ async def _journey(api, execute) -> None:
     query = json.loads(
         await asyncio.to_thread(execute, "/ams/api/v1/payments/inquiryPayment", {"paymentRequestId": prid})
     )
-    assert query["paymentStatus"] == "SUCCESS"
+    assert query["paymentStatus"] == "SUCCESS" and "transactions" not in query
     refund = json.loads(
         await asyncio.to_thread(
             execute,
@@ -131,6 +144,12 @@ async def _journey(api, execute) -> None:
         await asyncio.to_thread(execute, "/ams/api/v1/payments/inquiryRefund", {"refundId": refund["refundId"]})
     )
     assert status["refundStatus"] == "SUCCESS" and status["refundAmount"] == _amount("999")
+    query = json.loads(
+        await asyncio.to_thread(execute, "/ams/api/v1/payments/inquiryPayment", {"paymentRequestId": prid})
+    )
+    [refunded] = query["transactions"]
+    assert (refunded["transactionType"], refunded["transactionId"]) == ("REFUND", refund["refundId"])
+    assert refunded["transactionStatus"] == "SUCCESS" and refunded["transactionAmount"] == _amount("999")
     other = json.loads(
         await asyncio.to_thread(
             execute,
@@ -140,9 +159,13 @@ async def _journey(api, execute) -> None:
                 "paymentRequestId": f"PR-{uuid.uuid4().hex}",
                 "paymentAmount": _amount("5"),
                 "order": {"referenceOrderId": "O-2", "orderDescription": "x"},
+                "paymentMethod": {"paymentMethodType": "ALIPAY_HK"},
+                "paymentRedirectUrl": "http://127.0.0.1:9/return",
+                "env": {"terminalType": "APP", "osType": "IOS"},
             },
         )
     )
+    assert other["schemeUrl"].startswith("simpay://") and other["applinkUrl"] == other["normalUrl"]
     cancel = json.loads(
         await asyncio.to_thread(execute, "/ams/api/v1/payments/cancel", {"paymentId": other["paymentId"]})
     )
@@ -153,7 +176,7 @@ async def test_the_sdks_exchange_reproduced_byte_for_byte(sim, api):
     creds = api.creds
     assert creds["clientId"].startswith("SANDBOX_")  # so the sandbox path rewrite is exercised
     client = SdkLikeClient(sim.urls["wallet"], creds["clientId"], creds["merchantPrivateKey"], creds["walletPublicKey"])
-    await _journey(api, client.execute)
+    await _journey(sim, api, client.execute)
 
 
 async def test_the_real_sdk_with_only_its_transport_patched(sim, api, monkeypatch):
@@ -186,11 +209,15 @@ async def test_the_real_sdk_with_only_its_transport_patched(sim, api, monkeypatc
         def to_ams_json(self) -> str:
             return json.dumps(obj=self.params, indent=3)
 
-    await _journey(api, lambda path, params: client.execute(Raw(path, params)))
+    await _journey(sim, api, lambda path, params: client.execute(Raw(path, params)))
 
     # the SDK's own request and response classes
     from com.alipay.ams.api.model.amount import Amount
+    from com.alipay.ams.api.model.env import Env
     from com.alipay.ams.api.model.order import Order
+    from com.alipay.ams.api.model.os_type import OsType
+    from com.alipay.ams.api.model.payment_method import PaymentMethod
+    from com.alipay.ams.api.model.terminal_type import TerminalType
     from com.alipay.ams.api.request.pay.alipay_inquiry_refund_request import AlipayInquiryRefundRequest
     from com.alipay.ams.api.request.pay.alipay_pay_request import AlipayPayRequest
     from com.alipay.ams.api.request.pay.alipay_refund_request import AlipayRefundRequest
@@ -205,8 +232,19 @@ async def test_the_real_sdk_with_only_its_transport_patched(sim, api, monkeypatc
     order = Order()
     order.reference_order_id, order.order_description, order.order_amount = "O-3", "Matcha", Amount("JPY", "1200")
     pay.order = order
+    method = PaymentMethod()
+    method.payment_method_type = "ALIPAY_CN"
+    pay.payment_method = method
+    pay.payment_redirect_url = "http://127.0.0.1:9/return"
+    env = Env()
+    env.terminal_type = TerminalType.APP
+    env.os_type = OsType.ANDROID
+    pay.env = env
     created = AlipayPayResponse(await asyncio.to_thread(client.execute, pay))
     assert created.result.result_code == "PAYMENT_IN_PROCESS" and created.normal_url
+    # the SDK's response model reads the APP continuation URLs
+    assert created.scheme_url.startswith("simpay://") and created.applink_url == created.normal_url
+    assert created.app_identifier
     cashier = await open_cashier(api.http, created.normal_url)
     await cashier_action(api.http, cashier, "confirm", {"account": "buyer@sandbox.test", "password": "111111"})
     refund = AlipayRefundRequest()
@@ -218,6 +256,13 @@ async def test_the_real_sdk_with_only_its_transport_patched(sim, api, monkeypatc
     inquiry.refund_request_id = refund.refund_request_id
     found = AlipayInquiryRefundResponse(await asyncio.to_thread(client.execute, inquiry))
     assert found.refund_id == refunded.refund_id and str(found.refund_status).endswith("SUCCESS")
+    # inquiryPayment's transactions, as the SDK's Transaction model parses them
+    looked_up = AlipayPayQueryRequest()
+    looked_up.payment_id = created.payment_id
+    queried = AlipayPayQueryResponse(await asyncio.to_thread(client.execute, looked_up))
+    [transaction] = queried.transactions
+    assert transaction.transaction_id == refunded.refund_id and transaction.transaction_type.name == "REFUND"
+    assert transaction.transaction_status.name == "SUCCESS" and transaction.transaction_amount.value == "1200"
 
     query = AlipayPayQueryRequest()
     query.payment_request_id = "PR-none"

@@ -13,6 +13,9 @@ from simulator.core import signing
 from simulator.core.signed_http import SignedClient
 from simulator.testing.sim import get_json
 
+# The wallet's API alone: no other app is started (tests/conftest.py, sim).
+pytestmark = pytest.mark.apps("wallet")
+
 
 @pytest.fixture
 async def creds(sim, http):
@@ -22,10 +25,14 @@ async def creds(sim, http):
 
 def pay_body(prid=None, value="1234"):
     return {
-        "productCode": "CASHIER_PAYMENT",
         "paymentRequestId": prid or f"PR-{uuid.uuid4().hex}",
         "paymentAmount": {"currency": "USD", "value": value},
-        "order": {"referenceOrderId": f"ORD-{uuid.uuid4().hex[:10]}", "orderDescription": "Test order"},
+        "order": {
+            "referenceOrderId": f"ORD-{uuid.uuid4().hex[:10]}",
+            "orderDescription": "Test order",
+            "orderAmount": {"currency": "USD", "value": value},
+            "env": {"terminalType": "WEB"},
+        },
         "paymentNotifyUrl": "http://127.0.0.1:9/notify",
     }
 

@@ -8,10 +8,17 @@ import uuid
 from dataclasses import dataclass
 
 import aiohttp
+from aiohttp import web
 from jsonschema import Draft202012Validator
 
-from simulator.core import api_paths
-from simulator.core.signed_http import SignedClient, SignedExchange
+from simulator.core import api_paths, signing
+from simulator.core.signed_http import (
+    SignedClient,
+    SignedExchange,
+    dump_json,
+    read_signed_headers,
+    signed_response_headers,
+)
 from simulator.testing.journey import cashier_action, open_cashier
 from simulator.testing.sim import get_json
 from wallet_mock.api import WALLET
@@ -24,6 +31,27 @@ def new_id(prefix: str) -> str:
 
 
 def pay_body(value: str = "1000", currency: str = "USD", **over) -> dict:
+    """An Alipay+ (/aps) pay: env inside order, as Alipay's Alipay+ SDK sends it."""
+    body = {
+        "paymentRequestId": new_id("PR"),
+        "paymentAmount": {"currency": currency, "value": value},
+        "order": {
+            "referenceOrderId": new_id("ORD")[:24],
+            "orderDescription": "Two lattes",
+            "orderAmount": {"currency": currency, "value": value},
+            "env": {"terminalType": "MINI_APP"},
+        },
+        "paymentMethod": {"paymentMethodType": "CONNECT_WALLET"},
+        "paymentFactor": {"isCashierPayment": True},
+        "paymentNotifyUrl": "http://127.0.0.1:9/notify",
+    }
+    body.update(over)
+    return body
+
+
+def antom_pay_body(value: str = "1000", currency: str = "USD", **over) -> dict:
+    """An Antom (/ams) pay (Cashier Payment): productCode, top-level env, paymentMethod,
+    paymentRedirectUrl."""
     body = {
         "productCode": "CASHIER_PAYMENT",
         "paymentRequestId": new_id("PR"),
@@ -33,7 +61,10 @@ def pay_body(value: str = "1000", currency: str = "USD", **over) -> dict:
             "orderDescription": "Two lattes",
             "orderAmount": {"currency": currency, "value": value},
         },
+        "paymentMethod": {"paymentMethodType": "ALIPAY_CN"},
+        "paymentRedirectUrl": "http://127.0.0.1:9/return",
         "paymentNotifyUrl": "http://127.0.0.1:9/notify",
+        "env": {"terminalType": "WEB"},
     }
     body.update(over)
     return body
@@ -173,3 +204,43 @@ async def balance(sim, currency: str = "USD", account: str = "acct_buyer") -> in
     db = sim.app("wallet")[WALLET].db
     row = await db.fetchone("SELECT value FROM balances WHERE account_id = ? AND currency = ?", (account, currency))
     return row["value"]
+
+
+async def advance(http, sim, seconds: float) -> None:
+    """Move the wallet's clock forward."""
+    async with http.post(f"{sim.urls['wallet']}/_sim/clock/advance", json={"seconds": seconds}) as resp:
+        assert resp.status == 200, await resp.text()
+
+
+class NotifyReceiver:
+    """A merchant's notify endpoint on a free port: checks the wallet's signature and
+    acknowledges as Antom expects."""
+
+    def __init__(self, wallet_public_pem: str, merchant_private_pem: str):
+        self.wallet_public_pem = wallet_public_pem
+        self.merchant_private_pem = merchant_private_pem
+        self.received: list[dict] = []
+
+    async def handle(self, request: web.Request) -> web.Response:
+        raw = await request.read()
+        signed = read_signed_headers(request.headers)
+        valid = signing.verify(
+            self.wallet_public_pem, "POST", request.path, signed.client_id, signed.request_time, raw, signed.signature
+        )
+        self.received.append({"valid": valid, "clientId": signed.client_id, "body": await request.json()})
+        out = dump_json({"result": {"resultCode": "SUCCESS", "resultStatus": "S", "resultMessage": "success"}})
+        headers = signed_response_headers(self.merchant_private_pem, "POST", request.path, signed.client_id, out)
+        return web.Response(body=out, headers=headers, content_type="application/json")
+
+    async def __aenter__(self) -> str:
+        app = web.Application()
+        app.router.add_post("/notify", self.handle)
+        self.runner = web.AppRunner(app)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        port = self.runner.addresses[0][1]
+        return f"http://127.0.0.1:{port}/notify"
+
+    async def __aexit__(self, *exc) -> None:
+        await self.runner.cleanup()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 PROJECTS = Path(__file__).resolve().parent / "projects"
+EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "example-miniprogram"  # the docs' small project
 
 
 async def open_page(page, sim, route: str, query: str = "") -> None:

@@ -76,8 +76,8 @@ async def test_settling_a_processing_payment_and_resending_its_notification(sim,
     settle = page.locator("[data-testid=action-button][data-action=settle-success]")
     await settle.wait_for()
     await page.get_by_test_id("journey-item").filter(has_text="8000 · Processing").wait_for()
-    await page.wait_for_timeout(1700)  # the arrows have drawn themselves
-    await page.screenshot(path=str(artifacts / "console-processing.png"))
+    # the arrows' drawing animations fast-forwarded to their end, not waited out
+    await page.screenshot(path=str(artifacts / "console-processing.png"), animations="disabled")
     await settle.click()
     await page.get_by_test_id("payment-status").filter(has_text="SUCCESS").wait_for()
     _, payment = await get_json(http, f"{sim.urls['wallet']}/_sim/payments/{result.payment_id}")
@@ -85,15 +85,17 @@ async def test_settling_a_processing_payment_and_resending_its_notification(sim,
 
     async def delivered():
         _, p = await get_json(http, f"{sim.urls['wallet']}/_sim/payments/{result.payment_id}")
-        return p["notifications"] and p["notifications"][0]["status"] == "DELIVERED"
+        # PAYMENT_PENDING went when it was confirmed, PAYMENT_RESULT when it settled
+        return len(p["notifications"]) == 2 and p["notifications"][-1]["status"] == "DELIVERED"
 
     await wait_for(delivered)
-    resend = page.locator("[data-testid=action-button][data-action^=resend-]")
+    resend = page.locator("[data-testid=action-button][data-action^=resend-]").last  # the result's
     await resend.wait_for()
     await resend.click()
     await page.get_by_test_id("notification-status").filter(has_text="2 attempts").wait_for()
     _, payment = await get_json(http, f"{sim.urls['wallet']}/_sim/payments/{result.payment_id}")
-    assert payment["notifications"][0]["attempts"] == 2
+    assert [n["notifyType"] for n in payment["notifications"]] == ["PAYMENT_PENDING", "PAYMENT_RESULT"]
+    assert payment["notifications"][-1]["attempts"] == 2
     _, order = await get_json(http, f"{sim.urls['merchant']}/api/orders/{result.order_id}")
     assert order["status"] == "PAID" and order["fulfilled"] == 1, "a resent notification fulfils nothing twice"
 

@@ -27,13 +27,17 @@ async def test_markup_in_order_fields_shows_as_text(sim, http, page, artifacts):
                 "orderDescription": EVIL,
                 "merchant": {"merchantName": "<i>Evil</i> Shop"},
                 "goods": [{"goodsName": EVIL, "goodsQuantity": "1"}],
+                "orderAmount": {"currency": "USD", "value": "100"},
+                "env": {"terminalType": "WEB"},
             },
         },
     )
     await page.goto(reply.json()["normalUrl"])
     assert await page.get_by_test_id("cashier-order").text_content() == EVIL
     assert await page.get_by_test_id("cashier-payee").text_content() == "<i>Evil</i> Shop"
-    await page.wait_for_timeout(200)
+    # the window's load event comes after every script of the page has run and every
+    # image has loaded or failed: an injected script or onerror would have run by then
+    await page.wait_for_load_state("load")
     assert await page.evaluate("window.__pwned") is None
     assert await page.locator("b", has_text="bold").count() == 0
     await page.screenshot(path=str(artifacts / "cashier-escaped.png"))

@@ -10,7 +10,7 @@ import os
 import shutil
 
 import pytest_asyncio
-from mp_project import PROJECTS
+from mp_project import EXAMPLE
 
 from simulator.testing.sim import running_sim
 
@@ -18,7 +18,7 @@ from simulator.testing.sim import running_sim
 @pytest_asyncio.fixture
 async def broken(tmp_path, keys_template):
     project = tmp_path / "project"
-    shutil.copytree(PROJECTS / "latte", project)
+    shutil.copytree(EXAMPLE, project)
     async with running_sim(
         tmp_path / "data", keys_from=keys_template, miniprogram_dir=project, apps=("miniprogram",)
     ) as sim:

@@ -6,7 +6,7 @@ AXML page. One simulator serves the fixture project for the module."""
 from __future__ import annotations
 
 import pytest_asyncio
-from mp_project import PROJECTS, app_log, open_page, text
+from mp_project import EXAMPLE, PROJECTS, app_log, open_page, text
 
 from simulator.testing.pages import pay_in_cashier
 from simulator.testing.sim import running_sim
@@ -145,12 +145,13 @@ async def test_pull_down_refresh_and_reach_bottom(mp_sim, page):
     await page.evaluate("my.startPullDownRefresh()")
     await page.get_by_test_id("refreshes").filter(has_text="2|code").wait_for()
     await page.evaluate("my.stopPullDownRefresh()")
-    await page.locator("mp-page-host:not([hidden])").evaluate("h => h.scrollTo(0, h.scrollHeight)")
+    scroller = "h => { const s = h.shadowRoot.querySelector('.mp-scroller'); s.scrollTo(0, s.scrollHeight); }"
+    await page.locator("mp-page-host:not([hidden])").evaluate(scroller)
     await page.get_by_test_id("bottoms").filter(has_text="1").wait_for()
 
 
 async def test_a_payment_journey_through_an_axml_page(tmp_path, keys_template, page):
-    async with running_sim(tmp_path / "data", keys_from=keys_template, miniprogram_dir=PROJECTS / "latte") as sim:
+    async with running_sim(tmp_path / "data", keys_from=keys_template, miniprogram_dir=EXAMPLE) as sim:
         await page.goto(sim.urls["miniprogram"])
         await page.get_by_test_id("pay").click()  # my.request POST /api/orders, then my.tradePay
         cashier = page.frame_locator("[data-testid=cashier-frame]")

@@ -17,7 +17,7 @@ from miniprogram_mock.folder import MiniprogramFolder, inject_shim
 from simulator.testing.sim import running_sim
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "docs" / "example-miniprogram"
+EXAMPLE = ROOT / "docs" / "example-html"
 
 
 @pytest_asyncio.fixture

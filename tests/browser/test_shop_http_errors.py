@@ -14,7 +14,7 @@ from simulator.testing.sim import running_sim
 
 async def test_an_unknown_order_reads_as_not_found(sim, page):
     await page.goto(f"{sim.urls['miniprogram']}/pages/result?orderId=ORD-NOPE&resultCode=9000")
-    await page.locator("#headline").filter(has_text="Order not found").wait_for()
+    await page.locator(".headline").filter(has_text="Order not found").wait_for()
     assert await page.get_by_test_id("result-status").text_content() == "UNKNOWN"
     assert await page.get_by_test_id("result-code").text_content() == "9000"
 

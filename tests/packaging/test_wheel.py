@@ -39,6 +39,8 @@ def build_wheel(out: Path) -> Path:
         "simulator/_assets/static/miniprogram/runtime/router.js",
         "simulator/_assets/templates/miniprogram/project.html",
         "miniprogram_mock/project/compiler.py",
+        "miniprogram_mock/demo/app.json",
+        "miniprogram_mock/demo/pages/index.axml",
         "simulator/_assets/run_all.py",
         "simulator/testing/pytest_plugin.py",
         "wallet_mock/schema.sql",
@@ -63,10 +65,14 @@ async def pay_and_open_cashier(http, wallet: str) -> str:
     paid = await client.post(
         f"{wallet}/aps/api/v1/payments/pay",
         {
-            "productCode": "CASHIER_PAYMENT",
             "paymentRequestId": "PR-WHEEL-1",
             "paymentAmount": {"currency": "USD", "value": "1099"},
-            "order": {"referenceOrderId": "ORDER-WHEEL-1", "orderDescription": "Two lattes"},
+            "order": {
+                "referenceOrderId": "ORDER-WHEEL-1",
+                "orderDescription": "Two lattes",
+                "orderAmount": {"currency": "USD", "value": "1099"},
+                "env": {"terminalType": "WEB"},
+            },
         },
     )
     assert paid.status == 200 and paid.response_signature_valid

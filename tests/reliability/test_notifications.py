@@ -7,6 +7,7 @@ from datetime import datetime
 
 import pytest
 
+from simulator.core.signed_http import SignedClient
 from simulator.testing.journey import api_journey
 from simulator.testing.sim import fixed_ports, get_json, running_sim, wait_for
 from wallet_mock.control import WORKER
@@ -190,3 +191,44 @@ async def test_a_notification_leased_by_a_process_that_died_is_sent_by_the_next(
         assert (await notification(http, again, result.payment_id))["attempts"] == 1
         _, order = await get_json(http, f"{again.urls['merchant']}/api/orders/{result.order_id}")
         assert order["status"] == "PAID" and order["fulfilled"] == 1
+
+
+async def test_a_success_notification_on_its_way_is_delivered_after_the_payment_is_cancelled(sim, http):
+    """docs/wallet-api.md, cancelPayment: a notifyPayment of the success that was still on
+    its way is delivered all the same after the merchant cancels the paid payment (Antom
+    warns of this); the payment stays CANCELLED, and the cancel makes no notification."""
+    wallet = sim.urls["wallet"]
+    await post(http, f"{wallet}/_sim/notifications/faults", {"kind": "fail"})  # the first acknowledgement is lost
+    result = await api_journey(http, sim.urls, report=False, settle_timeout=0)
+
+    async def retrying():
+        note = await notification(http, sim, result.payment_id)
+        return note if note and note["attempts"] == 1 and note["status"] == "PENDING" else None
+
+    await wait_for(retrying)
+    _, creds = await get_json(http, f"{wallet}/_sim/credentials")
+    merchant = SignedClient(
+        http,
+        client_id=creds["clientId"],
+        private_pem=creds["merchantPrivateKey"],
+        peer_public_pem=creds["walletPublicKey"],
+    )
+    cancelled = await merchant.post(f"{creds['apiBaseUrl']}/cancelPayment", {"paymentId": result.payment_id})
+    assert cancelled.json()["result"]["resultCode"] == "SUCCESS"
+    await post(http, f"{wallet}/_sim/clock/advance", {"seconds": ANTOM_SCHEDULE_SECONDS[1]})
+
+    async def delivered():
+        note = await notification(http, sim, result.payment_id)
+        return note if note["status"] == "DELIVERED" else None
+
+    note = await wait_for(delivered)
+    assert note["attempts"] == 2 and note["history"][1]["outcome"] == "ACKNOWLEDGED"
+    _, events = await get_json(http, f"{wallet}/_sim/events", params={"paymentId": result.payment_id})
+    second = next(e for e in events["events"] if e["step"] == 19 and e["details"]["attempt"] == 2)
+    said = second["http"]["requestBody"]  # Alipay+ notifyPayment: notifyType and result say how it ended
+    assert said["notifyType"] == "PAYMENT_RESULT" and said["result"]["resultCode"] == "SUCCESS", said
+    assert said["paymentTime"], said  # the success it was sent for, not the cancel
+    _, payment = await get_json(http, f"{wallet}/_sim/payments/{result.payment_id}")
+    assert payment["status"] == "CANCELLED" and len(payment["notifications"]) == 1
+    inquired = await merchant.post(f"{creds['apiBaseUrl']}/inquiryPayment", {"paymentId": result.payment_id})
+    assert inquired.json()["paymentStatus"] == "CANCELLED"

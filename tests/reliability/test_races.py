@@ -117,7 +117,12 @@ async def test_identical_pay_requests_at_once_make_one_payment(sim, http):
     body = {
         "paymentRequestId": f"PR-{uuid.uuid4().hex}",
         "paymentAmount": {"currency": "USD", "value": "500"},
-        "order": {"referenceOrderId": "ORD-RACE", "orderDescription": "race"},
+        "order": {
+            "referenceOrderId": "ORD-RACE",
+            "orderDescription": "race",
+            "orderAmount": {"currency": "USD", "value": "500"},
+            "env": {"terminalType": "WEB"},
+        },
     }
     replies = await asyncio.gather(*(client.post(f"{creds['apiBaseUrl']}/pay", body) for _ in range(30)))
     ids = {r.json()["paymentId"] for r in replies}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.testing.sim import get_json
+from simulator.testing.sim import get_json, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -108,11 +108,11 @@ async def test_the_wallet_runs_in_its_own_process_and_dies_with_the_simulator(tm
         proc.kill()  # SIGKILL: no chance to stop the child itself
         await proc.wait()
     for pid in children + grandchildren:
-        for _ in range(50):
-            if not Path(f"/proc/{pid}").exists():
-                break
-            await asyncio.sleep(0.05)
-        assert not Path(f"/proc/{pid}").exists()
+
+        async def gone(pid=pid):
+            return not Path(f"/proc/{pid}").exists()
+
+        await wait_for(gone)
 
 
 async def test_one_process_when_asked(tmp_path, http):

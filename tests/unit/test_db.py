@@ -6,6 +6,7 @@ import sqlite3
 
 from simulator.core import db as db_mod
 from simulator.core.db import Database
+from simulator.testing.sim import wait_for
 
 SCHEMA = "CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, body TEXT NOT NULL);"
 
@@ -37,16 +38,32 @@ async def test_an_idle_database_is_not_checkpointed_again_and_again(tmp_path, mo
     monkeypatch.setattr(db_mod, "CHECKPOINT_WAL_BYTES", 64 * 1024)
     monkeypatch.setattr(db_mod, "CHECKPOINT_EVERY_SECONDS", 0.01)
     db = await Database(tmp_path / "x.sqlite3", SCHEMA).open()
-    restarts = []
-    db._writer.set_trace_callback(lambda sql: restarts.append(sql) if "RESTART" in sql else None)
+    rounds = []  # the checkpoint task's rounds: each starts with a PASSIVE checkpoint
+    restarts = []  # the round each restart came in
+    db._writer.set_trace_callback(lambda sql: restarts.append(len(rounds)) if "RESTART" in sql else None)
+    offload_execute = db._offload.execute
+
+    async def counted(sql, *args, **kwargs):
+        if "PASSIVE" in sql:
+            rounds.append(sql)
+        return await offload_execute(sql, *args, **kwargs)
+
+    db._offload.execute = counted
     try:
         for _ in range(200):
             async with db.transaction() as tx:
                 await tx.execute("INSERT INTO t (body) VALUES (?)", ("y" * 2000,))
-        await asyncio.sleep(0.2)
-        assert restarts  # the writes were checkpointed
-        before = len(restarts)
-        await asyncio.sleep(0.3)  # thirty rounds of the checkpoint task, nothing written
+
+        async def checkpointed_and_idle():  # restarted, and five rounds since with nothing to do
+            return bool(restarts) and len(rounds) >= restarts[-1] + 5
+
+        await wait_for(checkpointed_and_idle)  # the writes were checkpointed
+        before, seen = len(restarts), len(rounds)
+
+        async def thirty_rounds_later():
+            return len(rounds) >= seen + 30
+
+        await wait_for(thirty_rounds_later)  # nothing written meanwhile
         assert len(restarts) == before
     finally:
         await db.close()

@@ -14,9 +14,9 @@ from wallet_mock.models import (
     cancel_window_end,
     check_transition,
     decide,
-    parse_pay_request,
     uncovered_transitions,
 )
+from wallet_mock.parsing import parse_alipayplus_pay as parse_pay_request
 
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
 
@@ -25,7 +25,12 @@ def pay_body(**over):
     body = {
         "paymentRequestId": "PR-1",
         "paymentAmount": {"currency": "USD", "value": "1000"},
-        "order": {"referenceOrderId": "ORD-1", "orderDescription": "Two lattes"},
+        "order": {
+            "referenceOrderId": "ORD-1",
+            "orderDescription": "Two lattes",
+            "orderAmount": {"currency": "USD", "value": "1000"},
+            "env": {"terminalType": "MINI_APP"},
+        },
     }
     body.update(over)
     return body
@@ -112,7 +117,7 @@ def test_fingerprints_of_every_version_keep_matching():
     key = {
         "paymentAmount": {"currency": "USD", "value": "1000"},
         "referenceOrderId": "ORD-1",
-        "orderAmount": None,
+        "orderAmount": {"currency": "USD", "value": "1000"},
         "productCode": a.product_code,
     }
     assert a.fingerprint() == "2:" + hashlib.sha256(orjson.dumps(key, option=orjson.OPT_SORT_KEYS)).hexdigest()

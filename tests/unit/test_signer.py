@@ -14,6 +14,7 @@ from simulator.core import signer as signer_mod
 from simulator.core import signing
 from simulator.core.signer import ProcessSigner, Signer
 from simulator.launch.settings import APPS, Settings
+from simulator.testing.sim import wait_for
 
 KEYS = signing.generate_key_pair()
 
@@ -78,11 +79,11 @@ async def test_a_killed_signer_costs_no_signature_and_comes_back(process_signer)
     # Whatever it had in hand is signed on the loop instead: every caller gets its own.
     assert await asyncio.gather(*in_flight) == [signing.sign_content(KEYS.private_pem, content(i)) for i in range(20)]
     assert await process_signer.sign(content(7)) == signing.sign_content(KEYS.private_pem, content(7))
-    for _ in range(200):
-        if process_signer.running and process_signer._proc.pid != pid:
-            break
-        await asyncio.sleep(0.02)
-    assert process_signer.running and process_signer._proc.pid != pid  # started again
+
+    async def started_again():
+        return process_signer.running and process_signer._proc.pid != pid
+
+    await wait_for(started_again)
     assert await process_signer.sign(content(8)) == signing.sign_content(KEYS.private_pem, content(8))
 
 
@@ -128,10 +129,11 @@ async def test_a_signer_that_cannot_start_backs_off_and_signing_goes_on(monkeypa
         delays = [s._restart_delay]
         for i in range(4):
             assert await s.sign(content(i)) == signing.sign_content(KEYS.private_pem, content(i))
-            for _ in range(300):  # the next failed start
-                if s._restart_delay != delays[-1]:
-                    break
-                await asyncio.sleep(0.01)
+
+            async def failed_again(last=delays[-1]):  # the next failed start
+                return s._restart_delay != last
+
+            await wait_for(failed_again)
             delays.append(s._restart_delay)
         # Each failed start waits twice as long (a slow loop may see two doublings at once).
         steps = [round(math.log2(d / 0.01), 6) for d in delays]

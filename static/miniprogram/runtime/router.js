@@ -93,12 +93,17 @@
     host.hidden = true;
     var shadow = host.attachShadow({ mode: "open" });
     shadow.adoptedStyleSheets = stylesFor(route);
+    // The page scrolls inside its host, which stays put: position: fixed in a page's ACSS
+    // is fixed to the phone's page area, as it is to the platform's page.
+    var scroller = document.createElement("div");
+    scroller.className = "mp-scroller";
     var container = document.createElement("page");
-    shadow.appendChild(container);
+    scroller.appendChild(container);
+    shadow.appendChild(scroller);
     var cfg = config(route);
     if (cfg.backgroundColor) host.style.background = cfg.backgroundColor;
     pagesEl.appendChild(host);
-    var rec = { page: page, host: host, container: container, route: route, tab: tab, app: null, bar: {} };
+    var rec = { page: page, host: host, scroller: scroller, container: container, route: route, tab: tab, app: null, bar: {} };
     watchScroll(rec);
     return rec;
   }
@@ -186,7 +191,7 @@
 
   // onPageScroll, onReachBottom (once each time the bottom is reached), pull-down refresh.
   function watchScroll(rec) {
-    var host = rec.host, atBottom = false;
+    var host = rec.scroller, atBottom = false;
     host.addEventListener("scroll", function () {
       var page = rec.page;
       mp.call(page, page.onPageScroll, [{ scrollTop: host.scrollTop, scrollHeight: host.scrollHeight }]);

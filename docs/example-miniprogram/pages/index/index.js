@@ -15,7 +15,9 @@ Page({
       const { resultCode } = await my.tradePay({ paymentUrl: order.paymentUrl });
       my.navigateTo({ url: `../result/result?orderId=${order.orderId}&resultCode=${resultCode}` });
     } catch (err) {
-      my.alert({ title: "Payment did not start", content: err.errorMessage || String(err) });
+      // An HTTP status of 400 or above rejects with error 19 carrying the merchant's reply.
+      const reason = err.error === 19 && err.data && err.data.error ? err.data.error.message : err.errorMessage;
+      my.alert({ title: "Payment did not start", content: reason || String(err) });
     } finally {
       this.setData({ paying: false });
     }

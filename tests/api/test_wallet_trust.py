@@ -1,0 +1,140 @@
+"""Issue 23's wallet points, reproduced the way they were found: racing confirms of one
+payment (a double tap, a second tab), notify URLs no one can send to, and goods whose
+quantity is not a quantity or whose text hides direction and zero-width controls."""
+
+from __future__ import annotations
+
+import asyncio
+
+from wallet_helpers import balance, pay_body, refund_body, snapshot
+
+from simulator.testing.journey import cashier_action, open_cashier
+from wallet_mock.api import WALLET
+
+CONFIRMS = 24
+
+
+async def test_every_racing_confirm_of_a_paid_payment_gets_its_result_9000(sim, api):
+    """A duplicate submission is answered with the payment's final result: no confirm of
+    a payment that ended SUCCESS is told 409 PAYMENT_CLOSED (which the cashier turns into
+    4000 for a charged payment), and the buyer is charged once."""
+    for _ in range(3):  # a few payments: the race must be lost at every place it can be
+        before = await balance(sim)
+        created = await api.call("pay", pay_body("700"))
+        cashier = await open_cashier(api.http, created.body["normalUrl"])
+        form = {"account": "buyer@sandbox.test", "password": "111111"}
+        replies = await asyncio.gather(*(cashier_action(api.http, cashier, "confirm", form) for _ in range(CONFIRMS)))
+        assert [(status, body.get("resultCode")) for status, body in replies] == [(200, "9000")] * CONFIRMS, replies
+        assert before - await balance(sim) == 700
+        inquiry = await api.call("inquiryPayment", {"paymentId": created.body["paymentId"]})
+        assert inquiry.body["paymentStatus"] == "SUCCESS"
+
+
+UNSENDABLE = {
+    "a port past 65535": "http://127.0.0.1:99999/",
+    "port 0": "http://127.0.0.1:0/notify",
+    "an unclosed IPv6 literal": "http://[::1",
+    "no host": "http:///notify",
+    "CR LF inside": "http://127.0.0.1:9/no\r\ntify",
+    "a trailing newline": "http://127.0.0.1:9/notify\n",
+    "a space": "http://127.0.0.1:9/my notify",
+    "not http": "ftp://127.0.0.1/notify",
+    "relative": "/notify",
+}
+
+
+async def test_notify_urls_that_cannot_be_sent_to_are_refused_at_pay_and_refund(sim, api):
+    paid = await api.paid_payment("1000")
+    before = await snapshot(sim)
+    for name, url in UNSENDABLE.items():
+        for endpoint, body, field in (
+            ("pay", pay_body(paymentNotifyUrl=url), "paymentNotifyUrl"),
+            ("pay", pay_body(paymentRedirectUrl=url), "paymentRedirectUrl"),
+            ("refund", refund_body(paid["paymentId"], "100", refundNotifyUrl=url), "refundNotifyUrl"),
+        ):
+            reply = await api.call(endpoint, body, valid_request=False)
+            assert reply.code == "PARAM_ILLEGAL", (name, endpoint, reply.body)
+            assert reply.body["result"]["resultMessage"].startswith(field), (name, reply.body)
+    assert await snapshot(sim) == before
+    # what can be sent to still can, IPv6 loopback and an explicit port included
+    for url in ("http://[::1]:8080/notify", "https://shop.example/notify?x=1", "http://127.0.0.1:65535/n"):
+        assert (await api.call("pay", pay_body(paymentNotifyUrl=url))).code == "PAYMENT_IN_PROCESS", url
+
+
+BAD_QUANTITIES = [{"a": [1, 2]}, -5, "-5", 0, "0", 1.5, "1.5", "two", "", True, "1e3", " 3", "3\n"]
+
+
+async def test_goods_quantities_must_be_positive_integers(sim, api):
+    before = await snapshot(sim)
+    for quantity in BAD_QUANTITIES:
+        body = pay_body()
+        body["order"]["goods"] = [
+            {"goodsName": "Latte", "goodsQuantity": "1"},
+            {"goodsName": "Tea", "goodsQuantity": quantity},
+        ]
+        reply = await api.call("pay", body, valid_request=False)
+        assert reply.code == "PARAM_ILLEGAL", (quantity, reply.body)
+        assert reply.body["result"]["resultMessage"].startswith("order.goods[1].goodsQuantity"), reply.body
+    assert await snapshot(sim) == before
+    for quantity in ("2", 2, "12"):  # a string, as the SDKs' type is, or a number
+        body = pay_body()
+        body["order"]["goods"] = [{"goodsName": "Latte", "goodsQuantity": quantity}]
+        assert (await api.call("pay", body)).code == "PAYMENT_IN_PROCESS", quantity
+
+
+RLO, PDF, LRI, PDI, ZWSP, ZWNJ, ZWJ, WJ, BOM = (
+    "\u202e",
+    "\u202c",
+    "\u2066",
+    "\u2069",
+    "\u200b",
+    "\u200c",
+    "\u200d",
+    "\u2060",
+    "\ufeff",
+)
+CONTROLS = (
+    RLO,
+    PDF,
+    LRI,
+    PDI,
+    ZWSP,
+    WJ,
+    BOM,
+    "\u200e",
+    "\u200f",
+    "\u061c",
+    "\u202a",
+    "\u202b",
+    "\u202d",
+    "\u2067",
+    "\u2068",
+)
+
+
+async def test_the_cashier_shows_no_direction_or_zero_width_controls(sim, api):
+    """Text the payer confirms cannot be reordered or padded by invisible controls: a
+    payee or item that reads "001" must not show as "100". Stored requests keep what the
+    merchant sent."""
+    body = pay_body()
+    body["order"]["orderDescription"] = f"Refund fee {RLO}001 USD{PDF} and {LRI}tip{PDI}"
+    body["order"]["merchant"] = {"merchantName": f"Coffee{ZWSP}{WJ}{BOM} Shop"}
+    body["order"]["goods"] = [{"goodsName": f"La{ZWSP}tte {RLO}x2{PDF}", "goodsQuantity": "1"}]
+    created = await api.call("pay", body)
+    assert created.code == "PAYMENT_IN_PROCESS"
+    cashier = await open_cashier(api.http, created.body["normalUrl"])
+    for control in CONTROLS:
+        assert control not in cashier.html, hex(ord(control))
+    assert "Refund fee 001 USD and tip" in cashier.html
+    assert "Coffee Shop" in cashier.html and "Latte x2" in cashier.html
+    stored = await sim.app("wallet")[WALLET].payment(created.body["paymentId"])
+    assert stored.request["order"]["orderDescription"] == body["order"]["orderDescription"]  # kept as sent
+    # joiners stay where they join (an emoji sequence, a Persian word), not elsewhere
+    body = pay_body()
+    body["order"]["orderDescription"] = (
+        f"Family \U0001f468{ZWJ}\U0001f469{ZWJ}\U0001f467 and \u0645\u06cc{ZWNJ}\u062e\u0648\u0627\u0647\u0645 a{ZWJ}b"
+    )
+    cashier = await open_cashier(api.http, (await api.call("pay", body)).body["normalUrl"])
+    assert f"\U0001f468{ZWJ}\U0001f469{ZWJ}\U0001f467" in cashier.html
+    assert f"\u0645\u06cc{ZWNJ}\u062e\u0648\u0627\u0647\u0645" in cashier.html
+    assert "ab" in cashier.html and f"a{ZWJ}b" not in cashier.html
