@@ -15,9 +15,7 @@ Page({
       const { resultCode } = await my.tradePay({ paymentUrl: order.paymentUrl });
       my.navigateTo({ url: `../result/result?orderId=${order.orderId}&resultCode=${resultCode}` });
     } catch (err) {
-      // An HTTP status of 400 or above rejects with error 19 carrying the merchant's reply.
-      const reason = err.error === 19 && err.data && err.data.error ? err.data.error.message : err.errorMessage;
-      my.alert({ title: "Payment did not start", content: reason || String(err) });
+      my.alert({ title: "Payment did not start", content: (err.error === 19 && err.data && err.data.error ? err.data.error.message : err.errorMessage) || String(err) });
     } finally {
       this.setData({ paying: false });
     }
