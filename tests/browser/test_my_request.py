@@ -186,7 +186,13 @@ async def test_post_sends_json_with_the_default_content_type(harness_sim, http, 
             "url": upstream.url + "/echo",
             "method": "POST",
             "data": {"item": "latte", "n": 2},
-            "headers": {"X-Trace": "t1", "Referer": "https://evil.example/", "Cookie": "a=b"},
+            "headers": {
+                "X-Trace": "t1",
+                "Referer": "https://evil.example/",
+                "Cookie": "a=b",
+                "Host": "evil.example",
+                "Proxy-Authorization": "Basic eDp5",
+            },
         },
     )
     assert [kind for kind, _ in log] == ["success", "complete", "resolve"]
@@ -197,7 +203,10 @@ async def test_post_sends_json_with_the_default_content_type(harness_sim, http, 
     echo = res["data"]
     assert echo["method"] == "POST" and echo["body"] == '{"item":"latte","n":2}'
     assert echo["headers"]["content-type"] == "application/json" and echo["headers"]["x-trace"] == "t1"
-    assert "referer" not in echo["headers"] and "cookie" not in echo["headers"]  # the page cannot set them
+    # The page cannot set these (the container's own, or the connection's): not sent.
+    assert "referer" not in echo["headers"] and "cookie" not in echo["headers"]
+    assert "proxy-authorization" not in echo["headers"]
+    assert echo["headers"]["host"] == upstream.url.split("://", 1)[1]
     assert log[1][1] == res and log[2][1] == res
 
 
