@@ -90,6 +90,8 @@ def render(journey: dict[str, Any], order: str = "step", bodies: bool = False) -
         )
         if row["kind"] == "pending":
             what += "  (not recorded)"
+        if row["count"] > 1:
+            what += f"  ×{row['count']} (last {row['lastOffset']})"
         line = f"{number} {row['offset'] or '—':>10}  {_lanes(row):<{width}}  {MARKS[row['kind']]}{what}"
         if row["httpLabel"]:
             line += f"  [{row['httpLabel']}]"
