@@ -167,7 +167,8 @@ async def test_a_locked_account_is_unlocked_from_the_console(sim, http, page):
 async def test_what_an_earlier_run_left_queued_is_flagged_in_the_console(tmp_path, keys_template, http, page):
     data = tmp_path / "data"
     async with running_sim(data, keys_from=keys_template) as first:
-        async with http.post(f"{first.urls['wallet']}/_sim/faults", json={"endpoint": "pay", "kind": "http_500"}) as r:
+        fault = {"endpoint": "pay", "kind": "http_500"}
+        async with http.post(f"{first.urls['wallet']}/_sim/faults", json=fault) as r:
             assert r.status == 201
     async with running_sim(data, keys_from=keys_template) as second:
         await page.goto(second.urls["console"])
