@@ -13,7 +13,7 @@ from aiohttp import web
 
 from simulator.core import jsonio
 from simulator.core.money import Money
-from simulator.core.web import json_response
+from simulator.core.web import json_response, read_json
 
 from . import store
 from .accounts import DEFAULT_ACCOUNT
@@ -147,13 +147,11 @@ async def _checked_form(request: web.Request) -> tuple[Wallet, str, dict]:
     if origin and origin != wallet.config.public_url:
         raise CashierError("CSRF", "Cross-site form posts are refused.", http_status=403)
     try:
-        form = await request.json(loads=jsonio.loads)
-    except web.HTTPRequestEntityTooLarge:
-        raise CashierError("TOO_LARGE", "The form is too large.", http_status=413) from None
-    except (ValueError, UnicodeDecodeError):
-        raise CashierError("BAD_REQUEST", "The form could not be read.") from None
-    if not isinstance(form, dict):
-        raise CashierError("BAD_REQUEST", "The form could not be read.")
+        form = await read_json(request)
+    except jsonio.BodyError as exc:
+        if exc.status == 413:
+            raise CashierError("TOO_LARGE", "The form is too large.", http_status=413) from None
+        raise CashierError("BAD_REQUEST", f"The form could not be read: {exc}.") from None
     for key, value in form.items():
         if not isinstance(value, str) or len(value) > MAX_FORM_FIELD:
             raise CashierError("BAD_REQUEST", f"Field {key[:32]} is not valid.")

@@ -16,7 +16,14 @@ from ..core import credentials as sandbox
 from ..core import logs
 from ..core.web import AccessLogger
 from .settings import Settings
-from .startup import StartupError, bind, credentials, public_host, urls_of  # noqa: F401  (this module's API too)
+from .startup import (  # noqa: F401  (this module's API too)
+    StartupError,
+    access_of,
+    bind,
+    credentials,
+    public_host,
+    urls_of,
+)
 
 log = logging.getLogger("tradepay_sim.runner")
 
@@ -46,6 +53,7 @@ def build_apps(
     app's package is imported only if it runs here: the wallet's own process needs none
     of the others (docs/decisions/startup-order.md)."""
     data_dir = Path(settings.data_dir)
+    guard = access_of(settings, urls)
 
     def wallet() -> web.Application:
         from wallet_mock import WalletConfig, create_app
@@ -62,6 +70,7 @@ def build_apps(
                 container_origins=(urls["miniprogram"],),
                 time_scale=settings.time_scale,
                 signer_process=settings.signer_process(),
+                access=guard,
             )
         )
 
@@ -78,6 +87,7 @@ def build_apps(
                 wallet_public_pem=creds.wallet_public_pem,
                 wallet_timeout_seconds=settings.merchant_wallet_timeout,
                 time_scale=settings.time_scale,
+                access=guard,
             )
         )
 
@@ -97,13 +107,14 @@ def build_apps(
                 wallet_url=urls["wallet"],
                 miniprogram_dir=settings.miniprogram_dir,
                 domain_mappings=mappings,
+                access=guard,
             )
         )
 
     def console() -> web.Application:
         from ..console import ConsoleConfig, create_app
 
-        return create_app(ConsoleConfig(app_urls={k: v for k, v in urls.items() if k != "console"}))
+        return create_app(ConsoleConfig(app_urls={k: v for k, v in urls.items() if k != "console"}, access=guard))
 
     factories = {"wallet": wallet, "merchant": merchant, "miniprogram": miniprogram, "console": console}
     return {name: factories[name]() for name in settings.apps}

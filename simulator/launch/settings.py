@@ -8,6 +8,7 @@ import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from ..core.access import LOOPBACK_NAMES, host_name
 from ..core.apps import APPS, DEFAULT_PORTS, RESET_ORDER  # noqa: F401  (part of this module's API)
 
 ENV_PREFIX = "TRADEPAY_SIM_"
@@ -28,6 +29,7 @@ class Settings:
     time_scale: float = 1.0
     miniprogram_dir: Path | None = None
     miniprogram_domain: tuple[str, ...] = ()
+    allowed_hosts: tuple[str, ...] = ()
     merchant_wallet_timeout: float = 10.0
     processes: int = 2
     signer: str = "auto"
@@ -62,6 +64,9 @@ _HELP = {
     "miniprogram_domain": "route a domain the mini program calls to a local server and put it on the my.request "
     "allow-list: DOMAIN=LOCAL, e.g. https://api.shop.example=http://127.0.0.1:9000 (repeat the option for more; "
     "the variable takes them comma-separated)",
+    "allowed_hosts": "another name the simulator answers to, besides 127.0.0.1, localhost, [::1] and --host "
+    "(a LAN name, a tunnel's host name): requests naming any other host get 421 (repeat the option for more; the "
+    "variable takes them comma-separated)",
     "processes": "2 (the default): the wallet runs in a process of its own beside the other apps, using a second "
     "core; 1: everything in one process",
     "signer": "where the wallet makes its RSA signatures: process (a signer process of its own, on another core), "
@@ -76,7 +81,7 @@ _HELP = {
 
 # Settings given more than once (``--miniprogram-domain A=B --miniprogram-domain C=D``);
 # their variable holds the values comma-separated.
-_REPEATABLE = ("miniprogram_domain",)
+_REPEATABLE = ("miniprogram_domain", "allowed_hosts")
 
 
 class _AppendOverEnvironment(argparse.Action):
@@ -175,6 +180,16 @@ def _convert(name: str, raw):
         return scale
     if name in ("data_dir", "miniprogram_dir"):
         return Path(raw) if raw not in ("", None) else None
+    if name == "allowed_hosts":
+        names = tuple(e.strip() for e in (raw.split(",") if isinstance(raw, str) else raw) if e.strip())
+        for host in names:
+            if (
+                host_name(host) in (None, "")
+                or any(c in host for c in "/@?#% ")
+                or (":" in host and not (host.startswith("[") and host.endswith("]")))
+            ):
+                raise ValueError(f"{host!r} is not a host name (no scheme, port or path: e.g. mylaptop.local)")
+        return names
     if name == "miniprogram_domain":
         # Checked when the mini program app is built (miniprogram_mock.domains): importing
         # the app here would delay the wallet's process, started before any app is imported.
@@ -192,3 +207,24 @@ def _convert(name: str, raw):
     if name == "log_level" and raw.lower() not in ("debug", "info", "warning", "error"):
         raise ValueError("debug, info, warning or error")
     return raw
+
+
+WILDCARD_HOSTS = ("", "0.0.0.0", "::")
+
+
+def allowed_host_names(settings: Settings) -> tuple[str, ...]:
+    """Every name a request's ``Host`` may carry, for every app: the loopback names, the
+    interface the simulator is bound to, ``--allowed-hosts``, and the public host of the
+    URLs it hands out (``public_host_names``). A request also always may name the
+    address it came to (``simulator.core.access``)."""
+    names = [*LOOPBACK_NAMES, *settings.allowed_hosts, *public_host_names(settings)]
+    if settings.host not in WILDCARD_HOSTS:
+        names.append(settings.host)
+    return tuple(dict.fromkeys(n.lower().strip("[]") for n in names))
+
+
+def public_host_names(settings: Settings) -> tuple[str, ...]:
+    """HOOK for the public base URL setting (issue 20, being added beside this one): the
+    host names of the URLs handed out to browsers and phones. None is configurable yet,
+    so the URLs name the bound host (already allowed)."""
+    return ()
