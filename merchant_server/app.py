@@ -11,7 +11,7 @@ from pathlib import Path
 import aiohttp_jinja2
 from aiohttp import web
 
-from simulator.core import access
+from simulator.core import guard
 from simulator.core.clock import Clock
 from simulator.core.db import Database
 from simulator.core.journal import Journal, add_journal_routes
@@ -35,13 +35,13 @@ def create_app(config: MerchantConfig) -> web.Application:
         client_max_size=MAX_REQUEST_BYTES,
         middlewares=[
             security_headers(lambda r: "'none'"),
-            access.guard(private=access.control_plane),
+            guard.middleware(private=guard.control_plane),
             handlers.errors_middleware,
         ],
     )
     app[APP_NAME] = "merchant"
     app[CONFIG] = config
-    app[access.ACCESS] = config.access
+    app[guard.ACCESS] = config.access
     setup_pages(app)
     app.cleanup_ctx.append(_resources)
     app.add_routes(handlers.routes())

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from aiohttp import web
 
-from simulator.core import access, jsonio
+from simulator.core import guard, jsonio
 from simulator.core.clock import Clock, parse_iso
 from simulator.core.journal import Journal, add_journal_routes
 from simulator.core.steps import STEPS
@@ -43,11 +43,11 @@ JOURNAL = web.AppKey("journal", Journal)
 def create_app(config: MiniprogramConfig) -> web.Application:
     app = web.Application(
         client_max_size=MAX_REQUEST_BYTES,
-        middlewares=[security_headers(lambda r: "'self'"), access.guard(private=_private, error=_refusal)],
+        middlewares=[security_headers(lambda r: "'self'"), guard.middleware(private=_private, error=_refusal)],
     )
     app[APP_NAME] = "miniprogram"
     app[CONFIG] = config
-    app[access.ACCESS] = config.access
+    app[guard.ACCESS] = config.access
     extra_domains = list(config.allowed_origins)
     if config.miniprogram_dir is not None:
         app[FOLDER] = MiniprogramFolder(config.miniprogram_dir)
@@ -82,7 +82,7 @@ def create_app(config: MiniprogramConfig) -> web.Application:
 def _private(request: web.Request) -> bool:
     """The control plane and the container's native side (my.request reaches servers
     from here): the page itself and its assets are for anyone who can reach it."""
-    return access.control_plane(request) or request.path.startswith("/__container/")
+    return guard.control_plane(request) or request.path.startswith("/__container/")
 
 
 def _refusal(request: web.Request, status: int, code: str, message: str) -> web.StreamResponse:
@@ -90,7 +90,7 @@ def _refusal(request: web.Request, status: int, code: str, message: str) -> web.
     (no permission), with the HTTP status; as usual elsewhere."""
     if request.path.startswith("/__container/"):
         return json_response({"ok": False, "error": 2 if status == 415 else 4, "errorMessage": message}, status=status)
-    return access.default_error(request, status, code, message)
+    return guard.default_error(request, status, code, message)
 
 
 def _short(value, limit: int = 128) -> str | None:

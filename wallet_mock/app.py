@@ -8,7 +8,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from simulator.core import access
+from simulator.core import guard
 from simulator.core.clock import Clock
 from simulator.core.db import Database
 from simulator.core.journal import Journal, add_journal_routes
@@ -43,13 +43,13 @@ def create_app(config: WalletConfig) -> web.Application:
         client_max_size=MAX_REQUEST_BYTES,
         middlewares=[
             security_headers(cashier.frame_ancestors(config.container_origins)),
-            access.guard(private=access.control_plane, other_bodies=_signed, error=_refusal),
+            guard.middleware(private=guard.control_plane, other_bodies=_signed, error=_refusal),
             api_fault_middleware(is_api_path, WALLET),
         ],
     )
     app[APP_NAME] = "wallet"
     app[CONFIG] = config
-    app[access.ACCESS] = config.access
+    app[guard.ACCESS] = config.access
     app[cashier.CSRF_SECRET] = secrets.token_bytes(32)
     setup_pages(app)
     app.cleanup_ctx.append(_resources)
@@ -71,7 +71,7 @@ def _refusal(request: web.Request, status: int, code: str, message: str) -> web.
     """The guard's refusals: in Alipay+ terms on the API, as usual elsewhere."""
     if is_api_path(request.path):
         return json_response({"result": result("ACCESS_DENIED", f"{code}: {message}")}, status=status)
-    return access.default_error(request, status, code, message)
+    return guard.default_error(request, status, code, message)
 
 
 async def _resources(app: web.Application) -> AsyncIterator[None]:

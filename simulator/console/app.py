@@ -11,7 +11,8 @@ import aiohttp
 import aiohttp_jinja2
 from aiohttp import web
 
-from ..core.access import ACCESS, Access, guard
+from ..core.access import Access
+from ..core.guard import ACCESS, middleware
 from ..core.steps import STEPS
 from ..core.web import APP_NAME, client_session, health, json_error, json_response, security_headers, setup_pages
 from . import control, diagram, gather, live
@@ -31,7 +32,7 @@ APP_LABELS = {"miniprogram": "Mini program", "merchant": "Merchant server", "wal
 
 
 def create_app(config: ConsoleConfig) -> web.Application:
-    app = web.Application(middlewares=[security_headers(lambda r: "'none'"), guard(private=_private)])
+    app = web.Application(middlewares=[security_headers(lambda r: "'none'"), middleware(private=_private)])
     app[APP_NAME] = "console"
     app[CONFIG] = config
     app[ACCESS] = config.access

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from ..core.access import LOOPBACK_NAMES, host_name
+from ..core import origins
+from ..core.access import LOOPBACK_NAMES
 from ..core.apps import APPS, DEFAULT_PORTS, RESET_ORDER  # noqa: F401  (part of this module's API)
 
 ENV_PREFIX = "TRADEPAY_SIM_"
@@ -21,6 +23,7 @@ SIGNER_PROCESS_MIN_CORES = 4
 @dataclass
 class Settings:
     host: str = "127.0.0.1"
+    public_host: str = ""
     miniprogram_port: int = DEFAULT_PORTS["miniprogram"]
     merchant_port: int = DEFAULT_PORTS["merchant"]
     wallet_port: int = DEFAULT_PORTS["wallet"]
@@ -40,6 +43,11 @@ class Settings:
     def port(self, app: str) -> int:
         return getattr(self, f"{app}_port")
 
+    def base_url(self, app: str, port: int | None = None) -> str:
+        """The app's URL as handed out (paymentUrl, notify URLs, links): the public host,
+        else the interface (``127.0.0.1`` for ``0.0.0.0``), at ``port`` (default its setting)."""
+        return origins.base_url(self.host, self.public_host, self.port(app) if port is None else port)
+
     def signer_process(self, cores: int | None = None) -> bool:
         """Whether the wallet signs in a process of its own (``signer``, resolved)."""
         if self.signer != "auto":
@@ -52,8 +60,17 @@ class Settings:
         return self.processes > 1 and cores >= SIGNER_PROCESS_MIN_CORES
 
 
+def public_host_names(settings: Settings) -> tuple[str, ...]:
+    """Every host name the simulator answers by (the public one first): the names a
+    request's Host header, a page's origin or a URL may carry."""
+    return origins.host_names(settings.host, settings.public_host)
+
+
 _HELP = {
-    "host": "the simulator's interface (default 127.0.0.1)",
+    "host": "the interface to listen on (default 127.0.0.1; 0.0.0.0 for every interface)",
+    "public_host": "the host name or address put into every URL handed out (paymentUrl, notify URLs, the "
+    "console's links), for a phone on the Wi-Fi or a browser on another machine: e.g. 192.168.1.20 with "
+    "--host 0.0.0.0 (default: the --host address, 127.0.0.1 for 0.0.0.0)",
     "miniprogram_port": "mini program client port (default 8100; with run, 0 picks a free port)",
     "merchant_port": "merchant server port (default 8200; with run, 0 picks a free port)",
     "wallet_port": "wallet server port (default 8300; with run, 0 picks a free port)",
@@ -97,8 +114,30 @@ def env_name(name: str) -> str:
     return ENV_PREFIX + name.upper()
 
 
-def add_arguments(parser: argparse.ArgumentParser, only: tuple[str, ...] | None = None) -> None:
-    """Add one ``--option`` per setting, defaulting to its environment variable."""
+# Where a command finds a running simulator: given, else from its running.json.
+LOCATING = ("host", "miniprogram_port", "merchant_port", "wallet_port", "console_port")
+_LOCATED_HELP = {
+    "host": "the simulator's address (default: from the running.json of the simulator running on --data-dir, "
+    "else 127.0.0.1)",
+    **{
+        f"{app}_port": f"the {label} port (default: from the running.json of the simulator running on --data-dir, "
+        f"else {DEFAULT_PORTS[app]})"
+        for app, label in (
+            ("miniprogram", "mini program"),
+            ("merchant", "merchant server"),
+            ("wallet", "wallet"),
+            ("console", "console"),
+        )
+    },
+}
+
+
+def add_arguments(
+    parser: argparse.ArgumentParser, only: tuple[str, ...] | None = None, *, locating: bool = False
+) -> None:
+    """Add one ``--option`` per setting, defaulting to its environment variable. With
+    ``locating`` (commands that talk to a running simulator), the address options default
+    to None: the simulator's ``running.json`` answers them (``simulator.launch.running``)."""
     defaults = Settings()
     for f in fields(Settings):
         if only is not None and f.name not in only:
@@ -109,6 +148,11 @@ def add_arguments(parser: argparse.ArgumentParser, only: tuple[str, ...] | None 
         if f.name == "apps":
             default = ",".join(default)
         help_text = f"{_HELP[f.name]} [env {env}]"
+        if locating and f.name in LOCATING:
+            parser.add_argument(
+                flag, default=os.environ.get(env), help=f"{_LOCATED_HELP[f.name]} [env {env}]", dest=f.name
+            )
+            continue
         if f.name in _REPEATABLE:
             parser.add_argument(
                 flag, action=_AppendOverEnvironment, default=os.environ.get(env, ""), help=help_text, dest=f.name
@@ -153,11 +197,23 @@ def from_namespace(ns: argparse.Namespace) -> Settings:
         if not hasattr(ns, f.name):
             continue
         raw = getattr(ns, f.name)
+        if raw is None and f.name in LOCATING:  # not given, and no running.json said
+            continue
         try:
             values[f.name] = _convert(f.name, raw)
         except ValueError as exc:
             raise SystemExit(f"tradepay-sim: invalid --{f.name.replace('_', '-')} {raw!r}: {exc}") from None
     return Settings(**values)
+
+
+_HOST_NAME = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]+|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)$")
+
+
+def _host_name(raw: str) -> str:
+    name = raw.strip().lower()
+    if name and not _HOST_NAME.match(name):
+        raise ValueError("a host name or address only, such as 192.168.1.20 or shop.local (no scheme, port or path)")
+    return name.strip("[]")
 
 
 def _convert(name: str, raw):
@@ -181,15 +237,7 @@ def _convert(name: str, raw):
     if name in ("data_dir", "miniprogram_dir"):
         return Path(raw) if raw not in ("", None) else None
     if name == "allowed_hosts":
-        names = tuple(e.strip() for e in (raw.split(",") if isinstance(raw, str) else raw) if e.strip())
-        for host in names:
-            if (
-                host_name(host) in (None, "")
-                or any(c in host for c in "/@?#% ")
-                or (":" in host and not (host.startswith("[") and host.endswith("]")))
-            ):
-                raise ValueError(f"{host!r} is not a host name (no scheme, port or path: e.g. mylaptop.local)")
-        return names
+        return tuple(_host_name(e) for e in (raw.split(",") if isinstance(raw, str) else raw) if e.strip())
     if name == "miniprogram_domain":
         # Checked when the mini program app is built (miniprogram_mock.domains): importing
         # the app here would delay the wallet's process, started before any app is imported.
@@ -200,6 +248,8 @@ def _convert(name: str, raw):
         if unknown or not apps:
             raise ValueError(f"choose among {', '.join(APPS)}")
         return apps
+    if name == "public_host":
+        return _host_name(str(raw))
     if name == "signer" and raw not in SIGNERS:
         raise ValueError(", ".join(SIGNERS))
     if name == "log_format" and raw not in ("text", "json"):
@@ -209,22 +259,10 @@ def _convert(name: str, raw):
     return raw
 
 
-WILDCARD_HOSTS = ("", "0.0.0.0", "::")
-
-
 def allowed_host_names(settings: Settings) -> tuple[str, ...]:
-    """Every name a request's ``Host`` may carry, for every app: the loopback names, the
-    interface the simulator is bound to, ``--allowed-hosts``, and the public host of the
-    URLs it hands out (``public_host_names``). A request also always may name the
-    address it came to (``simulator.core.access``)."""
-    names = [*LOOPBACK_NAMES, *settings.allowed_hosts, *public_host_names(settings)]
-    if settings.host not in WILDCARD_HOSTS:
-        names.append(settings.host)
+    """Every name a request's ``Host`` may carry, for every app (simulator.core.access):
+    the loopback names, the names the simulator answers by (``public_host_names``: the
+    public host, the interface it listens on) and ``--allowed-hosts``. A request may also
+    always name the address it came to."""
+    names = [*LOOPBACK_NAMES, *public_host_names(settings), *settings.allowed_hosts]
     return tuple(dict.fromkeys(n.lower().strip("[]") for n in names))
-
-
-def public_host_names(settings: Settings) -> tuple[str, ...]:
-    """HOOK for the public base URL setting (issue 20, being added beside this one): the
-    host names of the URLs handed out to browsers and phones. None is configurable yet,
-    so the URLs name the bound host (already allowed)."""
-    return ()

@@ -8,16 +8,16 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
+from yarl import URL
+
 from ..core import credentials as sandbox
+from ..core import origins
 from ..core.access import TOKEN_FILE, Access, is_loopback, load_or_create_token
 from ..core.apps import StartupError
-from .settings import APPS, WILDCARD_HOSTS, Settings, allowed_host_names
+from ..core.origins import WILDCARDS
+from .settings import APPS, Settings, allowed_host_names
 
-__all__ = ["StartupError", "access_of", "bind", "credentials", "exposure", "public_host", "urls_of"]
-
-
-def public_host(host: str) -> str:
-    return "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
+__all__ = ["StartupError", "access_of", "bind", "credentials", "exposure", "urls_of"]
 
 
 def _bind(host: str, port: int, app: str) -> socket.socket:
@@ -46,11 +46,12 @@ def bind(settings: Settings, given: dict[str, socket.socket] | None = None) -> d
 
 
 def urls_of(settings: Settings, sockets: dict[str, socket.socket]) -> dict[str, str]:
-    """Every app's URL: from its socket if it has one here, else from its port setting."""
+    """Every app's URL as handed out: from its socket if it has one here, else from its
+    port setting; on the public host if one is set."""
     urls = {}
     for name in APPS:
         port = sockets[name].getsockname()[1] if name in sockets else settings.port(name)
-        urls[name] = f"http://{public_host(settings.host)}:{port}"
+        urls[name] = settings.base_url(name, port)
     return urls
 
 
@@ -67,8 +68,11 @@ def credentials(settings: Settings) -> sandbox.SandboxCredentials:
 
 def access_of(settings: Settings, urls: dict[str, str]) -> Access:
     """What every app accepts: the host names of ``allowed_host_names``, the apps' own
-    origins, and the token in the data folder (docs/security.md)."""
-    return Access.of(allowed_host_names(settings), urls.values(), load_or_create_token(Path(settings.data_dir)))
+    origins (each of those names at each app's port), and the token in the data folder
+    (docs/security.md)."""
+    names = allowed_host_names(settings)
+    ours = [o for url in urls.values() for o in origins.origins(map(origins.url_host, names), URL(url).port or 80)]
+    return Access.of(names, ours, load_or_create_token(Path(settings.data_dir)))
 
 
 def exposure(settings: Settings, urls: dict[str, str]) -> list[str]:
@@ -78,7 +82,7 @@ def exposure(settings: Settings, urls: dict[str, str]) -> list[str]:
     if is_loopback(settings.host) or settings.host == "localhost":
         return []
     token = load_or_create_token(Path(settings.data_dir))
-    where = "every network interface" if settings.host in WILDCARD_HOSTS else settings.host
+    where = "every network interface" if settings.host in WILDCARDS else settings.host
     shop = urls.get("miniprogram", "")
     return [
         "",
