@@ -95,7 +95,10 @@ def test_scoped_queues_removal_and_unlock_from_the_helpers(tradepay_sim):
     fault = tradepay_sim.fault("pay", "http_500", client_id=sandbox)
     tradepay_sim.remove_queued(fault)
     assert tradepay_sim.journey().result_code == "9000", "both removed before use"
-    unlocked = tradepay_sim.unlock("buyer@sandbox.test")  # locking it: tests/api/test_shared_wallet.py
+    for _ in range(5):
+        assert tradepay_sim.journey(password="000000").refusal["code"] in ("WRONG_PASSWORD", "ACCOUNT_LOCKED")
+    assert tradepay_sim.journey().refusal["code"] == "ACCOUNT_LOCKED"
+    unlocked = tradepay_sim.unlock("buyer@sandbox.test")
     assert (unlocked["loginId"], unlocked["locked"], unlocked["failedPasswordTries"]) == (
         "buyer@sandbox.test",
         False,
