@@ -212,12 +212,11 @@ def cmd_check_merchant(args: argparse.Namespace) -> int:
     Exit 0 when every rule held (or was not seen), 1 when one failed, 2 on a bad config."""
     from .. import check  # here: the other commands need none of it
 
-    settings = settings_mod.from_namespace(args)
-    wallet_url = args.wallet_url or _app_url(settings, "wallet")
-    console_url = args.console_url or f"http://{startup.public_host(settings.host)}:{settings.console_port}"
     if not args.config:
         print("tradepay-sim check-merchant: --config FILE is required (docs/check-merchant.md)", file=sys.stderr)
         return 2
+    _, urls = _located(args, ("wallet", "console"))
+    wallet_url, console_url = args.wallet_url or urls["wallet"], args.console_url or urls["console"]
     try:
         config = check.load(args.config)
         report = asyncio.run(check.run_check(config, wallet_url=wallet_url, console_url=console_url))
@@ -275,7 +274,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", metavar="FILE", help="write the findings as JSON")
     check.add_argument("--wallet-url", help="the wallet's URL (default from --host and --wallet-port)")
     check.add_argument("--console-url", help="the console's URL, for links to journeys")
-    settings_mod.add_arguments(check, only=("host", "wallet_port", "console_port"))
+    settings_mod.add_arguments(check, only=("host", "wallet_port", "console_port", "data_dir"), locating=True)
     check.set_defaults(func=cmd_check_merchant)
     for command, subparser in sub.choices.items():
         settings_mod.bind_environment(subparser, command)

@@ -8,7 +8,7 @@ import json
 import sys
 from xml.etree import ElementTree as ET
 
-from conftest import reference_config
+from check_helpers import reference_config
 
 from simulator.check import SCENARIO_NAMES, parse, run_check
 from simulator.check.rules import RULES
