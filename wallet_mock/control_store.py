@@ -64,14 +64,10 @@ async def clear(tx: Transaction, table: str, scope: dict[str, str | None] | None
     return await tx.execute(f"DELETE FROM {table}{where}", params)
 
 
-async def delete(tx: Transaction, table: str, entry_id: int) -> dict | None:
-    """Delete one entry by id; returns it, or None when there is none."""
+async def remove(tx: Transaction, table: str, entry_id: int) -> int:
+    """One queued entry gone (whoever queued it takes back what it did not use)."""
     assert table in QUEUES
-    row = await tx.fetchone(f"SELECT * FROM {table} WHERE id = ?", (entry_id,))
-    if row is None:
-        return None
-    await tx.execute(f"DELETE FROM {table} WHERE id = ?", (entry_id,))
-    return dict(row)
+    return await tx.execute(f"DELETE FROM {table} WHERE id = ?", (entry_id,))
 
 
 async def _consume(tx: Transaction, table: str, row) -> dict | None:

@@ -220,13 +220,13 @@ def _scoped_queue(name: str, key: str, body: str, what: str) -> dict:
     return queue
 
 
-def _entry(what: str) -> dict:
+def _queue_entry(what: str) -> dict:
     return {
         "delete": {
             **_op(
-                f"Remove one queued {what} by its id",
-                reply={"type": "object", "properties": {"deleted": _ref("QueueEntry")}},
-                errors=(400, 404),
+                f"Take back one queued entry of the {what}",
+                reply={"type": "object", "properties": {"removed": {"type": "integer"}}},
+                errors=(404,),
             ),
             "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
         }
@@ -248,13 +248,13 @@ def paths() -> dict:
         "/_sim/outcomes": _scoped_queue(
             "outcomes", "outcomes", "ForceOutcome", "outcomes of the next cashier confirmations"
         ),
-        "/_sim/outcomes/{id}": _entry("outcome"),
         "/_sim/faults": _scoped_queue("faults", "faults", "ApiFault", "faults on the next API calls"),
-        "/_sim/faults/{id}": _entry("API fault"),
         "/_sim/notifications/faults": _scoped_queue(
             "notify", "faults", "NotifyFault", "faults on the next notifications"
         ),
-        "/_sim/notifications/faults/{id}": _entry("notification fault"),
+        "/_sim/outcomes/{id}": _queue_entry("outcomes"),
+        "/_sim/faults/{id}": _queue_entry("API faults"),
+        "/_sim/notifications/faults/{id}": _queue_entry("notification faults"),
         "/_sim/notifications": {"get": _op("The notification outbox")},
         "/_sim/notifications/{notificationId}/resend": {
             "post": {

@@ -91,7 +91,7 @@ def test_scoped_queues_removal_and_unlock_from_the_helpers(tradepay_sim):
     replaced = tradepay_sim.force_outcome("INSUFFICIENT_BALANCE", client_id=sandbox, replace=True)
     assert {e["id"] for e in replaced["replaced"]} == {mine["id"], again["id"]}
     assert tradepay_sim.journey().result_code == "4000", "the merchant's entry, not the other payment's"
-    assert tradepay_sim.remove_queued(other)["deleted"]["id"] == other["id"]
+    assert tradepay_sim.remove_queued(other) == {"removed": other["id"]}
     fault = tradepay_sim.fault("pay", "http_500", client_id=sandbox)
     tradepay_sim.remove_queued(fault)
     assert tradepay_sim.journey().result_code == "9000", "both removed before use"
