@@ -24,6 +24,8 @@ class WalletConfig:
     sandbox_merchant_private_pem: str
     sandbox_merchant_name: str = "Sandbox Coffee Shop"
     sandbox_notify_url: str | None = None
+    # The wallet API the sandbox merchant speaks (operations.PROFILES; --wallet-api).
+    sandbox_api_profile: str = "alipayplus"
     # Origins of mini program containers allowed to frame the cashier and receive its result.
     container_origins: tuple[str, ...] = ()
     time_scale: float = 1.0
@@ -39,6 +41,10 @@ class WalletConfig:
     def api_base_url(self) -> str:
         """Where a merchant sends its signed calls (the Alipay+ paths)."""
         return self.public_url + api_paths.ALIPAYPLUS
+
+    def api_base_url_of(self, profile: str) -> str:
+        """Where a merchant of ``profile`` sends its signed calls."""
+        return self.public_url + (api_paths.MINIPROGRAM if profile == "miniprogram" else api_paths.ALIPAYPLUS)
 
     def payment_url(self, token: str) -> str:
         return f"{self.public_url}/cashier/{token}"

@@ -59,6 +59,7 @@ def build_apps(
                 sandbox_merchant_public_pem=creds.merchant_public_pem,
                 sandbox_merchant_private_pem=creds.merchant_private_pem,
                 sandbox_notify_url=f"{urls['merchant']}/api/notify/payment",
+                sandbox_api_profile=settings.wallet_api,
                 container_origins=(urls["miniprogram"],),
                 time_scale=settings.time_scale,
                 signer_process=settings.signer_process(),
@@ -78,6 +79,7 @@ def build_apps(
                 wallet_public_pem=creds.wallet_public_pem,
                 wallet_timeout_seconds=settings.merchant_wallet_timeout,
                 time_scale=settings.time_scale,
+                api_profile=settings.merchant_api_profile,
             )
         )
 
