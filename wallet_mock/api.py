@@ -120,7 +120,9 @@ def endpoint(op: Operation | None, family: ApiFamily):
         client_id = client_id or (sent_client_id if _sayable(sent_client_id) else "")
         headers = await signed_reply_headers(request.app[SIGNER], request.method, path, client_id, out)
         try:
-            _journal_call(request, wallet, path, raw, body, step, ids, payload, out, headers, http_status)
+            _journal_call(
+                request, wallet, path, raw, body, step, ids, payload, out, headers, http_status, family.profile
+            )
         except Exception:  # the journal is a record of the call; it must never cost the reply
             log.exception("could not journal %s", request.path)
         return web.Response(
@@ -142,6 +144,7 @@ def _journal_call(
     out: bytes,
     headers: dict,
     status: int,
+    profile: str,
 ) -> None:
     if ids is None:  # refused before the operation named its payment: what the body says
         order = body.get("order")
@@ -160,6 +163,7 @@ def _journal_call(
         order_id=order_id,
         payment_request_id=payment_request_id,
         payment_id=payment_id,
+        details={"apiProfile": profile},  # which wallet API the call spoke (the console's badge)
         http=http_summary(
             request.method,
             str(request.rel_url),

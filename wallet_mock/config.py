@@ -44,7 +44,7 @@ class WalletConfig:
 
     def api_base_url_of(self, profile: str) -> str:
         """Where a merchant of ``profile`` sends its signed calls."""
-        return self.public_url + (api_paths.MINIPROGRAM if profile == "miniprogram" else api_paths.ALIPAYPLUS)
+        return self.public_url + api_paths.BASE_PATH[profile]
 
     def payment_url(self, token: str) -> str:
         return f"{self.public_url}/cashier/{token}"

@@ -393,7 +393,8 @@ PROFILES: dict[str, ApiProfile] = {
     )
 }
 DEFAULT_PROFILE = api_paths.PROFILES[0]
-assert tuple(PROFILES) == api_paths.PROFILES
+assert tuple(PROFILES) == api_paths.PROFILES == tuple(api_paths.BASE_PATH)
+assert all(api_paths.BASE_PATH[p.name] == p.families[0].prefixes[0] for p in PROFILES.values())
 assert {fam.profile for fam in FAMILIES} == set(PROFILES)
 assert all(fam.profile == profile.name for profile in PROFILES.values() for fam in profile.families)
 

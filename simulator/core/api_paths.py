@@ -16,3 +16,5 @@ MINIPROGRAM = "/api/open/v2"
 # The wallet's API profiles, by name (wallet_mock/operations.py declares each; the
 # reference merchant speaks each, merchant_server/wallet_apis.py). The first is the default.
 PROFILES = ("alipayplus", "miniprogram")
+# Where a merchant of each profile sends its calls (its documented base path).
+BASE_PATH = {"alipayplus": ALIPAYPLUS, "miniprogram": MINIPROGRAM}
