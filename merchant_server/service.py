@@ -10,7 +10,7 @@ from typing import Any
 
 from simulator.core.clock import Clock, iso, parse_iso
 from simulator.core.db import Database
-from simulator.core.journal import Journal, http_summary
+from simulator.core.journal import Journal, http_summary, reply_summary
 from simulator.core.money import Money, MoneyError
 from simulator.core.signed_http import SignedExchange, read_signed_headers, verify_signed_request
 from simulator.core.signing import SignatureError
@@ -247,7 +247,7 @@ class Shop:
         body = reply.body
         self._journal_call(
             step,
-            f"inquiryPayment: {body.get('paymentStatus') or reply.result.get('resultCode')}",
+            reply_summary("inquiryPayment", body),
             reply.exchange,
             kind="note",
             **ids,

@@ -15,6 +15,10 @@ class MiniprogramConfig:
     public_url: str
     merchant_url: str
     wallet_url: str
+    # Every origin this container and the wallet are reached at (simulator.core.origins):
+    # the wallet's cashier opens inside the first ones only and only from the second.
+    origins: tuple[str, ...] = ()
+    wallet_origins: tuple[str, ...] = ()
     # More origins for the server-domain allow-list of my.request (the merchant server
     # is always on it). A developer's folder and PUT /_sim/request-domains add more.
     allowed_origins: tuple[str, ...] = field(default=())
@@ -34,7 +38,8 @@ class MiniprogramConfig:
         """What ``/my.js`` is told about its container (never a secret)."""
         return {
             "walletUrl": self.wallet_url,
-            "walletOrigins": [origin_of(self.wallet_url)],
+            "walletOrigins": list(dict.fromkeys([origin_of(self.wallet_url), *self.wallet_origins])),
+            "containerOrigins": list(dict.fromkeys([origin_of(self.public_url), *self.origins])),
             "cashierReadyTimeoutMs": self.cashier_ready_timeout_ms,
         }
 

@@ -9,7 +9,7 @@ import logging
 
 from aiohttp import web
 
-from simulator.core.journal import http_summary
+from simulator.core.journal import http_summary, reply_summary
 from simulator.core.signed_http import dump_json, read_signed_headers, signed_reply_headers, verify_signed_request
 from simulator.core.signer import Signer
 from simulator.core.signing import SignatureError
@@ -154,7 +154,7 @@ def _journal_call(
     else:
         order_id, payment_request_id, payment_id = ids["order_id"], ids["payment_request_id"], ids["payment_id"]
     res = payload.get("result") or {}
-    summary = f"{path.rsplit('/', 1)[-1]}: {res.get('resultStatus')} {res.get('resultCode')}"
+    summary = reply_summary(path.rsplit("/", 1)[-1], payload)
     wallet.journal.record(
         step,
         summary,

@@ -144,7 +144,7 @@ async def _checked_form(request: web.Request) -> tuple[Wallet, str, dict]:
     if not hmac.compare_digest(request.headers.get("X-CSRF-Token", ""), csrf_token(request.app, token)):
         raise CashierError("CSRF", "This form has expired. Reload the cashier.", http_status=403)
     origin = request.headers.get("Origin")
-    if origin and origin != wallet.config.public_url:
+    if origin and origin not in wallet.config.own_origins:
         raise CashierError("CSRF", "Cross-site form posts are refused.", http_status=403)
     try:
         form = await request.json(loads=jsonio.loads)

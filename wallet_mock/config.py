@@ -28,10 +28,17 @@ class WalletConfig:
     sandbox_api_profile: str = "alipayplus"
     # Origins of mini program containers allowed to frame the cashier and receive its result.
     container_origins: tuple[str, ...] = ()
+    # Every origin the wallet itself is reached at (``public_url``'s first): the cashier's
+    # own pages post from any of them (simulator.core.origins).
+    origins: tuple[str, ...] = ()
     time_scale: float = 1.0
     # RSA signatures in a signer process of their own (simulator.core.signer), off the loop.
     signer_process: bool = False
     request_time_window: timedelta = field(default=REQUEST_TIME_WINDOW)
+
+    @property
+    def own_origins(self) -> tuple[str, ...]:
+        return (self.public_url, *self.origins)
 
     @property
     def db_path(self) -> Path:

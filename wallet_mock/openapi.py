@@ -617,7 +617,8 @@ def document(server_url: str, profile: str | None = None) -> dict:
                 "reply is signed the same way with the wallet's key. Each family of operations (tag) is "
                 "documented at its first prefix; x-also-at lists the other paths an operation answers at. "
                 f"Bodies: UTF-8 JSON objects, at most 256 KiB, nested at most {MAX_DEPTH} "
-                "levels, no NaN/Infinity, no lone surrogates; unknown top-level fields are PARAM_ILLEGAL."
+                "levels, no NaN/Infinity, no lone surrogates. Unknown top-level fields are accepted and ignored "
+                "(forward compatible, as the real API); the body is stored as received."
             ),
         },
         "servers": [{"url": server_url}],

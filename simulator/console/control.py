@@ -176,11 +176,16 @@ def journey_actions(payment: dict | None) -> list[dict[str, Any]]:
                 "body": {},
             }
         )
-    for n in payment.get("notifications") or []:
+    notifications = payment.get("notifications") or []
+    apis = [n["api"] for n in notifications]
+    for n in notifications:
+        # A processing payment has two notifyPayment (PAYMENT_PENDING, then the result):
+        # their buttons say which is which.
+        label = f"Resend {n['api']}" + (f" ({n['notifyType']})" if apis.count(n["api"]) > 1 else "")
         actions.append(
             {
                 "id": f"resend-{n['notificationId']}",
-                "label": f"Resend {n['api']}",
+                "label": label,
                 "tone": "default",
                 "method": "POST",
                 "path": f"/api/control/wallet/notifications/{n['notificationId']}/resend",

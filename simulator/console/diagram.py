@@ -92,7 +92,53 @@ def _row(event: dict, start: datetime | None) -> dict[str, Any]:
         "http": http,
         "details": event.get("details"),
         "ids": {k: event.get(k) for k in ("orderId", "paymentRequestId", "paymentId") if event.get(k)},
+        "count": 1,
+        "apps": [event.get("app")] if event.get("app") else [],
+        "lastOffset": format_offset(offset),
     }
+
+
+def _fold_key(row: dict) -> tuple | None:
+    """What makes two rows the same poll: a note or fault about the same call with the same
+    answer. The app is left out, so the caller's and the wallet's record of one
+    ``inquiryPayment`` fold together; a plain step or a retry never folds."""
+    http = row.get("http")
+    if row["kind"] not in ("note", "fault") or not http:
+        return None
+    return (row["kind"], row["summary"], http.get("method"), urlsplit(http.get("url") or "").path, http.get("status"))
+
+
+def fold(rows: list[dict]) -> list[dict]:
+    """Repeated polls as one row with a count. A run is the rows between two rows that
+    cannot fold (a step, a retry, a pending step); inside it a row like one already
+    shown adds to that row's count (counted by the app that recorded the row first, so
+    one call recorded by both sides counts once). After a repeat, a new kind of row
+    starts a new run: what happened after the polling is not folded back before it."""
+    out: list[dict] = []
+    run: dict[tuple, dict] = {}
+    repeated = False
+    for row in rows:
+        key = _fold_key(row)
+        if key is None:
+            run, repeated = {}, False
+            out.append(row)
+            continue
+        first = run.get(key)
+        if first is None:
+            if repeated:
+                run, repeated = {}, False
+            run[key] = row = {**row}
+            out.append(row)
+            continue
+        repeated = True
+        app = row.get("app")
+        if first["apps"] and app == first["apps"][0]:
+            first["count"] += 1
+        elif app and app not in first["apps"]:
+            first["apps"] = [*first["apps"], app]
+        if row["offsetMs"] is not None and (first["offsetMs"] is None or row["offsetMs"] >= first["offsetMs"]):
+            first["lastOffset"] = row["offset"]
+    return out
 
 
 def _pending(step: int) -> dict[str, Any]:
@@ -117,6 +163,9 @@ def _pending(step: int) -> dict[str, Any]:
         "http": None,
         "details": None,
         "ids": {},
+        "count": 1,
+        "apps": [],
+        "lastOffset": "",
     }
 
 
@@ -141,7 +190,7 @@ def build(events: list[dict], order: str = "step") -> dict[str, Any]:
         if step not in recorded:
             rows.append((((step if order == "step" else 99), False), -1, _pending(step)))
     rows.sort(key=lambda item: (item[0], item[1]))
-    ordered = [row for _, _, row in rows]
+    ordered = fold([row for _, _, row in rows])
     last = max((r["offsetMs"] for r in ordered if r["offsetMs"] is not None), default=None)
     return {
         "order": order,

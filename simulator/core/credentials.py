@@ -52,9 +52,21 @@ def new_client_id() -> str:
     return "SANDBOX_" + "".join(secrets.choice(alphabet) for _ in range(16))
 
 
+# The data folder holds private keys: a checkout it sits in must not commit it.
+GITIGNORE = "# tradepay-sim's data folder (private keys, databases): never committed.\n*\n"
+
+
+def ignore_in_git(data_dir: Path) -> None:
+    """Give the data folder a ``.gitignore`` of ``*`` (kept if one is there)."""
+    path = Path(data_dir) / ".gitignore"
+    if not path.exists():
+        path.write_text(GITIGNORE)
+
+
 def load_or_create(data_dir: Path) -> SandboxCredentials:
     keys = Path(data_dir) / KEYS_DIR
     keys.mkdir(parents=True, exist_ok=True)
+    ignore_in_git(Path(data_dir))
     wallet_private = _load_or_make_key(keys, "wallet")
     merchant_private = _load_or_make_key(keys, "sandbox_merchant")
     meta_path = keys / "sandbox_merchant.json"

@@ -71,6 +71,25 @@ def _clip(value: Any) -> Any:
     return value
 
 
+# The status a reply reports of its resource, which a reader takes for the call's result.
+_STATUS_FIELDS = (("paymentStatus", "payment"), ("refundStatus", "refund"))
+
+
+def reply_summary(name: str, body: dict) -> str:
+    """An API call's answer as a journal line. Where the reply carries the resource's own
+    status it comes first, the call's result after it: an ``inquiryPayment`` that
+    succeeded while the payment is still processing reads ``payment PENDING (S
+    SUCCESS)``, never as if the payment had succeeded."""
+    res = body.get("result")
+    if not isinstance(res, dict):
+        res = {}
+    call = f"{res.get('resultStatus')} {res.get('resultCode')}"
+    for field, noun in _STATUS_FIELDS:
+        if isinstance(body.get(field), str):
+            return f"{name}: {noun} {body[field]} ({call})"
+    return f"{name}: {call}"
+
+
 def http_summary(
     method: str,
     url: str,

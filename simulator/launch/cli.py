@@ -26,7 +26,7 @@ from importlib import metadata
 # Only light modules here: a start binds its ports and starts the wallet's process before
 # it imports the apps (``runner``), so that both processes import at once, one per core.
 from ..core import logs
-from . import processes, startup, trace
+from . import processes, running, startup, trace
 from . import settings as settings_mod
 from .startup import StartupError
 
@@ -42,6 +42,8 @@ def _stop_on_signals() -> asyncio.Event:
 
 
 def _banner(settings: settings_mod.Settings, urls: dict[str, str]) -> None:
+    """Say where the apps answer, and write it in the data folder for later commands."""
+    running.record(settings.data_dir, urls, settings.apps)
     print("tradepay-sim is running:", flush=True)
     for name in settings.apps:
         print(f"  {LABELS[name]:<16} {urls[name]}", flush=True)
@@ -64,6 +66,8 @@ async def serve(settings: settings_mod.Settings) -> int:
             _banner(settings, sim.urls)
         await stop.wait()
     finally:
+        if not child:
+            running.forget(settings.data_dir)
         await sim.stop()
     if not child:
         print("tradepay-sim stopped.", flush=True)
@@ -128,6 +132,7 @@ async def serve_split(settings: settings_mod.Settings) -> int:
             )
             code = 1
     finally:
+        running.forget(settings.data_dir)
         if sim is not None:
             await sim.stop()
         if wallet.returncode is None:
@@ -157,13 +162,16 @@ def cmd_run(args: argparse.Namespace) -> int:
         os._exit(2)
 
 
-def _app_url(settings: settings_mod.Settings, app: str) -> str:
-    return f"http://{startup.public_host(settings.host)}:{settings.port(app)}"
+def _located(args: argparse.Namespace, apps: tuple[str, ...]) -> tuple[settings_mod.Settings, dict[str, str]]:
+    settings, urls, note = running.locate(args, apps)
+    if note:
+        print(f"tradepay-sim: {note}", file=sys.stderr)
+    return settings, urls
 
 
 def cmd_credentials(args: argparse.Namespace) -> int:
-    settings = settings_mod.from_namespace(args)
-    url = f"{_app_url(settings, 'wallet')}/_sim/credentials"
+    _, urls = _located(args, ("wallet",))
+    url = f"{urls['wallet']}/_sim/credentials"
     try:
         with urllib.request.urlopen(url, timeout=5) as resp:
             print(json.dumps(json.load(resp), indent=2))
@@ -175,10 +183,10 @@ def cmd_credentials(args: argparse.Namespace) -> int:
 
 def cmd_reset(args: argparse.Namespace) -> int:
     """Reset the apps that answer; the ones not running are said and skipped."""
-    settings = settings_mod.from_namespace(args)
+    settings, urls = _located(args, settings_mod.RESET_ORDER)
     reset = failed = 0
     for app in (a for a in settings_mod.RESET_ORDER if a in settings.apps):
-        url = _app_url(settings, app)
+        url = urls[app]
         request = urllib.request.Request(
             f"{url}/_sim/reset", data=b"{}", method="POST", headers={"Content-Type": "application/json"}
         )
@@ -216,7 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the sandbox merchant's credentials (JSON)",
         description="Ask a running wallet for the sandbox merchant's client id, keys and API URL.",
     )
-    settings_mod.add_arguments(creds, only=("host", "wallet_port"))
+    settings_mod.add_arguments(creds, only=("host", "wallet_port", "data_dir"), locating=True)
     creds.set_defaults(func=cmd_credentials)
     reset = sub.add_parser(
         "reset",
@@ -224,7 +232,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Forget payments, orders, notifications, events, queued outcomes and faults; "
         "restore balances. Keys and registered merchants stay. Exits 1 when no app answers.",
     )
-    settings_mod.add_arguments(reset, only=("host", "miniprogram_port", "merchant_port", "wallet_port", "apps"))
+    settings_mod.add_arguments(
+        reset, only=("host", "miniprogram_port", "merchant_port", "wallet_port", "apps", "data_dir"), locating=True
+    )
     reset.set_defaults(func=cmd_reset)
     trace.add_parser(sub)
     for command, subparser in sub.choices.items():

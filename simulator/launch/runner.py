@@ -11,12 +11,13 @@ from pathlib import Path
 
 import aiohttp
 from aiohttp import web
+from yarl import URL
 
 from ..core import credentials as sandbox
-from ..core import logs
+from ..core import logs, origins
 from ..core.web import AccessLogger
-from .settings import Settings
-from .startup import StartupError, bind, credentials, public_host, urls_of  # noqa: F401  (this module's API too)
+from .settings import Settings, public_host_names
+from .startup import StartupError, bind, credentials, urls_of
 
 log = logging.getLogger("tradepay_sim.runner")
 
@@ -46,6 +47,10 @@ def build_apps(
     app's package is imported only if it runs here: the wallet's own process needs none
     of the others (docs/decisions/startup-order.md)."""
     data_dir = Path(settings.data_dir)
+    # Every origin each app is reached at (simulator.core.origins): a page opened at
+    # localhost, 127.0.0.1 or the public host works alike.
+    names = public_host_names(settings)
+    ours = {app: origins.origins(names, URL(url).port or 80) for app, url in urls.items()}
 
     def wallet() -> web.Application:
         from wallet_mock import WalletConfig, create_app
@@ -60,7 +65,8 @@ def build_apps(
                 sandbox_merchant_private_pem=creds.merchant_private_pem,
                 sandbox_notify_url=f"{urls['merchant']}/api/notify/payment",
                 sandbox_api_profile=settings.wallet_api,
-                container_origins=(urls["miniprogram"],),
+                container_origins=ours["miniprogram"],
+                origins=ours["wallet"],
                 time_scale=settings.time_scale,
                 signer_process=settings.signer_process(),
             )
@@ -97,6 +103,8 @@ def build_apps(
                 public_url=urls["miniprogram"],
                 merchant_url=urls["merchant"],
                 wallet_url=urls["wallet"],
+                origins=ours["miniprogram"],
+                wallet_origins=ours["wallet"],
                 miniprogram_dir=settings.miniprogram_dir,
                 domain_mappings=mappings,
             )

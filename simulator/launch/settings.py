@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from ..core import origins
 from ..core.api_paths import PROFILES
 from ..core.apps import APPS, DEFAULT_PORTS, RESET_ORDER  # noqa: F401  (part of this module's API)
 
@@ -21,6 +23,7 @@ SIGNER_PROCESS_MIN_CORES = 4
 @dataclass
 class Settings:
     host: str = "127.0.0.1"
+    public_host: str = ""
     miniprogram_port: int = DEFAULT_PORTS["miniprogram"]
     merchant_port: int = DEFAULT_PORTS["merchant"]
     wallet_port: int = DEFAULT_PORTS["wallet"]
@@ -46,6 +49,11 @@ class Settings:
         """The API the reference merchant speaks: ``merchant_api``, else the wallet's."""
         return self.merchant_api or self.wallet_api
 
+    def base_url(self, app: str, port: int | None = None) -> str:
+        """The app's URL as handed out (paymentUrl, notify URLs, links): the public host,
+        else the interface (``127.0.0.1`` for ``0.0.0.0``), at ``port`` (default its setting)."""
+        return origins.base_url(self.host, self.public_host, self.port(app) if port is None else port)
+
     def signer_process(self, cores: int | None = None) -> bool:
         """Whether the wallet signs in a process of its own (``signer``, resolved)."""
         if self.signer != "auto":
@@ -58,8 +66,17 @@ class Settings:
         return self.processes > 1 and cores >= SIGNER_PROCESS_MIN_CORES
 
 
+def public_host_names(settings: Settings) -> tuple[str, ...]:
+    """Every host name the simulator answers by (the public one first): the names a
+    request's Host header, a page's origin or a URL may carry."""
+    return origins.host_names(settings.host, settings.public_host)
+
+
 _HELP = {
-    "host": "the simulator's interface (default 127.0.0.1)",
+    "host": "the interface to listen on (default 127.0.0.1; 0.0.0.0 for every interface)",
+    "public_host": "the host name or address put into every URL handed out (paymentUrl, notify URLs, the "
+    "console's links), for a phone on the Wi-Fi or a browser on another machine: e.g. 192.168.1.20 with "
+    "--host 0.0.0.0 (default: the --host address, 127.0.0.1 for 0.0.0.0)",
     "miniprogram_port": "mini program client port (default 8100; with run, 0 picks a free port)",
     "merchant_port": "merchant server port (default 8200; with run, 0 picks a free port)",
     "wallet_port": "wallet server port (default 8300; with run, 0 picks a free port)",
@@ -104,8 +121,30 @@ def env_name(name: str) -> str:
     return ENV_PREFIX + name.upper()
 
 
-def add_arguments(parser: argparse.ArgumentParser, only: tuple[str, ...] | None = None) -> None:
-    """Add one ``--option`` per setting, defaulting to its environment variable."""
+# Where a command finds a running simulator: given, else from its running.json.
+LOCATING = ("host", "miniprogram_port", "merchant_port", "wallet_port", "console_port")
+_LOCATED_HELP = {
+    "host": "the simulator's address (default: from the running.json of the simulator running on --data-dir, "
+    "else 127.0.0.1)",
+    **{
+        f"{app}_port": f"the {label} port (default: from the running.json of the simulator running on --data-dir, "
+        f"else {DEFAULT_PORTS[app]})"
+        for app, label in (
+            ("miniprogram", "mini program"),
+            ("merchant", "merchant server"),
+            ("wallet", "wallet"),
+            ("console", "console"),
+        )
+    },
+}
+
+
+def add_arguments(
+    parser: argparse.ArgumentParser, only: tuple[str, ...] | None = None, *, locating: bool = False
+) -> None:
+    """Add one ``--option`` per setting, defaulting to its environment variable. With
+    ``locating`` (commands that talk to a running simulator), the address options default
+    to None: the simulator's ``running.json`` answers them (``simulator.launch.running``)."""
     defaults = Settings()
     for f in fields(Settings):
         if only is not None and f.name not in only:
@@ -116,6 +155,11 @@ def add_arguments(parser: argparse.ArgumentParser, only: tuple[str, ...] | None 
         if f.name == "apps":
             default = ",".join(default)
         help_text = f"{_HELP[f.name]} [env {env}]"
+        if locating and f.name in LOCATING:
+            parser.add_argument(
+                flag, default=os.environ.get(env), help=f"{_LOCATED_HELP[f.name]} [env {env}]", dest=f.name
+            )
+            continue
         if f.name in _REPEATABLE:
             parser.add_argument(
                 flag, action=_AppendOverEnvironment, default=os.environ.get(env, ""), help=help_text, dest=f.name
@@ -160,11 +204,23 @@ def from_namespace(ns: argparse.Namespace) -> Settings:
         if not hasattr(ns, f.name):
             continue
         raw = getattr(ns, f.name)
+        if raw is None and f.name in LOCATING:  # not given, and no running.json said
+            continue
         try:
             values[f.name] = _convert(f.name, raw)
         except ValueError as exc:
             raise SystemExit(f"tradepay-sim: invalid --{f.name.replace('_', '-')} {raw!r}: {exc}") from None
     return Settings(**values)
+
+
+_HOST_NAME = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]+|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)$")
+
+
+def _host_name(raw: str) -> str:
+    name = raw.strip().lower()
+    if name and not _HOST_NAME.match(name):
+        raise ValueError("a host name or address only, such as 192.168.1.20 or shop.local (no scheme, port or path)")
+    return name.strip("[]")
 
 
 def _convert(name: str, raw):
@@ -201,6 +257,8 @@ def _convert(name: str, raw):
         raise ValueError(" or ".join(PROFILES))
     if name == "merchant_api" and raw not in ("", *PROFILES):
         raise ValueError(" or ".join(PROFILES))
+    if name == "public_host":
+        return _host_name(str(raw))
     if name == "signer" and raw not in SIGNERS:
         raise ValueError(", ".join(SIGNERS))
     if name == "log_format" and raw not in ("text", "json"):

@@ -12,11 +12,7 @@ from ..core import credentials as sandbox
 from ..core.apps import StartupError
 from .settings import APPS, Settings
 
-__all__ = ["StartupError", "bind", "credentials", "public_host", "urls_of"]
-
-
-def public_host(host: str) -> str:
-    return "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
+__all__ = ["StartupError", "bind", "credentials", "urls_of"]
 
 
 def _bind(host: str, port: int, app: str) -> socket.socket:
@@ -45,11 +41,12 @@ def bind(settings: Settings, given: dict[str, socket.socket] | None = None) -> d
 
 
 def urls_of(settings: Settings, sockets: dict[str, socket.socket]) -> dict[str, str]:
-    """Every app's URL: from its socket if it has one here, else from its port setting."""
+    """Every app's URL as handed out: from its socket if it has one here, else from its
+    port setting; on the public host if one is set."""
     urls = {}
     for name in APPS:
         port = sockets[name].getsockname()[1] if name in sockets else settings.port(name)
-        urls[name] = f"http://{public_host(settings.host)}:{port}"
+        urls[name] = settings.base_url(name, port)
     return urls
 
 

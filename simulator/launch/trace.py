@@ -15,7 +15,6 @@ from urllib.parse import quote
 
 from ..console import diagram
 from . import settings as settings_mod
-from .startup import public_host
 
 MARKS = {"step": "", "retry": "↻ retry ", "fault": "✕ fault ", "note": "note ", "pending": ""}
 
@@ -91,6 +90,8 @@ def render(journey: dict[str, Any], order: str = "step", bodies: bool = False) -
         )
         if row["kind"] == "pending":
             what += "  (not recorded)"
+        if row["count"] > 1:
+            what += f"  ×{row['count']} (last {row['lastOffset']})"
         line = f"{number} {row['offset'] or '—':>10}  {_lanes(row):<{width}}  {MARKS[row['kind']]}{what}"
         if row["httpLabel"]:
             line += f"  [{row['httpLabel']}]"
@@ -110,10 +111,13 @@ def render(journey: dict[str, Any], order: str = "step", bodies: bool = False) -
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = settings_mod.from_namespace(args)
-    host = public_host(settings.host)
-    console_url = args.console_url or f"http://{host}:{settings.console_port}"
-    app_urls = {name: f"http://{host}:{settings.port(name)}" for name in ("miniprogram", "merchant", "wallet")}
+    from .running import locate
+
+    _, urls, note = locate(args, ("miniprogram", "merchant", "wallet", "console"))
+    if note:
+        print(f"tradepay-sim: {note}", file=sys.stderr)
+    console_url = args.console_url or urls["console"]
+    app_urls = {name: urls[name] for name in ("miniprogram", "merchant", "wallet")}
     try:
         journey, _source = asyncio.run(fetch(args.order_id, console_url.rstrip("/"), app_urls))
     except TraceError as exc:
@@ -146,5 +150,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--json", action="store_true", help="print the journey as JSON: its summary, the merchant's order, every event"
     )
     trace.add_argument("--console-url", help="the console's URL (default from --host and --console-port)")
-    settings_mod.add_arguments(trace, only=("host", "console_port", "miniprogram_port", "merchant_port", "wallet_port"))
+    settings_mod.add_arguments(
+        trace,
+        only=("host", "console_port", "miniprogram_port", "merchant_port", "wallet_port", "data_dir"),
+        locating=True,
+    )
     trace.set_defaults(func=run)

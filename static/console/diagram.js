@@ -49,18 +49,29 @@
     return box;
   }
 
+  // A folded poll: how many times, and until when ("×4 · last +2.31 s").
+  function countTag(row) {
+    if (!(row.count > 1)) return null;
+    var text = "×" + row.count;
+    return el("span", { className: "tag tag-count", "data-testid": "row-count", text: text,
+      title: "recorded " + row.count + " times" + (row.lastOffset ? ", the last at " + row.lastOffset : "") +
+        (row.apps && row.apps.length > 1 ? " (by " + row.apps.join(" and ") + ")" : "") });
+  }
+
   function figure(row, lanes) {
     var n = lanes.length;
     var from = lanePosition(row.source, n), to = lanePosition(row.target, n);
     var tag = KIND_TAGS[row.kind] && row.shape !== "note" ? el("span", { className: "tag tag-" + row.kind, text: KIND_TAGS[row.kind] }) : null;
     var sub = el("span", { className: "sub" }, [
       tag,
+      countTag(row),
       row.kind === "pending" ? null : el("span", { className: "summary", text: row.summary }),
       row.httpLabel ? el("span", { className: "chip mono", text: row.httpLabel }) : null,
     ]);
     if (row.shape === "note") {
       return el("div", { className: "note", style: "left:" + from + "%" }, [
         el("span", { className: "note-title", text: row.summary }),
+        countTag(row),
         row.httpLabel ? el("span", { className: "chip mono", text: row.httpLabel }) : null,
       ]);
     }
@@ -83,6 +94,7 @@
     var node = el("div", {
       className: "row kind-" + row.kind + " shape-" + row.shape + " lane-" + row.source,
       "data-testid": "diagram-row", "data-key": row.key, "data-step": row.step || "", "data-kind": row.kind,
+      "data-count": String(row.count || 1),
     });
     var head = el("div", { className: "row-main", role: row.kind === "pending" ? null : "button", tabindex: row.kind === "pending" ? null : "0",
       "aria-expanded": row.kind === "pending" ? null : String(!!open) }, [
@@ -140,6 +152,10 @@
         var anchor = rowsBox.querySelector(".lifelines");
         model.rows.forEach(function (row) {
           var node = nodes[row.key];
+          if (node && node.getAttribute("data-count") !== String(row.count || 1)) {
+            node.remove(); // a folded poll counted again: draw it anew, open if it was
+            node = null;
+          }
           if (!node) {
             node = rowNode(row, model.lanes, open[row.key], toggle);
             if (animate && row.kind !== "pending") { node.classList.add("enter"); fresh.push(node); }

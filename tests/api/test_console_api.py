@@ -183,3 +183,23 @@ async def test_a_journeys_notifications_are_named_by_the_api_they_call(sim, http
         ("REFUND_RESULT", "notifyRefund"),
     ]
     assert [a["label"] for a in body["actions"]] == ["Resend notifyPayment", "Resend notifyRefund"]
+
+
+async def test_a_processing_payments_two_notify_payment_buttons_say_which_is_which(sim, http):
+    async with http.post(f"{sim.urls['wallet']}/_sim/outcomes", json={"outcome": "PROCESSING_THEN_SUCCESS"}) as resp:
+        assert resp.status == 201
+    result = await api_journey(http, sim.urls)
+    async with http.post(
+        f"{sim.urls['wallet']}/_sim/payments/{result.payment_id}/settle", json={"to": "SUCCESS"}
+    ) as resp:
+        assert resp.status == 200, await resp.text()
+
+    async def both():
+        _, body = await get_json(http, f"{sim.urls['console']}/api/journeys/{result.order_id}/diagram")
+        return len(body["payment"]["notifications"]) == 2 and body
+
+    body = await wait_for(both)
+    assert [a["label"] for a in body["actions"] if a["id"].startswith("resend-")] == [
+        "Resend notifyPayment (PAYMENT_PENDING)",
+        "Resend notifyPayment (PAYMENT_RESULT)",
+    ]

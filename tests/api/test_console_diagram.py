@@ -112,3 +112,32 @@ def test_trace_prints_a_numbered_list_with_marks():
     assert any("✕ fault" in line and "wrong payment password" in line for line in lines)
     assert any("on Merchant server" in line and "note order ORD1 PAID" in line for line in lines)
     assert any(line.startswith(" 2.") and "(not recorded)" in line for line in lines)
+
+
+INQUIRY_HTTP = {"method": "POST", "url": "http://127.0.0.1:1/aps/api/v1/payments/inquiryPayment", "status": 200}
+
+
+def poll(id, at, app, status="PENDING"):
+    return event(
+        id, 20 if app == "merchant" else None, at, kind="note", app=app,
+        actor="merchant server" if app == "merchant" else "wallet server",
+        summary=f"inquiryPayment: payment {status} (S SUCCESS)", http=INQUIRY_HTTP,
+    )  # fmt: skip
+
+
+def test_polls_fold_into_one_row_per_answer_and_a_step_between_them_ends_the_run():
+    events = [event(1, 18, 1.0, app="miniprogram", details={"resultCode": "8000"})]
+    events += [poll(10 + i, 2 + i / 10, app) for i, app in enumerate(["wallet", "merchant"] * 3)]
+    events += [event(30, 19, 3.0, summary="notifyPayment attempt 1: acknowledged")]
+    events += [poll(40, 3.5, "wallet", "SUCCESS"), poll(41, 3.6, "merchant", "SUCCESS")]
+    events += [poll(42, 3.7, "wallet"), poll(43, 3.8, "merchant")]  # after the step: a new run
+    rows = [r for r in diagram.build(events, "time")["rows"] if r["kind"] == "note"]
+    assert [(r["summary"].split()[2], r["count"], r["apps"]) for r in rows] == [
+        ("PENDING", 3, ["wallet", "merchant"]),
+        ("SUCCESS", 1, ["wallet", "merchant"]),
+        ("PENDING", 1, ["wallet", "merchant"]),
+    ]
+    assert rows[0]["offset"] == "+1.00 s" and rows[0]["lastOffset"] == "+1.50 s"
+    text = render({"orderId": "ORD1", "summary": journeys.summarize("ORD1", events), "events": events}, "time")
+    assert sum("inquiryPayment: payment PENDING" in line for line in text.splitlines()) == 2
+    assert any("×3 (last +1.50 s)" in line for line in text.splitlines())

@@ -110,3 +110,29 @@ async def test_controls_drawer_drives_the_wallet_clock(sim, http, page, artifact
     _, clock = await get_json(http, f"{sim.urls['wallet']}/_sim/clock")
     assert clock["offsetSeconds"] == 600
     await page.screenshot(path=str(artifacts / "console-controls.png"))
+
+
+async def test_a_processing_payments_polls_show_as_one_row_with_a_count_that_grows_live(sim, http, page):
+    async with http.post(f"{sim.urls['wallet']}/_sim/outcomes", json={"outcome": "PROCESSING_THEN_SUCCESS"}) as r:
+        assert r.status == 201
+    paid = await api_journey(http, sim.urls, settle_timeout=0)
+    order_url = f"{sim.urls['merchant']}/api/orders/{paid.order_id}"
+
+    async def poll():
+        status, order = await get_json(http, order_url, params={"clientResultCode": "8000"})
+        assert (status, order["status"]) == (200, "PAYING")
+
+    for _ in range(3):
+        await poll()
+    await page.goto(f"{sim.urls['console']}/journeys/{paid.order_id}")
+    polls = page.locator("[data-testid=diagram-row]", has_text="inquiryPayment")
+    await polls.get_by_test_id("row-count").filter(has_text="×3").wait_for()
+    assert await polls.count() == 1
+    text = await polls.inner_text()
+    assert "inquiryPayment: payment PENDING (S SUCCESS)" in text and "inquiryPayment: S SUCCESS" not in text
+    await page.locator("[data-testid=console-live][data-state=live]").wait_for()
+    await poll()  # one more while the page is open: the same row counts it
+    await polls.get_by_test_id("row-count").filter(has_text="×4").wait_for(timeout=10_000)
+    assert await polls.count() == 1
+    await polls.locator(".row-main").click()
+    assert "paymentStatus" in await polls.get_by_test_id("http-response").text_content()

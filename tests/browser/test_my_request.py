@@ -53,6 +53,26 @@ class Upstream:
     async def redirect(self, request: web.Request) -> web.Response:
         raise web.HTTPFound(request.query["to"])
 
+    async def loop(self, request: web.Request) -> web.Response:
+        """Redirects to itself ``n`` more times, then to /echo."""
+        left = int(request.query["n"])
+        raise web.HTTPFound(f"/loop?n={left - 1}" if left > 0 else "/echo")
+
+    async def moved(self, request: web.Request) -> web.Response:
+        """A POST answered with ``code`` (303 or 307) to /echo."""
+        raise {303: web.HTTPSeeOther, 307: web.HTTPTemporaryRedirect}[int(request.match_info["code"])]("/echo")
+
+    async def big(self, request: web.Request) -> web.StreamResponse:
+        """8 MiB and one byte, streamed: one more than the container reads."""
+        resp = web.StreamResponse(headers={"Content-Type": "application/octet-stream"})
+        await resp.prepare(request)
+        chunk = b"x" * (1024 * 1024)
+        for _ in range(8):
+            await resp.write(chunk)
+        await resp.write(b"!")
+        await resp.write_eof()
+        return resp
+
     async def text(self, request: web.Request) -> web.Response:
         return web.Response(body="caf\u00e9".encode("latin-1"), content_type="text/plain", charset="iso-8859-1")
 
@@ -93,6 +113,9 @@ class Upstream:
                 web.get("/html-error", self.html_error),
                 web.get("/login", self.login),
                 web.get("/redirect", self.redirect),
+                web.get("/loop", self.loop),
+                web.post("/moved/{code}", self.moved),
+                web.get("/big", self.big),
                 web.get("/text", self.text),
                 web.get("/bytes", self.binary),
                 web.get("/notjson", self.not_json),
@@ -163,7 +186,13 @@ async def test_post_sends_json_with_the_default_content_type(harness_sim, http, 
             "url": upstream.url + "/echo",
             "method": "POST",
             "data": {"item": "latte", "n": 2},
-            "headers": {"X-Trace": "t1", "Referer": "https://evil.example/", "Cookie": "a=b"},
+            "headers": {
+                "X-Trace": "t1",
+                "Referer": "https://evil.example/",
+                "Cookie": "a=b",
+                "Host": "evil.example",
+                "Proxy-Authorization": "Basic eDp5",
+            },
         },
     )
     assert [kind for kind, _ in log] == ["success", "complete", "resolve"]
@@ -174,7 +203,10 @@ async def test_post_sends_json_with_the_default_content_type(harness_sim, http, 
     echo = res["data"]
     assert echo["method"] == "POST" and echo["body"] == '{"item":"latte","n":2}'
     assert echo["headers"]["content-type"] == "application/json" and echo["headers"]["x-trace"] == "t1"
-    assert "referer" not in echo["headers"] and "cookie" not in echo["headers"]  # the page cannot set them
+    # The page cannot set these (the container's own, or the connection's): not sent.
+    assert "referer" not in echo["headers"] and "cookie" not in echo["headers"]
+    assert "proxy-authorization" not in echo["headers"]
+    assert echo["headers"]["host"] == upstream.url.split("://", 1)[1]
     assert log[1][1] == res and log[2][1] == res
 
 
@@ -272,6 +304,46 @@ async def test_redirects_are_followed_within_the_allow_list_only(harness_sim, ht
     wallet = harness_sim.urls["wallet"]
     escaped = await call(page, "r2", "request", {"url": f"{upstream.url}/redirect?to={wallet}/_sim/health"})
     assert escaped == failed(11, f"{wallet} is not in the mini program's server-domain allow-list")
+
+
+async def test_ten_redirects_are_followed_and_the_eleventh_fails_with_19(harness_sim, http, upstream, page):
+    await allow(http, harness_sim, upstream.url)
+    await open_harness(page, harness_sim)
+    logs = await call_all(
+        page,
+        {
+            "ten": ("request", {"url": f"{upstream.url}/loop?n=9"}),  # 9 to itself + 1 to /echo
+            "eleven": ("request", {"url": f"{upstream.url}/loop?n=10"}),
+        },
+    )
+    assert logs["ten"][0][0] == "success" and logs["ten"][0][1]["data"]["path"] == "/echo"
+    assert logs["eleven"] == failed(19, MESSAGE_19)
+
+
+async def test_303_turns_a_post_into_a_get_and_307_keeps_it(harness_sim, http, upstream, page):
+    await allow(http, harness_sim, upstream.url)
+    await open_harness(page, harness_sim)
+    posted = {"method": "POST", "data": {"item": "latte"}}
+    logs = await call_all(
+        page,
+        {
+            "303": ("request", {"url": f"{upstream.url}/moved/303", **posted}),
+            "307": ("request", {"url": f"{upstream.url}/moved/307", **posted}),
+        },
+    )
+    see_other = logs["303"][0][1]["data"]
+    assert (see_other["method"], see_other["body"]) == ("GET", "")
+    assert "content-type" not in see_other["headers"]
+    temporary = logs["307"][0][1]["data"]
+    assert temporary["method"] == "POST" and '"item"' in temporary["body"]
+
+
+async def test_a_reply_over_8_mib_fails_with_19(harness_sim, http, upstream, page):
+    await allow(http, harness_sim, upstream.url)
+    await open_harness(page, harness_sim)
+    assert await call(page, "big", "request", {"url": upstream.url + "/big", "dataType": "base64"}) == failed(
+        19, MESSAGE_19
+    )
 
 
 async def test_data_types(harness_sim, http, upstream, page):

@@ -56,6 +56,8 @@
     });
   }
 
+  shim.dialog = dialog;  // the container's own notices (tradepay.js)
+
   shim.define("alert", function (options) {
     return shim.invoke(options, function (ok) {
       var o = options || {};

@@ -8,6 +8,11 @@
  * wallet's origin, from the very frame this call opened, and carries the nonce this call
  * gave that frame (in the URL fragment, which no other origin can read). Anything else
  * is ignored. A cashier that never says "ready" is a lost connection: 6002.
+ *
+ * The wallet lets its cashier be framed only by the origins the simulator serves
+ * (simulator/core/origins.py). A page reached at another address (a forwarded port, a
+ * name the simulator was not told with --public-host) would get a blank frame: it is
+ * told so at once, with what to do, and the call ends with 6002 when the notice is closed.
  */
 (function (global) {
   "use strict";
@@ -50,7 +55,28 @@
       if (url.error) return ko(url);
       if (cashierOpen) return ko(error(3, "a cashier is already open: wait for its result"));
       cashierOpen = true;
+      var homes = config.containerOrigins || [];
+      if (homes.length && homes.indexOf(location.origin) < 0) return refuseHere(homes, ok);
       openCashier(url, ok);
+    });
+  }
+
+  // This page's address is not one the wallet frames its cashier in: say why and what to do.
+  function refuseHere(homes, ok) {
+    var here = location.origin;
+    var host = location.hostname;
+    var text = "This mini program was opened at " + here + ", an address the simulator was not told about, " +
+      "so the wallet refuses to show its cashier inside it. Open it at " + homes[0] + location.pathname +
+      " instead, or restart the simulator with --public-host " + host +
+      " (TRADEPAY_SIM_PUBLIC_HOST) so that it serves this address.";
+    if (global.console) global.console.warn("my.tradePay: " + text);
+    shim.dialog({ title: "The cashier cannot open here", content: text }, [
+      { text: "OK", value: true, primary: true, testid: "mp-dialog-ok" }
+    ], function () {
+      cashierOpen = false;
+      shim.report({ step: 18, summary: "success({resultCode: '6002'}): the page's origin is not served",
+                    details: { resultCode: "6002", origin: here } });
+      ok({ resultCode: "6002" });
     });
   }
 
