@@ -10,13 +10,14 @@ from typing import NamedTuple
 
 import aiohttp_jinja2
 from aiohttp import web
+from yarl import URL
 
 from simulator.core import jsonio
 from simulator.core.money import Money
-from simulator.core.web import json_response
+from simulator.core.web import json_error, json_response
 
 from . import store
-from .accounts import DEFAULT_ACCOUNT
+from .accounts import DEFAULT_ACCOUNT, SANDBOX_PASSWORD
 from .api import WALLET
 from .models import Payment, PaymentStatus
 from .service import APP_MESSAGES, CashierError, Wallet
@@ -107,10 +108,15 @@ async def cashier_page(request: web.Request) -> web.Response:
         p = await wallet.open_cashier(token)
     except CashierError as exc:
         return await _page(request, None, error=exc.message, status=exc.http_status)
+    error = _opened(wallet, p, request.headers.get("User-Agent", ""))
+    return await _page(request, p, error=error)
+
+
+def _opened(wallet: Wallet, p: Payment, opened_by: str) -> str | None:
+    """Journal steps 10-13 of a cashier opened on ``p``; what the cashier says about a
+    payment that can no longer be paid, or None."""
     ids = _ids(p)
-    wallet.journal.record(
-        10, "wallet app opens the paymentUrl", **ids, details={"userAgent": request.headers.get("User-Agent", "")[:120]}
-    )
+    wallet.journal.record(10, "wallet app opens the paymentUrl", **ids, details={"userAgent": opened_by[:120]})
     wallet.journal.record(11, "cashier asks the wallet server for the order", **ids)
     wallet.journal.record(
         12,
@@ -125,7 +131,7 @@ async def cashier_page(request: web.Request) -> web.Response:
             PaymentStatus.CANCELLED: "This payment was cancelled by the merchant.",
         }.get(p.status, "This payment has expired or is closed and can no longer be paid.")
     wallet.journal.record(13, "cashier rendered" + (f" (closed: {error})" if error else ""), **ids)
-    return await _page(request, p, error=error)
+    return error
 
 
 async def cashier_by_trade_no(request: web.Request) -> web.StreamResponse:
@@ -200,6 +206,78 @@ async def cancel(request: web.Request) -> web.Response:
     return _result(result)
 
 
+HEADLESS = "headless buyer (POST /_sim/cashier)"
+CASHIER_FIELDS = {"paymentUrl", "paymentId", "account", "password", "action"}
+
+
+async def _headless_token(wallet: Wallet, body: dict) -> str:
+    """The cashier token of the payment a ``POST /_sim/cashier`` names: by its paymentUrl
+    (``/cashier/{token}`` or ``/cashier?tradeNO=``, on one of this wallet's origins) or by
+    its paymentId."""
+    url, payment_id = body.get("paymentUrl"), body.get("paymentId")
+    if (url is None) == (payment_id is None):
+        raise CashierError("PARAM_ILLEGAL", "pass paymentUrl or paymentId (one of them)")
+    if url is not None:
+        if not isinstance(url, str) or len(url) > 2048:
+            raise CashierError("PARAM_ILLEGAL", "paymentUrl must be the URL the pay call returned")
+        try:
+            parsed = URL(url)
+            origin = str(parsed.origin()) if parsed.absolute else ""
+        except ValueError:
+            origin = ""
+        if origin not in wallet.config.own_origins:
+            raise CashierError(
+                "PARAM_ILLEGAL",
+                f"paymentUrl is not a cashier of this wallet (which answers at {wallet.config.public_url})",
+            )
+        if parsed.path.startswith("/cashier/") and parsed.path.count("/") == 2:
+            return parsed.path.rsplit("/", 1)[1]
+        if parsed.path != "/cashier" or "tradeNO" not in parsed.query:
+            raise CashierError("PARAM_ILLEGAL", "paymentUrl is not a cashier URL (/cashier/... of this wallet)")
+        payment_id = parsed.query["tradeNO"]
+    if not isinstance(payment_id, str) or not 0 < len(payment_id) <= 64:
+        raise CashierError("PARAM_ILLEGAL", "paymentId must be the wallet's payment id")
+    p = await store.payment_by_id(wallet.db, payment_id)
+    if p is None:
+        raise CashierError("NOT_FOUND", "No payment has this id.", http_status=404)
+    return p.token
+
+
+async def headless(request: web.Request) -> web.Response:
+    """``POST /_sim/cashier``: the buyer opens the cashier of a payment and confirms or
+    cancels, with no browser: the cashier's own service path (steps 10-17), so the same
+    outcomes, refusals, forced outcomes and journal as a click."""
+    wallet: Wallet = request.app[WALLET]
+    try:
+        body = await request.json(loads=jsonio.loads)
+    except (ValueError, UnicodeDecodeError):
+        return json_error(400, "BAD_JSON", "the body must be a JSON object")
+    if not isinstance(body, dict):
+        return json_error(400, "BAD_JSON", "the body must be a JSON object")
+    unknown = sorted(set(body) - CASHIER_FIELDS)
+    if unknown:
+        return json_error(400, "PARAM_ILLEGAL", f"unknown field(s): {', '.join(unknown)[:200]}")
+    action = body.get("action", "confirm")
+    account = body.get("account", DEFAULT_ACCOUNT)
+    password = body.get("password", SANDBOX_PASSWORD)
+    if action not in ("confirm", "cancel"):
+        return json_error(400, "PARAM_ILLEGAL", "action is confirm or cancel")
+    for name, value in (("account", account), ("password", password)):
+        if not isinstance(value, str) or len(value) > MAX_FORM_FIELD:
+            return json_error(400, "PARAM_ILLEGAL", f"{name} must be a string")
+    try:
+        token = await _headless_token(wallet, body)
+        p = await wallet.open_cashier(token)
+        _opened(wallet, p, HEADLESS)
+        if action == "cancel":
+            result = await wallet.user_cancel(token)
+        else:
+            result = await wallet.confirm(token, account, password)
+    except CashierError as exc:
+        return _refusal(exc)
+    return _result(result)
+
+
 def frame_ancestors(config_origins: tuple[str, ...]):
     allowed = " ".join(("'self'", *config_origins))
     return lambda request: allowed if request.path.startswith("/cashier") else "'self'"
@@ -211,4 +289,5 @@ def routes() -> list[web.RouteDef]:
         web.get("/cashier/{token}", cashier_page),
         web.post("/cashier/{token}/confirm", confirm),
         web.post("/cashier/{token}/cancel", cancel),
+        web.post("/_sim/cashier", headless),
     ]

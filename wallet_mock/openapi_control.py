@@ -86,6 +86,31 @@ SCHEMAS = {
         },
         "required": ["clientId", "publicKey"],
     },
+    "BuyerAtCashier": {
+        "type": "object",
+        "description": "The payment (its paymentUrl, or its paymentId) and what the buyer does in its cashier.",
+        "properties": {
+            "paymentUrl": {"type": "string", "format": "uri", "description": "the pay call's normalUrl"},
+            "paymentId": {"type": "string", "minLength": 1, "maxLength": 64},
+            "account": {"type": "string", "default": "buyer@sandbox.test", "maxLength": 256},
+            "password": {"type": "string", "default": "111111", "maxLength": 256},
+            "action": {"enum": ["confirm", "cancel"], "default": "confirm"},
+        },
+        "oneOf": [{"required": ["paymentUrl"]}, {"required": ["paymentId"]}],
+        "additionalProperties": False,
+    },
+    "CashierResult": {
+        "type": "object",
+        "properties": {
+            "resultCode": {"enum": ["9000", "8000", "4000", "6001", "6002", "6004"]},
+            "message": {"type": "string"},
+            "paymentStatus": {"type": "string"},
+            "paymentId": {"type": "string"},
+            "paymentRequestId": {"type": "string"},
+            "orderId": {"type": ["string", "null"]},
+        },
+        "required": ["resultCode", "message", "paymentStatus", "paymentId", "paymentRequestId"],
+    },
     "ClockAdvance": {
         "type": "object",
         "properties": {"seconds": {"type": "number", "minimum": 0}},
@@ -203,4 +228,18 @@ def paths() -> dict:
             ),
         },
         "/_sim/events": {"get": _op("The step journal (?orderId=, ?paymentId=, ?order=step)")},
+        "/_sim/cashier": {
+            "post": {
+                **_op(
+                    "The buyer confirms or cancels in a payment's cashier, with no browser",
+                    body="BuyerAtCashier",
+                    reply=_ref("CashierResult"),
+                    errors=(400, 403, 404, 409),
+                ),
+                "description": "What a click in the cashier does (steps 10-17 journaled, forced outcomes used, "
+                "the same result codes), for any payment of this wallet, one your own merchant made included. "
+                "A refusal the cashier shows the buyer (WRONG_PASSWORD with triesLeft, ACCOUNT_LOCKED, "
+                "USER_NOT_EXIST, PAYMENT_CLOSED) is an error reply; the buyer may try again.",
+            }
+        },
     }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["SimCallError", "TradepaySim"]
+__all__ = ["CashierResult", "SimCallError", "TradepaySim"]
 
 
 def __getattr__(name: str) -> Any:

@@ -26,7 +26,7 @@ from ..core import api_paths, signed_http
 from ..core.apps import RESET_ORDER
 from ..launch import trace as trace_mod
 from .background import BackgroundSim
-from .journey import DEFAULT_ITEMS, JourneyResult, api_journey
+from .journey import BUYER_REFUSALS, DEFAULT_ITEMS, CashierResult, JourneyResult, api_journey
 from .sim import wait_for
 
 API_PATH = api_paths.ALIPAYPLUS
@@ -218,7 +218,9 @@ class TradepaySim:
         """A whole journey over HTTP, as the shop page and the cashier perform it: order,
         cashier, confirmation (``action="cancel"`` presses the cashier's ✕), result page.
         ``outcome`` forces the confirmation's outcome first. Returns the ids, the
-        ``result_code`` the mini program got and the merchant's ``order``."""
+        ``result_code`` the mini program got and the merchant's ``order``; when the cashier
+        refuses the buyer (a wrong password, a locked account), ``result_code`` is None and
+        ``refusal`` says why (``{"code": "WRONG_PASSWORD", "message", "triesLeft"}``)."""
         if outcome is not None:
             await _COROUTINES["force_outcome"](self, outcome)
         return await api_journey(
@@ -230,6 +232,36 @@ class TradepaySim:
             action=action,
             report=report,
         )
+
+    @_blocking
+    async def pay(
+        self,
+        payment_url: str | None = None,
+        *,
+        payment_id: str | None = None,
+        account: str = "buyer@sandbox.test",
+        password: str = "111111",
+        action: str = "confirm",
+    ) -> CashierResult:
+        """The buyer pays this paymentUrl (or ``payment_id``), with no browser: the
+        cashier's confirm (or ``action="cancel"``, its ✕) through ``POST /_sim/cashier``,
+        with the same outcomes, forced outcomes and journal as a click. Works for any
+        payment of this wallet, one your own merchant server made included. Returns the
+        ``result_code`` (or the ``refusal``: a wrong password, a locked account)."""
+        if (payment_url is None) == (payment_id is None):
+            raise TypeError("pay() takes a payment_url or a payment_id")
+        body = {"action": action, "account": account, "password": password}
+        if payment_url is not None:
+            body["paymentUrl"] = payment_url
+        elif payment_id is not None:
+            body["paymentId"] = payment_id
+        url = self.urls["wallet"] + "/_sim/cashier"
+        async with self.background.session.post(url, json=body) as resp:
+            reply = await resp.json(content_type=None)
+        refused = isinstance(reply, dict) and (reply.get("error") or {}).get("code") in BUYER_REFUSALS
+        if resp.status != 200 and not refused:
+            raise SimCallError("POST", url, resp.status, reply)
+        return CashierResult.of(reply)
 
     @_blocking
     async def call(self, endpoint: str, payload: dict) -> dict:
@@ -320,4 +352,4 @@ class TradepaySim:
         return list(dict.fromkeys(e["orderId"] for e in events if e.get("orderId")))
 
 
-__all__ = ["JourneyResult", "SimCallError", "TradepaySim"]
+__all__ = ["CashierResult", "JourneyResult", "SimCallError", "TradepaySim"]

@@ -91,14 +91,54 @@ async def settled_order(
         return latest
 
 
+# What the cashier refuses to the buyer (it stays open; the mini program is told nothing
+# yet): returned, not raised, by ``journey`` and ``pay``.
+BUYER_REFUSALS = ("WRONG_PASSWORD", "ACCOUNT_LOCKED", "USER_NOT_EXIST", "PAYMENT_CLOSED")
+
+
 @dataclass
 class JourneyResult:
+    """``result_code`` is what my.tradePay returned, or None when the cashier refused the
+    buyer (``refusal``: ``{"code", "message", "triesLeft"?}``, e.g. ``WRONG_PASSWORD``)."""
+
     order_id: str
     payment_request_id: str
     payment_id: str
     payment_url: str
-    result_code: str
+    result_code: str | None
     order: dict
+    refusal: dict | None = None
+
+
+@dataclass
+class CashierResult:
+    """What the buyer's confirm or cancel came to (``POST /_sim/cashier``): the
+    ``result_code`` the cashier hands the mini program (9000, 8000, 4000, 6001, 6002,
+    6004), or None and the ``refusal`` the cashier shows (``{"code", "message",
+    "triesLeft"?}``: ``WRONG_PASSWORD``, ``ACCOUNT_LOCKED``, ``USER_NOT_EXIST``,
+    ``PAYMENT_CLOSED``)."""
+
+    result_code: str | None
+    payment_status: str | None
+    payment_id: str | None
+    payment_request_id: str | None
+    order_id: str | None
+    message: str
+    refusal: dict | None = None
+
+    @classmethod
+    def of(cls, reply: dict) -> CashierResult:
+        error = reply.get("error")
+        if error:
+            return cls(None, None, None, None, None, error.get("message", ""), error)
+        return cls(
+            reply["resultCode"],
+            reply["paymentStatus"],
+            reply["paymentId"],
+            reply["paymentRequestId"],
+            reply["orderId"],
+            reply["message"],
+        )
 
 
 async def api_journey(
@@ -132,7 +172,14 @@ async def api_journey(
     body = {"account": account, "password": password} if action == "confirm" else {}
     status, reply = await cashier_action(session, cashier, action, body)
     if status != 200:
-        raise AssertionError(f"cashier {action} refused: HTTP {status} {reply}")
+        refusal = reply.get("error") if isinstance(reply, dict) else None
+        if not isinstance(refusal, dict) or refusal.get("code") not in BUYER_REFUSALS:
+            raise AssertionError(f"cashier {action} failed: HTTP {status} {reply}")
+        # The buyer is still in the cashier: the mini program has no result yet.
+        latest = await settled_order(session, urls["merchant"], order["orderId"], timeout=0.0)
+        return JourneyResult(
+            order["orderId"], order["paymentRequestId"], order["paymentId"], order["paymentUrl"], None, latest, refusal
+        )
     code = reply["resultCode"]
     if report:
         await report_step(
