@@ -17,9 +17,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from simulator.core import auth_codes, jsonio
-from simulator.core.web import json_error, json_response
-
-from .container import from_another_site
+from simulator.core.web import json_response, read_json
 
 CODE_PREFIX = auth_codes.CODE_PREFIX
 TEST_BUYER = "buyer@sandbox.test"  # the wallet's default test account (README, "Outcomes")
@@ -89,11 +87,9 @@ decode = auth_codes.decode  # what a code says (how the wallet reads it); ValueE
 async def issue_auth_code(request: web.Request) -> web.Response:
     """``POST /__container/auth-code`` ``{"scopes": ...}``: the code, and the scopes the
     user must be asked for (the shim asks, and hands the code over only if allowed)."""
-    if from_another_site(request):
-        return json_error(403, "FORBIDDEN", "only the mini program's own pages may use the container")
     try:
-        body = await request.json(loads=jsonio.loads)
-    except (ValueError, UnicodeDecodeError):
+        body = await read_json(request)
+    except jsonio.BodyError:
         body = None
     if not isinstance(body, dict) or request.content_type != "application/json":
         return json_response({"ok": False, "error": 2, "errorMessage": "the call must be a JSON object"})

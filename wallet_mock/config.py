@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from simulator.core import api_paths
+from simulator.core.access import Access
 
 # Requests whose Request-Time is further than this from the wallet's clock are refused
 # (INVALID_SIGNATURE): a captured request cannot be replayed later.
@@ -35,6 +36,8 @@ class WalletConfig:
     # RSA signatures in a signer process of their own (simulator.core.signer), off the loop.
     signer_process: bool = False
     request_time_window: timedelta = field(default=REQUEST_TIME_WINDOW)
+    # Which hosts, origins and callers it accepts (simulator.core.access); loopback by default.
+    access: Access = field(default_factory=Access)
 
     @property
     def own_origins(self) -> tuple[str, ...]:

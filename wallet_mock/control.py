@@ -4,17 +4,16 @@ normal journey; tests and the console use it to look and to steer."""
 
 from __future__ import annotations
 
-import json
-
 from aiohttp import web
 
 from simulator.core import jsonio, signing
 from simulator.core.signing import SignatureError
-from simulator.core.web import json_error, json_response, query_limit
+from simulator.core.web import JsonError, json_error, json_response, query_limit, read_json
 
-from . import control_store, faults, store
+from . import control_store, faults, parsing, store
 from .accounts import MAX_PASSWORD_TRIES, SANDBOX_PASSWORD, TEST_ACCOUNTS
 from .api import WALLET
+from .errors import ApiError
 from .models import Outcome, PaymentStatus
 from .operations import PROFILES
 from .service import Wallet
@@ -28,17 +27,9 @@ async def _json_body(request: web.Request) -> dict:
     if not request.can_read_body:
         return {}
     try:
-        body = await request.json(loads=jsonio.loads)
-    except (ValueError, UnicodeDecodeError):
-        raise web.HTTPBadRequest(
-            text=json.dumps({"error": {"code": "BAD_JSON", "message": "body is not JSON"}}),
-            content_type="application/json",
-        ) from None
-    if not isinstance(body, dict):
-        raise web.HTTPBadRequest(
-            text=json.dumps({"error": {"code": "BAD_JSON", "message": "body must be an object"}}),
-            content_type="application/json",
-        )
+        body = await read_json(request)
+    except jsonio.BodyError as exc:
+        raise JsonError(exc.status, "BAD_JSON", str(exc)) from None
     return body
 
 
@@ -95,10 +86,10 @@ async def register_merchant(request: web.Request) -> web.Response:
         signing.load_public_key(public_key)
     except (SignatureError, ValueError) as exc:
         return json_error(400, "PARAM_ILLEGAL", f"publicKey is not usable: {exc}")
-    if notify_url is not None and (
-        not isinstance(notify_url, str) or len(notify_url) > 2048 or not notify_url.startswith(("http://", "https://"))
-    ):
-        return json_error(400, "PARAM_ILLEGAL", "notifyUrl must be an http(s) URL")
+    try:
+        notify_url = parsing.url(body, "notifyUrl")  # what pay accepts: a URL that can be sent to
+    except ApiError as exc:
+        return json_error(400, "PARAM_ILLEGAL", exc.message)
     if api_profile is not None and api_profile not in PROFILES:
         return json_error(400, "PARAM_ILLEGAL", f"apiProfile must be one of {', '.join(PROFILES)}")
     if client_id == wallet.config.sandbox_client_id:

@@ -48,6 +48,8 @@ def _banner(settings: settings_mod.Settings, urls: dict[str, str]) -> None:
     for name in settings.apps:
         print(f"  {LABELS[name]:<16} {urls[name]}", flush=True)
     print(f"  data folder      {settings.data_dir}", flush=True)
+    for line in startup.exposure(settings, urls):
+        print(line, flush=True)
     print("Press Ctrl-C to stop.", flush=True)
 
 
