@@ -221,6 +221,7 @@ async def _payment_json(wallet: Wallet, payment_id: str) -> web.Response:
             "expiresAt": p.expires_at.isoformat(),
             "paidAt": p.paid_at.isoformat() if p.paid_at else None,
             "paymentUrl": wallet.config.payment_url(p.token),
+            "notifyUrl": p.notify_url,
             "notifications": notifications,
         }
     )
@@ -281,6 +282,18 @@ async def _queue_clear(request: web.Request, table: str) -> web.Response:
     return json_response({"cleared": cleared})
 
 
+async def _queue_remove(request: web.Request, table: str) -> web.Response:
+    """``DELETE .../{id}``: one entry, the one its caller queued (a conformance run takes
+    back what it queued and did not use; other entries stay)."""
+    wallet: Wallet = request.app[WALLET]
+    entry_id = int(request.match_info["entry_id"])
+    async with wallet.db.transaction() as tx:
+        removed = await control_store.remove(tx, table, entry_id)
+    if not removed:
+        return json_error(404, "NOT_FOUND", f"no queued entry {entry_id} (used up, cleared or never queued)")
+    return json_response({"removed": entry_id})
+
+
 OUTCOME_NAMES = [o.value for o in Outcome]
 
 
@@ -307,6 +320,18 @@ async def force_outcome(request: web.Request) -> web.Response:
 
 async def clear_outcomes(request: web.Request) -> web.Response:
     return await _queue_clear(request, "forced_outcomes")
+
+
+async def remove_outcome(request: web.Request) -> web.Response:
+    return await _queue_remove(request, "forced_outcomes")
+
+
+async def remove_api_fault(request: web.Request) -> web.Response:
+    return await _queue_remove(request, "api_faults")
+
+
+async def remove_notify_fault(request: web.Request) -> web.Response:
+    return await _queue_remove(request, "notify_faults")
 
 
 async def list_api_faults(request: web.Request) -> web.Response:
@@ -425,14 +450,17 @@ def routes() -> list[web.RouteDef]:
         web.get("/_sim/outcomes", list_outcomes),
         web.post("/_sim/outcomes", force_outcome),
         web.delete("/_sim/outcomes", clear_outcomes),
+        web.delete("/_sim/outcomes/{entry_id:[0-9]{1,12}}", remove_outcome),
         web.get("/_sim/faults", list_api_faults),
         web.post("/_sim/faults", add_api_fault),
         web.delete("/_sim/faults", clear_api_faults),
+        web.delete("/_sim/faults/{entry_id:[0-9]{1,12}}", remove_api_fault),
         web.post("/_sim/payments/{payment_id}/settle", settle_payment),
         web.post("/_sim/payments/{payment_id}/expire", expire_payment),
         web.get("/_sim/notifications", list_notifications),
         web.get("/_sim/notifications/faults", list_notify_faults),
         web.post("/_sim/notifications/faults", add_notify_fault),
         web.delete("/_sim/notifications/faults", clear_notify_faults),
+        web.delete("/_sim/notifications/faults/{entry_id:[0-9]{1,12}}", remove_notify_fault),
         web.post("/_sim/notifications/{notification_id:[0-9]+}/resend", resend_notification),
     ]

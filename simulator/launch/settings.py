@@ -185,7 +185,7 @@ def bind_environment(parser: argparse.ArgumentParser, command: str) -> None:
     for action in parser._actions:
         if not action.option_strings or action.dest == "help" or "[env " in (action.help or ""):
             continue
-        env = env_name(f"{command}_{action.dest}")
+        env = env_name(f"{command.replace('-', '_')}_{action.dest}")
         action.help = f"{action.help or ''} [env {env}]".strip()
         raw = os.environ.get(env)
         if raw is None:
