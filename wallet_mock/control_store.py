@@ -25,13 +25,17 @@ _IN_SCOPE = "(client_id IS NULL OR client_id = ?) AND (payment_request_id IS NUL
 _SPECIFIC_FIRST = "payment_request_id IS NULL, client_id IS NULL"
 
 
-async def upgrade(tx: Transaction) -> None:
-    """Add the scope columns to the queues of a data folder made before they existed."""
+async def upgrade(tx: Transaction) -> list[str]:
+    """Add the scope columns to the queues of a data folder made before they existed;
+    returns what it added."""
+    done = []
     for table, columns in _ADDED.items():
         have = {r["name"] for r in await tx.fetchall(f"PRAGMA table_info({table})")}
         for column in columns:
             if column not in have:
                 await tx.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
+                done.append(f"{table}.{column}")
+    return done
 
 
 async def add(tx: Transaction, table: str, now: datetime, **fields) -> int:

@@ -189,3 +189,27 @@ async def test_entries_an_earlier_run_left_are_marked_and_logged_at_start(tmp_pa
     logged = [r.getMessage() for r in caplog.records if "left queued by an earlier run" in r.getMessage()]
     assert any(m.startswith("1 forced outcome left") and "/_sim/outcomes" in m for m in logged), logged
     assert any(m.startswith("1 notification fault left") for m in logged), logged
+
+
+async def test_a_data_folder_from_before_scopes_gets_them_and_keeps_its_entries(tmp_path, keys_template, http):
+    import sqlite3
+
+    data = tmp_path / "data"
+    data.mkdir()
+    with sqlite3.connect(data / "wallet.sqlite3") as old:  # the queue as the first release made it
+        old.execute(
+            "CREATE TABLE forced_outcomes (id INTEGER PRIMARY KEY AUTOINCREMENT, outcome TEXT NOT NULL,"
+            " payment_request_id TEXT, remaining INTEGER NOT NULL CHECK (remaining > 0), created_at TEXT NOT NULL)"
+        )
+        old.execute(
+            "INSERT INTO forced_outcomes (outcome, remaining, created_at) VALUES ('RISK_REJECT', 1, '2026-01-01')"
+        )
+    async with running_sim(data, keys_from=keys_template, apps=("wallet",)) as sim:
+        _, listed = await get_json(http, f"{sim.urls['wallet']}/_sim/outcomes")
+        assert [(o["outcome"], o["clientId"], o["leftOver"]) for o in listed["outcomes"]] == [
+            ("RISK_REJECT", None, True)
+        ]
+        status, _ = await post(
+            http, f"{sim.urls['wallet']}/_sim/outcomes", {"outcome": "SUCCESS", "paymentRequestId": "P"}
+        )
+        assert status == 201
