@@ -11,6 +11,7 @@ from pathlib import Path
 import aiohttp_jinja2
 from aiohttp import web
 
+from simulator.core import guard
 from simulator.core.clock import Clock
 from simulator.core.db import Database
 from simulator.core.journal import Journal, add_journal_routes
@@ -32,10 +33,15 @@ SCHEMA = (Path(__file__).parent / "schema.sql").read_text()
 def create_app(config: MerchantConfig) -> web.Application:
     app = web.Application(
         client_max_size=MAX_REQUEST_BYTES,
-        middlewares=[security_headers(lambda r: "'none'"), handlers.errors_middleware],
+        middlewares=[
+            security_headers(lambda r: "'none'"),
+            guard.middleware(private=guard.control_plane),
+            handlers.errors_middleware,
+        ],
     )
     app[APP_NAME] = "merchant"
     app[CONFIG] = config
+    app[guard.ACCESS] = config.access
     setup_pages(app)
     app.cleanup_ctx.append(_resources)
     app.add_routes(handlers.routes())

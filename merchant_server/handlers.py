@@ -11,7 +11,7 @@ from aiohttp import web
 from simulator.core import jsonio
 from simulator.core.journal import http_summary
 from simulator.core.signed_http import dump_json, signed_response_headers
-from simulator.core.web import json_response, query_limit
+from simulator.core.web import json_response, query_limit, read_json
 
 from . import store
 from .catalog import CATALOG
@@ -49,12 +49,9 @@ async def errors_middleware(request: web.Request, handler) -> web.StreamResponse
 
 async def _json(request: web.Request) -> dict:
     try:
-        body = await request.json(loads=jsonio.loads)
-    except (ValueError, UnicodeDecodeError):
-        raise OrderError(400, "INVALID_JSON", "the body is not valid JSON") from None
-    if not isinstance(body, dict):
-        raise OrderError(400, "INVALID_JSON", "the body must be a JSON object")
-    return body
+        return await read_json(request)
+    except jsonio.BodyError as exc:
+        raise OrderError(exc.status, "INVALID_JSON", str(exc)) from None
 
 
 async def catalog(request: web.Request) -> web.Response:

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from aiohttp import web
 
-from simulator.core import jsonio
+from simulator.core import guard, jsonio
 from simulator.core.clock import Clock, parse_iso
 from simulator.core.journal import Journal, add_journal_routes
 from simulator.core.steps import STEPS
@@ -21,6 +21,7 @@ from simulator.core.web import (
     health,
     json_error,
     json_response,
+    read_json,
     security_headers,
     setup_pages,
 )
@@ -40,9 +41,13 @@ JOURNAL = web.AppKey("journal", Journal)
 
 
 def create_app(config: MiniprogramConfig) -> web.Application:
-    app = web.Application(client_max_size=MAX_REQUEST_BYTES, middlewares=[security_headers(lambda r: "'self'")])
+    app = web.Application(
+        client_max_size=MAX_REQUEST_BYTES,
+        middlewares=[security_headers(lambda r: "'self'"), guard.middleware(private=_private, error=_refusal)],
+    )
     app[APP_NAME] = "miniprogram"
     app[CONFIG] = config
+    app[guard.ACCESS] = config.access
     extra_domains = list(config.allowed_origins)
     if config.miniprogram_dir is not None:
         app[FOLDER] = MiniprogramFolder(config.miniprogram_dir)
@@ -74,6 +79,20 @@ def create_app(config: MiniprogramConfig) -> web.Application:
     return app
 
 
+def _private(request: web.Request) -> bool:
+    """The control plane and the container's native side (my.request reaches servers
+    from here): the page itself and its assets are for anyone who can reach it."""
+    return guard.control_plane(request) or request.path.startswith("/__container/")
+
+
+def _refusal(request: web.Request, status: int, code: str, message: str) -> web.StreamResponse:
+    """On the container's native side a refusal is a my.request failure: 2 (not JSON), 4
+    (no permission), with the HTTP status; as usual elsewhere."""
+    if request.path.startswith("/__container/"):
+        return json_response({"ok": False, "error": 2 if status == 415 else 4, "errorMessage": message}, status=status)
+    return guard.default_error(request, status, code, message)
+
+
 def _short(value, limit: int = 128) -> str | None:
     return value[:limit] if isinstance(value, str) and value else None
 
@@ -82,11 +101,9 @@ async def report_event(request: web.Request) -> web.Response:
     """Client steps reported by the shim (and by pages through my.reportAnalytics)."""
     journal: Journal = request.app[JOURNAL]
     try:
-        body = await request.json(loads=jsonio.loads)
-    except (ValueError, UnicodeDecodeError):
-        return json_error(400, "BAD_JSON", "body is not JSON")
-    if not isinstance(body, dict):
-        return json_error(400, "BAD_JSON", "body must be an object")
+        body = await read_json(request)
+    except jsonio.BodyError as exc:
+        return json_error(exc.status, "BAD_JSON", str(exc))
     step = body.get("step")
     if step is not None and (isinstance(step, bool) or not isinstance(step, int) or step not in STEPS):
         return json_error(400, "BAD_STEP", "step must be an integer from 1 to 20, or null")

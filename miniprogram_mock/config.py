@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from simulator.core.access import Access
+
 from .domains import origin_of
 
 
@@ -29,6 +31,8 @@ class MiniprogramConfig:
     miniprogram_dir: Path | None = None
     # A cashier that has not said "ready" by then is a lost connection (6002).
     cashier_ready_timeout_ms: int = 10000
+    # Which hosts, origins and callers it accepts (simulator.core.access); loopback by default.
+    access: Access = field(default_factory=Access)
 
     @property
     def db_path(self) -> Path:

@@ -34,7 +34,7 @@ from aiohttp import web
 from yarl import URL
 
 from simulator.core import jsonio
-from simulator.core.web import json_error, json_response
+from simulator.core.web import json_response, read_json
 
 from .cookies import CookieJars, cookie_header, valid_device
 from .domains import ServerDomains, origin_of
@@ -203,25 +203,17 @@ async def perform(
         raise RequestFailed(2, f"the request could not be sent: {exc}") from None
 
 
-def from_another_site(request: web.Request) -> bool:
-    """A page of another site posting here (its browser sends its Origin): only the mini
-    program's own pages may use the container. Together with the JSON content type
-    (which another site cannot send without a preflight) this keeps other sites out."""
-    origin = request.headers.get("Origin")
-    return origin is not None and URL(origin).raw_authority != request.host
-
-
 async def proxy_request(request: web.Request) -> web.Response:
     """``POST /__container/request``: my.request, performed natively."""
-    if from_another_site(request):
-        return json_error(403, "FORBIDDEN", "only the mini program's own pages may use the container")
     try:
         if request.content_type != "application/json":
             raise RequestFailed(2, "the request must be JSON")
         try:
-            spec = parse_spec(await request.json(loads=jsonio.loads))
-        except (ValueError, UnicodeDecodeError):
-            raise RequestFailed(2, "the request must be JSON") from None
+            spec = parse_spec(await read_json(request))
+        except jsonio.BodyError as exc:
+            if exc.status == 413:  # the shim says "data is larger than the container accepts"
+                return json_response(RequestFailed(2, str(exc)).to_json(), status=413)
+            raise RequestFailed(2, f"the request must be a JSON object: {exc}") from None
         inflight: dict = request.app[INFLIGHT]
         if len(inflight) >= MAX_INFLIGHT:
             raise RequestFailed(12, "network error: too many requests in flight")
@@ -247,11 +239,9 @@ async def proxy_request(request: web.Request) -> web.Response:
 
 async def abort_request(request: web.Request) -> web.Response:
     """``POST /__container/request/abort``: ``task.abort()`` stops the native request."""
-    if from_another_site(request):
-        return json_error(403, "FORBIDDEN", "only the mini program's own pages may use the container")
     try:
-        body = await request.json(loads=jsonio.loads)
-    except (ValueError, UnicodeDecodeError):
+        body = await read_json(request)
+    except jsonio.BodyError:
         body = None
     request_id = body.get("requestId") if isinstance(body, dict) else None
     task = request.app[INFLIGHT].get(request_id) if isinstance(request_id, str) else None

@@ -6,7 +6,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from simulator.core import jsonio
-from simulator.core.web import json_error, json_response
+from simulator.core.web import json_error, json_response, read_json
 
 from .container import DOMAINS
 from .domains import DomainError
@@ -20,9 +20,9 @@ async def put_request_domains(request: web.Request) -> web.Response:
     """``{"serverDomains": [origin, ...]}`` replaces the developer's entries (the merchant
     server stays on the list)."""
     try:
-        body = await request.json(loads=jsonio.loads)
-    except (ValueError, UnicodeDecodeError):
-        return json_error(400, "BAD_JSON", "body is not JSON")
+        body = await read_json(request)
+    except jsonio.BodyError as exc:
+        return json_error(exc.status, "BAD_JSON", str(exc))
     entries = body.get("serverDomains") if isinstance(body, dict) else None
     if not isinstance(entries, list):
         return json_error(400, "BAD_DOMAINS", "serverDomains must be a list of origins such as http://127.0.0.1:9000")

@@ -8,16 +8,26 @@ from pathlib import Path
 
 from aiohttp import web
 
+from simulator.core import guard
 from simulator.core.clock import Clock
 from simulator.core.db import Database
 from simulator.core.journal import Journal, add_journal_routes
 from simulator.core.signer import make_signer
-from simulator.core.web import APP_NAME, MAX_REQUEST_BYTES, client_session, health, security_headers, setup_pages
+from simulator.core.web import (
+    APP_NAME,
+    MAX_REQUEST_BYTES,
+    client_session,
+    health,
+    json_response,
+    security_headers,
+    setup_pages,
+)
 
 from . import api, cashier, control, control_refunds
 from .api import WALLET
 from .config import WalletConfig
 from .control import WORKER
+from .errors import result
 from .faults import api_fault_middleware
 from .operations import is_api_path
 from .service import Wallet
@@ -33,11 +43,13 @@ def create_app(config: WalletConfig) -> web.Application:
         client_max_size=MAX_REQUEST_BYTES,
         middlewares=[
             security_headers(cashier.frame_ancestors(config.container_origins)),
+            guard.middleware(private=guard.control_plane, other_bodies=_signed, error=_refusal),
             api_fault_middleware(is_api_path, WALLET),
         ],
     )
     app[APP_NAME] = "wallet"
     app[CONFIG] = config
+    app[guard.ACCESS] = config.access
     app[cashier.CSRF_SECRET] = secrets.token_bytes(32)
     setup_pages(app)
     app.cleanup_ctx.append(_resources)
@@ -48,6 +60,18 @@ def create_app(config: WalletConfig) -> web.Application:
     add_journal_routes(app, JOURNAL)
     app.add_routes([web.get("/_sim/health", health)])
     return app
+
+
+def _signed(request: web.Request) -> bool:
+    """The Alipay+ API checks its own callers (signatures) and bodies (415 in its terms)."""
+    return is_api_path(request.path)
+
+
+def _refusal(request: web.Request, status: int, code: str, message: str) -> web.StreamResponse:
+    """The guard's refusals: in Alipay+ terms on the API, as usual elsewhere."""
+    if is_api_path(request.path):
+        return json_response({"result": result("ACCESS_DENIED", f"{code}: {message}")}, status=status)
+    return guard.default_error(request, status, code, message)
 
 
 async def _resources(app: web.Application) -> AsyncIterator[None]:

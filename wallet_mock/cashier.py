@@ -14,7 +14,7 @@ from yarl import URL
 
 from simulator.core import jsonio
 from simulator.core.money import Money
-from simulator.core.web import json_error, json_response
+from simulator.core.web import json_error, json_response, read_json
 
 from . import store
 from .accounts import DEFAULT_ACCOUNT, SANDBOX_PASSWORD
@@ -153,13 +153,11 @@ async def _checked_form(request: web.Request) -> tuple[Wallet, str, dict]:
     if origin and origin not in wallet.config.own_origins:
         raise CashierError("CSRF", "Cross-site form posts are refused.", http_status=403)
     try:
-        form = await request.json(loads=jsonio.loads)
-    except web.HTTPRequestEntityTooLarge:
-        raise CashierError("TOO_LARGE", "The form is too large.", http_status=413) from None
-    except (ValueError, UnicodeDecodeError):
-        raise CashierError("BAD_REQUEST", "The form could not be read.") from None
-    if not isinstance(form, dict):
-        raise CashierError("BAD_REQUEST", "The form could not be read.")
+        form = await read_json(request)
+    except jsonio.BodyError as exc:
+        if exc.status == 413:
+            raise CashierError("TOO_LARGE", "The form is too large.", http_status=413) from None
+        raise CashierError("BAD_REQUEST", f"The form could not be read: {exc}.") from None
     for key, value in form.items():
         if not isinstance(value, str) or len(value) > MAX_FORM_FIELD:
             raise CashierError("BAD_REQUEST", f"Field {key[:32]} is not valid.")
@@ -249,11 +247,9 @@ async def headless(request: web.Request) -> web.Response:
     outcomes, refusals, forced outcomes and journal as a click."""
     wallet: Wallet = request.app[WALLET]
     try:
-        body = await request.json(loads=jsonio.loads)
-    except (ValueError, UnicodeDecodeError):
-        return json_error(400, "BAD_JSON", "the body must be a JSON object")
-    if not isinstance(body, dict):
-        return json_error(400, "BAD_JSON", "the body must be a JSON object")
+        body = await read_json(request)
+    except jsonio.BodyError as exc:
+        return json_error(exc.status, "BAD_JSON", str(exc))
     unknown = sorted(set(body) - CASHIER_FIELDS)
     if unknown:
         return json_error(400, "PARAM_ILLEGAL", f"unknown field(s): {', '.join(unknown)[:200]}")

@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from simulator.core import api_paths
+from simulator.core.access import Access
 
 # Requests whose Request-Time is further than this from the wallet's clock are refused
 # (INVALID_SIGNATURE): a captured request cannot be replayed later.
@@ -24,6 +25,8 @@ class WalletConfig:
     sandbox_merchant_private_pem: str
     sandbox_merchant_name: str = "Sandbox Coffee Shop"
     sandbox_notify_url: str | None = None
+    # The wallet API the sandbox merchant speaks (operations.PROFILES; --wallet-api).
+    sandbox_api_profile: str = "alipayplus"
     # Origins of mini program containers allowed to frame the cashier and receive its result.
     container_origins: tuple[str, ...] = ()
     # Every origin the wallet itself is reached at (``public_url``'s first): the cashier's
@@ -33,6 +36,8 @@ class WalletConfig:
     # RSA signatures in a signer process of their own (simulator.core.signer), off the loop.
     signer_process: bool = False
     request_time_window: timedelta = field(default=REQUEST_TIME_WINDOW)
+    # Which hosts, origins and callers it accepts (simulator.core.access); loopback by default.
+    access: Access = field(default_factory=Access)
 
     @property
     def own_origins(self) -> tuple[str, ...]:
@@ -46,6 +51,10 @@ class WalletConfig:
     def api_base_url(self) -> str:
         """Where a merchant sends its signed calls (the Alipay+ paths)."""
         return self.public_url + api_paths.ALIPAYPLUS
+
+    def api_base_url_of(self, profile: str) -> str:
+        """Where a merchant of ``profile`` sends its signed calls."""
+        return self.public_url + api_paths.BASE_PATH[profile]
 
     def payment_url(self, token: str) -> str:
         return f"{self.public_url}/cashier/{token}"

@@ -4,18 +4,18 @@ normal journey; tests and the console use it to look and to steer."""
 
 from __future__ import annotations
 
-import json
-
 from aiohttp import web
 
 from simulator.core import jsonio, signing
 from simulator.core.signing import SignatureError
-from simulator.core.web import json_error, json_response, query_limit
+from simulator.core.web import JsonError, json_error, json_response, query_limit, read_json
 
-from . import control_store, faults, store
+from . import control_store, faults, parsing, store
 from .accounts import MAX_PASSWORD_TRIES, SANDBOX_PASSWORD, TEST_ACCOUNTS
 from .api import WALLET
+from .errors import ApiError
 from .models import Outcome, PaymentStatus
+from .operations import PROFILES
 from .service import Wallet
 from .wire import NOTIFY_APIS
 from .worker import RETRY_SCHEDULE_SECONDS, Worker
@@ -27,17 +27,9 @@ async def _json_body(request: web.Request) -> dict:
     if not request.can_read_body:
         return {}
     try:
-        body = await request.json(loads=jsonio.loads)
-    except (ValueError, UnicodeDecodeError):
-        raise web.HTTPBadRequest(
-            text=json.dumps({"error": {"code": "BAD_JSON", "message": "body is not JSON"}}),
-            content_type="application/json",
-        ) from None
-    if not isinstance(body, dict):
-        raise web.HTTPBadRequest(
-            text=json.dumps({"error": {"code": "BAD_JSON", "message": "body must be an object"}}),
-            content_type="application/json",
-        )
+        body = await read_json(request)
+    except jsonio.BodyError as exc:
+        raise JsonError(exc.status, "BAD_JSON", str(exc)) from None
     return body
 
 
@@ -52,7 +44,8 @@ async def credentials(request: web.Request) -> web.Response:
             "walletPublicKey": signing.public_pem_of(cfg.wallet_private_pem),
             "keyVersion": signing.DEFAULT_KEY_VERSION,
             "baseUrl": cfg.public_url,
-            "apiBaseUrl": cfg.api_base_url,
+            "apiProfile": cfg.sandbox_api_profile,
+            "apiBaseUrl": cfg.api_base_url_of(cfg.sandbox_api_profile),
             "testAccounts": [
                 {"loginId": a.login_id, "outcome": a.outcome.value, "description": a.description} for a in TEST_ACCOUNTS
             ],
@@ -71,7 +64,8 @@ async def register_merchant(request: web.Request) -> web.Response:
     name = body.get("name") or client_id
     public_key = body.get("publicKey")
     notify_url = body.get("notifyUrl")
-    fields = {"clientId", "name", "publicKey", "notifyUrl"}
+    api_profile = body.get("apiProfile")
+    fields = {"clientId", "name", "publicKey", "notifyUrl", "apiProfile"}
     unknown = sorted(set(body) - fields)
     if unknown:
         return json_error(400, "PARAM_ILLEGAL", f"unknown field {unknown[0][:40]!r}; expected {sorted(fields)}")
@@ -92,14 +86,17 @@ async def register_merchant(request: web.Request) -> web.Response:
         signing.load_public_key(public_key)
     except (SignatureError, ValueError) as exc:
         return json_error(400, "PARAM_ILLEGAL", f"publicKey is not usable: {exc}")
-    if notify_url is not None and (
-        not isinstance(notify_url, str) or len(notify_url) > 2048 or not notify_url.startswith(("http://", "https://"))
-    ):
-        return json_error(400, "PARAM_ILLEGAL", "notifyUrl must be an http(s) URL")
+    try:
+        notify_url = parsing.url(body, "notifyUrl")  # what pay accepts: a URL that can be sent to
+    except ApiError as exc:
+        return json_error(400, "PARAM_ILLEGAL", exc.message)
+    if api_profile is not None and api_profile not in PROFILES:
+        return json_error(400, "PARAM_ILLEGAL", f"apiProfile must be one of {', '.join(PROFILES)}")
     if client_id == wallet.config.sandbox_client_id:
         return json_error(409, "CLIENT_ID_TAKEN", "this client id belongs to the sandbox merchant")
     replaced = await wallet.merchant(client_id) is not None
-    await wallet.register_merchant(client_id, name, public_key, notify_url)
+    await wallet.register_merchant(client_id, name, public_key, notify_url, api_profile)
+    profile = (await wallet.api_profile(client_id)).name
     cfg = wallet.config
     return json_response(
         {
@@ -109,7 +106,8 @@ async def register_merchant(request: web.Request) -> web.Response:
             "walletPublicKey": signing.public_pem_of(cfg.wallet_private_pem),
             "keyVersion": signing.DEFAULT_KEY_VERSION,
             "baseUrl": cfg.public_url,
-            "apiBaseUrl": cfg.api_base_url,
+            "apiProfile": profile,
+            "apiBaseUrl": cfg.api_base_url_of(profile),
         },
         status=200 if replaced else 201,
     )
@@ -128,6 +126,7 @@ async def list_merchants(request: web.Request) -> web.Response:
                     "name": r.name,
                     "notifyUrl": r.notify_url,
                     "sandbox": r.sandbox,
+                    "apiProfile": r.api_profile,
                     "createdAt": r.created_at,
                 }
                 for r in rows
@@ -222,6 +221,7 @@ async def _payment_json(wallet: Wallet, payment_id: str) -> web.Response:
             "expiresAt": p.expires_at.isoformat(),
             "paidAt": p.paid_at.isoformat() if p.paid_at else None,
             "paymentUrl": wallet.config.payment_url(p.token),
+            "notifyUrl": p.notify_url,
             "notifications": notifications,
         }
     )
@@ -282,6 +282,18 @@ async def _queue_clear(request: web.Request, table: str) -> web.Response:
     return json_response({"cleared": cleared})
 
 
+async def _queue_remove(request: web.Request, table: str) -> web.Response:
+    """``DELETE .../{id}``: one entry, the one its caller queued (a conformance run takes
+    back what it queued and did not use; other entries stay)."""
+    wallet: Wallet = request.app[WALLET]
+    entry_id = int(request.match_info["entry_id"])
+    async with wallet.db.transaction() as tx:
+        removed = await control_store.remove(tx, table, entry_id)
+    if not removed:
+        return json_error(404, "NOT_FOUND", f"no queued entry {entry_id} (used up, cleared or never queued)")
+    return json_response({"removed": entry_id})
+
+
 OUTCOME_NAMES = [o.value for o in Outcome]
 
 
@@ -308,6 +320,18 @@ async def force_outcome(request: web.Request) -> web.Response:
 
 async def clear_outcomes(request: web.Request) -> web.Response:
     return await _queue_clear(request, "forced_outcomes")
+
+
+async def remove_outcome(request: web.Request) -> web.Response:
+    return await _queue_remove(request, "forced_outcomes")
+
+
+async def remove_api_fault(request: web.Request) -> web.Response:
+    return await _queue_remove(request, "api_faults")
+
+
+async def remove_notify_fault(request: web.Request) -> web.Response:
+    return await _queue_remove(request, "notify_faults")
 
 
 async def list_api_faults(request: web.Request) -> web.Response:
@@ -426,14 +450,17 @@ def routes() -> list[web.RouteDef]:
         web.get("/_sim/outcomes", list_outcomes),
         web.post("/_sim/outcomes", force_outcome),
         web.delete("/_sim/outcomes", clear_outcomes),
+        web.delete("/_sim/outcomes/{entry_id:[0-9]{1,12}}", remove_outcome),
         web.get("/_sim/faults", list_api_faults),
         web.post("/_sim/faults", add_api_fault),
         web.delete("/_sim/faults", clear_api_faults),
+        web.delete("/_sim/faults/{entry_id:[0-9]{1,12}}", remove_api_fault),
         web.post("/_sim/payments/{payment_id}/settle", settle_payment),
         web.post("/_sim/payments/{payment_id}/expire", expire_payment),
         web.get("/_sim/notifications", list_notifications),
         web.get("/_sim/notifications/faults", list_notify_faults),
         web.post("/_sim/notifications/faults", add_notify_fault),
         web.delete("/_sim/notifications/faults", clear_notify_faults),
+        web.delete("/_sim/notifications/faults/{entry_id:[0-9]{1,12}}", remove_notify_fault),
         web.post("/_sim/notifications/{notification_id:[0-9]+}/resend", resend_notification),
     ]

@@ -32,6 +32,12 @@ async def clear(tx: Transaction, table: str) -> int:
     return await tx.execute(f"DELETE FROM {table}")
 
 
+async def remove(tx: Transaction, table: str, entry_id: int) -> int:
+    """One queued entry gone (whoever queued it takes back what it did not use)."""
+    assert table in QUEUES
+    return await tx.execute(f"DELETE FROM {table} WHERE id = ?", (entry_id,))
+
+
 async def _consume(tx: Transaction, table: str, row) -> dict | None:
     if row is None:
         return None

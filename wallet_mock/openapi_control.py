@@ -165,6 +165,19 @@ def _queue(name: str, key: str, body: str, what: str) -> dict:
     }
 
 
+def _queue_entry(what: str) -> dict:
+    return {
+        "delete": {
+            **_op(
+                f"Take back one queued entry of the {what}",
+                reply={"type": "object", "properties": {"removed": {"type": "integer"}}},
+                errors=(404,),
+            ),
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+        }
+    }
+
+
 def paths() -> dict:
     payment = "/_sim/payments/{paymentId}"
     param = [{"name": "paymentId", "in": "path", "required": True, "schema": {"type": "string"}}]
@@ -180,6 +193,9 @@ def paths() -> dict:
         "/_sim/outcomes": _queue("outcomes", "outcomes", "ForceOutcome", "outcomes of the next cashier confirmations"),
         "/_sim/faults": _queue("faults", "faults", "ApiFault", "faults on the next API calls"),
         "/_sim/notifications/faults": _queue("notify", "faults", "NotifyFault", "faults on the next notifications"),
+        "/_sim/outcomes/{id}": _queue_entry("outcomes"),
+        "/_sim/faults/{id}": _queue_entry("API faults"),
+        "/_sim/notifications/faults/{id}": _queue_entry("notification faults"),
         "/_sim/notifications": {"get": _op("The notification outbox")},
         "/_sim/notifications/{notificationId}/resend": {
             "post": {

@@ -184,7 +184,20 @@ class Worker:
             signer=self.signer,
         )
         body = row.body.encode()
-        sent = await self._send(client, row.url, body, fault)
+        try:
+            sent = await self._send(client, row.url, body, fault)
+        except Exception as exc:
+            # A URL no one can send to (stored before pay refused them, or a merchant's),
+            # or anything else before the request left: a failed attempt with its error,
+            # so that the schedule runs out and the row ends FAILED, never PENDING forever.
+            log.warning("notification %s could not be sent to %r: %r", row.notification_id, row.url[:200], exc)
+            sent = {
+                "acknowledged": False,
+                "http_status": None,
+                "outcome": "NOT_ACKNOWLEDGED",
+                "detail": f"could not be sent: {type(exc).__name__}: {str(exc)[:300]}",
+                "exchange": SignedExchange(url=row.url, request_headers={}, request_body=body),
+            }
         attempt = row.attempts + 1
         now = self.clock.now()
         acknowledged = sent["acknowledged"]

@@ -11,6 +11,8 @@ import aiohttp
 import aiohttp_jinja2
 from aiohttp import web
 
+from ..core.access import Access
+from ..core.guard import ACCESS, middleware
 from ..core.steps import STEPS
 from ..core.web import APP_NAME, client_session, health, json_error, json_response, security_headers, setup_pages
 from . import control, diagram, gather, live
@@ -21,6 +23,7 @@ class ConsoleConfig:
     """``app_urls``: where the other apps answer, by name (miniprogram, merchant, wallet)."""
 
     app_urls: dict[str, str] = field(default_factory=dict)
+    access: Access = field(default_factory=Access)
 
 
 CONFIG = web.AppKey("config", ConsoleConfig)
@@ -29,9 +32,10 @@ APP_LABELS = {"miniprogram": "Mini program", "merchant": "Merchant server", "wal
 
 
 def create_app(config: ConsoleConfig) -> web.Application:
-    app = web.Application(middlewares=[security_headers(lambda r: "'none'"), control.same_origin_writes])
+    app = web.Application(middlewares=[security_headers(lambda r: "'none'"), middleware(private=_private)])
     app[APP_NAME] = "console"
     app[CONFIG] = config
+    app[ACCESS] = config.access
     setup_pages(app)
     live.setup(app)
     app.cleanup_ctx.append(_session)
@@ -51,6 +55,12 @@ def create_app(config: ConsoleConfig) -> web.Application:
         ]
     )
     return app
+
+
+def _private(request: web.Request) -> bool:
+    """All of it, but the health check and the static files: the console shows every
+    journey's bodies and drives every app."""
+    return request.path != "/_sim/health" and not request.path.startswith("/static/")
 
 
 async def _session(app: web.Application) -> AsyncIterator[None]:

@@ -17,7 +17,7 @@ from aiohttp import web
 
 from ..core import jsonio
 from ..core.apps import RESET_ORDER
-from ..core.web import json_error, json_response
+from ..core.web import JsonError, json_error, json_response, read_json
 
 # The control API's vocabulary (issue 5's contract); the page offers these.
 OUTCOMES = (
@@ -64,19 +64,6 @@ def allowed(app: str, method: str, path: str) -> bool:
     return any(a == app and m == method and p.fullmatch(path) for a, m, p in ALLOWED)
 
 
-@web.middleware
-async def same_origin_writes(request: web.Request, handler) -> web.StreamResponse:
-    """Writes come from the console's own page: JSON, and no other site's Origin. A page
-    elsewhere cannot send a JSON POST here without a CORS preflight, which we never grant."""
-    if request.method in ("POST", "PUT", "PATCH", "DELETE") and request.path.startswith("/api/"):
-        origin = request.headers.get("Origin")
-        if origin and origin != f"{request.scheme}://{request.host}":
-            return json_error(403, "FOREIGN_ORIGIN", "controls accept requests from the console's own page only")
-        if request.content_type != "application/json":
-            return json_error(415, "JSON_ONLY", "send the control request as JSON (Content-Type: application/json)")
-    return await handler(request)
-
-
 async def _forward(session: aiohttp.ClientSession, method: str, url: str, body: Any) -> tuple[int, Any]:
     """One control call; ``(status, JSON body)``, with the wallet's own error when it has one."""
     try:
@@ -96,12 +83,9 @@ async def _body(request: web.Request) -> Any:
     if not request.can_read_body:
         return None
     try:
-        return await request.json(loads=jsonio.loads)
-    except (ValueError, UnicodeDecodeError):
-        raise web.HTTPBadRequest(
-            text=json.dumps({"error": {"code": "BAD_JSON", "message": "body is not JSON"}}),
-            content_type="application/json",
-        ) from None
+        return await read_json(request)
+    except jsonio.BodyError as exc:
+        raise JsonError(exc.status, "BAD_JSON", str(exc)) from None
 
 
 def handlers(

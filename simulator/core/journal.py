@@ -423,11 +423,12 @@ _INSERT_EVENT = (
 def _query_args(request: web.Request) -> dict[str, Any]:
     q = request.query
     try:
-        after_id = int(q.get("after", "0"))
+        after_id = _event_id(q.get("after", "0"))
         limit = min(int(q.get("limit", "5000")), 50_000)
     except ValueError:
         raise web.HTTPBadRequest(
-            text=json.dumps({"error": "after and limit must be integers"}), content_type="application/json"
+            text=json.dumps({"error": "after and limit must be integers, after from 0 to 2**63-1"}),
+            content_type="application/json",
         ) from None
     order = q.get("order", "time")
     if order not in ("time", "step"):
@@ -440,6 +441,14 @@ def _query_args(request: web.Request) -> dict[str, Any]:
         "after_id": after_id,
         "limit": limit,
     }
+
+
+def _event_id(text: str) -> int:
+    """An event id as a query names it: SQLite keeps at most 64 bits (ValueError beyond)."""
+    value = int(text)
+    if not 0 <= value < 2**63:
+        raise ValueError("out of range")
+    return value
 
 
 def _matches(event: dict, args: dict) -> bool:
@@ -474,7 +483,7 @@ def journal_routes(journal_key: web.AppKey) -> list[web.RouteDef]:
         journal: Journal = request.app[journal_key]
         args = _query_args(request)
         last = request.headers.get("Last-Event-Id")
-        if last and last.isdigit():
+        if last and last.isdigit() and len(last) < 19:
             args["after_id"] = int(last)
         queue = journal.subscribe()
         try:

@@ -44,7 +44,12 @@ _LONG_NUMBER = re.compile(rb"[0-9]{20}")
 
 
 class BodyError(ValueError):
-    """A request body that is not a JSON object any store can keep; the message says why."""
+    """A request body that is not a JSON object any store can keep; the message says why,
+    ``status`` is the HTTP status to answer with (413 for a body over the size limit)."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status
 
 
 def read_object(raw: bytes) -> dict[str, Any]:
@@ -70,6 +75,15 @@ def read_object(raw: bytes) -> dict[str, Any]:
 def read_object_strictly(raw: bytes) -> dict[str, Any]:
     """``read_object`` by the standard parser and a walk of the whole tree: what the fast
     path must agree with (a test compares them), and the error messages."""
+    body = read_value(raw)
+    if not isinstance(body, dict):
+        raise BodyError("the body must be a JSON object")
+    return body
+
+
+def read_value(raw: bytes) -> Any:
+    """Any JSON value, with ``read_object``'s checks (UTF-8, no NaN, no lone surrogates,
+    at most ``MAX_DEPTH`` levels); raises ``BodyError``."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -82,8 +96,6 @@ def read_object_strictly(raw: bytes) -> dict[str, Any]:
         raise BodyError(f"the body is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
     except ValueError:  # e.g. an integer of thousands of digits
         raise BodyError("the body holds a number too large to read") from None
-    if not isinstance(body, dict):
-        raise BodyError("the body must be a JSON object")
     _check_tree(body, "", 1)
     return body
 

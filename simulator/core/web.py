@@ -41,6 +41,18 @@ def json_response(payload: Any, status: int = 200, headers: dict | None = None) 
     )
 
 
+async def read_json(request: web.Request) -> dict[str, Any]:
+    """The request's body as a JSON object (``jsonio.read_object``: valid UTF-8, no lone
+    surrogates, nested at most ``jsonio.MAX_DEPTH`` levels), the one reader of every
+    JSON route. Raises ``jsonio.BodyError`` (a ValueError) saying what is wrong, for the
+    route to answer in its own error shape; a body over the size limit is one too."""
+    try:
+        raw = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        raise jsonio.BodyError(f"the body is larger than {MAX_REQUEST_BYTES // 1024} KiB", status=413) from None
+    return jsonio.read_object(raw)
+
+
 def query_limit(request: web.Request, default: int, maximum: int = 100_000) -> int:
     """``?limit=`` of a listing, clamped to 1..maximum; ValueError when not an integer."""
     return min(max(int(request.query.get("limit", str(default))), 1), maximum)
@@ -48,6 +60,16 @@ def query_limit(request: web.Request, default: int, maximum: int = 100_000) -> i
 
 def json_error(status: int, code: str, message: str) -> web.Response:
     return json_response({"error": {"code": code, "message": message}}, status=status)
+
+
+class JsonError(web.HTTPException):
+    """``json_error`` raised from inside a handler's helpers; aiohttp answers it as is."""
+
+    def __init__(self, status: int, code: str, message: str):
+        self.status_code = status
+        super().__init__(
+            text=jsonio.dumps({"error": {"code": code, "message": message}}).decode(), content_type="application/json"
+        )
 
 
 def security_headers(frame_ancestors: Callable[[web.Request], str] | None = None):

@@ -4,6 +4,7 @@
   credentials  print the sandbox merchant's credentials (JSON) from a running wallet
   reset        back to a fresh sandbox: ``POST /_sim/reset`` on every running app
   trace        print one journey's steps as a numbered list
+  check-merchant  check a merchant server against the rules of the flow (docs/check-merchant.md)
 
 Every option is also an environment variable; each command's ``--help`` names them.
 """
@@ -48,6 +49,8 @@ def _banner(settings: settings_mod.Settings, urls: dict[str, str]) -> None:
     for name in settings.apps:
         print(f"  {LABELS[name]:<16} {urls[name]}", flush=True)
     print(f"  data folder      {settings.data_dir}", flush=True)
+    for line in startup.exposure(settings, urls):
+        print(line, flush=True)
     print("Press Ctrl-C to stop.", flush=True)
 
 
@@ -206,6 +209,30 @@ def cmd_reset(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_check_merchant(args: argparse.Namespace) -> int:
+    """Run the conformance scenarios; print the table; write JUnit XML / JSON if asked.
+    Exit 0 when every rule held (or was not seen), 1 when one failed, 2 on a bad config."""
+    from .. import check  # here: the other commands need none of it
+
+    if not args.config:
+        print("tradepay-sim check-merchant: --config FILE is required (docs/check-merchant.md)", file=sys.stderr)
+        return 2
+    _, urls = _located(args, ("wallet", "console"))
+    wallet_url, console_url = args.wallet_url or urls["wallet"], args.console_url or urls["console"]
+    try:
+        config = check.load(args.config)
+        report = asyncio.run(check.run_check(config, wallet_url=wallet_url, console_url=console_url))
+    except check.ConfigError as exc:
+        print(f"tradepay-sim check-merchant: {exc}", file=sys.stderr)
+        return 2
+    print(report.table(), flush=True)
+    for path, text in ((args.junit, report.junit()), (args.json, report.dumps())):
+        if path:
+            with open(path, "w", encoding="utf-8") as out:
+                out.write(text)
+    return 0 if report.ok else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tradepay-sim", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -237,6 +264,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reset.set_defaults(func=cmd_reset)
     trace.add_parser(sub)
+    check = sub.add_parser(
+        "check-merchant",
+        help="check a merchant server against the rules of the flow",
+        description="Run the conformance scenarios (docs/check-merchant.md) against the merchant server the "
+        "config describes, using a running wallet; print a table, optionally write JUnit XML and JSON. "
+        "Exits 0 when every rule held, 1 when one failed, 2 when the config is unusable.",
+    )
+    check.add_argument("--config", metavar="FILE", help="the JSON config (merchant-check.json); required")
+    check.add_argument("--junit", metavar="FILE", help="write the findings as JUnit XML")
+    check.add_argument("--json", metavar="FILE", help="write the findings as JSON")
+    check.add_argument("--wallet-url", help="the wallet's URL (default from --host and --wallet-port)")
+    check.add_argument("--console-url", help="the console's URL, for links to journeys")
+    settings_mod.add_arguments(check, only=("host", "wallet_port", "console_port", "data_dir"), locating=True)
+    check.set_defaults(func=cmd_check_merchant)
     for command, subparser in sub.choices.items():
         settings_mod.bind_environment(subparser, command)
     return parser

@@ -69,6 +69,8 @@ async def start_wallet(settings: Settings, sock: socket.socket, ports: dict[str,
     ]
     for name in APPS:
         args += [f"--{name}-port", str(ports[name])]
+    for host in settings.allowed_hosts:
+        args += ["--allowed-hosts", host]
     env = child_env(**{WALLET_FD_ENV: str(sock.fileno()), CHILD_ENV: "1"})
     # A session of its own: Ctrl-C (SIGINT to the terminal's process group) and a
     # supervisor's signal reach the parent only, which stops the child itself, once.

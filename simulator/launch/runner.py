@@ -17,7 +17,7 @@ from ..core import credentials as sandbox
 from ..core import logs, origins
 from ..core.web import AccessLogger
 from .settings import Settings, public_host_names
-from .startup import StartupError, bind, credentials, urls_of
+from .startup import StartupError, access_of, bind, credentials, urls_of
 
 log = logging.getLogger("tradepay_sim.runner")
 
@@ -47,6 +47,7 @@ def build_apps(
     app's package is imported only if it runs here: the wallet's own process needs none
     of the others (docs/decisions/startup-order.md)."""
     data_dir = Path(settings.data_dir)
+    guard = access_of(settings, urls)
     # Every origin each app is reached at (simulator.core.origins): a page opened at
     # localhost, 127.0.0.1 or the public host works alike.
     names = public_host_names(settings)
@@ -64,10 +65,12 @@ def build_apps(
                 sandbox_merchant_public_pem=creds.merchant_public_pem,
                 sandbox_merchant_private_pem=creds.merchant_private_pem,
                 sandbox_notify_url=f"{urls['merchant']}/api/notify/payment",
+                sandbox_api_profile=settings.wallet_api,
                 container_origins=ours["miniprogram"],
                 origins=ours["wallet"],
                 time_scale=settings.time_scale,
                 signer_process=settings.signer_process(),
+                access=guard,
             )
         )
 
@@ -84,6 +87,8 @@ def build_apps(
                 wallet_public_pem=creds.wallet_public_pem,
                 wallet_timeout_seconds=settings.merchant_wallet_timeout,
                 time_scale=settings.time_scale,
+                api_profile=settings.merchant_api_profile,
+                access=guard,
             )
         )
 
@@ -105,13 +110,14 @@ def build_apps(
                 wallet_origins=ours["wallet"],
                 miniprogram_dir=settings.miniprogram_dir,
                 domain_mappings=mappings,
+                access=guard,
             )
         )
 
     def console() -> web.Application:
         from ..console import ConsoleConfig, create_app
 
-        return create_app(ConsoleConfig(app_urls={k: v for k, v in urls.items() if k != "console"}))
+        return create_app(ConsoleConfig(app_urls={k: v for k, v in urls.items() if k != "console"}, access=guard))
 
     factories = {"wallet": wallet, "merchant": merchant, "miniprogram": miniprogram, "console": console}
     return {name: factories[name]() for name in settings.apps}

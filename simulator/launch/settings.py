@@ -10,6 +10,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from ..core import origins
+from ..core.access import LOOPBACK_NAMES
+from ..core.api_paths import PROFILES
 from ..core.apps import APPS, DEFAULT_PORTS, RESET_ORDER  # noqa: F401  (part of this module's API)
 
 ENV_PREFIX = "TRADEPAY_SIM_"
@@ -31,7 +33,10 @@ class Settings:
     time_scale: float = 1.0
     miniprogram_dir: Path | None = None
     miniprogram_domain: tuple[str, ...] = ()
+    allowed_hosts: tuple[str, ...] = ()
     merchant_wallet_timeout: float = 10.0
+    wallet_api: str = PROFILES[0]
+    merchant_api: str = ""
     processes: int = 2
     signer: str = "auto"
     log_format: str = "text"
@@ -40,6 +45,11 @@ class Settings:
 
     def port(self, app: str) -> int:
         return getattr(self, f"{app}_port")
+
+    @property
+    def merchant_api_profile(self) -> str:
+        """The API the reference merchant speaks: ``merchant_api``, else the wallet's."""
+        return self.merchant_api or self.wallet_api
 
     def base_url(self, app: str, port: int | None = None) -> str:
         """The app's URL as handed out (paymentUrl, notify URLs, links): the public host,
@@ -79,11 +89,18 @@ _HELP = {
     "miniprogram_domain": "route a domain the mini program calls to a local server and put it on the my.request "
     "allow-list: DOMAIN=LOCAL, e.g. https://api.shop.example=http://127.0.0.1:9000 (repeat the option for more; "
     "the variable takes them comma-separated)",
+    "allowed_hosts": "another name the simulator answers to, besides 127.0.0.1, localhost, [::1] and --host "
+    "(a LAN name, a tunnel's host name): requests naming any other host get 421 (repeat the option for more; the "
+    "variable takes them comma-separated)",
     "processes": "2 (the default): the wallet runs in a process of its own beside the other apps, using a second "
     "core; 1: everything in one process",
     "signer": "where the wallet makes its RSA signatures: process (a signer process of its own, on another core), "
     "inline (on its event loop), or auto (the default: process where a core is free for it, that is with "
     "--processes 2 on 4 cores or more, or for the wallet run alone on 2 or more; inline otherwise)",
+    "wallet_api": f"the wallet API the sandbox merchant speaks: {' or '.join(PROFILES)} (the mini program platform's "
+    "reference v2 API); default alipayplus (docs/wallet-api.md)",
+    "merchant_api": f"the wallet API the reference merchant server speaks: {' or '.join(PROFILES)}; default: the "
+    "same as --wallet-api",
     "merchant_wallet_timeout": "seconds the reference merchant waits for the wallet before telling the user to retry (default 10)",
     "log_format": "text (one readable line per request and step, the default) or json (one object per line)",
     "log_level": "debug, info, warning or error (default info)",
@@ -93,7 +110,7 @@ _HELP = {
 
 # Settings given more than once (``--miniprogram-domain A=B --miniprogram-domain C=D``);
 # their variable holds the values comma-separated.
-_REPEATABLE = ("miniprogram_domain",)
+_REPEATABLE = ("miniprogram_domain", "allowed_hosts")
 
 
 class _AppendOverEnvironment(argparse.Action):
@@ -168,7 +185,7 @@ def bind_environment(parser: argparse.ArgumentParser, command: str) -> None:
     for action in parser._actions:
         if not action.option_strings or action.dest == "help" or "[env " in (action.help or ""):
             continue
-        env = env_name(f"{command}_{action.dest}")
+        env = env_name(f"{command.replace('-', '_')}_{action.dest}")
         action.help = f"{action.help or ''} [env {env}]".strip()
         raw = os.environ.get(env)
         if raw is None:
@@ -231,6 +248,8 @@ def _convert(name: str, raw):
         return scale
     if name in ("data_dir", "miniprogram_dir"):
         return Path(raw) if raw not in ("", None) else None
+    if name == "allowed_hosts":
+        return tuple(_host_name(e) for e in (raw.split(",") if isinstance(raw, str) else raw) if e.strip())
     if name == "miniprogram_domain":
         # Checked when the mini program app is built (miniprogram_mock.domains): importing
         # the app here would delay the wallet's process, started before any app is imported.
@@ -241,6 +260,10 @@ def _convert(name: str, raw):
         if unknown or not apps:
             raise ValueError(f"choose among {', '.join(APPS)}")
         return apps
+    if name == "wallet_api" and raw not in PROFILES:
+        raise ValueError(" or ".join(PROFILES))
+    if name == "merchant_api" and raw not in ("", *PROFILES):
+        raise ValueError(" or ".join(PROFILES))
     if name == "public_host":
         return _host_name(str(raw))
     if name == "signer" and raw not in SIGNERS:
@@ -250,3 +273,12 @@ def _convert(name: str, raw):
     if name == "log_level" and raw.lower() not in ("debug", "info", "warning", "error"):
         raise ValueError("debug, info, warning or error")
     return raw
+
+
+def allowed_host_names(settings: Settings) -> tuple[str, ...]:
+    """Every name a request's ``Host`` may carry, for every app (simulator.core.access):
+    the loopback names, the names the simulator answers by (``public_host_names``: the
+    public host, the interface it listens on) and ``--allowed-hosts``. A request may also
+    always name the address it came to."""
+    names = [*LOOPBACK_NAMES, *public_host_names(settings), *settings.allowed_hosts]
+    return tuple(dict.fromkeys(n.lower().strip("[]") for n in names))

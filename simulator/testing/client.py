@@ -286,6 +286,25 @@ class TradepaySim:
         return exchange.json()
 
     @_blocking
+    async def check_merchant(self, config: Any) -> Any:
+        """Run the conformance scenarios (docs/check-merchant.md) against a merchant server,
+        with this simulator's wallet and console; ``config`` is the config as a dict, a
+        path to its JSON file, or a parsed ``CheckConfig``. Returns the ``Report``
+        (``.ok``, ``.findings``, ``.table()``, ``.junit()``, ``.to_json()``)."""
+        from .. import check
+
+        if isinstance(config, dict):
+            config = check.parse(config)
+        elif isinstance(config, (str, Path)):
+            config = check.load(config)
+        return await check.run_check(
+            config,
+            wallet_url=self.urls["wallet"],
+            console_url=self.urls.get("console"),
+            session=self.background.session,
+        )
+
+    @_blocking
     async def order(self, order_id: str) -> dict:
         """The merchant's order (``GET /api/orders/{orderId}``)."""
         return await self._request("GET", "merchant", f"/api/orders/{quote(order_id, safe='')}")

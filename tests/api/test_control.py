@@ -355,3 +355,30 @@ async def test_reset_restores_a_fresh_sandbox(sim, http):
     _, events = await get_json(http, f"{sim.urls['wallet']}/_sim/events")
     assert events["events"] == []
     assert (await api_journey(http, sim.urls, report=False)).result_code == "9000"
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/_sim/outcomes", {"outcome": "USER_CANCEL"}),
+        ("/_sim/faults", {"endpoint": "pay", "kind": "http_500"}),
+        ("/_sim/notifications/faults", {"kind": "drop"}),
+    ],
+)
+async def test_one_queued_entry_can_be_taken_back_leaving_the_others(sim, http, path, body):
+    wallet = sim.urls["wallet"]
+    _, mine = await post(http, f"{wallet}{path}", body)
+    _, theirs = await post(http, f"{wallet}{path}", body)
+    async with http.delete(f"{wallet}{path}/{mine['id']}") as resp:
+        assert resp.status == 200 and await resp.json() == {"removed": mine["id"]}
+    _, queued = await get_json(http, f"{wallet}{path}")
+    listed = queued["outcomes"] if "outcomes" in queued else queued["faults"]
+    assert [e["id"] for e in listed] == [theirs["id"]]
+    async with http.delete(f"{wallet}{path}/{mine['id']}") as resp:
+        assert resp.status == 404 and (await resp.json())["error"]["code"] == "NOT_FOUND"
+
+
+async def test_a_payment_record_names_where_its_notifications_go(sim, http):
+    result = await api_journey(http, sim.urls, report=False)
+    record = await payment(http, sim, result.payment_id)
+    assert record["notifyUrl"] == f"{sim.urls['merchant']}/api/notify/payment"

@@ -8,8 +8,13 @@ import asyncio
 
 from wallet_helpers import balance, pay_body, refund_body, snapshot
 
+from simulator.core import signing
 from simulator.testing.journey import cashier_action, open_cashier
+from simulator.testing.sim import get_json, wait_for
+from wallet_mock import store
 from wallet_mock.api import WALLET
+from wallet_mock.control import WORKER
+from wallet_mock.worker import RETRY_SCHEDULE_SECONDS
 
 CONFIRMS = 24
 
@@ -138,3 +143,46 @@ async def test_the_cashier_shows_no_direction_or_zero_width_controls(sim, api):
     assert f"\U0001f468{ZWJ}\U0001f469{ZWJ}\U0001f467" in cashier.html
     assert f"\u0645\u06cc{ZWNJ}\u062e\u0648\u0627\u0647\u0645" in cashier.html
     assert "ab" in cashier.html and f"a{ZWJ}b" not in cashier.html
+
+
+async def test_a_merchant_cannot_register_a_notify_url_that_cannot_be_sent_to(sim, http):
+    public_pem = signing.generate_key_pair().public_pem
+    for name, url in UNSENDABLE.items():
+        body = {"clientId": "SHOP_UNSENDABLE", "publicKey": public_pem, "notifyUrl": url}
+        async with http.post(f"{sim.urls['wallet']}/_sim/merchants", json=body) as resp:
+            reply = await resp.json()
+        assert resp.status == 400 and reply["error"]["code"] == "PARAM_ILLEGAL", (name, reply)
+        assert reply["error"]["message"].startswith("notifyUrl"), (name, reply)
+    _, listed = await get_json(http, f"{sim.urls['wallet']}/_sim/merchants")
+    assert "SHOP_UNSENDABLE" not in {m["clientId"] for m in listed["merchants"]}
+
+
+async def test_a_stored_unsendable_notification_fails_attempt_by_attempt_until_failed(sim, http, api):
+    """A row whose URL no one can send to (stored before pay refused such URLs): each
+    attempt is recorded with its error, and the schedule reaches FAILED."""
+    paid = await api.paid_payment("1000")
+    wallet = sim.app("wallet")[WALLET]
+    async with wallet.db.transaction() as tx:
+        nid = await store.enqueue_notification(
+            tx, paid["paymentId"], api.creds["clientId"], "PAYMENT_RESULT", "http://[::1", {"x": 1}, wallet.clock.now()
+        )
+    sim.app("wallet")[WORKER].wake()
+
+    async def row() -> dict:
+        _, body = await get_json(http, f"{sim.urls['wallet']}/_sim/notifications")
+        return next(n for n in body["notifications"] if n["notificationId"] == nid)
+
+    for attempt in range(1, len(RETRY_SCHEDULE_SECONDS) + 1):
+        await wait_for(lambda attempt=attempt: _at_least(row, attempt), timeout=10)
+        async with http.post(f"{sim.urls['wallet']}/_sim/clock/advance", json={"seconds": 60_000}) as resp:
+            assert resp.status == 200
+    final = await wait_for(lambda: _at_least(row, len(RETRY_SCHEDULE_SECONDS), status="FAILED"), timeout=10)
+    assert final["attempts"] == len(RETRY_SCHEDULE_SECONDS) and "could not be sent" in final["lastError"]
+    _, events = await get_json(http, f"{sim.urls['wallet']}/_sim/events", params={"paymentId": paid["paymentId"]})
+    failed = [e for e in events["events"] if "could not be sent" in e["summary"]]
+    assert len(failed) == len(RETRY_SCHEDULE_SECONDS) and "FAILED" in failed[-1]["summary"]
+
+
+async def _at_least(row, attempts: int, status: str | None = None):
+    current = await row()
+    return current if current["attempts"] >= attempts and (status is None or current["status"] == status) else None

@@ -18,7 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 KERNEL = "simulator.core"
-ABOVE_KERNEL = ("simulator.launch", "simulator.console", "simulator.testing")
+ABOVE_KERNEL = ("simulator.launch", "simulator.console", "simulator.testing", "simulator.check")
 # The apps and where each lives. The console is an app like the others: it reads the
 # other apps' journals over HTTP.
 APPS = {
@@ -129,6 +129,25 @@ def test_an_app_names_only_the_kernel_and_itself_even_inside_functions(app):
         if bad:
             wrong[module] = sorted(bad)
     assert wrong == {}
+
+
+def test_the_conformance_run_talks_to_the_apps_over_http_only():
+    """``simulator.check`` stands above the apps like the test kit, but drives the wallet
+    and the user's merchant over HTTP alone: it loads no app, nor the launcher that
+    starts them, nor the test kit."""
+    modules = modules_in("simulator.check", ROOT / "simulator" / "check")
+    assert "simulator.check.scenarios" in modules
+    loaded = imported_by(modules)
+    wrong = sorted(n for n in loaded if within(n, [*APPS, "simulator.launch", "simulator.testing"]))
+    assert wrong == [], f"importing simulator.check loaded {wrong}"
+    named = {m: written_imports(m, path_of(m)) for m in modules}
+    bad = {
+        m: sorted(
+            n for n in names if first_party(n) and not within(n, ["simulator.check", KERNEL]) and n != "simulator"
+        )
+        for m, names in named.items()
+    }
+    assert {m: b for m, b in bad.items() if b} == {}
 
 
 def test_the_import_reader_sees_what_it_must(tmp_path):

@@ -1,0 +1,617 @@
+"""The scenarios of a conformance run. Each one makes its own order on the user's merchant
+server, pays it (or not) in the wallet's cashier with an outcome or a fault forced for
+that payment alone, and records, rule by rule, what the merchant did. Only what is seen
+over HTTP is judged; what cannot be seen is recorded as such."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
+
+import aiohttp
+
+from ..core import signing
+from ..core.signed_http import SignedClient, SignedExchange, dump_json
+from . import buyer
+from .buyer import Cashier
+from .config import CheckConfig, dig
+from .sandbox import Sandbox
+from .shop import Reading, Reply, Shop
+
+PASS, FAIL, NOT_SEEN, ERROR = "pass", "fail", "not seen", "error"
+# The least a wait for the merchant's reaction lasts, whatever the time scale: a loaded
+# machine must not turn a slow merchant into a failing one.
+MIN_WAIT_SECONDS = 2.0
+POLL_SECONDS = 0.05
+ACK = {"resultCode": "SUCCESS", "resultStatus": "S", "resultMessage": "success"}
+
+
+class ScenarioError(RuntimeError):
+    """The scenario could not go on (the merchant or the wallet did not answer as needed)."""
+
+
+@dataclass
+class Finding:
+    scenario: str
+    rule: str
+    verdict: str
+    happened: str
+    journey: str | None = None
+
+
+@dataclass
+class Journey:
+    """One order of one scenario, as the mini program and the wallet know it."""
+
+    order_id: str
+    cashier: Cashier
+    client_id: str
+    notify_url: str | None
+
+    @property
+    def payment_id(self) -> str:
+        return self.cashier.payment_id
+
+    @property
+    def ids(self) -> dict[str, str]:
+        return {
+            "orderId": self.order_id,
+            "paymentId": self.cashier.payment_id,
+            "paymentRequestId": self.cashier.payment_request_id,
+        }
+
+
+@dataclass
+class Context:
+    session: aiohttp.ClientSession
+    config: CheckConfig
+    sandbox: Sandbox
+    shop: Shop
+    time_scale: float
+    console_url: str | None
+    findings: list[Finding] = field(default_factory=list)
+    payments: list[str] = field(default_factory=list)  # every payment made, for the acknowledgement rule
+    forged_key: signing.KeyPair | None = None
+    scenario: str = ""
+
+    # --- time ---------------------------------------------------------------------
+
+    def wait(self, domain_seconds: float) -> float:
+        """A limit in the flow's seconds as a wait on this run (the time scale applied)."""
+        return max(domain_seconds / self.time_scale, MIN_WAIT_SECONDS)
+
+    @property
+    def settle_wait(self) -> float:
+        return self.wait(self.config.settle_seconds)
+
+    # --- findings -----------------------------------------------------------------
+
+    def link(self, journey: Journey | None) -> str | None:
+        if journey is None or not self.console_url:
+            return None
+        return f"{self.console_url}/journeys/{quote(journey.cashier.order_id, safe='')}"
+
+    def record(self, rule: str, verdict: str, happened: str, journey: Journey | None = None) -> None:
+        self.findings.append(Finding(self.scenario, rule, verdict, happened, self.link(journey)))
+
+    def check(self, rule: str, held: bool, happened: str, journey: Journey | None = None) -> None:
+        self.record(rule, PASS if held else FAIL, happened, journey)
+
+    async def check_fulfilment(self, journey: Journey) -> None:
+        """Once the wallet's final notification has been answered (the merchant has done
+        all it will do with it), the paid order's fulfilment count must be 1."""
+        await self.notified(journey, "PAYMENT_RESULT")
+        reading = await self.status(journey)
+        if reading.fulfilment is None:
+            why = (
+                "the config names no fulfilment count (orderStatus.fulfilmentCountPath)"
+                if not self.config.fulfilment_path
+                else f"the status reply has no number at {self.config.fulfilment_path}"
+            )
+            self.record("fulfilled-once", NOT_SEEN, f"{why}: how often the order was fulfilled is not visible", journey)
+            return
+        want = 1
+        self.check(
+            "fulfilled-once",
+            reading.fulfilment == want,
+            f"fulfilment count {reading.fulfilment} (expected {want}) after every notification and inquiry",
+            journey,
+        )
+
+    # --- the merchant and the cashier ---------------------------------------------
+
+    async def new_order(self) -> Journey:
+        reply = await self.shop.create_order()
+        return await self.journey_of(reply)
+
+    async def journey_of(self, reply: Reply) -> Journey:
+        if reply.status is None or not 200 <= reply.status < 300 or not isinstance(reply.body, dict):
+            raise ScenarioError(f"creating an order failed: {reply.describe()}")
+        order_id = dig(reply.body, self.config.order_id_path)
+        if order_id is None:
+            raise ScenarioError(f"the order reply has no {self.config.order_id_path}: {reply.describe()}")
+        if self.config.payment_url_path:
+            url = dig(reply.body, self.config.payment_url_path)
+            if not isinstance(url, str):
+                raise ScenarioError(f"the order reply has no paymentUrl at {self.config.payment_url_path}")
+            cashier = await buyer.open_cashier(self.session, url)
+        else:
+            payment_id = dig(reply.body, self.config.payment_id_path or "")
+            if not isinstance(payment_id, str):
+                raise ScenarioError(f"the order reply has no paymentId at {self.config.payment_id_path}")
+            cashier = await buyer.open_by_payment_id(self.session, self.sandbox.url, payment_id)
+        record = await self.sandbox.payment(cashier.payment_id)
+        if self.config.client_id and record["clientId"] != self.config.client_id:
+            raise ScenarioError(
+                f"the payment was made by client {record['clientId']}, not {self.config.client_id} as the config says"
+            )
+        self.payments.append(cashier.payment_id)
+        return Journey(str(order_id), cashier, record["clientId"], record.get("notifyUrl"))
+
+    async def pay(self, journey: Journey, outcome: str) -> str:
+        """The user pays in the cashier; ``outcome`` is forced for this payment only."""
+        await self.sandbox.force_outcome(outcome, journey.cashier.payment_request_id)
+        return await buyer.pay(journey.cashier, self.session, self.config.account, self.config.password)
+
+    async def status(self, journey: Journey, result_code: str = "") -> Reading:
+        return await self.shop.status(journey.ids, result_code)
+
+    async def poll(self, journey: Journey, result_code: str, until: set[str], seconds: float) -> tuple[Reading, float]:
+        """Read the order's status until its verdict is in ``until`` or ``seconds`` pass;
+        the last reading and how long it took."""
+        started = time.monotonic()
+        while True:
+            reading = await self.status(journey, result_code)
+            waited = time.monotonic() - started
+            if reading.verdict in until or waited >= seconds:
+                return reading, waited
+            await asyncio.sleep(POLL_SECONDS)
+
+    async def notified(self, journey: Journey, notify_type: str, attempts: int = 1) -> dict | None:
+        """The payment's notification of ``notify_type`` once the wallet has made
+        ``attempts`` delivery attempts of it (None if it did not within the settle wait)."""
+        deadline = time.monotonic() + self.settle_wait
+        while True:
+            record = await self.sandbox.payment(journey.payment_id)
+            found = next(
+                (n for n in record["notifications"] if n["notifyType"] == notify_type and n["attempts"] >= attempts),
+                None,
+            )
+            if found or time.monotonic() >= deadline:
+                return found
+            await asyncio.sleep(POLL_SECONDS)
+
+    async def deliveries(self, journey: Journey) -> list[dict]:
+        """The wallet's journal events of this payment's notification attempts."""
+        return [
+            e
+            for e in await self.sandbox.events(paymentId=journey.payment_id)
+            if e.get("step") == 19 and e.get("actor") == "wallet server" and "notifyPayment attempt" in e["summary"]
+        ]
+
+
+def said(reading: Reading) -> str:
+    """What the merchant said of the order, for a finding."""
+    if reading.value is None:
+        return f"the status call answered {reading.reply.describe()}"
+    return f"the order reads {reading.value!r} ({reading.verdict})"
+
+
+def acknowledged(status: int | None, body: Any) -> bool:
+    result = body.get("result") if isinstance(body, dict) else None
+    return status == 200 and isinstance(result, dict) and result.get("resultStatus") == "S"
+
+
+# --- the scenarios ------------------------------------------------------------------
+
+
+async def success(ctx: Context) -> None:
+    journey = await ctx.new_order()
+    code = await ctx.pay(journey, "SUCCESS")
+    reading, waited = await ctx.poll(journey, code, {"paid"}, ctx.settle_wait)
+    ctx.check(
+        "paid-after-success",
+        reading.verdict == "paid",
+        f"the client got {code}; after {waited:.1f} s {said(reading)}",
+        journey,
+    )
+    await ctx.check_fulfilment(journey)
+
+
+async def user_cancel(ctx: Context) -> None:
+    journey = await ctx.new_order()
+    code = await buyer.cancel(journey.cashier, ctx.session)
+    await asyncio.sleep(0.2)
+    reading = await ctx.status(journey, code)
+    _not_paid(ctx, "not-paid-after-cancel", reading, f"the user closed the cashier ({code})", journey)
+
+
+def _not_paid(ctx: Context, rule: str, reading: Reading, what: str, journey: Journey) -> None:
+    if reading.verdict == "unknown":
+        ctx.record(rule, ERROR, f"{what}; {said(reading)}, a value the config lists nowhere", journey)
+        return
+    ctx.check(rule, reading.verdict != "paid", f"{what}; {said(reading)}", journey)
+
+
+async def insufficient_balance(ctx: Context) -> None:
+    journey = await ctx.new_order()
+    code = await ctx.pay(journey, "INSUFFICIENT_BALANCE")
+    notification = await ctx.notified(journey, "PAYMENT_RESULT")
+    reading, _ = await ctx.poll(journey, code, {"failed", "paid"}, ctx.settle_wait if notification else 0)
+    what = f"the client got {code}, the wallet notified PAYMENT_RESULT F" if notification else f"the client got {code}"
+    _not_paid(ctx, "not-paid-after-refusal", reading, what, journey)
+
+
+async def _processing(ctx: Context, to: str) -> None:
+    journey = await ctx.new_order()
+    code = await ctx.pay(journey, f"PROCESSING_THEN_{'SUCCESS' if to == 'SUCCESS' else 'FAIL'}")
+    pending = await ctx.notified(journey, "PAYMENT_PENDING")
+    await asyncio.sleep(0.1)  # the merchant's answer to PAYMENT_PENDING has been written
+    reading = await ctx.status(journey, code)
+    what = f"the client got {code}" + (", the wallet notified PAYMENT_PENDING" if pending else "")
+    ctx.check("pending-while-processing", reading.verdict == "pending", f"{what}; {said(reading)}", journey)
+    await ctx.sandbox.settle(journey.payment_id, to)
+    final = await ctx.notified(journey, "PAYMENT_RESULT")
+    want = "paid" if to == "SUCCESS" else "failed"
+    reading, waited = await ctx.poll(journey, code, {want}, ctx.settle_wait)
+    what = f"the payment settled to {to}" + (" and the wallet notified PAYMENT_RESULT" if final else "")
+    rule = "paid-after-processing-success" if to == "SUCCESS" else "failed-after-processing-failure"
+    ctx.check(rule, reading.verdict == want, f"{what}; after {waited:.1f} s {said(reading)}", journey)
+    if to == "SUCCESS":
+        await ctx.check_fulfilment(journey)
+
+
+async def processing_then_success(ctx: Context) -> None:
+    await _processing(ctx, "SUCCESS")
+
+
+async def processing_then_failure(ctx: Context) -> None:
+    await _processing(ctx, "FAIL")
+
+
+async def network_lost_after_debit(ctx: Context) -> None:
+    journey = await ctx.new_order()
+    code = await ctx.pay(journey, "NETWORK_LOST_AFTER_DEBIT")
+    reading, waited = await ctx.poll(journey, code, {"paid"}, ctx.settle_wait)
+    ctx.check(
+        "paid-after-6004",
+        reading.verdict == "paid",
+        f"the buyer was charged, the client got {code}; after {waited:.1f} s {said(reading)}",
+        journey,
+    )
+    await ctx.check_fulfilment(journey)
+
+
+async def notification_lost(ctx: Context) -> None:
+    journey = await ctx.new_order()
+    await ctx.sandbox.notification_fault("drop")
+    code = await ctx.pay(journey, "SUCCESS")
+    notification = await ctx.notified(journey, "PAYMENT_RESULT")
+    dropped = notification is not None and any(a["outcome"] == "DROPPED" for a in notification.get("history", []))
+    if not dropped:
+        ctx.record(
+            "inquiry-when-notification-lost",
+            ERROR,
+            "the dropped-notification fault was not used by this payment's notification (another notification "
+            "took it): nothing could be judged",
+            journey,
+        )
+        return
+    # The client went away (no resultCode): only the merchant's own inquiry can tell it.
+    limit = ctx.wait(ctx.config.inquiry_seconds)
+    reading, waited = await ctx.poll(journey, "", {"paid"}, limit)
+    inquiries = [
+        e
+        for e in await ctx.sandbox.events(paymentId=journey.payment_id)
+        if "inquiryPayment" in ((e.get("http") or {}).get("url") or "")
+    ]
+    if reading.verdict == "paid" and inquiries:
+        ctx.record(
+            "inquiry-when-notification-lost",
+            PASS,
+            f"the notification was lost; the merchant asked inquiryPayment and the order was paid after {waited:.1f} s",
+            journey,
+        )
+    elif reading.verdict == "paid":
+        ctx.record(
+            "inquiry-when-notification-lost",
+            FAIL,
+            "the notification was lost and the merchant never called inquiryPayment, yet the order reads paid: "
+            "it was not told so by the wallet",
+            journey,
+        )
+    else:
+        ctx.record(
+            "inquiry-when-notification-lost",
+            FAIL,
+            f"the notification was lost (the client got {code} and went away); {limit:.1f} s later "
+            f"({ctx.config.inquiry_seconds:g} s of the flow's time) {said(reading)}, and the wallet saw "
+            f"{len(inquiries)} inquiryPayment calls for it",
+            journey,
+        )
+    if reading.verdict == "paid":
+        await ctx.check_fulfilment(journey)
+
+
+async def notification_repeated(ctx: Context) -> None:
+    journey = await ctx.new_order()
+    await ctx.sandbox.notification_fault("duplicate")
+    code = await ctx.pay(journey, "SUCCESS")
+    notification = await ctx.notified(journey, "PAYMENT_RESULT")
+    if notification is None:
+        raise ScenarioError("the wallet made no delivery of the PAYMENT_RESULT notification")
+    first, _ = await ctx.poll(journey, code, {"paid"}, ctx.settle_wait)
+    resends = [await ctx.sandbox.resend(notification["notificationId"]) for _ in range(2)]
+    reading = await ctx.status(journey, code)
+    duplicated = any((e.get("details") or {}).get("fault") == "duplicate" for e in await ctx.deliveries(journey))
+    copies = (2 if duplicated else 1) + len(resends)
+    refused = [r for r in resends if r["outcome"] != "ACKNOWLEDGED"]
+    if refused:
+        happened = f"a resent copy was answered {refused[0].get('httpStatus')}: {refused[0].get('detail')}"
+    else:
+        happened = f"{copies} copies delivered ({'one pair at once, ' if duplicated else ''}2 resent): all acknowledged"
+    happened += f"; {said(reading)}"
+    ctx.check(
+        "repeat-acknowledged",
+        not refused and first.verdict == "paid" and reading.verdict == "paid",
+        happened,
+        journey,
+    )
+    await ctx.check_fulfilment(journey)
+
+
+async def forged_notification(ctx: Context) -> None:
+    journey = await ctx.new_order()
+    if not journey.notify_url:
+        for rule in ("forged-other-key-refused", "forged-tampered-refused"):
+            ctx.record(rule, NOT_SEEN, "the payment has no notify URL: there is nowhere to send a notification")
+        return
+    notify_url: str = journey.notify_url
+    record = await ctx.sandbox.payment(journey.payment_id)
+    now = signing.format_time(datetime.now(UTC))
+    paid_body = {
+        "notifyType": "PAYMENT_RESULT",
+        "result": ACK,
+        "paymentRequestId": record["paymentRequestId"],
+        "paymentId": record["paymentId"],
+        "paymentAmount": record["amount"],
+        "paymentCreateTime": record["createdAt"],
+        "paymentTime": now,
+    }
+    if ctx.forged_key is None:
+        ctx.forged_key = await asyncio.to_thread(signing.generate_key_pair)
+    forger = SignedClient(ctx.session, client_id=journey.client_id, private_pem=ctx.forged_key.private_pem)
+    sent = await forger.post(notify_url, paid_body)
+    reading = await ctx.status(journey)
+    answered = _answer(sent)
+    ctx.check(
+        "forged-other-key-refused",
+        not acknowledged(sent.status, answered) and reading.verdict != "paid",
+        f"a PAYMENT_RESULT S for the unpaid order, signed with another key, was answered "
+        f"{_short(sent.status, answered)}; {said(reading)}",
+        journey,
+    )
+    # A genuine notification (PAYMENT_PENDING), its body changed after the wallet signed it:
+    # on an order of its own, so that the first forgery's effect does not blur this one.
+    journey = await ctx.new_order()
+    code = await ctx.pay(journey, "PROCESSING_THEN_FAIL")
+    await ctx.notified(journey, "PAYMENT_PENDING")
+    genuine = next(
+        (
+            e["http"]
+            for e in await ctx.deliveries(journey)
+            if isinstance((e.get("http") or {}).get("requestBody"), dict)
+            and e["http"]["requestBody"].get("notifyType") == "PAYMENT_PENDING"
+            and "Signature" in (e["http"].get("requestHeaders") or {})
+        ),
+        None,
+    )
+    if genuine is None:
+        ctx.record(
+            "forged-tampered-refused", NOT_SEEN, "the wallet's journal holds no signed PAYMENT_PENDING to tamper with"
+        )
+    else:
+        headers = {
+            k: v for k, v in genuine["requestHeaders"].items() if k in ("Client-Id", "Request-Time", "Signature")
+        }
+        changes = {"notifyType": "PAYMENT_RESULT", "result": ACK, "paymentTime": signing.format_time(datetime.now(UTC))}
+        tampered = {**genuine["requestBody"], **changes}
+        exchange = SignedExchange(
+            url=notify_url,
+            request_headers={"Content-Type": "application/json; charset=UTF-8", **headers},
+            request_body=dump_json(tampered),
+        )
+        sent = await forger.send(exchange)
+        answered = _answer(sent)
+        reading = await ctx.status(journey, code)
+        ctx.check(
+            "forged-tampered-refused",
+            not acknowledged(sent.status, answered) and reading.verdict != "paid",
+            f"the wallet's PAYMENT_PENDING with its body changed to PAYMENT_RESULT S (the wallet's signature kept) "
+            f"was answered {_short(sent.status, answered)}; {said(reading)}",
+            journey,
+        )
+    await ctx.sandbox.settle(journey.payment_id, "FAIL")  # it ends as a failed payment
+
+
+def _answer(exchange: SignedExchange) -> Any:
+    try:
+        return exchange.json()
+    except ValueError:
+        return exchange.response_body.decode("utf-8", "replace")[:200]
+
+
+def _short(status: int | None, body: Any) -> str:
+    result = body.get("result") if isinstance(body, dict) else None
+    if isinstance(result, dict):
+        return f"HTTP {status} resultStatus {result.get('resultStatus')!r} {result.get('resultCode')!r}"
+    return f"HTTP {status} {str(body)[:120]!r}"
+
+
+async def client_claims_success(ctx: Context) -> None:
+    journey = await ctx.new_order()
+    first = await ctx.status(journey, "9000")
+    await asyncio.sleep(0.2)
+    reading = await ctx.status(journey, "9000")
+    if first.verdict == "paid":
+        reading = first
+    _not_paid(ctx, "client-code-not-proof", reading, "the client reported 9000 but nobody paid", journey)
+
+
+async def payment_expired(ctx: Context) -> None:
+    journey = await ctx.new_order()
+    await ctx.sandbox.expire(journey.payment_id)
+    notification = await ctx.notified(journey, "PAYMENT_RESULT")
+    reading, _ = await ctx.poll(journey, "", {"failed", "paid"}, ctx.settle_wait if notification else 0)
+    what = "the payment expired unpaid" + (" and the wallet notified ORDER_IS_CLOSED" if notification else "")
+    _not_paid(ctx, "not-paid-after-expiry", reading, what, journey)
+
+
+async def pay_retried(ctx: Context) -> None:
+    since = (await ctx.sandbox.clock())["now"]
+    await ctx.sandbox.api_fault("pay", "drop", "after")
+    reply = await ctx.shop.create_order()
+    order_id = dig(reply.body, ctx.config.order_id_path) if isinstance(reply.body, dict) else None
+    retried = False
+    if not (reply.status is not None and 200 <= reply.status < 300):
+        if order_id is None or ctx.config.retry_pay is None:
+            why = "the config names no retryPay call" if ctx.config.retry_pay is None else "it names no order id"
+            ctx.record(
+                "one-payment-on-retry",
+                NOT_SEEN,
+                f"the pay reply was lost and the merchant answered {reply.describe()}; {why}, so no retry was made",
+            )
+            return
+        reply = await ctx.shop.retry_pay(str(order_id)) or reply
+        retried = True
+    journey = await ctx.journey_of(reply)
+    events = await ctx.sandbox.events(orderId=journey.cashier.order_id)
+    faulted = [e for e in events if e.get("kind") == "fault" and "injected fault on pay" in e["summary"]]
+    if not faulted:
+        ctx.record(
+            "one-payment-on-retry",
+            NOT_SEEN,
+            "the merchant made no pay call for this order when it was created",
+            journey,
+        )
+        return
+    request_ids = {e["paymentRequestId"] for e in events if e.get("paymentRequestId")}
+    made = [p for p in await ctx.sandbox.payments() if p["clientId"] == journey.client_id and p["createdAt"] >= since]
+    how = "asked again through retryPay" if retried else "retried by itself"
+    ctx.check(
+        "one-payment-on-retry",
+        len(made) == 1 and request_ids == {journey.cashier.payment_request_id},
+        f"the first pay's reply was lost; the merchant {how}; the wallet holds {len(made)} payment(s) for it, "
+        f"under paymentRequestId(s) {', '.join(sorted(request_ids))}",
+        journey,
+    )
+
+
+async def acknowledgement_format(ctx: Context) -> None:
+    """Every delivery the wallet made during the run, judged by the answer it got."""
+    checked, wrong = 0, []
+    for payment_id in ctx.payments:
+        for event in await ctx.sandbox.events(paymentId=payment_id):
+            http = event.get("http") or {}
+            if event.get("step") != 19 or event.get("actor") != "wallet server" or "status" not in http:
+                continue  # not a delivery, or one dropped on the way (no answer)
+            checked += 1
+            body = http.get("responseBody")
+            result = body.get("result") if isinstance(body, dict) else None
+            if (
+                http["status"] != 200
+                or not isinstance(result, dict)
+                or any(result.get(k) != v for k, v in ACK.items() if k != "resultMessage")
+            ):
+                wrong.append((event, http))
+    if not checked:
+        ctx.record("acknowledgement-format", NOT_SEEN, "the wallet made no delivery that got an answer")
+    elif wrong:
+        event, http = wrong[0]
+        ctx.findings.append(
+            Finding(
+                ctx.scenario,
+                "acknowledgement-format",
+                FAIL,
+                f"{len(wrong)} of {checked} deliveries were not acknowledged as documented; the first "
+                f"({event['summary']}) got {_short(http['status'], http.get('responseBody'))}",
+                f"{ctx.console_url}/journeys/{quote(event['orderId'], safe='')}"
+                if ctx.console_url and event.get("orderId")
+                else None,
+            )
+        )
+    else:
+        ctx.record("acknowledgement-format", PASS, f"all {checked} deliveries were answered with the acknowledgement")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    run: Callable[[Context], Awaitable[None]]
+    rules: tuple[str, ...]
+    what: str
+
+
+SCENARIOS: tuple[Scenario, ...] = (
+    Scenario("success", success, ("paid-after-success", "fulfilled-once"), "the user pays (9000)"),
+    Scenario("user-cancel", user_cancel, ("not-paid-after-cancel",), "the user closes the cashier (6001)"),
+    Scenario("insufficient-balance", insufficient_balance, ("not-paid-after-refusal",), "the wallet refuses (4000)"),
+    Scenario(
+        "processing-then-success",
+        processing_then_success,
+        ("pending-while-processing", "paid-after-processing-success", "fulfilled-once"),
+        "8000, PAYMENT_PENDING, then SUCCESS",
+    ),
+    Scenario(
+        "processing-then-failure",
+        processing_then_failure,
+        ("pending-while-processing", "failed-after-processing-failure"),
+        "8000, PAYMENT_PENDING, then FAIL",
+    ),
+    Scenario(
+        "network-lost-after-debit",
+        network_lost_after_debit,
+        ("paid-after-6004", "fulfilled-once"),
+        "charged, the client told 6004",
+    ),
+    Scenario(
+        "notification-lost",
+        notification_lost,
+        ("inquiry-when-notification-lost", "fulfilled-once"),
+        "paid, the notification dropped, the client gone",
+    ),
+    Scenario(
+        "notification-repeated",
+        notification_repeated,
+        ("repeat-acknowledged", "fulfilled-once"),
+        "the notification delivered twice at once, then resent twice",
+    ),
+    Scenario(
+        "forged-notification",
+        forged_notification,
+        ("forged-other-key-refused", "forged-tampered-refused"),
+        "a PAYMENT_RESULT S signed with another key; a genuine one with its body changed",
+    ),
+    Scenario(
+        "client-claims-success",
+        client_claims_success,
+        ("client-code-not-proof",),
+        "the client reports 9000 without paying",
+    ),
+    Scenario("payment-expired", payment_expired, ("not-paid-after-expiry",), "the payment expires unpaid"),
+    Scenario(
+        "pay-retried", pay_retried, ("one-payment-on-retry",), "the first pay's reply is lost; the order is retried"
+    ),
+    Scenario(
+        "every-delivery",
+        acknowledgement_format,
+        ("acknowledgement-format",),
+        "the answer to every notification the wallet delivered in this run",
+    ),
+)
+SCENARIO_NAMES = tuple(s.name for s in SCENARIOS)

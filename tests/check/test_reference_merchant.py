@@ -1,0 +1,116 @@
+"""The conformance run against the reference merchant server: every rule holds, the report
+says so in all three forms, and the sandbox is left as it was found."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from xml.etree import ElementTree as ET
+
+from check_helpers import reference_config
+
+from simulator.check import SCENARIO_NAMES, parse, run_check
+from simulator.check.rules import RULES
+from simulator.testing.sim import get_json
+
+
+async def queued(http, wallet: str) -> dict:
+    out = {}
+    for path in ("/_sim/outcomes", "/_sim/faults", "/_sim/notifications/faults"):
+        _, body = await get_json(http, wallet + path)
+        out[path] = body.get("outcomes", body.get("faults"))
+    return out
+
+
+async def test_the_reference_merchant_passes_every_rule_and_the_sandbox_is_left_as_found(scaled_sim, http):
+    urls = scaled_sim.urls
+    # Something of someone else's is queued before the run: it must still be there after.
+    async with http.post(
+        f"{urls['wallet']}/_sim/outcomes", json={"outcome": "RISK_REJECT", "paymentRequestId": "not-ours"}
+    ) as r:
+        assert r.status == 201
+    before = await queued(http, urls["wallet"])
+    report = await run_check(
+        parse(reference_config(urls["merchant"])), wallet_url=urls["wallet"], console_url=urls["console"]
+    )
+    failed = [(f.scenario, f.rule, f.verdict, f.happened) for f in report.findings if f.verdict != "pass"]
+    assert failed == []
+    assert report.ok
+    assert {f.rule for f in report.findings} == set(RULES)  # every rule was judged
+    assert list(dict.fromkeys(f.scenario for f in report.findings)) == list(SCENARIO_NAMES)
+    assert await queued(http, urls["wallet"]) == before
+    # Links to each journey in the console, which knows it.
+    link = next(f.journey for f in report.findings if f.rule == "paid-after-success")
+    assert link.startswith(f"{urls['console']}/journeys/")
+    status, journey = await get_json(http, link.replace("/journeys/", "/api/journeys/"))
+    assert status == 200 and journey["summary"]["status"] == "PAID"
+    # The three forms say the same.
+    table = report.table()
+    assert f"{len(report.findings)} passed, 0 failed, 0 not seen, 0 errors" in table
+    suite = ET.fromstring(report.junit())
+    assert suite.get("tests") == str(len(report.findings)) and suite.get("failures") == "0"
+    assert {c.get("name") for c in suite.iter("testcase")} == set(RULES)
+    data = report.to_json()
+    assert data["ok"] is True and data["counts"]["pass"] == len(report.findings)
+    assert all(f["sources"] for f in data["findings"])
+
+
+async def test_without_a_fulfilment_count_it_says_not_seen_rather_than_guess(scaled_sim):
+    config = reference_config(scaled_sim.urls["merchant"], scenarios=["success", "notification-repeated"])
+    del config["orderStatus"]["fulfilmentCountPath"]
+    report = await run_check(parse(config), wallet_url=scaled_sim.urls["wallet"])
+    verdicts = {(f.scenario, f.rule): f.verdict for f in report.findings}
+    assert verdicts == {
+        ("success", "paid-after-success"): "pass",
+        ("success", "fulfilled-once"): "not seen",
+        ("notification-repeated", "repeat-acknowledged"): "pass",
+        ("notification-repeated", "fulfilled-once"): "not seen",
+    }
+    assert report.ok
+    assert "Not seen from outside" in report.table()
+
+
+async def run_cli(*args: str) -> tuple[int, str, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "simulator.launch.cli",
+        "check-merchant",
+        *args,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), timeout=120)
+    return process.returncode, out.decode(), err.decode()
+
+
+async def test_the_command_prints_the_table_and_writes_junit_and_json(scaled_sim, tmp_path):
+    urls = scaled_sim.urls
+    config = tmp_path / "merchant-check.json"
+    config.write_text(json.dumps(reference_config(urls["merchant"], scenarios=["success", "client-claims-success"])))
+    code, out, err = await run_cli(
+        "--config",
+        str(config),
+        "--wallet-url",
+        urls["wallet"],
+        "--console-url",
+        urls["console"],
+        "--junit",
+        str(tmp_path / "check.xml"),
+        "--json",
+        str(tmp_path / "check.json"),
+    )
+    assert code == 0, err
+    assert "paid-after-success" in out and "3 passed, 0 failed" in out
+    assert ET.parse(tmp_path / "check.xml").getroot().get("tests") == "3"
+    assert json.loads((tmp_path / "check.json").read_text())["ok"] is True
+
+
+async def test_a_config_it_cannot_use_is_refused_with_the_field_named(tmp_path):
+    config = tmp_path / "merchant-check.json"
+    config.write_text(json.dumps({"createOrder": {"url": "http://127.0.0.1:9/orders", "orderIdPath": "id"}}))
+    code, _, err = await run_cli("--config", str(config), "--wallet-url", "http://127.0.0.1:9")
+    assert code == 2 and "createOrder needs paymentUrlPath" in err and "Traceback" not in err
+    code, _, err = await run_cli("--config", str(tmp_path / "missing.json"))
+    assert code == 2 and "no config file" in err
