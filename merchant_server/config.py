@@ -23,7 +23,8 @@ class MerchantConfig:
     inquiry_after_seconds: float = 10.0
     wallet_timeout_seconds: float = 10.0
     time_scale: float = 1.0
-    api_prefix: str = api_paths.ALIPAYPLUS
+    # The wallet API it speaks (merchant_server/wallet_apis.py; --merchant-api).
+    api_profile: str = api_paths.PROFILES[0]
     # Which hosts, origins and callers it accepts (simulator.core.access); loopback by default.
     access: Access = field(default_factory=Access)
 

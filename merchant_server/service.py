@@ -38,8 +38,6 @@ _FINAL_FROM_WALLET = {
     "FAIL": OrderStatus.FAILED,
     "CANCELLED": OrderStatus.CANCELLED,
 }
-# The shop's merchant category code (ISO 18245: eating places and restaurants).
-MERCHANT_MCC = "5812"
 # Client resultCodes after which the merchant checks with the wallet at once.
 INQUIRE_ON_CLIENT_CODES = {"9000", "8000", "6004"}
 
@@ -127,10 +125,14 @@ class Shop:
             payment_id=payment_id,
             **ids,
         )
-        url = reply.body.get("normalUrl")
+        url = self.wallet.api.payment_url(reply.body)
         now = self.clock.now()
         if result.get("resultStatus") == "U" and result.get("resultCode") == "PAYMENT_IN_PROCESS" and url:
-            fields = {"payment_id": payment_id, "payment_url": url, "wallet_result_code": "PAYMENT_IN_PROCESS"}
+            fields: dict[str, Any] = {
+                "payment_id": payment_id,
+                "payment_url": url,
+                "wallet_result_code": "PAYMENT_IN_PROCESS",
+            }
             async with self.db.transaction() as tx:
                 won = await store.transition(
                     tx, order.order_id, (OrderStatus.CREATED,), OrderStatus.PAYING, now, **fields
@@ -155,39 +157,8 @@ class Shop:
         )
 
     def _pay_payload(self, order: Order) -> dict:
-        """The Alipay+ pay (Cashier Payment) as a production merchant sends it, in the
-        shape Alipay's Alipay+ SDK builds: env and merchant inside order,
-        paymentMethod CONNECT_WALLET, paymentFactor.isCashierPayment, no productCode."""
-        return {
-            "paymentRequestId": order.payment_request_id,
-            "order": {
-                "referenceOrderId": order.order_id,
-                "orderDescription": order.description,
-                "orderAmount": order.amount.to_wire(),
-                "merchant": {
-                    "referenceMerchantId": self.config.client_id,
-                    "merchantMCC": MERCHANT_MCC,
-                    "merchantName": self.config.merchant_name,
-                    "merchantDisplayName": self.config.merchant_name,
-                },
-                "goods": [
-                    {
-                        "referenceGoodsId": line["goodsId"],
-                        "goodsName": line["name"],
-                        "goodsUnitAmount": line["unitPrice"],
-                        "goodsQuantity": str(line["quantity"]),
-                    }
-                    for line in order.lines
-                ],
-                "env": {"terminalType": "MINI_APP"},
-            },
-            "paymentAmount": order.amount.to_wire(),
-            "paymentMethod": {"paymentMethodType": "CONNECT_WALLET"},
-            "paymentRedirectUrl": f"{self.config.public_url}/api/orders/{order.order_id}",
-            "paymentNotifyUrl": self.config.notify_url,
-            "paymentFactor": {"isCashierPayment": True},
-            "settlementStrategy": {"settlementCurrency": order.amount.currency},
-        }
+        """The pay request in the profile the merchant speaks (wallet_apis.py)."""
+        return self.wallet.api.pay_request(self.config, order)
 
     def _journal_call(
         self,
@@ -290,7 +261,7 @@ class Shop:
                 order,
                 body.get("paymentStatus"),
                 body.get("paymentId"),
-                body.get("paymentResultCode"),
+                self.wallet.api.result_code(body),
                 via="inquiryPayment",
                 paid_at=body.get("paymentTime"),
                 step=step,
@@ -380,9 +351,7 @@ class Shop:
         if notify_type == "PAYMENT_PENDING":
             # The user has paid; the result is still to come: the order stays PAYING.
             return order
-        result = body.get("result")
-        if not isinstance(result, dict):
-            result = {}
+        result = self.wallet.api.notified_result(body)
         status = {"S": "SUCCESS", "F": "FAIL"}.get(result.get("resultStatus", ""))
         if result.get("resultCode") == "ORDER_IS_CANCELED":
             status = "CANCELLED"

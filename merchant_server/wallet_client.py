@@ -1,4 +1,5 @@
-"""The merchant's signed client for the wallet's Alipay+ API."""
+"""The merchant's signed client for the wallet's API, in the profile it speaks
+(``wallet_apis.py``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import aiohttp
 from simulator.core.signed_http import SignedClient, SignedExchange
 
 from .config import MerchantConfig
+from .wallet_apis import WALLET_APIS
 
 
 class WalletUnavailable(Exception):
@@ -35,6 +37,7 @@ class WalletReply:
 class WalletClient:
     def __init__(self, session: aiohttp.ClientSession, config: MerchantConfig):
         self.config = config
+        self.api = WALLET_APIS[config.api_profile]
         self.signed = SignedClient(
             session,
             client_id=config.client_id,
@@ -43,7 +46,8 @@ class WalletClient:
         )
 
     def url(self, endpoint: str) -> str:
-        return f"{self.config.wallet_url}{self.config.api_prefix}/{endpoint}"
+        """Where ``endpoint`` (an operation: pay, inquiryPayment) lives in this profile."""
+        return f"{self.config.wallet_url}{self.api.prefix}/{self.api.paths[endpoint]}"
 
     def prepare(self, endpoint: str, payload: dict) -> SignedExchange:
         return self.signed.prepare(self.url(endpoint), payload)

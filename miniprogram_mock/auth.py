@@ -14,17 +14,12 @@ consent sheet)."""
 
 from __future__ import annotations
 
-import base64
-import json
-import secrets
-import time
-
 from aiohttp import web
 
-from simulator.core import jsonio
+from simulator.core import auth_codes, jsonio
 from simulator.core.web import json_response, read_json
 
-CODE_PREFIX = "SIMAC1."
+CODE_PREFIX = auth_codes.CODE_PREFIX
 TEST_BUYER = "buyer@sandbox.test"  # the wallet's default test account (README, "Outcomes")
 MAX_SCOPES = 20
 SILENT = frozenset({"auth_base"})  # "静默授权，不会弹出授权浮窗" (my.getAuthCode page)
@@ -83,24 +78,10 @@ def parse_scopes(scopes: object) -> tuple[str, ...]:
 
 
 def issue(scopes: tuple[str, ...], user: str = TEST_BUYER, now: float | None = None) -> str:
-    payload = {"user": user, "scopes": list(scopes), "issuedAt": int(now if now is not None else time.time())}
-    payload["nonce"] = secrets.token_hex(8)
-    raw = json.dumps(payload, separators=(",", ":")).encode()
-    return CODE_PREFIX + base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return auth_codes.issue(scopes, user, now)
 
 
-def decode(code: str) -> dict:
-    """What a code says (how the wallet would read it); ValueError when it is not one."""
-    if not isinstance(code, str) or not code.startswith(CODE_PREFIX):
-        raise ValueError("not a tradepay-sim auth code")
-    body = code[len(CODE_PREFIX) :]
-    try:
-        payload = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
-    except (ValueError, UnicodeDecodeError):
-        raise ValueError("a malformed tradepay-sim auth code") from None
-    if not isinstance(payload, dict) or not {"user", "scopes", "issuedAt", "nonce"} <= payload.keys():
-        raise ValueError("a malformed tradepay-sim auth code")
-    return payload
+decode = auth_codes.decode  # what a code says (how the wallet reads it); ValueError when it is not one
 
 
 async def issue_auth_code(request: web.Request) -> web.Response:

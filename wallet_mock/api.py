@@ -17,7 +17,7 @@ from simulator.core.signing import SignatureError
 from . import openapi
 from .errors import ApiError, result
 from .models import JournalIds
-from .operations import FAMILIES, PREFIXES, Operation
+from .operations import FAMILIES, PROFILES, ApiFamily, Operation
 from .parsing import parse_json_body
 from .service import Wallet
 
@@ -61,10 +61,24 @@ async def _verified_client(request: web.Request, wallet: Wallet, path: str, raw:
     return signed.client_id
 
 
-def endpoint(op: Operation | None):
-    """The aiohttp handler of ``op``'s paths (None: a path under a prefix that names no
-    operation). Every reply is JSON, signed, HTTP 200 for business outcomes, never a
-    traceback."""
+async def _check_profile(wallet: Wallet, client_id: str, family: ApiFamily, path: str) -> None:
+    """A merchant calls the API of its own profile; another profile's paths answer it
+    with that profile's "not allowed" code."""
+    merchant = await wallet.merchant(client_id)
+    speaks = merchant.api_profile if merchant else None
+    if speaks != family.profile:
+        profile = PROFILES[family.profile]
+        raise ApiError(
+            profile.not_allowed,
+            f"{path[:200]} is the {family.profile} API; client id {client_id!r} uses the {speaks} API profile "
+            f"(POST /_sim/merchants with apiProfile, or --wallet-api for the sandbox merchant)",
+        )
+
+
+def endpoint(op: Operation | None, family: ApiFamily):
+    """The aiohttp handler of ``op``'s paths in ``family`` (None: a path under its prefix
+    that names no operation). Every reply is JSON, signed, HTTP 200 for business
+    outcomes, never a traceback."""
 
     async def handle(request: web.Request) -> web.Response:
         wallet = request.app[WALLET]
@@ -76,7 +90,7 @@ def endpoint(op: Operation | None):
         http_status = 200
         try:
             if request.method != "POST":
-                raise ApiError("METHOD_NOT_SUPPORTED", "the Alipay+ API takes POST", http_status=405)
+                raise ApiError("METHOD_NOT_SUPPORTED", "the signed API takes POST", http_status=405)
             if request.content_type not in _JSON_TYPES:
                 raise ApiError(
                     "MEDIA_TYPE_NOT_ACCEPTABLE",
@@ -88,9 +102,10 @@ def endpoint(op: Operation | None):
             except web.HTTPRequestEntityTooLarge:
                 raise ApiError("PARAM_ILLEGAL", "the request body is too large", http_status=413) from None
             client_id = await _verified_client(request, wallet, path, raw)
+            await _check_profile(wallet, client_id, family, path)
             body = parse_json_body(raw)
             if op is None:
-                raise ApiError("NO_INTERFACE_DEF", f"{path[:200]} is not an Alipay+ API", http_status=404)
+                raise ApiError("NO_INTERFACE_DEF", f"{path[:200]} is not an API of {family.title}", http_status=404)
             answer = await op.answer(wallet, client_id, body)
             payload, step, ids = answer.body, answer.step, answer.ids
         except ApiError as exc:
@@ -105,7 +120,9 @@ def endpoint(op: Operation | None):
         client_id = client_id or (sent_client_id if _sayable(sent_client_id) else "")
         headers = await signed_reply_headers(request.app[SIGNER], request.method, path, client_id, out)
         try:
-            _journal_call(request, wallet, path, raw, body, step, ids, payload, out, headers, http_status)
+            _journal_call(
+                request, wallet, path, raw, body, step, ids, payload, out, headers, http_status, family.profile
+            )
         except Exception:  # the journal is a record of the call; it must never cost the reply
             log.exception("could not journal %s", request.path)
         return web.Response(
@@ -127,6 +144,7 @@ def _journal_call(
     out: bytes,
     headers: dict,
     status: int,
+    profile: str,
 ) -> None:
     if ids is None:  # refused before the operation named its payment: what the body says
         order = body.get("order")
@@ -145,6 +163,7 @@ def _journal_call(
         order_id=order_id,
         payment_request_id=payment_request_id,
         payment_id=payment_id,
+        details={"apiProfile": profile},  # which wallet API the call spoke (the console's badge)
         http=http_summary(
             request.method,
             str(request.rel_url),
@@ -172,9 +191,17 @@ def _str_or_none(value) -> str | None:
 
 
 async def openapi_document(request: web.Request) -> web.Response:
-    """``GET /openapi.json``: the OpenAPI 3.1 document of this API."""
+    """``GET /openapi.json``: the OpenAPI 3.1 document of this API, every profile; with
+    ``?profile=<name>`` the document of one profile."""
+    profile = request.query.get("profile")
+    if profile is not None and profile not in PROFILES:
+        return web.json_response(
+            {"error": {"code": "PARAM_ILLEGAL", "message": f"profile must be one of {', '.join(PROFILES)}"}},
+            status=400,
+        )
     return web.json_response(
-        openapi.document(request.app[WALLET].config.public_url), headers={"Access-Control-Allow-Origin": "*"}
+        openapi.document(request.app[WALLET].config.public_url, profile),
+        headers={"Access-Control-Allow-Origin": "*"},
     )
 
 
@@ -184,9 +211,10 @@ def routes() -> list[web.RouteDef]:
     out = [web.get("/openapi.json", openapi_document)]
     for family in FAMILIES:
         for op in family.operations:
-            handler = endpoint(op)
+            handler = endpoint(op, family)
             out += [web.route("*", path, handler) for path in family.paths(op)]
-    unknown = endpoint(None)
-    for prefix in PREFIXES:
-        out += [web.route("*", prefix, unknown), web.route("*", prefix + "/{tail:.*}", unknown)]
+    for family in FAMILIES:
+        unknown = endpoint(None, family)
+        for prefix in family.prefixes:
+            out += [web.route("*", prefix, unknown), web.route("*", prefix + "/{tail:.*}", unknown)]
     return out

@@ -25,6 +25,8 @@ class WalletConfig:
     sandbox_merchant_private_pem: str
     sandbox_merchant_name: str = "Sandbox Coffee Shop"
     sandbox_notify_url: str | None = None
+    # The wallet API the sandbox merchant speaks (operations.PROFILES; --wallet-api).
+    sandbox_api_profile: str = "alipayplus"
     # Origins of mini program containers allowed to frame the cashier and receive its result.
     container_origins: tuple[str, ...] = ()
     # Every origin the wallet itself is reached at (``public_url``'s first): the cashier's
@@ -49,6 +51,10 @@ class WalletConfig:
     def api_base_url(self) -> str:
         """Where a merchant sends its signed calls (the Alipay+ paths)."""
         return self.public_url + api_paths.ALIPAYPLUS
+
+    def api_base_url_of(self, profile: str) -> str:
+        """Where a merchant of ``profile`` sends its signed calls."""
+        return self.public_url + api_paths.BASE_PATH[profile]
 
     def payment_url(self, token: str) -> str:
         return f"{self.public_url}/cashier/{token}"

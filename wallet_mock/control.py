@@ -15,6 +15,7 @@ from .accounts import MAX_PASSWORD_TRIES, SANDBOX_PASSWORD, TEST_ACCOUNTS
 from .api import WALLET
 from .errors import ApiError
 from .models import Outcome, PaymentStatus
+from .operations import PROFILES
 from .service import Wallet
 from .wire import NOTIFY_APIS
 from .worker import RETRY_SCHEDULE_SECONDS, Worker
@@ -43,7 +44,8 @@ async def credentials(request: web.Request) -> web.Response:
             "walletPublicKey": signing.public_pem_of(cfg.wallet_private_pem),
             "keyVersion": signing.DEFAULT_KEY_VERSION,
             "baseUrl": cfg.public_url,
-            "apiBaseUrl": cfg.api_base_url,
+            "apiProfile": cfg.sandbox_api_profile,
+            "apiBaseUrl": cfg.api_base_url_of(cfg.sandbox_api_profile),
             "testAccounts": [
                 {"loginId": a.login_id, "outcome": a.outcome.value, "description": a.description} for a in TEST_ACCOUNTS
             ],
@@ -62,7 +64,8 @@ async def register_merchant(request: web.Request) -> web.Response:
     name = body.get("name") or client_id
     public_key = body.get("publicKey")
     notify_url = body.get("notifyUrl")
-    fields = {"clientId", "name", "publicKey", "notifyUrl"}
+    api_profile = body.get("apiProfile")
+    fields = {"clientId", "name", "publicKey", "notifyUrl", "apiProfile"}
     unknown = sorted(set(body) - fields)
     if unknown:
         return json_error(400, "PARAM_ILLEGAL", f"unknown field {unknown[0][:40]!r}; expected {sorted(fields)}")
@@ -87,10 +90,13 @@ async def register_merchant(request: web.Request) -> web.Response:
         notify_url = parsing.url(body, "notifyUrl")  # what pay accepts: a URL that can be sent to
     except ApiError as exc:
         return json_error(400, "PARAM_ILLEGAL", exc.message)
+    if api_profile is not None and api_profile not in PROFILES:
+        return json_error(400, "PARAM_ILLEGAL", f"apiProfile must be one of {', '.join(PROFILES)}")
     if client_id == wallet.config.sandbox_client_id:
         return json_error(409, "CLIENT_ID_TAKEN", "this client id belongs to the sandbox merchant")
     replaced = await wallet.merchant(client_id) is not None
-    await wallet.register_merchant(client_id, name, public_key, notify_url)
+    await wallet.register_merchant(client_id, name, public_key, notify_url, api_profile)
+    profile = (await wallet.api_profile(client_id)).name
     cfg = wallet.config
     return json_response(
         {
@@ -100,7 +106,8 @@ async def register_merchant(request: web.Request) -> web.Response:
             "walletPublicKey": signing.public_pem_of(cfg.wallet_private_pem),
             "keyVersion": signing.DEFAULT_KEY_VERSION,
             "baseUrl": cfg.public_url,
-            "apiBaseUrl": cfg.api_base_url,
+            "apiProfile": profile,
+            "apiBaseUrl": cfg.api_base_url_of(profile),
         },
         status=200 if replaced else 201,
     )
@@ -119,6 +126,7 @@ async def list_merchants(request: web.Request) -> web.Response:
                     "name": r.name,
                     "notifyUrl": r.notify_url,
                     "sandbox": r.sandbox,
+                    "apiProfile": r.api_profile,
                     "createdAt": r.created_at,
                 }
                 for r in rows

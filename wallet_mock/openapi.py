@@ -13,7 +13,7 @@ from . import openapi_control
 from .config import REQUEST_TIME_WINDOW
 from .errors import MESSAGES
 from .models import DEFAULT_EXPIRY
-from .operations import COMMON_CODES, FAMILIES, ApiFamily, Operation
+from .operations import COMMON_CODES, FAMILIES, PROFILES, ApiFamily, Operation
 from .parsing import MAX_EXPIRY, MAX_QUANTITY_DIGITS, OS_TYPES, TERMINAL_TYPES
 
 # Characters `parsing.text` refuses: C0 controls but tab/newline/return, DEL, U+FFFD.
@@ -369,6 +369,174 @@ def _schemas() -> dict:
             "required": ["result"],
             "additionalProperties": False,
         },
+    } | _miniprogram_schemas()
+
+
+def _extend_info() -> dict:
+    return {
+        "oneOf": [_text(4096), {"type": "object"}],
+        "description": "Extended information, a string (the tables) or an object (the pages' examples); kept "
+        "with the request, not interpreted.",
+    }
+
+
+def _miniprogram_schemas() -> dict:
+    """The miniprogram profile's components (miniprogram_wire.py; sources and assumptions
+    in docs/wallet-api.md, "The miniprogram profile")."""
+    app_id = {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 32,
+        "pattern": "^[\\x21-\\x22\\x24-\\x3e\\x41-\\x7e]+$",
+        "description": "The mini program's app ID (printable ASCII without spaces or @ # ?). Kept with the "
+        "request; the sandbox keeps no registry of mini programs to check it against.",
+    }
+    return {
+        "MiniProgramOrder": {
+            "type": "object",
+            "description": "Optional. Without referenceOrderId the payment's reference is its paymentRequestId.",
+            "properties": {
+                "referenceOrderId": _ref("Id"),
+                "orderDescription": _text(256),
+                "orderAmount": _ref("Amount"),
+                "merchant": {"type": "object", "properties": {"merchantName": _text(256)}},
+                "goods": {
+                    "type": "array",
+                    "maxItems": 100,
+                    "items": {
+                        "type": "object",
+                        "properties": {"goodsName": _text(256), "goodsUnitAmount": _ref("Amount")},
+                    },
+                },
+            },
+        },
+        "MiniProgramPayRequest": _request(
+            "MiniProgramPayRequest",
+            {
+                "appId": app_id,
+                "productCode": {
+                    "const": "CASHIER_PAYMENT",
+                    "description": "Optional; Cashier Payment is the product served here.",
+                },
+                "salesCode": _text(32),
+                "paymentRequestId": _ref("Id") | {"description": "The idempotency key of the payment."},
+                "paymentAmount": _ref("Amount"),
+                "order": _ref("MiniProgramOrder"),
+                "paymentNotifyUrl": _ref("Url")
+                | {"description": "Where notifyPayment goes; the registered notify URL when absent (assumed name)."},
+                "paymentRedirectUrl": _ref("Url"),
+                "paymentExpiryTime": _ref("Time"),
+                "extendInfo": _extend_info(),
+            },
+            required=["appId", "paymentRequestId", "paymentAmount"],
+        ),
+        "MiniProgramPaymentReference": _reference("MiniProgramPaymentReference", "paymentId", "paymentRequestId"),
+        "MiniProgramRefundRequest": _request(
+            "MiniProgramRefundRequest",
+            {
+                "refundRequestId": _ref("Id") | {"description": "The idempotency key of the refund."},
+                "paymentId": _ref("Id"),
+                "paymentRequestId": _ref("Id"),
+                "refundAmount": _ref("Amount"),
+                "refundReason": _text(256),
+                "extendInfo": _extend_info(),
+            },
+            required=["refundRequestId", "refundAmount"],
+            any_of=["paymentId", "paymentRequestId"],
+        ),
+        "ApplyTokenRequest": _request(
+            "ApplyTokenRequest",
+            {
+                "appId": app_id,
+                "authClientId": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 128,
+                    "description": "The merchant's client id: the Client-Id the request is signed with.",
+                },
+                "grantType": {"type": "string", "enum": ["AUTHORIZATION_CODE", "REFRESH_TOKEN"]},
+                "customerBelongsTo": _text(64),
+                "authCode": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 1024,
+                    "description": "A my.getAuthCode code of this sandbox (SIMAC1.), spent once, valid 10 minutes.",
+                },
+                "refreshToken": _ref("Id"),
+                "extendInfo": _extend_info(),
+            },
+            required=["appId", "authClientId", "grantType"],
+        )
+        | {
+            "allOf": [
+                {
+                    "if": {"properties": {"grantType": {"const": "AUTHORIZATION_CODE"}}, "required": ["grantType"]},
+                    "then": {"required": ["authCode"]},
+                },
+                {
+                    "if": {"properties": {"grantType": {"const": "REFRESH_TOKEN"}}, "required": ["grantType"]},
+                    "then": {"required": ["refreshToken"]},
+                },
+            ]
+        },
+        "MiniProgramPayReply": _reply(
+            {
+                "paymentId": _ref("Id"),
+                "paymentRequestId": _ref("Id"),
+                "paymentAmount": _ref("WireAmount"),
+                "paymentCreateTime": _ref("Time"),
+                "paymentTime": _ref("Time"),
+                "redirectActionForm": {
+                    "type": "object",
+                    "description": "While the user has not paid: the cashier page, the paymentUrl for my.tradePay.",
+                    "properties": {"method": {"const": "GET"}, "redirectUrl": {"type": "string", "format": "uri"}},
+                    "required": ["method", "redirectUrl"],
+                    "additionalProperties": False,
+                },
+            },
+            on_success=["paymentId", "paymentRequestId", "paymentAmount"],
+        ),
+        "MiniProgramInquiryPaymentReply": _reply(
+            {
+                "paymentId": _ref("Id"),
+                "paymentRequestId": _ref("Id"),
+                "paymentAmount": _ref("WireAmount"),
+                "paymentTime": _ref("Time"),
+                "paymentStatus": {"type": "string", "enum": ["SUCCESS", "FAIL", "PROCESSING", "CANCELLED"]},
+                "paymentFailReason": {"type": "string", "maxLength": 256},
+            },
+            on_success=["paymentId", "paymentRequestId", "paymentAmount", "paymentStatus"],
+        ),
+        "MiniProgramRefundReply": _reply(
+            {
+                "refundId": _ref("Id"),
+                "refundRequestId": _ref("Id"),
+                "refundAmount": _ref("WireAmount"),
+                "refundTime": _ref("Time"),
+            },
+            on_success=["refundId", "refundRequestId", "refundAmount", "refundTime"],
+        ),
+        "MiniProgramInquiryRefundReply": _reply(
+            {
+                "refundId": _ref("Id"),
+                "refundRequestId": _ref("Id"),
+                "refundAmount": _ref("WireAmount"),
+                "refundReason": {"type": "string", "maxLength": 256},
+                "refundStatus": {"type": "string", "enum": ["SUCCESS", "PROCESSING", "FAIL"]},
+                "refundTime": _ref("Time"),
+            },
+            on_success=["refundId", "refundRequestId", "refundAmount", "refundStatus"],
+        ),
+        "ApplyTokenReply": _reply(
+            {
+                "accessToken": {"type": "string"},
+                "accessTokenExpiryTime": _ref("Time"),
+                "refreshToken": {"type": "string"},
+                "refreshTokenExpiryTime": _ref("Time"),
+                "customerId": {"type": "string", "description": "The user's id in the wallet."},
+            },
+            on_success=["accessToken", "accessTokenExpiryTime", "refreshToken", "refreshTokenExpiryTime", "customerId"],
+        ),
     }
 
 
@@ -387,12 +555,13 @@ _SIGNED_HEADERS = {
 
 
 def _operation(family: ApiFamily, op: Operation) -> dict:
-    codes = [*op.result_codes, *COMMON_CODES]
+    codes = [*op.result_codes, *COMMON_CODES, PROFILES[family.profile].not_allowed]
     error = {"content": {"application/json": {"schema": _ref("ErrorReply")}}, "headers": _SIGNED_HEADERS}
     also = family.paths(op)[1:]  # the first is where it is documented
     return {
         "operationId": op.name if family is FAMILIES[0] else f"{family.name}.{op.name}",
         "tags": [family.name],
+        "x-profile": family.profile,
         "summary": op.summary,
         "description": "Result codes: "
         + ", ".join(f"`{c}`" for c in codes)
@@ -413,17 +582,34 @@ def _operation(family: ApiFamily, op: Operation) -> dict:
     }
 
 
-def document(server_url: str) -> dict:
-    """The OpenAPI document, with ``server_url`` as its server."""
+def document(server_url: str, profile: str | None = None) -> dict:
+    """The OpenAPI document, with ``server_url`` as its server: of every profile, or of
+    ``profile`` alone (``/openapi.json?profile=miniprogram``)."""
     window = int(REQUEST_TIME_WINDOW.total_seconds() // 60)
-    paths = {family.paths(op)[0]: {"post": _operation(family, op)} for family in FAMILIES for op in family.operations}
+    families = FAMILIES if profile is None else PROFILES[profile].families
+    paths = {family.paths(op)[0]: {"post": _operation(family, op)} for family in families for op in family.operations}
+    if profile is None:
+        title = "tradepay-sim wallet: every API profile (Alipay+, mini program platform)"
+    else:
+        title = f"tradepay-sim wallet: {PROFILES[profile].title}"
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": "tradepay-sim wallet: Alipay+ online payment API",
+            "title": title,
             "version": "1.0.0",
+            "x-profiles": {
+                p.name: {"title": p.title, "notAllowed": p.not_allowed, "signing": p.signing}
+                for p in PROFILES.values()
+                if profile in (None, p.name)
+            },
             "description": (
-                "Wire-compatible with the Alipay+ / Antom online payment API. Every request is signed: headers "
+                "API profiles: "
+                + "; ".join(f"{p.name}: {p.title}" for p in PROFILES.values() if profile in (None, p.name))
+                + ". Each merchant speaks one profile (POST /_sim/merchants apiProfile; --wallet-api for the "
+                "sandbox merchant); a call on another profile's paths gets that profile's not-allowed code, "
+                "INVALID_API. One document per profile: /openapi.json?profile=<name>. "
+                "Wire-compatible with the Alipay+ / Antom online payment API and the mini program platform's "
+                "reference wallet API (v2). Every request is signed: headers "
                 "Client-Id, Request-Time (ISO 8601 or epoch milliseconds, within "
                 f"{window} minutes of the wallet's clock) and Signature "
                 "(algorithm=RSA256,keyVersion=1,signature=<urlencoded base64>) over "
@@ -438,7 +624,7 @@ def document(server_url: str) -> dict:
         "servers": [{"url": server_url}],
         "paths": paths | openapi_control.paths(),
         "tags": [
-            *({"name": family.name, "description": family.title} for family in FAMILIES),
+            *({"name": family.name, "description": family.title} for family in families),
             {
                 "name": "control",
                 "description": "The simulator's control plane under /_sim/: unsigned, "

@@ -428,13 +428,14 @@ def _pay(
         goods=goods,
         notify_url=url(body, "paymentNotifyUrl"),
         redirect_url=url(body, "paymentRedirectUrl", required=redirect_required),
-        expiry=_expiry(body, now),
+        expiry=parse_expiry(body, now),
         product_code=product_code,
         raw=body,
     )
 
 
-def _expiry(body: dict, now: datetime) -> datetime | None:
+def parse_expiry(body: dict, now: datetime) -> datetime | None:
+    """paymentExpiryTime: with an offset, in the future, at most MAX_EXPIRY away."""
     raw = text(body, "paymentExpiryTime", required=False, max_len=64)
     if raw is None:
         return None

@@ -16,6 +16,7 @@ class Merchant:
     notify_url: str | None  # where notifyPayment goes when a pay names none
     sandbox: bool  # the merchant made with the keys on first start
     created_at: str
+    api_profile: str = "alipayplus"  # the wallet API it speaks (operations.PROFILES)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,10 @@ CREATE TABLE IF NOT EXISTS merchants (
     public_key_pem TEXT NOT NULL,
     notify_url     TEXT,
     sandbox        INTEGER NOT NULL DEFAULT 0,
-    created_at     TEXT NOT NULL
+    created_at     TEXT NOT NULL,
+    -- the wallet API it speaks (operations.PROFILES); added to older data folders by
+    -- store.migrate
+    api_profile    TEXT NOT NULL DEFAULT 'alipayplus'
 );
 
 CREATE TABLE IF NOT EXISTS accounts (
@@ -95,6 +98,21 @@ CREATE TABLE IF NOT EXISTS refund_outcomes (
     payment_id  TEXT,
     remaining   INTEGER NOT NULL,
     created_at  TEXT NOT NULL
+);
+
+-- What the miniprogram profile's token API (applyToken) handed out: an access token per
+-- redeemed auth code (whose nonce it remembers: a code is spent once) or refresh.
+CREATE TABLE IF NOT EXISTS access_tokens (
+    access_token    TEXT PRIMARY KEY,
+    client_id       TEXT NOT NULL,
+    customer_id     TEXT NOT NULL,
+    scopes          TEXT NOT NULL,
+    code_nonce      TEXT UNIQUE,
+    refresh_token   TEXT NOT NULL UNIQUE,
+    expires_at      TEXT NOT NULL,
+    refresh_expires_at TEXT NOT NULL,
+    refreshed_at    TEXT,
+    created_at      TEXT NOT NULL
 );
 
 -- The notification outbox: written in the same transaction as the payment's final

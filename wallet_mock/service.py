@@ -8,10 +8,10 @@ import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from simulator.core import jsonio
-from simulator.core.clock import Clock, iso
+from simulator.core.clock import Clock, iso, parse_iso
 from simulator.core.db import Database, Transaction
 from simulator.core.journal import Journal
 
@@ -20,6 +20,7 @@ from .accounts import MAX_PASSWORD_TRIES, check_password
 from .config import WalletConfig
 from .errors import ApiError
 from .faults import Queues
+from .miniprogram_wire import ACCESS_TOKEN_TTL, AUTH_CODE_TTL, REFRESH_TOKEN_TTL, TokenGrant, TokenRequest
 from .models import (
     CANCEL,
     CAPTURE,
@@ -50,9 +51,9 @@ from .models import (
     new_token,
     refund_refusal,
 )
+from .operations import DEFAULT_PROFILE, PROFILES, ApiProfile
 from .parsing import PaymentReference, RefundReference
 from .records import Merchant
-from .wire import notify_payment_body, notify_refund_body
 
 log = logging.getLogger("tradepay_sim.wallet")
 
@@ -110,6 +111,7 @@ class Wallet:
         """Seed test accounts and the sandbox merchant; restore the clock offset."""
         now = self.clock.now()
         async with self.db.transaction() as tx:
+            migrated = await store.migrate(tx)
             await store.seed_accounts(tx)
             await store.upsert_merchant(
                 tx,
@@ -119,7 +121,10 @@ class Wallet:
                 self.config.sandbox_notify_url,
                 sandbox=True,
                 now=now,
+                api_profile=self.config.sandbox_api_profile,
             )
+        if migrated:
+            log.info("data folder brought up to date: added %s", ", ".join(migrated))
         self.clock.offset_seconds = float(await store.get_state(self.db, "clock_offset", 0.0))
 
     # --- merchants -----------------------------------------------------------------
@@ -133,10 +138,82 @@ class Wallet:
                 self._merchant_cache[client_id] = row
         return row
 
-    async def register_merchant(self, client_id: str, name: str, public_key_pem: str, notify_url: str | None) -> None:
+    async def register_merchant(
+        self, client_id: str, name: str, public_key_pem: str, notify_url: str | None, api_profile: str | None = None
+    ) -> None:
+        """``api_profile`` None keeps a known merchant's profile (a new one: alipayplus)."""
         async with self.db.transaction() as tx:
-            await store.upsert_merchant(tx, client_id, name, public_key_pem, notify_url, False, self.clock.now())
+            await store.upsert_merchant(
+                tx, client_id, name, public_key_pem, notify_url, False, self.clock.now(), api_profile
+            )
         self._merchant_cache.pop(client_id, None)
+
+    async def api_profile(self, client_id: str) -> ApiProfile:
+        """The API profile a merchant speaks: its replies and notifications take that form."""
+        merchant = await self.merchant(client_id)
+        return PROFILES[merchant.api_profile if merchant else DEFAULT_PROFILE]
+
+    # --- the token API (miniprogram profile) ----------------------------------------
+
+    async def apply_token(self, client_id: str, req: TokenRequest) -> TokenGrant:
+        """applyToken: redeem a ``my.getAuthCode`` code once (AUTHORIZATION_CODE), or a
+        refresh token once (REFRESH_TOKEN), for an access token of the user it names."""
+        if req.auth_client_id != client_id:
+            raise ApiError("INVALID_AUTH_CLIENT", "authClientId must be the Client-Id the request is signed with")
+        now = self.clock.now()
+        grant = TokenGrant(
+            access_token=new_token(),
+            access_token_expiry=now + ACCESS_TOKEN_TTL,
+            refresh_token=new_token(),
+            refresh_token_expiry=now + REFRESH_TOKEN_TTL,
+            customer_id="",
+            scopes=(),
+        )
+        async with self.db.transaction() as tx:
+            nonce = None
+            if req.code is not None:
+                code = req.code
+                issued = datetime.fromtimestamp(code["issuedAt"], tz=UTC)
+                if now - issued > AUTH_CODE_TTL or issued - now > AUTH_CODE_TTL:
+                    raise ApiError("EXPIRED_CODE", f"the authorization code was issued at {iso(issued)}: too long ago")
+                account = await store.get_account_by_login(tx, code["user"])
+                if account is None:
+                    raise ApiError("USER_NOT_EXIST", "the authorization code names no wallet account")
+                nonce = code["nonce"]
+                grant = dataclasses.replace(grant, customer_id=account.account_id, scopes=tuple(code["scopes"]))
+            else:
+                assert req.refresh_token is not None
+                row = await store.take_refresh_token(tx, client_id, req.refresh_token, now)
+                if row is None:
+                    raise ApiError("PARAM_ILLEGAL", "refreshToken was not issued to this client")
+                if row["refreshed_at"] is not None:
+                    raise ApiError("USED_REFRESH_TOKEN", "this refreshToken has been used: apply with a new auth code")
+                if parse_iso(row["refresh_expires_at"]) <= now:
+                    raise ApiError("EXPIRED_CODE", "the refreshToken has expired: apply with a new auth code")
+                grant = dataclasses.replace(grant, customer_id=row["customer_id"], scopes=row["scopes"])
+            if not await store.insert_access_token(
+                tx,
+                grant.access_token,
+                client_id,
+                grant.customer_id,
+                grant.scopes,
+                nonce,
+                grant.refresh_token,
+                grant.access_token_expiry,
+                grant.refresh_token_expiry,
+                now,
+            ):
+                raise ApiError(
+                    "EXPIRED_CODE", "this authorization code has been redeemed already (codes are single-use)"
+                )
+        self.journal.record(
+            None,
+            f"applyToken: access token for {grant.customer_id} ({', '.join(grant.scopes) or 'no scopes'})",
+            kind="note",
+            actor="wallet server",
+            details={"grantType": req.grant_type, "appId": req.app_id},
+        )
+        return grant
 
     # --- the Alipay+ API -----------------------------------------------------------
 
@@ -378,9 +455,10 @@ class Wallet:
         settled = dataclasses.replace(
             r, status=to, result_code=code, refunded_at=now if to is RefundStatus.SUCCESS else None, settle_at=None
         )
-        if r.notify_url:
+        notify_refund = (await self.api_profile(r.client_id)).notify_refund
+        if r.notify_url and notify_refund is not None:  # a profile without notifyRefund: inquired only
             await self._enqueue(
-                tx, r.payment_id, r.client_id, "REFUND_RESULT", r.notify_url, notify_refund_body(settled), now
+                tx, r.payment_id, r.client_id, "REFUND_RESULT", r.notify_url, notify_refund(settled), now
             )
         self.journal.record(
             None,
@@ -636,9 +714,13 @@ class Wallet:
     # --- notifications -------------------------------------------------------------
 
     async def _enqueue_notification(self, tx: Transaction, p: Payment, now: datetime) -> None:
+        """The payment's notification in the form of its merchant's API profile (none
+        where the profile sends none for this state)."""
         if p.notify_url:
-            body = notify_payment_body(p)
-            await self._enqueue(tx, p.payment_id, p.client_id, body["notifyType"], p.notify_url, body, now)
+            notice = (await self.api_profile(p.client_id)).notify_payment(p)
+            if notice is not None:
+                notify_type, body = notice
+                await self._enqueue(tx, p.payment_id, p.client_id, notify_type, p.notify_url, body, now)
 
     async def _enqueue(
         self, tx: Transaction, payment_id: str, client_id: str, notify_type: str, url: str, body: dict, now: datetime

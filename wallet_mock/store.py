@@ -34,6 +34,18 @@ class NoSuchPayment(LookupError):
 # --- merchants ---------------------------------------------------------------------
 
 
+async def migrate(tx: Transaction) -> list[str]:
+    """Bring a data folder written by an earlier version up to this schema (the tables it
+    lacks were made by schema.sql's CREATE IF NOT EXISTS; columns are added here). Says
+    what it did."""
+    done = []
+    columns = {row["name"] for row in await tx.fetchall("PRAGMA table_info(merchants)")}
+    if "api_profile" not in columns:
+        await tx.execute("ALTER TABLE merchants ADD COLUMN api_profile TEXT NOT NULL DEFAULT 'alipayplus'")
+        done.append("merchants.api_profile")
+    return done
+
+
 async def upsert_merchant(
     tx: Transaction,
     client_id: str,
@@ -42,12 +54,16 @@ async def upsert_merchant(
     notify_url: str | None,
     sandbox: bool,
     now: datetime,
+    api_profile: str | None = None,
 ) -> None:
+    """Register or replace a merchant; ``api_profile`` None keeps a known merchant's (a
+    new one gets the default, alipayplus)."""
     await tx.execute(
-        "INSERT INTO merchants (client_id, name, public_key_pem, notify_url, sandbox, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(client_id) DO UPDATE SET name = excluded.name,"
-        " public_key_pem = excluded.public_key_pem, notify_url = excluded.notify_url",
-        (client_id, name, public_key_pem, notify_url, int(sandbox), _t(now)),
+        "INSERT INTO merchants (client_id, name, public_key_pem, notify_url, sandbox, created_at, api_profile)"
+        " VALUES (?, ?, ?, ?, ?, ?, COALESCE(?, 'alipayplus')) ON CONFLICT(client_id) DO UPDATE SET"
+        " name = excluded.name, public_key_pem = excluded.public_key_pem, notify_url = excluded.notify_url,"
+        " api_profile = COALESCE(?, merchants.api_profile)",
+        (client_id, name, public_key_pem, notify_url, int(sandbox), _t(now), api_profile, api_profile),
     )
 
 
@@ -59,6 +75,7 @@ def _merchant(row) -> Merchant:
         notify_url=row["notify_url"],
         sandbox=bool(row["sandbox"]),
         created_at=row["created_at"],
+        api_profile=row["api_profile"],
     )
 
 
@@ -657,7 +674,57 @@ async def reset(tx: Transaction) -> None:
         "payments",
         "balances",
         "sim_state",
+        "access_tokens",
     ):
         if table in tables:
             await tx.execute(f"DELETE FROM {table}")
     await tx.execute("DELETE FROM accounts")
+
+
+# --- access tokens (the miniprogram profile's applyToken) ---------------------------------
+
+
+async def insert_access_token(
+    tx: Transaction,
+    access_token: str,
+    client_id: str,
+    customer_id: str,
+    scopes: tuple[str, ...],
+    code_nonce: str | None,
+    refresh_token: str,
+    expires_at: datetime,
+    refresh_expires_at: datetime,
+    now: datetime,
+) -> bool:
+    """False when the auth code (its nonce) was redeemed before."""
+    inserted = await tx.execute(
+        "INSERT OR IGNORE INTO access_tokens (access_token, client_id, customer_id, scopes, code_nonce,"
+        " refresh_token, expires_at, refresh_expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            access_token,
+            client_id,
+            customer_id,
+            json.dumps(list(scopes)),
+            code_nonce,
+            refresh_token,
+            _t(expires_at),
+            _t(refresh_expires_at),
+            _t(now),
+        ),
+    )
+    return inserted == 1
+
+
+async def take_refresh_token(tx: Transaction, client_id: str, refresh_token: str, now: datetime) -> dict | None:
+    """Spend a refresh token: the row it belongs to (``refreshed_at`` set before this
+    call if it was spent already), or None if this client never got it."""
+    row = await tx.fetchone(
+        "SELECT * FROM access_tokens WHERE refresh_token = ? AND client_id = ?", (refresh_token, client_id)
+    )
+    if row is None:
+        return None
+    out = dict(row)
+    if out["refreshed_at"] is None:
+        await tx.execute("UPDATE access_tokens SET refreshed_at = ? WHERE refresh_token = ?", (_t(now), refresh_token))
+    out["scopes"] = tuple(json.loads(out["scopes"]))
+    return out

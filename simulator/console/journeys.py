@@ -80,9 +80,19 @@ def summarize(order_id: str, events: list[dict], order: dict | None = None) -> d
     )
     status = (order or {}).get("status") or _status_from_events(events)
     ids = {key: next((e[key] for e in events if e.get(key)), None) for key in ("paymentRequestId", "paymentId")}
+    # The wallet API profile the journey's calls spoke, as the wallet journaled them.
+    profile = next(
+        (
+            (e.get("details") or {}).get("apiProfile")
+            for e in events
+            if e.get("app") == "wallet" and (e.get("details") or {}).get("apiProfile")
+        ),
+        None,
+    )
     return {
         "orderId": order_id,
         **ids,
+        "apiProfile": profile,
         "startedAt": events[0]["at"] if events else None,
         "lastAt": events[-1]["at"] if events else None,
         "steps": recorded,

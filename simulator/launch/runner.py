@@ -65,6 +65,7 @@ def build_apps(
                 sandbox_merchant_public_pem=creds.merchant_public_pem,
                 sandbox_merchant_private_pem=creds.merchant_private_pem,
                 sandbox_notify_url=f"{urls['merchant']}/api/notify/payment",
+                sandbox_api_profile=settings.wallet_api,
                 container_origins=ours["miniprogram"],
                 origins=ours["wallet"],
                 time_scale=settings.time_scale,
@@ -86,6 +87,7 @@ def build_apps(
                 wallet_public_pem=creds.wallet_public_pem,
                 wallet_timeout_seconds=settings.merchant_wallet_timeout,
                 time_scale=settings.time_scale,
+                api_profile=settings.merchant_api_profile,
                 access=guard,
             )
         )

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..core import origins
 from ..core.access import LOOPBACK_NAMES
+from ..core.api_paths import PROFILES
 from ..core.apps import APPS, DEFAULT_PORTS, RESET_ORDER  # noqa: F401  (part of this module's API)
 
 ENV_PREFIX = "TRADEPAY_SIM_"
@@ -34,6 +35,8 @@ class Settings:
     miniprogram_domain: tuple[str, ...] = ()
     allowed_hosts: tuple[str, ...] = ()
     merchant_wallet_timeout: float = 10.0
+    wallet_api: str = PROFILES[0]
+    merchant_api: str = ""
     processes: int = 2
     signer: str = "auto"
     log_format: str = "text"
@@ -42,6 +45,11 @@ class Settings:
 
     def port(self, app: str) -> int:
         return getattr(self, f"{app}_port")
+
+    @property
+    def merchant_api_profile(self) -> str:
+        """The API the reference merchant speaks: ``merchant_api``, else the wallet's."""
+        return self.merchant_api or self.wallet_api
 
     def base_url(self, app: str, port: int | None = None) -> str:
         """The app's URL as handed out (paymentUrl, notify URLs, links): the public host,
@@ -89,6 +97,10 @@ _HELP = {
     "signer": "where the wallet makes its RSA signatures: process (a signer process of its own, on another core), "
     "inline (on its event loop), or auto (the default: process where a core is free for it, that is with "
     "--processes 2 on 4 cores or more, or for the wallet run alone on 2 or more; inline otherwise)",
+    "wallet_api": f"the wallet API the sandbox merchant speaks: {' or '.join(PROFILES)} (the mini program platform's "
+    "reference v2 API); default alipayplus (docs/wallet-api.md)",
+    "merchant_api": f"the wallet API the reference merchant server speaks: {' or '.join(PROFILES)}; default: the "
+    "same as --wallet-api",
     "merchant_wallet_timeout": "seconds the reference merchant waits for the wallet before telling the user to retry (default 10)",
     "log_format": "text (one readable line per request and step, the default) or json (one object per line)",
     "log_level": "debug, info, warning or error (default info)",
@@ -248,6 +260,10 @@ def _convert(name: str, raw):
         if unknown or not apps:
             raise ValueError(f"choose among {', '.join(APPS)}")
         return apps
+    if name == "wallet_api" and raw not in PROFILES:
+        raise ValueError(" or ".join(PROFILES))
+    if name == "merchant_api" and raw not in ("", *PROFILES):
+        raise ValueError(" or ".join(PROFILES))
     if name == "public_host":
         return _host_name(str(raw))
     if name == "signer" and raw not in SIGNERS:

@@ -47,6 +47,10 @@
         node.hidden = !pair[1];
         if (pair[1]) { node.className = "badge tone-" + pair[1].tone; node.textContent = pair[1].label; }
       });
+    var profile = TPS.testid("journey-profile");
+    profile.hidden = !s.apiProfile;
+    profile.textContent = "";
+    if (s.apiProfile) profile.appendChild(TPS.profileBadge(s.apiProfile, "journey-profile-badge"));
     var meta = [TPS.time(s.startedAt), data.diagram.duration && "took " + data.diagram.duration, s.stepCount + "/20 steps"];
     if (s.retries) meta.push(s.retries + (s.retries === 1 ? " retry" : " retries"));
     if (s.faults) meta.push(s.faults + (s.faults === 1 ? " fault" : " faults"));

@@ -30,6 +30,7 @@
       el("div", { className: "j-top" }, [
         badge(j.statusBadge, "journey-item-status") || el("span", { className: "badge tone-muted", text: "—" }),
         el("span", { className: "j-amount", text: j.amount || "" }),
+        TPS.profileBadge(j.apiProfile, "journey-item-profile"),
         el("span", { className: "j-time", text: TPS.time(j.startedAt) }),
       ]),
       el("div", { className: "j-id mono", text: j.orderId }),
@@ -49,6 +50,16 @@
     list.textContent = "";
     journeys.forEach(function (j) { list.appendChild(card(j, selected, onPick)); });
     TPS.testid("journey-list-empty").hidden = journeys.length > 0;
+  };
+
+  // The wallet API the journey spoke (docs/wallet-api.md, "API profiles").
+  var PROFILE_LABELS = { alipayplus: "Alipay+", miniprogram: "Mini Program v2" };
+  TPS.profileBadge = function (profile, testid) {
+    if (!profile) return null;
+    return el("span", {
+      className: "badge tone-muted profile", "data-testid": testid, "data-profile": profile,
+      title: "wallet API profile: " + profile, text: PROFILE_LABELS[profile] || profile,
+    });
   };
 
   TPS.badge = badge;

@@ -34,6 +34,7 @@ async def test_your_own_merchant_pays_and_is_notified_at_its_url(sim, http, api)
                 "name": "My Shop",
                 "notifyUrl": notify_url,
                 "sandbox": False,
+                "apiProfile": "alipayplus",
                 "createdAt": mine[0]["createdAt"],
             }
         ]

@@ -7,9 +7,10 @@ served under the API's prefixes that the registry does not declare."""
 from __future__ import annotations
 
 import pytest
+from wallet_helpers import profile_api
 
 from wallet_mock.faults import API_ENDPOINTS
-from wallet_mock.operations import FAMILIES, OPERATION_AT, PREFIXES
+from wallet_mock.operations import FAMILIES, FAMILY_AT, OPERATION_AT, PREFIXES, PROFILES
 
 # The wallet's API alone: no other app is started (tests/conftest.py, sim).
 pytestmark = pytest.mark.apps("wallet")
@@ -20,16 +21,24 @@ def _declared() -> list[tuple[str, str]]:
     return [(path, op.name) for family in FAMILIES for op in family.operations for path in family.paths(op)]
 
 
-async def test_every_declared_path_answers_with_its_operation(api):
-    assert len(_declared()) >= 5 * 3
+async def test_every_declared_path_answers_with_its_operation(sim, http):
+    assert len(_declared()) >= 5 * 3 + 6
+    merchants = {profile: await profile_api(sim, http, profile) for profile in PROFILES}
     for path, name in _declared():
-        exchange = await api.client.post(api.base_url + path, {})  # signed, but asks for nothing
-        reply = exchange.json()
-        assert exchange.response_signature_valid is True, path
-        # the operation's parser refused the empty request; an undeclared path would be 404
-        assert (exchange.status, reply["result"]["resultCode"]) == (200, "PARAM_ILLEGAL"), (path, name, reply)
-    exchange = await api.client.post(api.base_url + PREFIXES[0] + "/payMe", {})
-    assert (exchange.status, exchange.json()["result"]["resultCode"]) == (404, "NO_INTERFACE_DEF")
+        for profile, api in merchants.items():
+            exchange = await api.client.post(api.base_url + path, {})  # signed, but asks for nothing
+            reply = exchange.json()
+            assert exchange.response_signature_valid is True, path
+            if FAMILY_AT[path].profile == profile:
+                # the operation's parser refused the empty request; an undeclared path would be 404
+                expected = (200, "PARAM_ILLEGAL")
+            else:  # another profile's path: that profile's "not allowed" code
+                expected = (200, PROFILES[FAMILY_AT[path].profile].not_allowed)
+            assert (exchange.status, reply["result"]["resultCode"]) == expected, (path, name, profile, reply)
+    for family in FAMILIES:
+        api = merchants[family.profile]
+        exchange = await api.client.post(api.base_url + family.prefixes[0] + "/payMe", {})
+        assert (exchange.status, exchange.json()["result"]["resultCode"]) == (404, "NO_INTERFACE_DEF")
 
 
 async def test_every_declared_path_is_in_the_openapi_document(api):
@@ -47,6 +56,7 @@ async def test_every_declared_path_is_in_the_openapi_document(api):
 
 
 async def test_a_fault_on_an_operation_fires_at_each_of_its_paths(sim, api, http):
+    """A fault names an operation, in every profile that has it (pay, refund, ...)."""
     wallet = sim.urls["wallet"]
     assert set(API_ENDPOINTS) == {name for _, name in _declared()} | {"*"}
     for path, name in _declared():

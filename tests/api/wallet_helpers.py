@@ -4,8 +4,10 @@ bodies, a paid payment, and a snapshot of what the wallet has written."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 import aiohttp
 from aiohttp import web
@@ -244,3 +246,53 @@ class NotifyReceiver:
 
     async def __aexit__(self, *exc) -> None:
         await self.runner.cleanup()
+
+
+MINIPROGRAM = api_paths.MINIPROGRAM
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def reference_example(name: str) -> dict:
+    """A request copied from the mini program platform's reference (fixtures/miniprogram)."""
+    return json.loads((FIXTURES / "miniprogram" / f"{name}.json").read_text())
+
+
+def mp_pay_body(value: str = "1000", currency: str = "USD", **over) -> dict:
+    """A mini program platform v2 pay, as the reference merchant sends it."""
+    body = {
+        "appId": "3333010071465913",
+        "productCode": "CASHIER_PAYMENT",
+        "paymentRequestId": new_id("PR"),
+        "paymentAmount": {"currency": currency, "value": value},
+        "order": {
+            "referenceOrderId": new_id("ORD")[:24],
+            "orderDescription": "Two lattes",
+            "orderAmount": {"currency": currency, "value": value},
+        },
+        "paymentNotifyUrl": "http://127.0.0.1:9/notify",
+    }
+    body.update(over)
+    return body
+
+
+async def profile_api(sim, http, profile: str, *, notify_url: str | None = None) -> WalletApi:
+    """A merchant of its own that speaks ``profile`` (POST /_sim/merchants with
+    apiProfile), its keys, and the profile's OpenAPI document (``?profile=``)."""
+    base = sim.urls["wallet"]
+    keys = signing.generate_key_pair()
+    body = {"clientId": new_id(profile.upper())[:40], "publicKey": keys.public_pem, "apiProfile": profile}
+    if notify_url:
+        body["notifyUrl"] = notify_url
+    async with http.post(f"{base}/_sim/merchants", json=body) as resp:
+        registered = await resp.json()
+        assert resp.status == 201, registered
+    assert registered["apiProfile"] == profile
+    creds = {
+        "clientId": registered["clientId"],
+        "merchantPrivateKey": keys.private_pem,
+        "walletPublicKey": registered["walletPublicKey"],
+        "apiBaseUrl": registered["apiBaseUrl"],
+    }
+    status, document = await get_json(http, f"{base}/openapi.json?profile={profile}")
+    assert status == 200
+    return WalletApi(http, base, creds, document)
