@@ -478,7 +478,9 @@ async def pay_retried(ctx: Context) -> None:
     reply = await ctx.shop.create_order()
     order_id = dig(reply.body, ctx.config.order_id_path) if isinstance(reply.body, dict) else None
     retried = False
-    if not (reply.status is not None and 200 <= reply.status < 300):
+    if reply.status is None:
+        raise ScenarioError(f"creating an order failed: {reply.describe()}")
+    if not 200 <= reply.status < 300:
         if order_id is None or ctx.config.retry_pay is None:
             why = "the config names no retryPay call" if ctx.config.retry_pay is None else "it names no order id"
             ctx.record(
