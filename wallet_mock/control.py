@@ -10,12 +10,13 @@ from simulator.core import jsonio, signing
 from simulator.core.signing import SignatureError
 from simulator.core.web import JsonError, json_error, json_response, query_limit, read_json
 
-from . import control_store, faults, parsing, store
+from . import control_store, faults, ownership, parsing, store
 from .accounts import MAX_PASSWORD_TRIES, SANDBOX_PASSWORD, TEST_ACCOUNTS
 from .api import WALLET
 from .errors import ApiError
 from .models import Outcome, PaymentStatus
 from .operations import PROFILES
+from .records import Merchant
 from .service import Wallet
 from .wire import NOTIFY_APIS
 from .worker import RETRY_SCHEDULE_SECONDS, Worker
@@ -94,12 +95,23 @@ async def register_merchant(request: web.Request) -> web.Response:
         return json_error(400, "PARAM_ILLEGAL", f"apiProfile must be one of {', '.join(PROFILES)}")
     if client_id == wallet.config.sandbox_client_id:
         return json_error(409, "CLIENT_ID_TAKEN", "this client id belongs to the sandbox merchant")
-    replaced = await wallet.merchant(client_id) is not None
-    await wallet.register_merchant(client_id, name, public_key, notify_url, api_profile)
+    current = await wallet.merchant(client_id)
+    secret = None
+    if current is None:
+        secret, kept = ownership.new_secret()
+    else:
+        kept = None
+        if _changes(current, name, public_key, notify_url, api_profile):
+            try:
+                await ownership.check(request, wallet, current, await request.read())
+            except ownership.NotYours as exc:
+                return json_error(exc.status, exc.code, exc.message)
+    await wallet.register_merchant(client_id, name, public_key, notify_url, api_profile, secret_digest=kept)
     profile = (await wallet.api_profile(client_id)).name
     cfg = wallet.config
     return json_response(
         {
+            **({"registrationSecret": secret} if secret else {}),
             "clientId": client_id,
             "name": name,
             "notifyUrl": notify_url,
@@ -109,7 +121,17 @@ async def register_merchant(request: web.Request) -> web.Response:
             "apiProfile": profile,
             "apiBaseUrl": cfg.api_base_url_of(profile),
         },
-        status=200 if replaced else 201,
+        status=201 if current is None else 200,
+    )
+
+
+def _changes(current: Merchant, name: str, public_key: str, notify_url: str | None, api_profile: str | None) -> bool:
+    """Whether a registration changes anything (the same one again needs no proof)."""
+    return (
+        current.name != name
+        or current.notify_url != notify_url
+        or (api_profile is not None and current.api_profile != api_profile)
+        or not signing.same_public_key(current.public_key_pem, public_key)
     )
 
 

@@ -139,14 +139,29 @@ class Wallet:
         return row
 
     async def register_merchant(
-        self, client_id: str, name: str, public_key_pem: str, notify_url: str | None, api_profile: str | None = None
+        self,
+        client_id: str,
+        name: str,
+        public_key_pem: str,
+        notify_url: str | None,
+        api_profile: str | None = None,
+        *,
+        secret_digest: str | None = None,
     ) -> None:
-        """``api_profile`` None keeps a known merchant's profile (a new one: alipayplus)."""
+        """``api_profile`` None keeps a known merchant's profile (a new one: alipayplus);
+        ``secret_digest``, given at the first registration, is kept to prove ownership by
+        (wallet_mock.ownership)."""
         async with self.db.transaction() as tx:
             await store.upsert_merchant(
                 tx, client_id, name, public_key_pem, notify_url, False, self.clock.now(), api_profile
             )
+            if secret_digest is not None:
+                await store.set_merchant_secret(tx, client_id, secret_digest)
         self._merchant_cache.pop(client_id, None)
+
+    async def merchant_secret(self, client_id: str) -> str | None:
+        """The digest of the registration secret of ``client_id``, if it has one."""
+        return await store.merchant_secret(self.db, client_id)
 
     async def api_profile(self, client_id: str) -> ApiProfile:
         """The API profile a merchant speaks: its replies and notifications take that form."""

@@ -25,3 +25,11 @@ CREATE TABLE IF NOT EXISTS notify_faults (
     remaining  INTEGER NOT NULL CHECK (remaining > 0),
     created_at TEXT NOT NULL
 );
+
+-- Digests of the secrets returned at a merchant's first registration: replacing its key
+-- or notify URL needs the secret or a request signed with the current key
+-- (wallet_mock/ownership.py). A table of its own: data folders made before it gain it.
+CREATE TABLE IF NOT EXISTS merchant_secrets (
+    client_id     TEXT PRIMARY KEY REFERENCES merchants(client_id),
+    secret_sha256 TEXT NOT NULL
+);

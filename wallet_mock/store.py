@@ -67,6 +67,19 @@ async def upsert_merchant(
     )
 
 
+async def set_merchant_secret(tx: Transaction, client_id: str, secret_sha256: str) -> None:
+    await tx.execute(
+        "INSERT INTO merchant_secrets (client_id, secret_sha256) VALUES (?, ?)"
+        " ON CONFLICT(client_id) DO UPDATE SET secret_sha256 = excluded.secret_sha256",
+        (client_id, secret_sha256),
+    )
+
+
+async def merchant_secret(db: Reader, client_id: str) -> str | None:
+    row = await db.fetchone("SELECT secret_sha256 FROM merchant_secrets WHERE client_id = ?", (client_id,))
+    return row["secret_sha256"] if row else None
+
+
 def _merchant(row) -> Merchant:
     return Merchant(
         client_id=row["client_id"],
