@@ -67,6 +67,19 @@ async def upsert_merchant(
     )
 
 
+async def set_merchant_secret(tx: Transaction, client_id: str, secret_sha256: str) -> None:
+    await tx.execute(
+        "INSERT INTO merchant_secrets (client_id, secret_sha256) VALUES (?, ?)"
+        " ON CONFLICT(client_id) DO UPDATE SET secret_sha256 = excluded.secret_sha256",
+        (client_id, secret_sha256),
+    )
+
+
+async def merchant_secret(db: Reader, client_id: str) -> str | None:
+    row = await db.fetchone("SELECT secret_sha256 FROM merchant_secrets WHERE client_id = ?", (client_id,))
+    return row["secret_sha256"] if row else None
+
+
 def _merchant(row) -> Merchant:
     return Merchant(
         client_id=row["client_id"],
@@ -185,6 +198,13 @@ async def record_password_failure(tx: Transaction, account_id: str, max_tries: i
     if row is None:
         raise LookupError(f"no account {account_id}")
     return row["failed_tries"]
+
+
+async def unlock_account(tx: Transaction, login_id: str) -> Account | None:
+    """Open a locked account again, its wrong-password count back to 0; None if there is
+    no such account."""
+    await tx.execute("UPDATE accounts SET failed_tries = 0, locked_at = NULL WHERE login_id = ?", (login_id,))
+    return await get_account_by_login(tx, login_id)
 
 
 async def reset_password_failures(tx: Transaction, account_id: str) -> None:

@@ -88,6 +88,14 @@ def load_public_key(pem: str) -> rsa.RSAPublicKey:
     return key
 
 
+def same_public_key(a: str, b: str) -> bool:
+    """Whether two public keys (PEM or bare base64) are the same key."""
+    try:
+        return load_public_key(a).public_numbers() == load_public_key(b).public_numbers()
+    except SignatureError:
+        return False
+
+
 def public_pem_of(private_pem: str) -> str:
     return (
         load_private_key(private_pem)

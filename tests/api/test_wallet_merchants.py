@@ -1,10 +1,13 @@
 """Your own merchant: register a client id, an RSA public key and a notify URL, get the
 wallet's public key, pay with your key and receive signed notifications at your URL."""
 
+import json
+
 import pytest
 from wallet_helpers import NotifyReceiver, pay_body, refund_body
 
 from simulator.core import signing
+from simulator.core.signed_http import SignedClient
 from simulator.testing.journey import cashier_action, open_cashier
 from simulator.testing.sim import get_json, wait_for
 
@@ -12,8 +15,18 @@ from simulator.testing.sim import get_json, wait_for
 pytestmark = pytest.mark.apps("wallet")
 
 
-async def register(http, sim, **body):
-    async with http.post(f"{sim.urls['wallet']}/_sim/merchants", json=body) as resp:
+async def register(http, sim, *, signed_with: str | None = None, secret: str | None = None, **body):
+    """POST /_sim/merchants; a replacement proves ownership by a signature with the
+    current key (``signed_with``) or the registration's ``secret``."""
+    url = f"{sim.urls['wallet']}/_sim/merchants"
+    headers = {"Content-Type": "application/json"}
+    data = json.dumps(body).encode()
+    if signed_with is not None:
+        exchange = SignedClient(None, client_id=body["clientId"], private_pem=signed_with).prepare(url, data)
+        headers, data = exchange.request_headers, exchange.request_body
+    if secret is not None:
+        headers["X-Registration-Secret"] = secret
+    async with http.post(url, data=data, headers=headers) as resp:
         return resp.status, await resp.json()
 
 
@@ -84,6 +97,8 @@ async def test_a_new_key_replaces_the_old_one_at_once(sim, http, api):
         await api.call("pay", pay_body(), client=api.signed_client(client_id="MY_SHOP_3", private_pem=old.private_pem))
     ).code == "PAYMENT_IN_PROCESS"
     status, _ = await register(http, sim, clientId="MY_SHOP_3", publicKey=new.public_pem)
+    assert status == 401  # no proof it is ours (tests/api/test_wallet_ownership.py)
+    status, _ = await register(http, sim, clientId="MY_SHOP_3", publicKey=new.public_pem, signed_with=old.private_pem)
     assert status == 200
     stale = await api.call(
         "pay", pay_body(), client=api.signed_client(client_id="MY_SHOP_3", private_pem=old.private_pem)
