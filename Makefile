@@ -59,10 +59,12 @@ test: install-test browser typecheck
 	$(PY) -m pytest -n 2 --dist worksteal $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory example-suite
 
-## docs/example-suite as its own pytest run (its pytest.ini, not ours). Schemathesis's
-## plugin is not needed there, and importing it alone takes seconds.
+## docs/example-suite (async) and docs/example-suite-sync (pytest-playwright's sync page),
+## each as its own pytest run (its pytest.ini, not ours). Schemathesis's plugin is not
+## needed there, and importing it alone takes seconds.
 example-suite: install-test browser
-	cd docs/example-suite && $(abspath $(PY)) -m pytest -p no:schemathesis -p no:hypothesispytest -q
+	cd docs/example-suite && $(abspath $(PY)) -m pytest -p no:schemathesis -p no:hypothesispytest -p no:playwright -q
+	cd docs/example-suite-sync && $(abspath $(PY)) -m pytest -p no:schemathesis -p no:hypothesispytest -q
 
 ## The journey benchmark and the machine's unavoidable costs -> docs/benchmarks.md.
 bench: install-test browser

@@ -188,7 +188,14 @@ class Worker:
         fault = None
         if self.wallet.queues.maybe["notify_faults"]:
             async with self.db.transaction() as tx:
-                fault = await self.wallet.queues.take(tx, "notify_faults", control_store.take_notify_fault)
+                payment = await store.payment_by_id(tx, row.payment_id)
+                fault = await self.wallet.queues.take(
+                    tx,
+                    "notify_faults",
+                    control_store.take_notify_fault,
+                    row.client_id,
+                    payment.payment_request_id if payment else None,
+                )
         merchant = await self.wallet.merchant(row.client_id)
         client = SignedClient(
             self.session,

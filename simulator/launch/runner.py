@@ -49,8 +49,8 @@ def build_apps(
     data_dir = Path(settings.data_dir)
     guard = access_of(settings, urls)
     # Every origin each app is reached at (simulator.core.origins): a page opened at
-    # localhost, 127.0.0.1 or the public host works alike.
-    names = public_host_names(settings)
+    # localhost, 127.0.0.1, the public host or an --allowed-hosts name works alike.
+    names = tuple(dict.fromkeys([*public_host_names(settings), *(origins.url_host(n) for n in settings.allowed_hosts)]))
     ours = {app: origins.origins(names, URL(url).port or 80) for app, url in urls.items()}
 
     def wallet() -> web.Application:

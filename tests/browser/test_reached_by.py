@@ -104,3 +104,17 @@ async def test_an_address_not_served_is_told_at_once_what_to_do(tmp_path, keys_t
         await page.wait_for_url(pages.RESULT_PAGE, timeout=10_000)
         assert await page.get_by_test_id("result-code").text_content() == "6002"
         await asyncio.sleep(0)
+
+
+async def test_a_name_given_with_allowed_hosts_frames_the_cashier_too(tmp_path, keys_template, page):
+    """--allowed-hosts adds a name the simulator answers by (trust's Host allowlist): a
+    shop reached by it pays like one reached by the public host."""
+    async with running_sim(
+        tmp_path / "data",
+        keys_from=keys_template,
+        host="0.0.0.0",
+        public_host="127.0.0.2",
+        allowed_hosts=("127.0.0.3",),
+    ) as running:
+        result = await _pay_from(page, _at(running.urls["miniprogram"], "127.0.0.3"))
+        assert result["resultCode"] == "9000"
