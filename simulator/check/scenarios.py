@@ -225,17 +225,17 @@ def acknowledged(status: int | None, body: Any) -> bool:
 # --- the scenarios ------------------------------------------------------------------
 
 
-async def success(ctx: Context) -> None:
+async def _paid(ctx: Context, outcome: str, rule: str, what: str) -> None:
+    """The buyer is charged: the order must end paid, and be fulfilled once."""
     journey = await ctx.new_order()
-    code = await ctx.pay(journey, "SUCCESS")
+    code = await ctx.pay(journey, outcome)
     reading, waited = await ctx.poll(journey, code, {"paid"}, ctx.settle_wait)
-    ctx.check(
-        "paid-after-success",
-        reading.verdict == "paid",
-        f"the client got {code}; after {waited:.1f} s {said(reading)}",
-        journey,
-    )
+    ctx.check(rule, reading.verdict == "paid", f"{what} {code}; after {waited:.1f} s {said(reading)}", journey)
     await ctx.check_fulfilment(journey)
+
+
+async def success(ctx: Context) -> None:
+    await _paid(ctx, "SUCCESS", "paid-after-success", "the client got")
 
 
 async def user_cancel(ctx: Context) -> None:
@@ -299,16 +299,7 @@ async def processing_then_failure(ctx: Context) -> None:
 
 
 async def network_lost_after_debit(ctx: Context) -> None:
-    journey = await ctx.new_order()
-    code = await ctx.pay(journey, "NETWORK_LOST_AFTER_DEBIT")
-    reading, waited = await ctx.poll(journey, code, {"paid"}, ctx.settle_wait)
-    ctx.check(
-        "paid-after-6004",
-        reading.verdict == "paid",
-        f"the buyer was charged, the client got {code}; after {waited:.1f} s {said(reading)}",
-        journey,
-    )
-    await ctx.check_fulfilment(journey)
+    await _paid(ctx, "NETWORK_LOST_AFTER_DEBIT", "paid-after-6004", "the buyer was charged, the client got")
 
 
 async def notification_lost(ctx: Context) -> None:
