@@ -157,23 +157,24 @@ async def list_merchants(request: web.Request) -> web.Response:
     )
 
 
+async def _account_json(wallet: Wallet, row) -> dict:
+    return {
+        "accountId": row.account_id,
+        "loginId": row.login_id,
+        "name": row.display_name,
+        "outcome": row.outcome,
+        "locked": row.locked,
+        "failedPasswordTries": row.failed_tries,
+        "maxPasswordTries": MAX_PASSWORD_TRIES,
+        "balances": {c: str(v) for c, v in (await store.balances_of(wallet.db, row.account_id)).items()},
+    }
+
+
 async def list_accounts(request: web.Request) -> web.Response:
     wallet: Wallet = request.app[WALLET]
-    out = []
-    for row in await store.list_accounts(wallet.db):
-        out.append(
-            {
-                "accountId": row.account_id,
-                "loginId": row.login_id,
-                "name": row.display_name,
-                "outcome": row.outcome,
-                "locked": row.locked,
-                "failedPasswordTries": row.failed_tries,
-                "maxPasswordTries": MAX_PASSWORD_TRIES,
-                "balances": {c: str(v) for c, v in (await store.balances_of(wallet.db, row.account_id)).items()},
-            }
-        )
-    return json_response({"accounts": out})
+    return json_response(
+        {"accounts": [await _account_json(wallet, row) for row in await store.list_accounts(wallet.db)]}
+    )
 
 
 async def list_payments(request: web.Request) -> web.Response:
@@ -279,28 +280,76 @@ async def reset(request: web.Request) -> web.Response:
 
 
 # --- forced outcomes and faults: queues of entries, consumed one use at a time --------
+# Each entry may be scoped to one merchant (clientId) and/or one payment
+# (paymentRequestId), so that parallel tests and several people can share one wallet.
+
+QUEUE_KEYS = {"forced_outcomes": "outcomes", "api_faults": "faults", "notify_faults": "faults"}
+
+
+def _scope_of_query(request: web.Request) -> dict[str, str | None] | None:
+    """``?clientId=&paymentRequestId=``: the entries of exactly that scope (a parameter
+    left out: entries not scoped by it). No parameter: every entry."""
+    if not any(name in request.query for name, _ in faults.SCOPE_FIELDS):
+        return None
+    return faults.parse_scope({name: request.query.get(name) or None for name, _ in faults.SCOPE_FIELDS})
 
 
 async def _queue_list(request: web.Request, table: str, extra: dict | None = None) -> web.Response:
     wallet: Wallet = request.app[WALLET]
-    rows = await control_store.entries(wallet.db, table)
-    key = {"forced_outcomes": "outcomes", "api_faults": "faults", "notify_faults": "faults"}[table]
-    return json_response({key: [faults.describe(r) for r in rows], **(extra or {})})
+    try:
+        scope = _scope_of_query(request)
+    except ValueError as exc:
+        return json_error(400, "PARAM_ILLEGAL", str(exc))
+    rows = await control_store.entries(wallet.db, table, scope)
+    described = [faults.describe(r, wallet.started_at) for r in rows]
+    return json_response(
+        {QUEUE_KEYS[table]: described, "leftOver": sum(1 for d in described if d["leftOver"]), **(extra or {})}
+    )
 
 
-async def _queue_add(request: web.Request, table: str, row: dict) -> web.Response:
+async def _queue_add(request: web.Request, table: str, row: dict, replace: bool) -> web.Response:
+    """Queue an entry. The reply names what was already queued for the same target (same
+    scope, and for an API fault the same endpoint), which acts first; ``replace: true``
+    removes those entries instead (``replaced``)."""
     wallet: Wallet = request.app[WALLET]
+    if row.get("client_id") is not None and await wallet.merchant(row["client_id"]) is None:
+        return json_error(
+            400, "PARAM_ILLEGAL", f"no merchant {row['client_id'][:64]!r} is registered (GET /_sim/merchants)"
+        )
+    target = {column: row.get(column) for column in control_store.SAME_TARGET[table]}
     async with wallet.db.transaction() as tx:
+        before = await control_store.entries(tx, table, target)
+        if replace and before:
+            await control_store.clear(tx, table, target)
         row_id = await control_store.add(tx, table, wallet.clock.now(), **row)
     wallet.queues.mark(table)
     entry = next(r for r in await control_store.entries(wallet.db, table) if r["id"] == row_id)
-    return json_response(faults.describe(entry), status=201)
+    shown = [faults.describe(r, wallet.started_at) for r in before]
+    return json_response(
+        {
+            **faults.describe(entry, wallet.started_at),
+            "alreadyQueued": [] if replace else shown,
+            "replaced": shown if replace else [],
+        },
+        status=201,
+    )
+
+
+def _replace_flag(body: dict) -> bool:
+    replace = body.get("replace", False)
+    if not isinstance(replace, bool):
+        raise ValueError("replace must be true or false")
+    return replace
 
 
 async def _queue_clear(request: web.Request, table: str) -> web.Response:
     wallet: Wallet = request.app[WALLET]
+    try:
+        scope = _scope_of_query(request)
+    except ValueError as exc:
+        return json_error(400, "PARAM_ILLEGAL", str(exc))
     async with wallet.db.transaction() as tx:
-        cleared = await control_store.clear(tx, table)
+        cleared = await control_store.clear(tx, table, scope)
     return json_response({"cleared": cleared})
 
 
@@ -326,18 +375,15 @@ async def list_outcomes(request: web.Request) -> web.Response:
 async def force_outcome(request: web.Request) -> web.Response:
     body = await _json_body(request)
     outcome = body.get("outcome")
-    prid = body.get("paymentRequestId")
     if outcome not in OUTCOME_NAMES:
         return json_error(400, "PARAM_ILLEGAL", f"outcome must be one of {', '.join(OUTCOME_NAMES)}")
-    if prid is not None and (not isinstance(prid, str) or not 1 <= len(prid) <= 64):
-        return json_error(400, "PARAM_ILLEGAL", "paymentRequestId must be a string of 1-64 characters")
     try:
         count = faults.parse_count(body)
+        scope = faults.parse_scope(body)
+        replace = _replace_flag(body)
     except ValueError as exc:
         return json_error(400, "PARAM_ILLEGAL", str(exc))
-    return await _queue_add(
-        request, "forced_outcomes", {"outcome": outcome, "payment_request_id": prid, "remaining": count}
-    )
+    return await _queue_add(request, "forced_outcomes", {"outcome": outcome, "remaining": count, **scope}, replace)
 
 
 async def clear_outcomes(request: web.Request) -> web.Response:
@@ -363,11 +409,13 @@ async def list_api_faults(request: web.Request) -> web.Response:
 
 
 async def _queue_parsed(request: web.Request, table: str, parse) -> web.Response:
+    body = await _json_body(request)
     try:
-        row = parse(await _json_body(request))
+        row = parse(body)
+        replace = _replace_flag(body)
     except ValueError as exc:
         return json_error(400, "PARAM_ILLEGAL", str(exc))
-    return await _queue_add(request, table, row)
+    return await _queue_add(request, table, row, replace)
 
 
 async def add_api_fault(request: web.Request) -> web.Response:
@@ -388,6 +436,19 @@ async def add_notify_fault(request: web.Request) -> web.Response:
 
 async def clear_notify_faults(request: web.Request) -> web.Response:
     return await _queue_clear(request, "notify_faults")
+
+
+async def unlock_account(request: web.Request) -> web.Response:
+    """``POST /_sim/accounts/{loginId}/unlock``: a locked account (too many wrong
+    passwords) opens again with its tries reset; nothing else changes."""
+    wallet: Wallet = request.app[WALLET]
+    login_id = request.match_info["login_id"]
+    async with wallet.db.transaction() as tx:
+        account = await store.unlock_account(tx, login_id)
+    if account is None:
+        return json_error(404, "ACCOUNT_NOT_FOUND", f"no test account {login_id[:64]!r} (GET /_sim/accounts)")
+    wallet.journal.record(None, f"account {login_id} unlocked by the control API", kind="note")
+    return json_response(await _account_json(wallet, account))
 
 
 # --- payments and notifications -------------------------------------------------------
@@ -477,6 +538,7 @@ def routes() -> list[web.RouteDef]:
         web.post("/_sim/faults", add_api_fault),
         web.delete("/_sim/faults", clear_api_faults),
         web.delete("/_sim/faults/{entry_id:[0-9]{1,12}}", remove_api_fault),
+        web.post("/_sim/accounts/{login_id}/unlock", unlock_account),
         web.post("/_sim/payments/{payment_id}/settle", settle_payment),
         web.post("/_sim/payments/{payment_id}/expire", expire_payment),
         web.get("/_sim/notifications", list_notifications),

@@ -16,7 +16,7 @@ from aiohttp import web
 
 from simulator.core.signed_http import dump_json, signed_response_headers
 
-from . import control_store
+from . import control_store, store
 from .errors import result
 from .operations import OPERATION_AT, OPERATIONS
 
@@ -35,6 +35,7 @@ NOTIFY_FAULT_KINDS = ("fail", "delay", "duplicate", "drop")
 # or "*", any call of the signed API (paths that name no operation included).
 API_ENDPOINTS = (*OPERATIONS, "*")
 MAX_DELAY_MS = 120_000
+SCOPE_FIELDS = (("clientId", "client_id"), ("paymentRequestId", "payment_request_id"))
 
 
 class Queues:
@@ -68,8 +69,16 @@ def api_fault_middleware(is_api_path, wallet_key):
             return await handler(request)
         op = OPERATION_AT.get(request.path)
         endpoint = op.name if op else request.path.rsplit("/", 1)[-1]
+        ids = await _ids_of(request)
+        client_id = request.headers.get("Client-Id") or None
         async with wallet.db.transaction() as tx:
-            fault = await wallet.queues.take(tx, "api_faults", control_store.take_api_fault, endpoint)
+            if ids.get("payment_id") and not ids.get("payment_request_id") and client_id:
+                # inquiryPayment, cancelPayment and refund may name the payment by paymentId
+                named = await store.payment_by_id(tx, ids["payment_id"], client_id)
+                ids["payment_request_id"] = named.payment_request_id if named else None
+            fault = await wallet.queues.take(
+                tx, "api_faults", control_store.take_api_fault, endpoint, client_id, ids.get("payment_request_id")
+            )
         if fault is None:
             return await handler(request)
         kind, phase = fault["kind"], fault["phase"]
@@ -79,7 +88,7 @@ def api_fault_middleware(is_api_path, wallet_key):
             kind="fault",
             actor="wallet server",
             details={"fault": fault},
-            **await _ids_of(request),
+            **ids,
         )
         if phase == "before":
             return await _apply(request, wallet, kind, fault, None, handler)
@@ -155,6 +164,7 @@ def parse_api_fault(body: dict) -> dict:
         "phase": phase,
         "delay_ms": _delay(body, kind == "delay"),
         "remaining": parse_count(body),
+        **parse_scope(body),
     }
 
 
@@ -162,7 +172,24 @@ def parse_notify_fault(body: dict) -> dict:
     kind = body.get("kind")
     if kind not in NOTIFY_FAULT_KINDS:
         raise ValueError(f"kind must be one of {', '.join(NOTIFY_FAULT_KINDS)}")
-    return {"kind": kind, "delay_ms": _delay(body, kind == "delay"), "remaining": parse_count(body)}
+    return {
+        "kind": kind,
+        "delay_ms": _delay(body, kind == "delay"),
+        "remaining": parse_count(body),
+        **parse_scope(body),
+    }
+
+
+def parse_scope(fields) -> dict[str, str | None]:
+    """``clientId`` and ``paymentRequestId`` (a body's or a query's): the one merchant
+    and/or the one payment an entry acts on; absent, it acts on any."""
+    scope: dict[str, str | None] = {}
+    for name, column in SCOPE_FIELDS:
+        value = fields.get(name)
+        if value is not None and (not isinstance(value, str) or not 1 <= len(value) <= 64 or not value.isprintable()):
+            raise ValueError(f"{name} must be a string of 1-64 printable characters")
+        scope[column] = value
+    return scope
 
 
 def parse_count(body: dict) -> int:
@@ -179,8 +206,9 @@ def _delay(body: dict, required: bool) -> int:
     return delay
 
 
-def describe(row: dict) -> dict:
-    """A queued entry as the control API shows it."""
+def describe(row: dict, started_at: str | None = None) -> dict:
+    """A queued entry as the control API shows it. ``leftOver``: queued before this
+    wallet started, by a run that may have died before it used it."""
     out = {"id": row["id"], "remaining": row["remaining"], "createdAt": row["created_at"]}
     for key, name in (
         ("endpoint", "endpoint"),
@@ -188,8 +216,11 @@ def describe(row: dict) -> dict:
         ("phase", "phase"),
         ("delay_ms", "delayMs"),
         ("outcome", "outcome"),
+        ("client_id", "clientId"),
         ("payment_request_id", "paymentRequestId"),
     ):
         if key in row:
             out[name] = row[key]
+    if started_at is not None:
+        out["leftOver"] = row["created_at"] < started_at
     return out

@@ -22,13 +22,34 @@ _ERROR = {
     },
     "required": ["error"],
 }
+_SCOPE = {
+    "clientId": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 64,
+        "description": "Act only on this merchant's calls (a registered clientId); absent: any merchant's",
+    },
+    "paymentRequestId": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 64,
+        "description": "Act only on this payment; absent: any payment",
+    },
+    "replace": {
+        "type": "boolean",
+        "default": False,
+        "description": "Remove what is already queued for the same target (scope, and endpoint for an API fault)",
+    },
+}
 _ENTRY = {
     "type": "object",
     "properties": {
         "id": {"type": "integer"},
         "remaining": {"type": "integer", "minimum": 1},
         "createdAt": {"type": "string"},
+        "leftOver": {"type": "boolean", "description": "queued before this wallet started (an earlier run's)"},
         "outcome": {"type": "string"},
+        "clientId": {"type": ["string", "null"]},
         "paymentRequestId": {"type": ["string", "null"]},
         "endpoint": {"type": "string"},
         "kind": {"type": "string"},
@@ -45,8 +66,8 @@ SCHEMAS = {
         "type": "object",
         "properties": {
             "outcome": {"enum": [o.value for o in Outcome]},
-            "paymentRequestId": {"type": "string", "minLength": 1, "maxLength": 64},
             "count": _COUNT,
+            **_SCOPE,
         },
         "required": ["outcome"],
     },
@@ -58,12 +79,13 @@ SCHEMAS = {
             "phase": {"enum": ["before", "after"]},
             "count": _COUNT,
             "delayMs": _DELAY,
+            **_SCOPE,
         },
         "required": ["kind"],
     },
     "NotifyFault": {
         "type": "object",
-        "properties": {"kind": {"enum": list(NOTIFY_FAULT_KINDS)}, "count": _COUNT, "delayMs": _DELAY},
+        "properties": {"kind": {"enum": list(NOTIFY_FAULT_KINDS)}, "count": _COUNT, "delayMs": _DELAY, **_SCOPE},
         "required": ["kind"],
     },
     "Settle": {"type": "object", "properties": {"to": {"enum": ["SUCCESS", "FAIL"]}}},
@@ -165,6 +187,39 @@ def _queue(name: str, key: str, body: str, what: str) -> dict:
     }
 
 
+_QUEUED = {
+    "allOf": [
+        _ref("QueueEntry"),
+        {
+            "type": "object",
+            "properties": {
+                "alreadyQueued": {
+                    "type": "array",
+                    "items": _ref("QueueEntry"),
+                    "description": "entries for the same target queued before this one: they act first",
+                },
+                "replaced": {"type": "array", "items": _ref("QueueEntry"), "description": "removed by replace"},
+            },
+        },
+    ]
+}
+_SCOPE_QUERY = [
+    {"name": name, "in": "query", "required": False, "schema": {"type": "string"}}
+    for name in ("clientId", "paymentRequestId")
+]
+
+
+def _scoped_queue(name: str, key: str, body: str, what: str) -> dict:
+    """A queue whose entries may be scoped: listed and cleared by scope, added with
+    what was already queued in the reply, deleted one by one."""
+    queue = _queue(name, key, body, what)
+    queue["post"]["responses"]["201"]["content"]["application/json"]["schema"] = _QUEUED
+    for method in ("get", "delete"):
+        queue[method]["parameters"] = _SCOPE_QUERY
+        queue[method]["summary"] += " (?clientId=, ?paymentRequestId=: of exactly that scope)"
+    return queue
+
+
 def _queue_entry(what: str) -> dict:
     return {
         "delete": {
@@ -190,9 +245,13 @@ def paths() -> dict:
             )
         },
         "/_sim/credentials": {"get": _op("The sandbox merchant's clientId, keys and API base URL")},
-        "/_sim/outcomes": _queue("outcomes", "outcomes", "ForceOutcome", "outcomes of the next cashier confirmations"),
-        "/_sim/faults": _queue("faults", "faults", "ApiFault", "faults on the next API calls"),
-        "/_sim/notifications/faults": _queue("notify", "faults", "NotifyFault", "faults on the next notifications"),
+        "/_sim/outcomes": _scoped_queue(
+            "outcomes", "outcomes", "ForceOutcome", "outcomes of the next cashier confirmations"
+        ),
+        "/_sim/faults": _scoped_queue("faults", "faults", "ApiFault", "faults on the next API calls"),
+        "/_sim/notifications/faults": _scoped_queue(
+            "notify", "faults", "NotifyFault", "faults on the next notifications"
+        ),
         "/_sim/outcomes/{id}": _queue_entry("outcomes"),
         "/_sim/faults/{id}": _queue_entry("API faults"),
         "/_sim/notifications/faults/{id}": _queue_entry("notification faults"),
@@ -234,6 +293,12 @@ def paths() -> dict:
             "post": _op("Move the clock forward (expiry, retries)", body="ClockAdvance", errors=(400,))
         },
         "/_sim/accounts": {"get": _op("Test accounts with balances")},
+        "/_sim/accounts/{loginId}/unlock": {
+            "post": {
+                **_op("Unlock an account locked by wrong passwords (its tries back to 0)", errors=(404,)),
+                "parameters": [{"name": "loginId", "in": "path", "required": True, "schema": {"type": "string"}}],
+            }
+        },
         "/_sim/merchants": {
             "get": _op("Registered merchants"),
             "post": _op(

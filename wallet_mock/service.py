@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from simulator.core import jsonio
-from simulator.core.clock import Clock, iso, parse_iso
+from simulator.core.clock import Clock, iso, iso_precise, parse_iso
 from simulator.core.db import Database, Transaction
 from simulator.core.journal import Journal
 
 from . import control_store, store
 from .accounts import MAX_PASSWORD_TRIES, check_password
 from .config import WalletConfig
+from .control_store import QUEUE_PATHS
 from .errors import ApiError
 from .faults import Queues
 from .miniprogram_wire import ACCESS_TOKEN_TTL, AUTH_CODE_TTL, REFRESH_TOKEN_TTL, TokenGrant, TokenRequest
@@ -98,6 +99,7 @@ class Wallet:
         self._send_lease = timedelta(0)
         self._merchant_cache: dict[str, Merchant] = {}
         self.queues = Queues()
+        self.started_at = ""  # set by start(); entries queued before it are an earlier run's
 
     def attach_worker(self, wake: Callable[[], None], send_now: Callable[[int], None], lease: timedelta) -> None:
         """``wake()`` has the worker look at what is due; ``send_now(notification_id)``
@@ -111,7 +113,7 @@ class Wallet:
         """Seed test accounts and the sandbox merchant; restore the clock offset."""
         now = self.clock.now()
         async with self.db.transaction() as tx:
-            migrated = await store.migrate(tx)
+            migrated = await store.migrate(tx) + await control_store.upgrade(tx)
             await store.seed_accounts(tx)
             await store.upsert_merchant(
                 tx,
@@ -126,6 +128,27 @@ class Wallet:
         if migrated:
             log.info("data folder brought up to date: added %s", ", ".join(migrated))
         self.clock.offset_seconds = float(await store.get_state(self.db, "clock_offset", 0.0))
+        self.started_at = iso_precise(self.clock.now())
+        await self._report_left_over()
+
+    async def _report_left_over(self) -> None:
+        """Say in the log what an earlier run queued and never used: a run that died
+        leaves its outcomes and faults for whoever comes next."""
+        for table, what in (
+            ("forced_outcomes", "forced outcome"),
+            ("api_faults", "API fault"),
+            ("notify_faults", "notification fault"),
+        ):
+            rows = await control_store.entries(self.db, table)
+            if rows:
+                log.warning(
+                    "%d %s%s left queued by an earlier run (oldest from %s): see GET /_sim/%s, clear with DELETE",
+                    len(rows),
+                    what,
+                    "" if len(rows) == 1 else "s",
+                    rows[0]["created_at"],
+                    QUEUE_PATHS[table],
+                )
 
     # --- merchants -----------------------------------------------------------------
 
@@ -569,7 +592,7 @@ class Wallet:
                     if account.failed_tries:
                         await store.reset_password_failures(tx, account.account_id)
                     forced = await self.queues.take(
-                        tx, "forced_outcomes", control_store.take_outcome, p.payment_request_id
+                        tx, "forced_outcomes", control_store.take_outcome, p.client_id, p.payment_request_id
                     )
                     if forced:
                         self.journal.record(16, f"outcome forced by the control API: {forced}", kind="note", **ids)

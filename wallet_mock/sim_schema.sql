@@ -1,8 +1,10 @@
 -- The control plane's state: what tests have asked the wallet to do next. Kept in the
--- database so that it survives a restart like everything else.
+-- database so that it survives a restart like everything else. An entry may be scoped
+-- to one merchant (client_id) and/or one payment (payment_request_id); NULL is "any".
 CREATE TABLE IF NOT EXISTS forced_outcomes (
     id                 INTEGER PRIMARY KEY AUTOINCREMENT,
     outcome            TEXT NOT NULL,
+    client_id          TEXT,
     payment_request_id TEXT,
     remaining          INTEGER NOT NULL CHECK (remaining > 0),
     created_at         TEXT NOT NULL
@@ -15,6 +17,8 @@ CREATE TABLE IF NOT EXISTS api_faults (
     phase      TEXT NOT NULL,
     delay_ms   INTEGER NOT NULL DEFAULT 0,
     remaining  INTEGER NOT NULL CHECK (remaining > 0),
+    client_id          TEXT,
+    payment_request_id TEXT,
     created_at TEXT NOT NULL
 );
 
@@ -23,6 +27,8 @@ CREATE TABLE IF NOT EXISTS notify_faults (
     kind       TEXT NOT NULL,
     delay_ms   INTEGER NOT NULL DEFAULT 0,
     remaining  INTEGER NOT NULL CHECK (remaining > 0),
+    client_id          TEXT,
+    payment_request_id TEXT,
     created_at TEXT NOT NULL
 );
 

@@ -200,6 +200,13 @@ async def record_password_failure(tx: Transaction, account_id: str, max_tries: i
     return row["failed_tries"]
 
 
+async def unlock_account(tx: Transaction, login_id: str) -> Account | None:
+    """Open a locked account again, its wrong-password count back to 0; None if there is
+    no such account."""
+    await tx.execute("UPDATE accounts SET failed_tries = 0, locked_at = NULL WHERE login_id = ?", (login_id,))
+    return await get_account_by_login(tx, login_id)
+
+
 async def reset_password_failures(tx: Transaction, account_id: str) -> None:
     await tx.execute("UPDATE accounts SET failed_tries = 0 WHERE account_id = ? AND failed_tries > 0", (account_id,))
 

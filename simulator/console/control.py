@@ -42,19 +42,23 @@ ALLOWED = tuple(
         ("wallet", "GET", r"outcomes"),
         ("wallet", "POST", r"outcomes"),
         ("wallet", "DELETE", r"outcomes"),
+        ("wallet", "DELETE", r"outcomes/[0-9]{1,18}"),
         ("wallet", "GET", r"faults"),
         ("wallet", "POST", r"faults"),
         ("wallet", "DELETE", r"faults"),
+        ("wallet", "DELETE", r"faults/[0-9]{1,18}"),
         ("wallet", "GET", r"notifications"),
         ("wallet", "GET", r"notifications/faults"),
         ("wallet", "POST", r"notifications/faults"),
         ("wallet", "DELETE", r"notifications/faults"),
+        ("wallet", "DELETE", r"notifications/faults/[0-9]{1,18}"),
         ("wallet", "POST", rf"notifications/{_ID}/resend"),
         ("wallet", "GET", rf"payments/{_ID}"),
         ("wallet", "POST", rf"payments/{_ID}/(settle|expire)"),
         ("wallet", "GET", r"clock"),
         ("wallet", "POST", r"clock/advance"),
         ("wallet", "GET", r"accounts"),
+        ("wallet", "POST", r"accounts/[A-Za-z0-9_.@+\-]{1,128}/unlock"),
     )
 )
 TIMEOUT = aiohttp.ClientTimeout(total=10)

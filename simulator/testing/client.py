@@ -44,6 +44,15 @@ class SimCallError(RuntimeError):
 _COROUTINES: dict[str, Callable[..., Coroutine[Any, Any, Any]]] = {}
 
 
+def _scope(client_id: str | None, payment_request_id: str | None, replace: bool) -> dict[str, Any]:
+    """The scope fields of a queued outcome or fault, as the control API takes them."""
+    body: dict[str, Any] = {"clientId": client_id, "paymentRequestId": payment_request_id}
+    body = {k: v for k, v in body.items() if v is not None}
+    if replace:
+        body["replace"] = True
+    return body
+
+
 def _blocking(method: Callable[..., Coroutine[Any, Any, Any]]) -> Callable[..., Any]:
     """Write a helper once, as a coroutine run on the simulator's loop; callers get it
     blocking (``sim.x()``) or awaitable (``await sim.aio.x()``)."""
@@ -150,16 +159,23 @@ class TradepaySim:
                 await self._request("POST", app, "/_sim/reset", {})
 
     @_blocking
-    async def force_outcome(self, outcome: str, *, payment_request_id: str | None = None, count: int = 1) -> dict:
-        """The next cashier confirmation (of that paymentRequestId, if given) ends as
-        ``outcome``: ``SUCCESS``, ``INSUFFICIENT_BALANCE``, ``RISK_REJECT``,
-        ``USER_CANCEL``, ``PROCESSING_THEN_SUCCESS``, ``PROCESSING_THEN_FAIL``,
-        ``NETWORK_LOST_BEFORE_DEBIT`` or ``NETWORK_LOST_AFTER_DEBIT``."""
-        body = {
-            "outcome": outcome,
-            "count": count,
-            **({"paymentRequestId": payment_request_id} if payment_request_id else {}),
-        }
+    async def force_outcome(
+        self,
+        outcome: str,
+        *,
+        payment_request_id: str | None = None,
+        client_id: str | None = None,
+        count: int = 1,
+        replace: bool = False,
+    ) -> dict:
+        """The next cashier confirmation ends as ``outcome``: ``SUCCESS``,
+        ``INSUFFICIENT_BALANCE``, ``RISK_REJECT``, ``USER_CANCEL``,
+        ``PROCESSING_THEN_SUCCESS``, ``PROCESSING_THEN_FAIL``,
+        ``NETWORK_LOST_BEFORE_DEBIT`` or ``NETWORK_LOST_AFTER_DEBIT``. Scoped to one
+        payment (``payment_request_id``) and/or one merchant (``client_id``) it leaves
+        other tests sharing the wallet alone. The reply's ``alreadyQueued`` lists what
+        acts before it for the same scope; ``replace=True`` removes that instead."""
+        body = {"outcome": outcome, "count": count, **_scope(client_id, payment_request_id, replace)}
         return await self._request("POST", "wallet", "/_sim/outcomes", body)
 
     @_blocking
@@ -171,21 +187,54 @@ class TradepaySim:
         count: int = 1,
         delay_ms: int | None = None,
         phase: str | None = None,
+        client_id: str | None = None,
+        payment_request_id: str | None = None,
+        replace: bool = False,
     ) -> dict:
         """The next ``count`` calls to ``endpoint`` (``pay``, ``inquiryPayment``,
         ``cancelPayment``, ``refund``, ``inquiryRefund`` or ``*``) fail with ``kind``:
         ``delay``, ``http_500``, ``http_503``, ``drop``, ``malformed_json``,
-        ``unknown_exception``; ``phase`` is ``before`` or ``after`` the wallet acts."""
-        body = {"endpoint": endpoint, "kind": kind, "count": count}
+        ``unknown_exception``; ``phase`` is ``before`` or ``after`` the wallet acts.
+        ``client_id`` / ``payment_request_id`` limit it to one merchant's / payment's calls."""
+        body = {"endpoint": endpoint, "kind": kind, "count": count, **_scope(client_id, payment_request_id, replace)}
         body.update({k: v for k, v in (("delayMs", delay_ms), ("phase", phase)) if v is not None})
         return await self._request("POST", "wallet", "/_sim/faults", body)
 
     @_blocking
-    async def notification_fault(self, kind: str, *, count: int = 1, delay_ms: int | None = None) -> dict:
+    async def notification_fault(
+        self,
+        kind: str,
+        *,
+        count: int = 1,
+        delay_ms: int | None = None,
+        client_id: str | None = None,
+        payment_request_id: str | None = None,
+        replace: bool = False,
+    ) -> dict:
         """The next ``count`` notifications: ``fail`` (acknowledgement lost: retried),
-        ``delay``, ``duplicate`` or ``drop`` (lost; the wallet believes it delivered)."""
-        body = {"kind": kind, "count": count, **({"delayMs": delay_ms} if delay_ms is not None else {})}
+        ``delay``, ``duplicate`` or ``drop`` (lost; the wallet believes it delivered);
+        ``client_id`` / ``payment_request_id`` limit it to one merchant's / payment's."""
+        body = {"kind": kind, "count": count, **_scope(client_id, payment_request_id, replace)}
+        if delay_ms is not None:
+            body["delayMs"] = delay_ms
         return await self._request("POST", "wallet", "/_sim/notifications/faults", body)
+
+    @_blocking
+    async def remove_queued(self, entry: dict | int, queue: str = "outcomes") -> dict:
+        """Remove one queued entry (the dict a ``force_outcome``, ``fault`` or
+        ``notification_fault`` returned, or its id with ``queue``: ``outcomes``,
+        ``faults`` or ``notifications/faults``) before it is used."""
+        if isinstance(entry, dict):
+            entry_id = entry["id"]
+            queue = "outcomes" if "outcome" in entry else ("faults" if "endpoint" in entry else "notifications/faults")
+        else:
+            entry_id = entry
+        return await self._request("DELETE", "wallet", f"/_sim/{queue}/{int(entry_id)}", None)
+
+    @_blocking
+    async def unlock(self, login_id: str) -> dict:
+        """Unlock a test account locked by wrong passwords, without a reset."""
+        return await self._request("POST", "wallet", f"/_sim/accounts/{quote(login_id, safe='')}/unlock", {})
 
     @_blocking
     async def settle(self, payment_id: str, to: str = "SUCCESS") -> dict:

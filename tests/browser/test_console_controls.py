@@ -113,3 +113,72 @@ async def test_reset_from_the_console_empties_every_app(sim, http, page):
     assert journeys["journeys"] == []
     _, orders = await get_json(http, f"{sim.urls['merchant']}/api/orders")
     assert orders["orders"] == []
+
+
+async def test_scoped_outcomes_are_queued_shown_and_removed_one_by_one(sim, http, page, artifacts):
+    wallet = sim.urls["wallet"]
+    async with http.post(f"{wallet}/_sim/outcomes", json={"outcome": "RISK_REJECT", "paymentRequestId": "PR-42"}) as r:
+        first = await r.json()
+    await open_controls(page, sim.urls["console"])
+    await page.get_by_test_id("outcome-select").select_option("USER_CANCEL")
+    await page.get_by_test_id("outcome-scope").locator("summary").click()
+    await page.get_by_test_id("outcome-payment-request-id").fill("PR-42")
+    await page.get_by_test_id("outcome-submit").click()
+    await page.get_by_test_id("toast").filter(has_text="after 1 entry already queued for it").wait_for()
+    entries = page.get_by_test_id("outcome-queue").get_by_test_id("queued-entry")
+    await entries.filter(has_text="USER_CANCEL · next 1 payment · payment PR-42").wait_for()
+    _, queued = await get_json(http, f"{wallet}/_sim/outcomes")
+    assert [(o["outcome"], o["paymentRequestId"]) for o in queued["outcomes"]] == [
+        ("RISK_REJECT", "PR-42"),
+        ("USER_CANCEL", "PR-42"),
+    ]
+    await page.get_by_test_id("outcome-replace").check()
+    await page.get_by_test_id("outcome-select").select_option("SUCCESS")
+    await page.get_by_test_id("outcome-submit").click()
+    await page.get_by_test_id("toast").filter(has_text="replacing 2 entries").wait_for()
+    await entries.filter(has_text="SUCCESS").wait_for()
+    assert await entries.count() == 1
+    await page.screenshot(path=str(artifacts / "console-scoped-outcome.png"))
+    await entries.first.get_by_test_id("queued-remove").click()
+    await page.get_by_test_id("outcome-queue").filter(has_text="None").wait_for()
+    _, queued = await get_json(http, f"{wallet}/_sim/outcomes")
+    assert queued["outcomes"] == [] and first["id"] not in [o["id"] for o in queued["outcomes"]]
+
+
+async def test_a_locked_account_is_unlocked_from_the_console(sim, http, page):
+    from simulator.testing.journey import cashier_action, open_cashier
+
+    for _ in range(5):
+        async with http.post(f"{sim.urls['merchant']}/api/orders", json={"items": [{"goodsId": "latte"}]}) as r:
+            order = await r.json()
+        cashier = await open_cashier(http, order["paymentUrl"])
+        await cashier_action(http, cashier, "confirm", {"account": "risk@sandbox.test", "password": "000000"})
+    await open_controls(page, sim.urls["console"])
+    row = page.locator("[data-testid=account][data-login='risk@sandbox.test']")
+    await row.filter(has_text="locked").wait_for()
+    await row.get_by_test_id("account-unlock").click()
+    await page.get_by_test_id("toast").filter(has_text="risk@sandbox.test unlocked").wait_for()
+    _, accounts = await get_json(http, f"{sim.urls['wallet']}/_sim/accounts")
+    risk = next(a for a in accounts["accounts"] if a["loginId"] == "risk@sandbox.test")
+    assert risk["locked"] is False and risk["failedPasswordTries"] == 0
+    await row.get_by_test_id("account-unlock").wait_for(state="detached")
+
+
+async def test_what_an_earlier_run_left_queued_is_flagged_in_the_console(tmp_path, keys_template, http, page):
+    data = tmp_path / "data"
+    async with running_sim(data, keys_from=keys_template) as first:
+        fault = {"endpoint": "pay", "kind": "http_500"}
+        async with http.post(f"{first.urls['wallet']}/_sim/faults", json=fault) as r:
+            assert r.status == 201
+    async with running_sim(data, keys_from=keys_template) as second:
+        await page.goto(second.urls["console"])
+        flag = page.get_by_test_id("left-over")
+        await flag.filter(has_text="1 entry queued by an earlier run").wait_for()
+        await flag.click()
+        entry = page.get_by_test_id("fault-list").get_by_test_id("queued-entry")
+        await entry.filter(has_text="earlier run").wait_for()
+        assert await entry.get_attribute("data-left-over") == "true"
+        await entry.get_by_test_id("queued-remove").click()
+        await flag.wait_for(state="hidden")
+        _, faults = await get_json(http, f"{second.urls['wallet']}/_sim/faults")
+        assert faults["faults"] == []

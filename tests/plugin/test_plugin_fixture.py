@@ -82,6 +82,30 @@ def test_api_faults_and_signed_calls(tradepay_sim):
     assert refund["result"]["resultCode"] == "SUCCESS"
 
 
+def test_scoped_queues_removal_and_unlock_from_the_helpers(tradepay_sim):
+    sandbox = tradepay_sim.credentials["clientId"]
+    other = tradepay_sim.force_outcome("RISK_REJECT", payment_request_id="NOT-THIS-ONE")
+    mine = tradepay_sim.force_outcome("USER_CANCEL", client_id=sandbox)
+    again = tradepay_sim.force_outcome("INSUFFICIENT_BALANCE", client_id=sandbox)
+    assert [e["id"] for e in again["alreadyQueued"]] == [mine["id"]]
+    replaced = tradepay_sim.force_outcome("INSUFFICIENT_BALANCE", client_id=sandbox, replace=True)
+    assert {e["id"] for e in replaced["replaced"]} == {mine["id"], again["id"]}
+    assert tradepay_sim.journey().result_code == "4000", "the merchant's entry, not the other payment's"
+    assert tradepay_sim.remove_queued(other) == {"removed": other["id"]}
+    fault = tradepay_sim.fault("pay", "http_500", client_id=sandbox)
+    tradepay_sim.remove_queued(fault)
+    assert tradepay_sim.journey().result_code == "9000", "both removed before use"
+    for _ in range(5):
+        assert tradepay_sim.journey(password="000000").refusal["code"] in ("WRONG_PASSWORD", "ACCOUNT_LOCKED")
+    assert tradepay_sim.journey().refusal["code"] == "ACCOUNT_LOCKED"
+    unlocked = tradepay_sim.unlock("buyer@sandbox.test")
+    assert (unlocked["loginId"], unlocked["locked"], unlocked["failedPasswordTries"]) == (
+        "buyer@sandbox.test",
+        False,
+        0,
+    )
+
+
 def test_a_lost_acknowledgement_is_retried_when_the_clock_moves(tradepay_sim):
     tradepay_sim.notification_fault("fail")
     journey = tradepay_sim.journey()
@@ -114,3 +138,31 @@ async def test_awaitable_helpers_in_an_async_test(tradepay_sim):
     assert notification["status"] == "DELIVERED"
     with pytest.raises(AttributeError, match="no helper"):
         _ = tradepay_sim.aio.urls
+
+
+def test_check_merchant_runs_the_conformance_scenarios_against_a_merchant(tradepay_sim, tmp_path):
+    merchant = tradepay_sim.urls["merchant"]
+    config = {
+        "createOrder": {"url": f"{merchant}/api/orders", "orderIdPath": "orderId", "paymentUrlPath": "paymentUrl"},
+        "orderStatus": {
+            "url": f"{merchant}/api/orders/{{orderId}}?clientResultCode={{resultCode}}",
+            "statusPath": "status",
+            "paid": ["PAID"],
+            "pending": ["CREATED", "PAYING"],
+            "failed": ["FAILED", "CANCELLED", "CLOSED"],
+        },
+        "scenarios": ["success", "client-claims-success", "every-delivery"],
+    }
+    config["createOrder"]["body"] = {"items": [{"goodsId": "latte", "quantity": 1}]}
+    report = tradepay_sim.check_merchant(config)
+    verdicts = {f.rule: f.verdict for f in report.findings}
+    assert verdicts == {
+        "paid-after-success": "pass",
+        "fulfilled-once": "not seen",  # no fulfilmentCountPath in this config
+        "client-code-not-proof": "pass",
+        "acknowledgement-format": "pass",
+    }
+    assert report.ok
+    path = tmp_path / "merchant-check.json"
+    path.write_text(json.dumps(config))
+    assert tradepay_sim.check_merchant(str(path)).ok  # a path works as well
