@@ -78,6 +78,7 @@ class Context:
     payments: list[str] = field(default_factory=list)  # every payment made, for the acknowledgement rule
     forged_key: signing.KeyPair | None = None
     scenario: str = ""
+    client_id: str | None = None  # the merchant's, once a payment has shown it
 
     # --- time ---------------------------------------------------------------------
 
@@ -151,6 +152,7 @@ class Context:
                 f"the payment was made by client {record['clientId']}, not {self.config.client_id} as the config says"
             )
         self.payments.append(cashier.payment_id)
+        self.client_id = record["clientId"]
         return Journey(str(order_id), cashier, record["clientId"], record.get("notifyUrl"))
 
     async def pay(self, journey: Journey, outcome: str) -> str:
@@ -289,7 +291,7 @@ async def network_lost_after_debit(ctx: Context) -> None:
 
 async def notification_lost(ctx: Context) -> None:
     journey = await ctx.new_order()
-    await ctx.sandbox.notification_fault("drop")
+    await ctx.sandbox.notification_fault("drop", journey.cashier.payment_request_id)
     code = await ctx.pay(journey, "SUCCESS")
     notification = await ctx.notified(journey, "PAYMENT_RESULT")
     dropped = notification is not None and any(a["outcome"] == "DROPPED" for a in notification.get("history", []))
@@ -297,8 +299,7 @@ async def notification_lost(ctx: Context) -> None:
         ctx.record(
             "inquiry-when-notification-lost",
             ERROR,
-            "the dropped-notification fault was not used by this payment's notification (another notification "
-            "took it): nothing could be judged",
+            "the wallet did not drop this payment's notification as asked: nothing could be judged",
             journey,
         )
         return
@@ -340,7 +341,7 @@ async def notification_lost(ctx: Context) -> None:
 
 async def notification_repeated(ctx: Context) -> None:
     journey = await ctx.new_order()
-    await ctx.sandbox.notification_fault("duplicate")
+    await ctx.sandbox.notification_fault("duplicate", journey.cashier.payment_request_id)
     code = await ctx.pay(journey, "SUCCESS")
     notification = await ctx.notified(journey, "PAYMENT_RESULT")
     if notification is None:
@@ -474,11 +475,14 @@ async def payment_expired(ctx: Context) -> None:
 
 async def pay_retried(ctx: Context) -> None:
     since = (await ctx.sandbox.clock())["now"]
-    await ctx.sandbox.api_fault("pay", "drop", "after")
+    # Its paymentRequestId is the merchant's to choose: the fault is scoped to the merchant.
+    await ctx.sandbox.api_fault("pay", "drop", "after", ctx.config.client_id or ctx.client_id)
     reply = await ctx.shop.create_order()
     order_id = dig(reply.body, ctx.config.order_id_path) if isinstance(reply.body, dict) else None
     retried = False
-    if not (reply.status is not None and 200 <= reply.status < 300):
+    if reply.status is None:
+        raise ScenarioError(f"creating an order failed: {reply.describe()}")
+    if not 200 <= reply.status < 300:
         if order_id is None or ctx.config.retry_pay is None:
             why = "the config names no retryPay call" if ctx.config.retry_pay is None else "it names no order id"
             ctx.record(

@@ -64,8 +64,12 @@ def _pay_body(prid: str, order_id: str, notify_url: str) -> dict:
 # --- the careless merchant -------------------------------------------------------------
 
 
-def careless(wallet_url: str, credentials: dict, public_url: list[str]) -> web.Application:
-    """``public_url[0]`` is filled in once the server listens (its notify URL)."""
+def careless(
+    wallet_url: str, credentials: dict, public_url: list[str], more: frozenset[str] = frozenset()
+) -> web.Application:
+    """``public_url[0]`` is filled in once the server listens (its notify URL). ``more``
+    adds mistakes: ``new-request-id`` (a retried pay gets a new paymentRequestId),
+    ``text-ack`` (answers notifications with the text ``success``), ``8000-is-paid``."""
     orders: dict[str, dict] = {}
     numbers = itertools.count(1)
     session_key = web.AppKey("session", aiohttp.ClientSession)
@@ -92,11 +96,16 @@ def careless(wallet_url: str, credentials: dict, public_url: list[str]) -> web.A
         return await pay(request, order)
 
     async def retry(request: web.Request) -> web.Response:
-        return await pay(request, orders[request.match_info["id"]])
+        order = orders[request.match_info["id"]]
+        if "new-request-id" in more:
+            order["prid"] += "-again"
+        return await pay(request, order)
 
     async def status(request: web.Request) -> web.Response:
         order = orders[request.match_info["id"]]
         if request.query.get("code") == "9000":  # mistake 1: the client's word is enough
+            order["status"] = "PAID"
+        if request.query.get("code") == "8000" and "8000-is-paid" in more:
             order["status"] = "PAID"
         return web.json_response({"status": order["status"], "fulfilled": order["fulfilled"]})
 
@@ -109,6 +118,8 @@ def careless(wallet_url: str, credentials: dict, public_url: list[str]) -> web.A
                 order["fulfilled"] += 1  # mistake 3: every notification ships the goods again
             elif order["status"] != "PAID":
                 order["status"] = "FAILED"
+        if "text-ack" in more:
+            return web.Response(text="success")
         return web.json_response(ACK)  # mistake 4 is what it lacks: no inquiryPayment anywhere
 
     async def session_ctx(app: web.Application):
