@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import aiohttp_jinja2
 from aiohttp import web
 
 from simulator.core import guard
@@ -24,12 +25,13 @@ from simulator.core.web import (
 )
 
 from . import api, cashier, control, control_refunds
+from .accounts import SANDBOX_PASSWORD, TEST_ACCOUNTS
 from .api import WALLET
 from .config import WalletConfig
 from .control import WORKER
 from .errors import result
 from .faults import api_fault_middleware
-from .operations import is_api_path
+from .operations import FAMILIES, is_api_path
 from .service import Wallet
 from .worker import LEASE, Worker
 
@@ -60,8 +62,24 @@ def create_app(config: WalletConfig) -> web.Application:
     app.add_routes(control.routes())
     app.add_routes(control_refunds.routes())
     add_journal_routes(app, JOURNAL)
-    app.add_routes([web.get("/_sim/health", health)])
+    app.add_routes([web.get("/_sim/health", health), web.get("/", index)])
     return app
+
+
+async def index(request: web.Request) -> web.Response:
+    """The wallet's root: what it answers and where, as the merchant server's root says."""
+    config = request.app[CONFIG]
+    return aiohttp_jinja2.render_template(
+        "wallet/index.html",
+        request,
+        {
+            "base_url": config.public_url,
+            "families": FAMILIES,
+            "accounts": TEST_ACCOUNTS,
+            "password": SANDBOX_PASSWORD,
+            "client_id": config.sandbox_client_id,
+        },
+    )
 
 
 def _signed(request: web.Request) -> bool:

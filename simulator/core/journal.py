@@ -142,7 +142,17 @@ def http_summary(
 # Only a body with one of these words can hold a secret-looking field: others skip the
 # (comparatively slow) walk through every key. Substring tests on the lowered bytes: a
 # case-blind regex alternation costs several times more on every body.
-_SECRET_HINTS = (b"passw", b"private", b"secret", b"csrf", b"cookie", b"authorization")
+_SECRET_HINTS = (
+    b"passw",
+    b"private",
+    b"secret",
+    b"csrf",
+    b"cookie",
+    b"authorization",
+    b"token",
+    b"authcode",
+    b"auth_code",
+)
 
 
 def _may_hold_secret(raw: bytes) -> bool:
