@@ -20,7 +20,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import browser, growth, journeys, machine, miniprogram, pay_load, sim_process
+from . import browser, growth, hostile, journeys, machine, miniprogram, pay_load, sim_process
 from .report import write_report
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -144,6 +144,9 @@ async def main(args: argparse.Namespace) -> None:
 
         if not args.skip_miniprogram:
             results["miniprogram"] = await miniprogram_run()
+
+        print("a notification receiver answering 120 MB ...", flush=True)
+        results["hostile_reply"] = await hostile.measure(data / "hostile")
 
         if not (args.quick or args.skip_growth):
             sim, _ = sim_process.start(data / "growth")

@@ -177,7 +177,26 @@ def write_report(results: dict, path: Path) -> None:
         )
     out.append("")
     out += _miniprogram(results.get("miniprogram"))
+    out += hostile_section(results.get("hostile_reply"))
     path.write_text("\n".join(out))
+
+
+def hostile_section(h: dict | None) -> list[str]:
+    """The hostile notification receiver (bench/hostile.py, issue 23 point 5)."""
+    if not h:
+        return []
+    return [
+        "",
+        "## A notification receiver answering 120 MB",
+        "",
+        f"The wallet alone, in its own process, notifies a receiver that answers {h['reply_mb']} MB "
+        "(bench/hostile.py); its resident memory sampled every 10 ms: "
+        f"{h['rss_before_mib']} MiB before, {h['rss_peak_mib']} MiB at the peak, {h['rss_after_mib']} MiB after. "
+        f"The wallet reads 8 KiB of a reply and hangs up: the receiver got "
+        f"{h['reply_bytes_sent'] / 2**20:.0f} MiB out before it did; the payment's events, read back, "
+        f"are {h['events_bytes'] / 1024:.0f} KiB. Before the limit (issue 23) the same run peaked "
+        "at 414.5 MiB from 54.4 (the issue saw 488 MB more).",
+    ]
 
 
 def _miniprogram(m: dict | None) -> list[str]:

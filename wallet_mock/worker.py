@@ -12,6 +12,7 @@ import logging
 from datetime import timedelta
 
 import aiohttp
+import yarl
 
 from simulator.core.clock import Clock, parse_iso
 from simulator.core.db import Database
@@ -30,10 +31,13 @@ log = logging.getLogger("tradepay_sim.wallet.worker")
 RETRY_SCHEDULE_SECONDS = (0, 120, 600, 600, 3600, 7200, 21600, 54000)
 NOTIFY_TIMEOUT_SECONDS = 10.0
 MAX_IDLE_SECONDS = 30.0
-# Deliveries in flight at once. Enough must be in flight to keep up with payments: it
-# takes the rate times a delivery's round trip, and under load a round trip is tens of
-# milliseconds. The cap still bounds what a merchant server coming back from an outage
-# gets at once (docs/decisions/send-at-commit.md).
+# A merchant's acknowledgement is ~100 bytes: no more than this of a reply is read.
+MAX_REPLY_BYTES = 8 * 1024
+# Deliveries in flight at once to one receiver (host and port). Enough must be in flight
+# to keep up with payments: it takes the rate times a delivery's round trip, and under
+# load a round trip is tens of milliseconds. The cap still bounds what a merchant server
+# coming back from an outage gets at once (docs/decisions/send-at-commit.md). Per
+# receiver: one that hangs holds its own slots only, never another merchant's.
 MAX_PARALLEL_DELIVERIES = 64
 # How long a claimed delivery may take before another dispatch may try it again.
 LEASE = timedelta(seconds=NOTIFY_TIMEOUT_SECONDS * 2 + 5)
@@ -65,7 +69,7 @@ class Worker:
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
         self._in_flight: dict[int, asyncio.Task] = {}
-        self._slots = asyncio.Semaphore(MAX_PARALLEL_DELIVERIES)
+        self._slots: dict[str, asyncio.Semaphore] = {}
 
     def wake(self) -> None:
         self._wake.set()
@@ -165,9 +169,19 @@ class Worker:
             self.wake()
 
     async def _deliver(self, row: Notification) -> str:
-        """One attempt, when a slot is free; returns the row's status after it."""
-        async with self._slots:
+        """One attempt, when a slot of its receiver is free; returns the row's status after it."""
+        async with self._slots_of(row.url):
             return (await self._attempt(row))["status"]
+
+    def _slots_of(self, url: str) -> asyncio.Semaphore:
+        """The slots of the receiver at ``url`` (its scheme, host and port)."""
+        receiver = receiver_of(url)
+        slots = self._slots.get(receiver)
+        if slots is None:
+            if len(self._slots) > 1000:  # forget receivers not at their cap (rarely exact: a bound, not a count)
+                self._slots = {k: s for k, s in self._slots.items() if s.locked()}
+            slots = self._slots[receiver] = asyncio.Semaphore(MAX_PARALLEL_DELIVERIES)
+        return slots
 
     async def _attempt(self, row: Notification, *, manual: bool = False) -> dict:
         """One delivery attempt of an outbox row, recorded; returns what happened."""
@@ -266,7 +280,7 @@ class Worker:
     async def _post(self, client: SignedClient, prepared: SignedExchange) -> dict:
         exchange = dataclasses.replace(prepared)  # each copy keeps its own reply
         try:
-            exchange = await client.send(exchange, timeout=NOTIFY_TIMEOUT_SECONDS)
+            exchange = await client.send(exchange, timeout=NOTIFY_TIMEOUT_SECONDS, max_reply_bytes=MAX_REPLY_BYTES)
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
             return {
@@ -287,7 +301,14 @@ class Worker:
             "acknowledged": acknowledged,
             "http_status": exchange.status,
             "outcome": "ACKNOWLEDGED" if acknowledged else "NOT_ACKNOWLEDGED",
-            "detail": None if acknowledged else f"HTTP {exchange.status}, no resultStatus S in the reply",
+            "detail": None
+            if acknowledged
+            else f"HTTP {exchange.status}, "
+            + (
+                f"a reply longer than {MAX_REPLY_BYTES} bytes (only its beginning was read)"
+                if exchange.response_clipped
+                else "no resultStatus S in the reply"
+            ),
             "exchange": exchange,
         }
 
@@ -340,6 +361,15 @@ class Worker:
         if row is None:
             raise LookupError("no such notification")
         return await self._attempt(row, manual=True)
+
+
+def receiver_of(url: str) -> str:
+    """Who answers ``url``: its scheme, host and port (the URL itself if it has none)."""
+    try:
+        parsed = yarl.URL(url)
+        return f"{parsed.scheme}://{parsed.host}:{parsed.port}"
+    except (ValueError, TypeError):
+        return url
 
 
 def _dt(value: str | None):

@@ -1,7 +1,8 @@
-"""The buyer: pays (or cancels) a paymentUrl in the wallet's cashier as the wallet app
-would, over HTTP: it opens the page, reads the cashier's config (its CSRF token among it)
-and posts the form. The one place the conformance run touches the cashier, so that a
-headless cashier call can take its place without changing a scenario."""
+"""The buyer: opens a paymentUrl in the wallet's cashier as the wallet app does (the page,
+steps 10-13, whose config names the payment's ids), then confirms or cancels through the
+wallet's headless cashier (``POST /_sim/cashier``: the cashier's own service path, the same
+outcomes and journal as a click, without a browser). The one place the conformance run
+touches the cashier."""
 
 from __future__ import annotations
 
@@ -22,12 +23,10 @@ class CashierError(RuntimeError):
 
 @dataclass(frozen=True)
 class Cashier:
-    """A cashier opened for one payment: where its form goes, and the ids it shows."""
+    """A cashier opened for one payment: its URL, its wallet, and the ids it shows."""
 
     url: str
     origin: str
-    token: str
-    csrf: str
     payment_id: str
     payment_request_id: str
     order_id: str
@@ -46,8 +45,6 @@ async def open_cashier(session: aiohttp.ClientSession, payment_url: str) -> Cash
     return Cashier(
         final_url,
         final_url.split("/cashier")[0],
-        config["token"],
-        config["csrf"],
         config["paymentId"],
         config["paymentRequestId"],
         config["orderId"],
@@ -60,11 +57,10 @@ async def open_by_payment_id(session: aiohttp.ClientSession, wallet_url: str, pa
 
 
 async def press(cashier: Cashier, session: aiohttp.ClientSession, action: str, body: dict | None = None) -> str:
-    """Post the cashier's form (``confirm`` or ``cancel``); the resultCode the mini
-    program's ``my.tradePay`` gets."""
-    headers = {"Content-Type": "application/json", "X-CSRF-Token": cashier.csrf, "Origin": cashier.origin}
-    url = f"{cashier.origin}/cashier/{cashier.token}/{action}"
-    async with session.post(url, data=json.dumps(body or {}), headers=headers) as resp:
+    """Confirm or cancel (``action``) in the cashier; the resultCode the mini program's
+    ``my.tradePay`` gets."""
+    url = f"{cashier.origin}/_sim/cashier"
+    async with session.post(url, json={"paymentUrl": cashier.url, "action": action, **(body or {})}) as resp:
         reply = await resp.json(content_type=None)
     if resp.status != 200 or not isinstance(reply, dict) or "resultCode" not in reply:
         raise CashierError(f"the cashier refused {action}: HTTP {resp.status} {reply}")

@@ -39,11 +39,14 @@ class Sandbox:
         """The next confirmation of this paymentRequestId (and of no other) ends so."""
         return await self._queue("/_sim/outcomes", {"outcome": outcome, "paymentRequestId": payment_request_id})
 
-    async def notification_fault(self, kind: str) -> dict:
-        return await self._queue("/_sim/notifications/faults", {"kind": kind})
+    async def notification_fault(self, kind: str, payment_request_id: str) -> dict:
+        """The next notification of this payment (and of no other) meets ``kind``."""
+        return await self._queue("/_sim/notifications/faults", {"kind": kind, "paymentRequestId": payment_request_id})
 
-    async def api_fault(self, endpoint: str, kind: str, phase: str) -> dict:
-        return await self._queue("/_sim/faults", {"endpoint": endpoint, "kind": kind, "phase": phase})
+    async def api_fault(self, endpoint: str, kind: str, phase: str, client_id: str | None) -> dict:
+        """The next call to ``endpoint`` by this merchant (by anyone, when not known yet)."""
+        body = {"endpoint": endpoint, "kind": kind, "phase": phase}
+        return await self._queue("/_sim/faults", {**body, **({"clientId": client_id} if client_id else {})})
 
     async def take_back(self) -> int:
         """Remove every entry this run queued that is still there; how many were."""

@@ -58,7 +58,10 @@ WRITE_CHUNK = 64
 
 # Event kinds: a step as planned, a retry of it, a fault injected or met, a note.
 KINDS = ("step", "retry", "fault", "note")
-MAX_BODY_CHARS = 16_000
+# A body is journaled whole up to this size, parsed and masked; beyond it, its first
+# MAX_BODY_BYTES as text with a marker saying how much more there was. A hostile 120 MB
+# reply is then 16 KiB in the journal, in /_sim/events and in the console, whatever reads it.
+MAX_BODY_BYTES = 16 * 1024
 _ID_FIELDS = ("orderId", "paymentRequestId", "paymentId")
 
 
@@ -66,9 +69,19 @@ def _clip(value: Any) -> Any:
     """Bodies in events are for reading, not replaying: keep them bounded."""
     if isinstance(value, bytes):
         value = value.decode("utf-8", "replace")
-    if isinstance(value, str) and len(value) > MAX_BODY_CHARS:
-        return value[:MAX_BODY_CHARS] + f"... [{len(value) - MAX_BODY_CHARS} more characters]"
+    if isinstance(value, str) and len(value) > MAX_BODY_BYTES:
+        return value[:MAX_BODY_BYTES] + f"... [clipped: {len(value) - MAX_BODY_BYTES} more characters]"
     return value
+
+
+def _clipped_raw(raw: bytes, total: int | None = None) -> str:
+    """A body too large to keep whole: its beginning, and the marker. One that may hold a
+    secret is not shown at all (masking needs the whole parsed body)."""
+    size = total if total is not None else len(raw)
+    if _may_hold_secret(raw[: MAX_BODY_BYTES * 2]):
+        return f"[clipped: {size} bytes, not shown: larger than {MAX_BODY_BYTES} bytes and may hold a secret]"
+    head = raw[:MAX_BODY_BYTES].decode("utf-8", "replace")
+    return f"{head}... [clipped: {size} bytes in all, the first {MAX_BODY_BYTES} shown]"
 
 
 # The status a reply reports of its resource, which a reader takes for the call's result.
@@ -129,7 +142,17 @@ def http_summary(
 # Only a body with one of these words can hold a secret-looking field: others skip the
 # (comparatively slow) walk through every key. Substring tests on the lowered bytes: a
 # case-blind regex alternation costs several times more on every body.
-_SECRET_HINTS = (b"passw", b"private", b"secret", b"csrf", b"cookie", b"authorization")
+_SECRET_HINTS = (
+    b"passw",
+    b"private",
+    b"secret",
+    b"csrf",
+    b"cookie",
+    b"authorization",
+    b"token",
+    b"authcode",
+    b"auth_code",
+)
 
 
 def _may_hold_secret(raw: bytes) -> bool:
@@ -149,6 +172,8 @@ def _maybe_json(body: Any) -> Any:
 
 def _body(body: Any, parsed: Any = None) -> Any:
     raw = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body
+    if isinstance(raw, (bytes, bytearray)) and len(raw) > MAX_BODY_BYTES:
+        return _clipped_raw(bytes(raw))  # never parsed: parsing is where the memory went
     if parsed is None:
         parsed = _maybe_json(body)
     if isinstance(raw, bytes) and not _may_hold_secret(raw):

@@ -6,7 +6,11 @@ import re
 from functools import lru_cache
 from typing import Any
 
-_SECRET_KEY = re.compile(r"(password|passwd|private.?key|secret|csrf|cookie|authorization)", re.I)
+# Bearer credentials count too: the token API's access and refresh tokens and the
+# authorization codes they are redeemed from.
+_SECRET_KEY = re.compile(
+    r"(password|passwd|private.?key|secret|csrf|cookie|authorization|access.?token|refresh.?token|auth.?code)", re.I
+)
 _PEM_PRIVATE = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.S)
 REDACTED = "[redacted]"
 

@@ -103,6 +103,8 @@ class SignedExchange:
     response_body: bytes = b""
     response_signature_valid: bool | None = None
     elapsed_ms: float = 0.0
+    # The reply was longer than the reader's limit: only its beginning is in response_body.
+    response_clipped: bool = False
 
     def json(self) -> Any:
         return jsonio.loads(self.response_body)
@@ -161,8 +163,12 @@ class SignedClient:
         raise ``aiohttp.ClientError`` or ``asyncio.TimeoutError`` for the caller."""
         return await self.send(await self.prepare_signed(url, payload), timeout=timeout)
 
-    async def send(self, exchange: SignedExchange, *, timeout: float = 10.0) -> SignedExchange:
-        """Send an exchange made by ``prepare`` (signed once, however it is used after)."""
+    async def send(
+        self, exchange: SignedExchange, *, timeout: float = 10.0, max_reply_bytes: int | None = None
+    ) -> SignedExchange:
+        """Send an exchange made by ``prepare`` (signed once, however it is used after).
+        With ``max_reply_bytes``, at most that much of the reply is read (the connection
+        is closed on the rest): a receiver answering 120 MB costs nothing."""
         if self.session is None:
             raise RuntimeError("this SignedClient only signs: it has no session to send with")
         url = exchange.url
@@ -177,7 +183,12 @@ class SignedClient:
         ) as resp:
             exchange.status = resp.status
             exchange.response_headers = {k.lower(): v for k, v in resp.headers.items()}
-            exchange.response_body = await resp.read()
+            if max_reply_bytes is None:
+                exchange.response_body = await resp.read()
+            else:
+                exchange.response_body, exchange.response_clipped = await read_at_most(resp, max_reply_bytes)
+                if exchange.response_clipped:
+                    resp.close()
         exchange.elapsed_ms = (loop.time() - started) * 1000
         exchange.response_signature_valid = self.check_reply(exchange)
         return exchange
@@ -204,3 +215,14 @@ class SignedClient:
             exchange.response_body,
             parts["signature"],
         )
+
+
+async def read_at_most(resp: aiohttp.ClientResponse, limit: int) -> tuple[bytes, bool]:
+    """The first ``limit`` bytes of a reply, and whether there was more."""
+    data = bytearray()
+    while len(data) <= limit:
+        chunk = await resp.content.read(limit + 1 - len(data))
+        if not chunk:
+            break
+        data += chunk
+    return bytes(data[:limit]), len(data) > limit

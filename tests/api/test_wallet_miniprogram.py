@@ -7,6 +7,7 @@ is checked against ``/openapi.json?profile=miniprogram``."""
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -302,7 +303,13 @@ async def test_apply_token_redeems_a_get_auth_code_code_once(sim, http):
     assert renewed.code == "SUCCESS" and renewed.body["customerId"] == "acct_buyer"
     assert renewed.body["accessToken"] != granted.body["accessToken"]
     assert (await call(api, APPLY_TOKEN, refresh)).code == "USED_REFRESH_TOKEN"
-    # a code spent stays spent across a restart of nothing but the cache: it is in the database
+    # the journal keeps the calls, not the credentials in them
+    _, events = await get_json(http, f"{sim.urls['wallet']}/_sim/events")
+    journaled = json.dumps(events)
+    assert "applyToken" in journaled
+    for secret in (code, granted.body["accessToken"], granted.body["refreshToken"], renewed.body["accessToken"]):
+        assert secret not in journaled
+    # a spent code is remembered in the database, not in a cache
     from wallet_mock.api import WALLET
 
     wallet = sim.app("wallet")[WALLET]
@@ -325,3 +332,55 @@ async def test_each_profile_has_its_openapi_document(sim, http):
     assert set(mini["paths"]) | set(plus["paths"]) <= set(every["paths"])
     status, refused = await get_json(http, f"{wallet}/openapi.json?profile=superapp")
     assert status == 400 and refused["error"]["code"] == "PARAM_ILLEGAL"
+
+
+async def test_a_processing_payment_is_notified_once_final_and_an_asynchronous_refund_is_inquired(sim, http):
+    """The platform has no PAYMENT_PENDING and no notifyRefund: a payment paid but still
+    settling (8000) is PROCESSING to inquiryPayment and notified when final; an
+    asynchronous refund answers REFUND_IN_PROCESS and is found by inquiryRefund."""
+    wallet = sim.urls["wallet"]
+    receiver = NotifyReceiver("", "")
+    async with receiver as notify_url:
+        api = await mp(sim, http, notify_url=notify_url)
+        receiver.wallet_public_pem = api.creds["walletPublicKey"]
+        receiver.merchant_private_pem = api.creds["merchantPrivateKey"]
+        body = mp_pay_body("800")
+        del body["paymentNotifyUrl"]
+        async with http.post(
+            f"{wallet}/_sim/outcomes",
+            json={"outcome": "PROCESSING_THEN_SUCCESS", "paymentRequestId": body["paymentRequestId"]},
+        ) as resp:
+            assert resp.status == 201, await resp.text()
+        reply = await call(api, PAY, body)
+        cashier = await open_cashier(http, reply.body["redirectActionForm"]["redirectUrl"])
+        status, confirmed = await cashier_action(
+            http, cashier, "confirm", {"account": "buyer@sandbox.test", "password": "111111"}
+        )
+        assert status == 200 and confirmed["resultCode"] == "8000", confirmed
+        inquired = await call(api, INQUIRY, {"paymentId": reply.body["paymentId"]})
+        assert inquired.body["paymentStatus"] == "PROCESSING"  # not Antom's PENDING
+        _, p = await get_json(http, f"{wallet}/_sim/payments/{reply.body['paymentId']}")
+        assert p["notifications"] == []  # nothing while it settles
+        async with http.post(f"{wallet}/_sim/payments/{reply.body['paymentId']}/settle", json={}) as resp:
+            assert resp.status == 200, await resp.text()
+        await wait_for(received(receiver, 1))
+        assert receiver.received[0]["body"]["paymentResult"]["resultCode"] == "SUCCESS"
+        # an asynchronous refund: REFUND_IN_PROCESS, then settled; no notifyRefund is sent
+        async with http.post(f"{wallet}/_sim/refunds/outcomes", json={"outcome": "PROCESSING_THEN_SUCCESS"}) as resp:
+            assert resp.status == 201, await resp.text()
+        refund = {
+            "refundRequestId": new_id("RF"),
+            "paymentId": reply.body["paymentId"],
+            "refundAmount": {"currency": "USD", "value": "300"},
+        }
+        pending = await call(api, REFUND, {**refund, "refundNotifyUrl": notify_url}, valid_request=False)
+        assert (pending.status, pending.code) == ("U", "REFUND_IN_PROCESS") and "refundTime" not in pending.body
+        found = await call(api, INQUIRY_REFUND, {"refundId": pending.body["refundId"]})
+        assert found.body["refundStatus"] == "PROCESSING"
+        async with http.post(f"{wallet}/_sim/refunds/{pending.body['refundId']}/settle", json={}) as resp:
+            assert resp.status == 200, await resp.text()
+        found = await call(api, INQUIRY_REFUND, {"refundRequestId": refund["refundRequestId"]})
+        assert found.body["refundStatus"] == "SUCCESS" and found.body["refundTime"]
+        _, outbox = await get_json(http, f"{wallet}/_sim/notifications")
+        assert [n["notifyType"] for n in outbox["notifications"]] == ["PAYMENT_RESULT"]
+    assert len(receiver.received) == 1

@@ -24,7 +24,7 @@ from openapi_spec_validator import validate as validate_openapi
 from schemathesis import checks as st_checks
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi import checks as openapi_checks
-from wallet_helpers import API, pay_body, schema_errors, snapshot
+from wallet_helpers import API, MINIPROGRAM, pay_body, profile_api, schema_errors, snapshot
 
 from simulator.core import signing
 from wallet_mock.errors import MESSAGES
@@ -80,10 +80,11 @@ def reply_is_signed(response, wallet_public_pem: str) -> bool:
     )
 
 
-def fuzz(base_url: str, document: dict, creds: dict) -> Counter:
-    """Positive and negative cases of every operation, signed; returns the resultCodes seen."""
+def fuzz(base_url: str, document: dict, creds: dict, prefix: str = API) -> Counter:
+    """Positive and negative cases of every operation under ``prefix``, signed; returns the
+    resultCodes seen."""
     schema = schemathesis.openapi.from_dict(document)
-    operations = [schema[path]["POST"] for path in document["paths"] if path.startswith(API)]
+    operations = [schema[path]["POST"] for path in document["paths"] if path.startswith(prefix)]
     cases = st.one_of(
         *(
             op.as_strategy(generation_mode=mode)
@@ -155,6 +156,19 @@ async def test_a_schema_driven_fuzz_run_finds_no_server_error(sim, api, caplog):
     assert seen["PAYMENT_IN_PROCESS"] and seen["PARAM_ILLEGAL"] and seen["ORDER_NOT_EXIST"], seen
     assert sum(seen.values()) >= min(FUZZ_EXAMPLES, 100)
     assert 0 < (await snapshot(sim))["payments"] <= seen["PAYMENT_IN_PROCESS"]
+
+
+async def test_a_fuzz_run_of_the_miniprogram_profile_finds_no_server_error(sim, http, caplog):
+    """The same run against a merchant of the miniprogram profile, from its own document
+    (``/openapi.json?profile=miniprogram``)."""
+    mini = await profile_api(sim, http, "miniprogram")
+    validate_openapi(mini.document)
+    with caplog.at_level(logging.ERROR, logger="tradepay_sim"):
+        seen = await asyncio.to_thread(fuzz, sim.urls["wallet"], mini.document, mini.creds, MINIPROGRAM)
+    assert not [r for r in caplog.records if r.name.startswith("tradepay_sim.wallet")], caplog.text
+    assert seen["PAYMENT_IN_PROCESS"] and seen["PARAM_ILLEGAL"] and seen["ORDER_NOT_EXIST"], seen
+    assert "INVALID_API" not in seen  # every call reached its operation
+    assert sum(seen.values()) >= min(FUZZ_EXAMPLES, 100)
 
 
 async def test_the_control_api_is_documented_and_its_real_calls_match(sim, api, http):

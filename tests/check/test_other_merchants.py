@@ -4,6 +4,7 @@ standalone one (cryptography alone, its own key and API shape) passes."""
 
 from __future__ import annotations
 
+import pytest
 from cryptography.hazmat.primitives import serialization
 from merchants import Keys, careless, careless_config, serving, standalone, standalone_config
 
@@ -46,6 +47,42 @@ async def test_a_careless_merchant_fails_exactly_the_rules_its_mistakes_break(sc
     data = report.to_json()
     fixes = [f for f in data["findings"] if f["verdict"] == "fail"]
     assert len(fixes) == len(CARELESS_FAILS) and all(f["fix"] and f["sources"] for f in fixes)
+
+
+@pytest.mark.parametrize(
+    ("mistake", "scenarios", "fails"),
+    [
+        ("new-request-id", ["pay-retried"], {("pay-retried", "one-payment-on-retry")}),
+        (
+            "text-ack",
+            ["success", "notification-repeated", "every-delivery"],
+            {
+                ("notification-repeated", "repeat-acknowledged"),
+                ("every-delivery", "acknowledgement-format"),
+                ("notification-repeated", "fulfilled-once"),  # its first mistake, still there
+            },
+        ),
+        (
+            "8000-is-paid",
+            ["processing-then-failure"],
+            {
+                ("processing-then-failure", "pending-while-processing"),
+                ("processing-then-failure", "failed-after-processing-failure"),
+            },
+        ),
+    ],
+)
+async def test_each_further_mistake_fails_its_own_rule(scaled_sim, http, mistake, scenarios, fails):
+    urls = scaled_sim.urls
+    _, credentials = await get_json(http, f"{urls['wallet']}/_sim/credentials")
+    public_url: list[str] = []
+    async with serving(careless(urls["wallet"], credentials, public_url, frozenset({mistake}))) as url:
+        public_url.append(url)
+        config = {**careless_config(url), "scenarios": scenarios}
+        report = await run_check(parse(config), wallet_url=urls["wallet"])
+    failed = {(f.scenario, f.rule) for f in report.findings if f.verdict == "fail"}
+    assert failed == fails, report.table()
+    assert all(f.verdict in ("pass", "fail") for f in report.findings)
 
 
 async def test_a_standalone_merchant_with_its_own_key_and_api_shape_passes(scaled_sim, http):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from check_helpers import reference_config
@@ -114,3 +115,30 @@ async def test_a_config_it_cannot_use_is_refused_with_the_field_named(tmp_path):
     assert code == 2 and "createOrder needs paymentUrlPath" in err and "Traceback" not in err
     code, _, err = await run_cli("--config", str(tmp_path / "missing.json"))
     assert code == 2 and "no config file" in err
+
+
+async def test_a_merchant_that_does_not_answer_gets_errors_saying_so_and_a_clean_sandbox(scaled_sim, http):
+    urls = scaled_sim.urls
+    before = await queued(http, urls["wallet"])
+    down = "http://127.0.0.1:9"  # the discard port: nothing listens, the connection is refused
+    report = await run_check(parse(reference_config(down)), wallet_url=urls["wallet"])
+    verdicts = {(f.scenario, f.rule): f.verdict for f in report.findings}
+    assert verdicts.pop(("every-delivery", "acknowledgement-format")) == "not seen"
+    assert set(verdicts.values()) == {"error"}
+    assert {f.rule for f in report.findings} == set(RULES)
+    assert all("creating an order failed" in f.happened for f in report.findings if f.verdict == "error")
+    assert not report.ok and report.seconds < 30
+    assert await queued(http, urls["wallet"]) == before
+
+
+def test_the_config_in_the_docs_is_one_the_run_accepts():
+    page = (Path(__file__).resolve().parents[2] / "docs" / "check-merchant.md").read_text()
+    block = page.split("## The config", 1)[1].split("```json", 1)[1].split("```", 1)[0]
+    config = parse(json.loads(block))
+    assert config.order_id_path == "orderId" and config.fulfilment_path == "fulfilled"
+    assert config.scenarios is not None and set(config.scenarios) <= set(SCENARIO_NAMES)
+    # Every scenario and rule is in the page's table.
+    for name in SCENARIO_NAMES:
+        assert f"`{name}`" in page
+    for rule in RULES:
+        assert f"`{rule}`" in page

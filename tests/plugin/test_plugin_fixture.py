@@ -138,3 +138,31 @@ async def test_awaitable_helpers_in_an_async_test(tradepay_sim):
     assert notification["status"] == "DELIVERED"
     with pytest.raises(AttributeError, match="no helper"):
         _ = tradepay_sim.aio.urls
+
+
+def test_check_merchant_runs_the_conformance_scenarios_against_a_merchant(tradepay_sim, tmp_path):
+    merchant = tradepay_sim.urls["merchant"]
+    config = {
+        "createOrder": {"url": f"{merchant}/api/orders", "orderIdPath": "orderId", "paymentUrlPath": "paymentUrl"},
+        "orderStatus": {
+            "url": f"{merchant}/api/orders/{{orderId}}?clientResultCode={{resultCode}}",
+            "statusPath": "status",
+            "paid": ["PAID"],
+            "pending": ["CREATED", "PAYING"],
+            "failed": ["FAILED", "CANCELLED", "CLOSED"],
+        },
+        "scenarios": ["success", "client-claims-success", "every-delivery"],
+    }
+    config["createOrder"]["body"] = {"items": [{"goodsId": "latte", "quantity": 1}]}
+    report = tradepay_sim.check_merchant(config)
+    verdicts = {f.rule: f.verdict for f in report.findings}
+    assert verdicts == {
+        "paid-after-success": "pass",
+        "fulfilled-once": "not seen",  # no fulfilmentCountPath in this config
+        "client-code-not-proof": "pass",
+        "acknowledgement-format": "pass",
+    }
+    assert report.ok
+    path = tmp_path / "merchant-check.json"
+    path.write_text(json.dumps(config))
+    assert tradepay_sim.check_merchant(str(path)).ok  # a path works as well
