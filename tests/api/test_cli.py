@@ -12,7 +12,7 @@ import pytest
 from simulator.launch import cli
 from simulator.testing.sim import free_ports
 
-COMMANDS = ("run", "credentials", "reset", "trace")
+COMMANDS = ("run", "credentials", "reset", "trace", "check-merchant")
 
 
 def subparsers(parser):
@@ -34,7 +34,7 @@ def test_help_names_a_variable_for_every_option(command, capsys):
     assert options
     for action in options:
         assert re.search(
-            rf"\[env\s+TRADEPAY_SIM_{action.dest.upper()}\]|\[env\s+TRADEPAY_SIM_{command.upper()}_"
+            rf"\[env\s+TRADEPAY_SIM_{action.dest.upper()}\]|\[env\s+TRADEPAY_SIM_{command.upper().replace('-', '_')}_"
             rf"{action.dest.upper()}\]",
             action.help,
         ), action.dest
