@@ -98,7 +98,9 @@ async def test_an_address_not_served_is_told_at_once_what_to_do(tmp_path, keys_t
         await notice.wait_for(timeout=5_000)
         assert time.monotonic() - started < 5
         text = await notice.text_content()
-        assert "http://127.0.0.3:" in text and running.urls["miniprogram"] in text and "--allowed-hosts 127.0.0.3" in text
+        assert (
+            "http://127.0.0.3:" in text and running.urls["miniprogram"] in text and "--allowed-hosts 127.0.0.3" in text
+        )
         assert await page.locator("[data-testid=cashier-frame]").count() == 0
         SHOTS.mkdir(exist_ok=True)
         await page.wait_for_timeout(400)  # the notice's fade-in, for the picture only
