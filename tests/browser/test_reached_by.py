@@ -75,6 +75,10 @@ async def test_the_public_host_is_in_every_url_and_the_journey_runs_there(tmp_pa
             shim = await r.text()
         assert f'"walletUrl":"{running.urls["wallet"]}"' in shim.replace(" ", "")
 
+        async with http.get(running.urls["console"]) as r:
+            console = await r.text()
+        assert running.urls["wallet"] in console and "127.0.0.1" not in console  # the console's links
+
         result = await _pay_from(page, running.urls["miniprogram"])
         assert result["resultCode"] == "9000"
         _, journey = await get_json(http, f"{running.urls['console']}/api/journeys/{result['orderId']}")
