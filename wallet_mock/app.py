@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from simulator.core import guard
+from simulator.core.access import load_or_create_secret
 from simulator.core.clock import Clock
 from simulator.core.db import Database
 from simulator.core.journal import Journal, add_journal_routes
@@ -37,6 +37,7 @@ from .worker import LEASE, Worker
 
 CONFIG = web.AppKey("config", WalletConfig)
 JOURNAL = web.AppKey("journal", Journal)
+CSRF_SECRET_FILE = "csrf-secret"
 SCHEMA = (Path(__file__).parent / "schema.sql").read_text() + (Path(__file__).parent / "sim_schema.sql").read_text()
 
 
@@ -52,7 +53,8 @@ def create_app(config: WalletConfig) -> web.Application:
     app[APP_NAME] = "wallet"
     app[CONFIG] = config
     app[guard.ACCESS] = config.access
-    app[cashier.CSRF_SECRET] = secrets.token_bytes(32)
+    # Kept in the data folder: a cashier opened before a restart still posts after it.
+    app[cashier.CSRF_SECRET] = load_or_create_secret(Path(config.data_dir) / CSRF_SECRET_FILE).encode()
     setup_pages(app)
     app.cleanup_ctx.append(_resources)
     app.add_routes(api.routes())
