@@ -24,6 +24,42 @@ class OrderStatus(str, Enum):
     REFUNDED = "REFUNDED"
 
 
+# Why an order ended unpaid, in the shop's words to its customer, by the wallet's
+# resultCode: a low balance, the wallet's risk control and an expired payment each call for
+# something different from the buyer.
+_NOT_CHARGED = "You were not charged."
+FAILURE_REASONS = {
+    "USER_BALANCE_NOT_ENOUGH": (
+        "Not enough balance",
+        f"Your wallet balance did not cover this order. {_NOT_CHARGED} Top up or choose another account,"
+        " then order again.",
+    ),
+    "RISK_REJECT": (
+        "Declined by your wallet",
+        f"Your wallet's risk control declined the payment. {_NOT_CHARGED} Please pay another way.",
+    ),
+    "ORDER_IS_CLOSED": (
+        "Payment expired",
+        f"The payment was not completed in time, so the order was closed. {_NOT_CHARGED} Please order again.",
+    ),
+    "ORDER_IS_CANCELED": ("Order cancelled", f"The order was cancelled before it was paid. {_NOT_CHARGED}"),
+    "PROCESS_FAIL": ("Payment failed", f"The wallet could not complete the payment. {_NOT_CHARGED}"),
+}
+_BY_STATUS = {
+    "FAILED": ("Payment failed", f"The wallet declined the payment. {_NOT_CHARGED}"),
+    "CANCELLED": ("Order cancelled", "The order was cancelled."),
+    "CLOSED": ("Order closed", f"The order was closed before it was paid. {_NOT_CHARGED}"),
+}
+
+
+def failure_reason(status: str, wallet_result_code: str | None) -> dict[str, str] | None:
+    """``{"code", "title", "message"}`` for an order that ended unpaid, else None."""
+    if status not in _BY_STATUS:
+        return None
+    title, message = FAILURE_REASONS.get(wallet_result_code or "", _BY_STATUS[status])
+    return {"code": wallet_result_code or status, "title": title, "message": message}
+
+
 # Moves an order can make; applied as conditional UPDATEs so racing writers cannot both win.
 TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     OrderStatus.CREATED: frozenset(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import aiohttp_jinja2
 from aiohttp import web
 
 from simulator.core import guard
+from simulator.core.access import load_or_create_secret
 from simulator.core.clock import Clock
 from simulator.core.db import Database
 from simulator.core.journal import Journal, add_journal_routes
@@ -24,17 +25,19 @@ from simulator.core.web import (
 )
 
 from . import api, cashier, control, control_refunds
+from .accounts import SANDBOX_PASSWORD, TEST_ACCOUNTS
 from .api import WALLET
 from .config import WalletConfig
 from .control import WORKER
 from .errors import result
 from .faults import api_fault_middleware
-from .operations import is_api_path
+from .operations import FAMILIES, is_api_path
 from .service import Wallet
 from .worker import LEASE, Worker
 
 CONFIG = web.AppKey("config", WalletConfig)
 JOURNAL = web.AppKey("journal", Journal)
+CSRF_SECRET_FILE = "csrf-secret"
 SCHEMA = (Path(__file__).parent / "schema.sql").read_text() + (Path(__file__).parent / "sim_schema.sql").read_text()
 
 
@@ -50,7 +53,8 @@ def create_app(config: WalletConfig) -> web.Application:
     app[APP_NAME] = "wallet"
     app[CONFIG] = config
     app[guard.ACCESS] = config.access
-    app[cashier.CSRF_SECRET] = secrets.token_bytes(32)
+    # Kept in the data folder: a cashier opened before a restart still posts after it.
+    app[cashier.CSRF_SECRET] = load_or_create_secret(Path(config.data_dir) / CSRF_SECRET_FILE).encode()
     setup_pages(app)
     app.cleanup_ctx.append(_resources)
     app.add_routes(api.routes())
@@ -58,8 +62,24 @@ def create_app(config: WalletConfig) -> web.Application:
     app.add_routes(control.routes())
     app.add_routes(control_refunds.routes())
     add_journal_routes(app, JOURNAL)
-    app.add_routes([web.get("/_sim/health", health)])
+    app.add_routes([web.get("/_sim/health", health), web.get("/", index)])
     return app
+
+
+async def index(request: web.Request) -> web.Response:
+    """The wallet's root: what it answers and where, as the merchant server's root says."""
+    config = request.app[CONFIG]
+    return aiohttp_jinja2.render_template(
+        "wallet/index.html",
+        request,
+        {
+            "base_url": config.public_url,
+            "families": FAMILIES,
+            "accounts": TEST_ACCOUNTS,
+            "password": SANDBOX_PASSWORD,
+            "client_id": config.sandbox_client_id,
+        },
+    )
 
 
 def _signed(request: web.Request) -> bool:

@@ -20,6 +20,7 @@ from . import store
 from .accounts import DEFAULT_ACCOUNT, SANDBOX_PASSWORD
 from .api import WALLET
 from .models import Payment, PaymentStatus
+from .reasons import reason_for
 from .service import APP_MESSAGES, CashierError, Wallet
 
 CSRF_SECRET = web.AppKey("csrf_secret", bytes)
@@ -66,6 +67,7 @@ async def _page(
                 )
             )
     closed_code = None
+    reason = reason_for(p) if p is not None else None
     if p is not None and p.status.final:
         closed_code = "9000" if p.status is PaymentStatus.SUCCESS else "4000"
     # What the template shows is worked out here, once: the page is on every journey's path.
@@ -82,6 +84,7 @@ async def _page(
         "accounts": accounts,
         "default_account": DEFAULT_ACCOUNT,
         "error": error,
+        "reason": reason,
         "closed_code": closed_code,
         "config": {
             "token": p.token if p else None,
@@ -124,13 +127,9 @@ def _opened(wallet: Wallet, p: Payment, opened_by: str) -> str | None:
         **ids,
         details={"payee": p.merchant_name, "orderDescription": p.order_description},
     )
-    error = None
-    if p.status.final:
-        error = {
-            PaymentStatus.SUCCESS: "This order has already been paid.",
-            PaymentStatus.CANCELLED: "This payment was cancelled by the merchant.",
-        }.get(p.status, "This payment has expired or is closed and can no longer be paid.")
-    wallet.journal.record(13, "cashier rendered" + (f" (closed: {error})" if error else ""), **ids)
+    reason = reason_for(p) if p.status.final else None
+    error = reason.message if reason else None
+    wallet.journal.record(13, "cashier rendered" + (f" (closed: {reason.title})" if reason else ""), **ids)
     return error
 
 
@@ -166,10 +165,12 @@ async def _checked_form(request: web.Request) -> tuple[Wallet, str, dict]:
 
 def _result(result) -> web.Response:
     p = result.payment
+    reason = reason_for(p) if result.app_result_code == "4000" else None
     return json_response(
         {
             "resultCode": result.app_result_code,
             "message": result.message,
+            **({"reason": reason.to_json()} if reason else {}),
             "paymentStatus": p.status.wire,
             "paymentId": p.payment_id,
             "paymentRequestId": p.payment_request_id,
@@ -182,7 +183,10 @@ def _refusal(exc: CashierError) -> web.Response:
     error: dict[str, str | int] = {"code": exc.code, "message": exc.message}
     if exc.tries_left is not None:
         error["triesLeft"] = exc.tries_left
-    return json_response({"error": error}, status=exc.http_status)
+    body: dict = {"error": error}
+    if exc.reason is not None:
+        body["reason"] = exc.reason.to_json()
+    return json_response(body, status=exc.http_status)
 
 
 async def confirm(request: web.Request) -> web.Response:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from simulator.core.jsonio import MAX_DEPTH
 from simulator.core.money import CURRENCY_EXPONENTS, MAX_VALUE_DIGITS
 
-from . import openapi_control
+from . import openapi_control, openapi_webhooks
 from .config import REQUEST_TIME_WINDOW
 from .errors import MESSAGES
 from .models import DEFAULT_EXPIRY
@@ -631,8 +631,13 @@ def document(server_url: str, profile: str | None = None) -> dict:
         },
         "servers": [{"url": server_url}],
         "paths": paths | openapi_control.paths(),
+        "webhooks": openapi_webhooks.webhooks(tuple(PROFILES) if profile is None else (profile,)),
         "tags": [
             *({"name": family.name, "description": family.title} for family in families),
+            {
+                "name": "notifications",
+                "description": "What the wallet POSTs to the merchant's notify URLs (webhooks), signed.",
+            },
             {
                 "name": "control",
                 "description": "The simulator's control plane under /_sim/: unsigned, "
@@ -640,7 +645,7 @@ def document(server_url: str, profile: str | None = None) -> dict:
             },
         ],
         "components": {
-            "schemas": _schemas() | openapi_control.SCHEMAS,
+            "schemas": _schemas() | openapi_control.SCHEMAS | openapi_webhooks.SCHEMAS,
             "securitySchemes": {
                 "ClientId": {"type": "apiKey", "in": "header", "name": "Client-Id"},
                 "RequestTime": {"type": "apiKey", "in": "header", "name": "Request-Time"},

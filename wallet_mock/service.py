@@ -54,6 +54,7 @@ from .models import (
 )
 from .operations import DEFAULT_PROFILE, PROFILES, ApiProfile
 from .parsing import PaymentReference, RefundReference
+from .reasons import Reason, reason_for
 from .records import Merchant
 
 log = logging.getLogger("tradepay_sim.wallet")
@@ -62,12 +63,21 @@ log = logging.getLogger("tradepay_sim.wallet")
 class CashierError(Exception):
     """A refusal shown in the cashier (wrong password, locked account, closed payment)."""
 
-    def __init__(self, code: str, message: str, *, http_status: int = 400, tries_left: int | None = None):
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        http_status: int = 400,
+        tries_left: int | None = None,
+        reason: Reason | None = None,
+    ):
         super().__init__(message)
         self.code = code
         self.message = message
         self.http_status = http_status
         self.tries_left = tries_left
+        self.reason = reason  # why a closed payment cannot be paid, in the buyer's words
 
 
 @dataclass
@@ -665,7 +675,13 @@ class Wallet:
             PaymentStatus.PROCESSING: "8000",
         }.get(p.status)
         if code is None:
-            raise CashierError("PAYMENT_CLOSED", "This payment is closed and can no longer be paid.", http_status=409)
+            reason = reason_for(p)
+            raise CashierError(
+                "PAYMENT_CLOSED",
+                reason.message if reason else "This payment is closed and can no longer be paid.",
+                http_status=409,
+                reason=reason,
+            )
         return ConfirmResult(code, p, APP_MESSAGES[code])
 
     async def user_cancel(self, token: str) -> ConfirmResult:

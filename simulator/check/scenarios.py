@@ -20,7 +20,7 @@ from ..core.signed_http import SignedClient, SignedExchange, dump_json
 from . import buyer
 from .buyer import Cashier
 from .config import CheckConfig, dig
-from .sandbox import Sandbox
+from .sandbox import Sandbox, SandboxError
 from .shop import Reading, Reply, Shop
 
 PASS, FAIL, NOT_SEEN, ERROR = "pass", "fail", "not seen", "error"
@@ -188,6 +188,19 @@ class Context:
                 return found
             await asyncio.sleep(POLL_SECONDS)
 
+    async def settle(self, journey: Journey, to: str) -> None:
+        """Settle the processing payment now. The wallet settles it by itself after 30 s of
+        the flow's time (divided by the scale): if it got there first, to the same end,
+        that is as good."""
+        try:
+            await self.sandbox.settle(journey.payment_id, to)
+        except SandboxError:
+            if (await self.sandbox.payment(journey.payment_id))["status"] != to:
+                raise
+
+    async def still_processing(self, journey: Journey) -> bool:
+        return (await self.sandbox.payment(journey.payment_id))["status"] == "PROCESSING"
+
     async def deliveries(self, journey: Journey) -> list[dict]:
         """The wallet's journal events of this payment's notification attempts."""
         return [
@@ -212,17 +225,17 @@ def acknowledged(status: int | None, body: Any) -> bool:
 # --- the scenarios ------------------------------------------------------------------
 
 
-async def success(ctx: Context) -> None:
+async def _paid(ctx: Context, outcome: str, rule: str, what: str) -> None:
+    """The buyer is charged: the order must end paid, and be fulfilled once."""
     journey = await ctx.new_order()
-    code = await ctx.pay(journey, "SUCCESS")
+    code = await ctx.pay(journey, outcome)
     reading, waited = await ctx.poll(journey, code, {"paid"}, ctx.settle_wait)
-    ctx.check(
-        "paid-after-success",
-        reading.verdict == "paid",
-        f"the client got {code}; after {waited:.1f} s {said(reading)}",
-        journey,
-    )
+    ctx.check(rule, reading.verdict == "paid", f"{what} {code}; after {waited:.1f} s {said(reading)}", journey)
     await ctx.check_fulfilment(journey)
+
+
+async def success(ctx: Context) -> None:
+    await _paid(ctx, "SUCCESS", "paid-after-success", "the client got")
 
 
 async def user_cancel(ctx: Context) -> None:
@@ -256,8 +269,17 @@ async def _processing(ctx: Context, to: str) -> None:
     await asyncio.sleep(0.1)  # the merchant's answer to PAYMENT_PENDING has been written
     reading = await ctx.status(journey, code)
     what = f"the client got {code}" + (", the wallet notified PAYMENT_PENDING" if pending else "")
-    ctx.check("pending-while-processing", reading.verdict == "pending", f"{what}; {said(reading)}", journey)
-    await ctx.sandbox.settle(journey.payment_id, to)
+    if await ctx.still_processing(journey):
+        ctx.check("pending-while-processing", reading.verdict == "pending", f"{what}; {said(reading)}", journey)
+    else:
+        ctx.record(
+            "pending-while-processing",
+            NOT_SEEN,
+            f"{what}; the wallet settled the payment by itself before the order could be read "
+            "(a time scale too high for this machine)",
+            journey,
+        )
+    await ctx.settle(journey, to)
     final = await ctx.notified(journey, "PAYMENT_RESULT")
     want = "paid" if to == "SUCCESS" else "failed"
     reading, waited = await ctx.poll(journey, code, {want}, ctx.settle_wait)
@@ -277,16 +299,7 @@ async def processing_then_failure(ctx: Context) -> None:
 
 
 async def network_lost_after_debit(ctx: Context) -> None:
-    journey = await ctx.new_order()
-    code = await ctx.pay(journey, "NETWORK_LOST_AFTER_DEBIT")
-    reading, waited = await ctx.poll(journey, code, {"paid"}, ctx.settle_wait)
-    ctx.check(
-        "paid-after-6004",
-        reading.verdict == "paid",
-        f"the buyer was charged, the client got {code}; after {waited:.1f} s {said(reading)}",
-        journey,
-    )
-    await ctx.check_fulfilment(journey)
+    await _paid(ctx, "NETWORK_LOST_AFTER_DEBIT", "paid-after-6004", "the buyer was charged, the client got")
 
 
 async def notification_lost(ctx: Context) -> None:
@@ -430,6 +443,15 @@ async def forged_notification(ctx: Context) -> None:
         sent = await forger.send(exchange)
         answered = _answer(sent)
         reading = await ctx.status(journey, code)
+        if not await ctx.still_processing(journey):
+            ctx.record(
+                "forged-tampered-refused",
+                NOT_SEEN,
+                "the wallet settled the payment by itself before the forgery could be judged "
+                "(a time scale too high for this machine)",
+                journey,
+            )
+            return
         ctx.check(
             "forged-tampered-refused",
             not acknowledged(sent.status, answered) and reading.verdict != "paid",
@@ -437,7 +459,7 @@ async def forged_notification(ctx: Context) -> None:
             f"was answered {_short(sent.status, answered)}; {said(reading)}",
             journey,
         )
-    await ctx.sandbox.settle(journey.payment_id, "FAIL")  # it ends as a failed payment
+    await ctx.settle(journey, "FAIL")  # it ends as a failed payment
 
 
 def _answer(exchange: SignedExchange) -> Any:

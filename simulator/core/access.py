@@ -74,17 +74,22 @@ def is_loopback(address: str | None) -> bool:
 
 
 def load_or_create_token(data_dir: Path) -> str:
-    """The simulator's token, kept beside the keys in the data folder (readable by its
-    owner only), made on first start."""
-    path = Path(data_dir) / TOKEN_FILE
+    """The simulator's token, kept beside the keys in the data folder, made on first start."""
+    return load_or_create_secret(Path(data_dir) / TOKEN_FILE)
+
+
+def load_or_create_secret(path: Path) -> str:
+    """A secret kept in a file of the data folder (readable by its owner only): read, or
+    made and written on first use, so that it outlives a restart."""
     try:
-        token = path.read_text(encoding="ascii").strip()
-        if len(token) >= 32:
-            return token
+        secret = path.read_text(encoding="ascii").strip()
+        if len(secret) >= 32:
+            return secret
     except (FileNotFoundError, UnicodeDecodeError):
         pass
-    token = secrets.token_urlsafe(32)
+    secret = secrets.token_urlsafe(32)
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="ascii") as out:
-        out.write(token + "\n")
-    return token
+        out.write(secret + "\n")
+    return secret

@@ -34,7 +34,9 @@
     });
   }
 
-  function finish(resultCode, note) {
+  // title: the wallet's reason when it gave one ("Insufficient balance"), else the
+  // result code's own words ("Payment failed").
+  function finish(resultCode, note, title) {
     if (finished) return;
     finished = true;
     var icon = $("result-icon");
@@ -43,7 +45,7 @@
     if (icon) {
       icon.textContent = ok ? "\u2713" : wait ? "\u2026" : "\u2715";
       icon.className = "result-icon" + (ok ? "" : wait ? " wait" : " fail");
-      $("result-title").textContent = cfg.messages[resultCode] || resultCode;
+      $("result-title").textContent = title || cfg.messages[resultCode] || resultCode;
       $("result-note").textContent = note || "";
       $("pay-view").hidden = true;
       $("result-view").hidden = false;
@@ -93,11 +95,15 @@
       showError("");
       send("confirm", { account: $("account").value, password: password.value })
         .then(function (r) {
-          if (r.ok) return finish(r.data.resultCode, r.data.resultCode === "9000" ? "Returning to the merchant\u2026" : "");
+          var reason = r.data.reason;
+          if (r.ok) {
+            var note = r.data.resultCode === "9000" ? "Returning to the merchant\u2026" : (reason ? reason.message : "");
+            return finish(r.data.resultCode, note, reason && reason.title);
+          }
           pay.disabled = false;
           password.value = "";
           showError(r.data.error ? r.data.error.message : "The payment could not be completed.");
-          if (r.data.error && r.data.error.code === "PAYMENT_CLOSED") finish("4000", r.data.error.message);
+          if (r.data.error && r.data.error.code === "PAYMENT_CLOSED") finish("4000", r.data.error.message, reason && reason.title);
         })
         .catch(function () {
           // The wallet server could not be reached: nothing was debited.

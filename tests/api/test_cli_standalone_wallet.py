@@ -88,19 +88,10 @@ async def test_the_standalone_wallet_walkthrough(tmp_path, http):
     wallet_proc, wallet = await start_wallet(tmp_path, env)
     env["TRADEPAY_SIM_WALLET_PORT"] = wallet.rsplit(":", 1)[1]  # for `tradepay-sim credentials` / `reset`
     (notify_port,) = free_ports(1)
-    substitutions = {
-        "127.0.0.1:8300": wallet.removeprefix("http://"),
-        "127.0.0.1:9000": f"127.0.0.1:{notify_port}",
-        '("127.0.0.1", 9000)': f'("127.0.0.1", {notify_port})',
-    }
-    used = set()
-
-    def localise(code: str) -> str:
-        for old, new in substitutions.items():
-            if old in code:
-                used.add(old)
-                code = code.replace(old, new)
-        return code
+    # The page's blocks take the wallet's URL and the receiver's port from variables (its
+    # "environment" block); here they name this run's free ports. Nothing else is moved.
+    ours = {"WALLET": wallet, "NOTIFY_PORT": str(notify_port)}
+    defined: dict[str, str] = {}
 
     receiver_log = tmp_path / "notify_server.out"
     receivers: list[subprocess.Popen] = []
@@ -108,8 +99,13 @@ async def test_the_standalone_wallet_walkthrough(tmp_path, http):
     done = []
     try:
         for marker, lang, code in walkthrough():
-            code = localise(code)
             if marker.startswith("skip"):
+                continue
+            if marker == "environment":
+                defined.update(re.findall(r"^export (\w+)=(\S+)", code, re.M))
+                assert set(defined) == set(ours), f"the page's variables: {defined}"
+                env.update(ours)
+                done.append(marker)
                 continue
             if marker.startswith("file "):
                 (tmp_path / marker.split()[1]).write_text(code)
@@ -125,7 +121,7 @@ async def test_the_standalone_wallet_walkthrough(tmp_path, http):
                 )
                 await wait_for(lambda: _listening(notify_port))
             elif marker == "output":
-                assert matches(localise(code), last_output), f"the page shows\n{code}\nbut it printed\n{last_output}"
+                assert matches(code, last_output), f"the page shows\n{code}\nbut it printed\n{last_output}"
             elif marker == "output of notify_server.py":
 
                 async def printed(seen=receiver_seen, expected=code):
@@ -157,7 +153,15 @@ async def test_the_standalone_wallet_walkthrough(tmp_path, http):
             elif lang != "text" or marker:
                 raise AssertionError(f"the page has a block the test does not know: {marker!r} {lang}")
             done.append(marker or lang)
-        assert set(substitutions) == used, "the page no longer uses the addresses the test moves"
+        # The page's own values are the defaults a reader gets.
+        assert defined == {"WALLET": "http://127.0.0.1:8300", "NOTIFY_PORT": "9000"}
+        page = DOC.read_text()
+        assert "/_sim/notifications/1/" not in page and page.count("127.0.0.1:8300") <= 3
+        # Every notification came to a notify URL with a query, was verified and acknowledged.
+        _, notes = await get_json(http, f"{wallet}/_sim/merchants")
+        (mine,) = [m for m in notes["merchants"] if m["clientId"] == "MY_SHOP"]
+        assert mine["notifyUrl"].endswith("/notify?shop=my_shop")
+        assert "verified" in receiver_log.read_text() and " 401" not in receiver_log.read_text()
         assert done.count("sh") >= 5 and "background" in done
 
         # Where the page left things: MY_SHOP registered, the sandbox reset.

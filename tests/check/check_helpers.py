@@ -7,7 +7,9 @@ import pytest_asyncio
 
 from simulator.testing.sim import running_sim
 
-TIME_SCALE = 20
+# 10: the wallet settles an 8000 payment by itself after 3 s, time enough to read the
+# order while it is pending on a loaded machine; a lost notification is waited for 6 s.
+TIME_SCALE = 10
 
 
 @pytest_asyncio.fixture

@@ -32,6 +32,23 @@ PAY_PATH = "/aps/api/v1/payments/pay"
 INQUIRY_PATH = "/aps/api/v1/payments/inquiryPayment"
 
 
+SESSION = web.AppKey("session", aiohttp.ClientSession)
+
+
+def _app(routes: list[web.RouteDef]) -> web.Application:
+    """An app with its routes and a client session (``app[SESSION]``) for its wallet calls."""
+
+    async def session_ctx(app: web.Application):
+        async with aiohttp.ClientSession() as session:
+            app[SESSION] = session
+            yield
+
+    app = web.Application()
+    app.cleanup_ctx.append(session_ctx)
+    app.add_routes(routes)
+    return app
+
+
 @asynccontextmanager
 async def serving(app: web.Application):
     """The app on a free loopback port; yields its base URL."""
@@ -72,11 +89,10 @@ def careless(
     ``text-ack`` (answers notifications with the text ``success``), ``8000-is-paid``."""
     orders: dict[str, dict] = {}
     numbers = itertools.count(1)
-    session_key = web.AppKey("session", aiohttp.ClientSession)
 
     async def pay(request: web.Request, order: dict) -> web.Response:
         client = SignedClient(
-            request.app[session_key],
+            request.app[SESSION],
             client_id=credentials["clientId"],
             private_pem=credentials["merchantPrivateKey"],
         )
@@ -122,14 +138,7 @@ def careless(
             return web.Response(text="success")
         return web.json_response(ACK)  # mistake 4 is what it lacks: no inquiryPayment anywhere
 
-    async def session_ctx(app: web.Application):
-        async with aiohttp.ClientSession() as session:
-            app[session_key] = session
-            yield
-
-    app = web.Application()
-    app.cleanup_ctx.append(session_ctx)
-    app.add_routes(
+    return _app(
         [
             web.post("/orders", create),
             web.post("/orders/{id}/pay", retry),
@@ -137,7 +146,6 @@ def careless(
             web.post("/notify", notify),
         ]
     )
-    return app
 
 
 def careless_config(url: str) -> dict:
@@ -191,7 +199,6 @@ class Keys:
 def standalone(wallet_url: str, client_id: str, keys: Keys, public_url: list[str]) -> web.Application:
     checkouts: dict[str, dict] = {}
     numbers = itertools.count(1)
-    session_key = web.AppKey("session", aiohttp.ClientSession)
 
     async def call(request: web.Request, path: str, payload: dict) -> dict:
         body = json.dumps(payload).encode()
@@ -202,7 +209,7 @@ def standalone(wallet_url: str, client_id: str, keys: Keys, public_url: list[str
             "Request-Time": time,
             "Signature": f"algorithm=RSA256,keyVersion=1,signature={keys.sign(path, client_id, time, body)}",
         }
-        async with request.app[session_key].post(wallet_url + path, data=body, headers=headers) as resp:
+        async with request.app[SESSION].post(wallet_url + path, data=body, headers=headers) as resp:
             raw = await resp.read()
             reply_headers = {"Signature": resp.headers.get("signature", ""), "Client-Id": client_id}
             reply_headers["Request-Time"] = resp.headers.get("response-time", "")
@@ -259,14 +266,7 @@ def standalone(wallet_url: str, client_id: str, keys: Keys, public_url: list[str
             settle(checkout, {"S": "SUCCESS", "F": "FAIL"}.get(note["result"]["resultStatus"]))
         return web.json_response(ACK)
 
-    async def session_ctx(app: web.Application):
-        async with aiohttp.ClientSession() as session:
-            app[session_key] = session
-            yield
-
-    app = web.Application()
-    app.cleanup_ctx.append(session_ctx)
-    app.add_routes(
+    return _app(
         [
             web.post("/checkout", create),
             web.post("/checkout/{ref}/retry", retry),
@@ -274,7 +274,6 @@ def standalone(wallet_url: str, client_id: str, keys: Keys, public_url: list[str
             web.post("/hooks/alipay", hook),
         ]
     )
-    return app
 
 
 def standalone_config(url: str, client_id: str) -> dict:

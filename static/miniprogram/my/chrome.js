@@ -19,8 +19,7 @@
     '<span class="mp-battery"><i></i></span>';
   var BACK = '<svg width="12" height="20" viewBox="0 0 12 20" aria-hidden="true"><path d="M10 2 2 10l8 8" fill="none" ' +
     'stroke="currentColor" stroke-width="2.4" stroke-linecap="round" stroke-linejoin="round"/></svg>';
-  var CAPSULE = '<span class="mp-more" aria-hidden="true"><i></i><i></i><i></i></span><b></b>' +
-    '<span class="mp-close" aria-hidden="true"></span>';
+  var MORE_DOTS = '<i></i><i></i><i></i>';
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -55,7 +54,7 @@
     back.setAttribute("data-testid", "mp-back");
     back.addEventListener("click", function () { shim.my.navigateBack({}); });
     nav.appendChild(el("div", "mp-title", document.title || "")).setAttribute("data-testid", "mp-title");
-    nav.appendChild(el("div", "mp-capsule")).innerHTML = CAPSULE;
+    nav.appendChild(capsule());
     var page = el("div", "mp-page");
     page.appendChild(document.createElement("slot"));
     [status, nav, page, el("div", "mp-overlay")].forEach(function (part) { root.appendChild(part); });
@@ -63,6 +62,87 @@
     document.body.appendChild(device);
     document.body.classList.add("mp-body");
     return device;
+  }
+
+  // The capsule does what a container's does: "..." opens the container's menu (about
+  // the mini program, reload), the circle closes the mini program.
+  function capsule() {
+    var box = el("div", "mp-capsule");
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-label", "Mini program");
+    var more = box.appendChild(el("button", "mp-more"));
+    more.type = "button";
+    more.innerHTML = MORE_DOTS;
+    more.setAttribute("aria-label", "More");
+    more.setAttribute("data-testid", "mp-capsule-more");
+    more.addEventListener("click", openMenu);
+    box.appendChild(el("b"));
+    var close = box.appendChild(el("button", "mp-close"));
+    close.type = "button";
+    close.setAttribute("aria-label", "Close the mini program");
+    close.setAttribute("data-testid", "mp-capsule-close");
+    close.addEventListener("click", closeApp);
+    return box;
+  }
+
+  function appName() { return document.title || "Mini program"; }
+
+  function openMenu() {
+    var c = ensureChrome();
+    var mask = el("div", "mp-mask mp-sheet-mask");
+    var sheet = mask.appendChild(el("div", "mp-sheet"));
+    sheet.setAttribute("role", "dialog");
+    sheet.setAttribute("data-testid", "mp-capsule-menu");
+    var group = sheet.appendChild(el("div", "mp-sheet-group"));
+    group.appendChild(el("div", "mp-sheet-title", appName()));
+    function done() { if (mask.parentNode) mask.parentNode.removeChild(mask); }
+    [["About", "about", about], ["Reload", "reload", function () { location.reload(); }]].forEach(function (item) {
+      var btn = group.appendChild(el("button", "mp-sheet-item", item[0]));
+      btn.type = "button";
+      btn.setAttribute("data-testid", "mp-menu-" + item[1]);
+      btn.addEventListener("click", function () { done(); item[2](); });
+    });
+    var cancel = sheet.appendChild(el("button", "mp-sheet-cancel", "Cancel"));
+    cancel.type = "button";
+    cancel.setAttribute("data-testid", "mp-menu-cancel");
+    cancel.addEventListener("click", done);
+    mask.addEventListener("click", function (ev) { if (ev.target === mask) done(); });
+    c.overlay.appendChild(mask);
+  }
+
+  function about() {
+    var c = ensureChrome();
+    var mask = el("div", "mp-mask");
+    var box = mask.appendChild(el("div", "mp-dialog"));
+    box.setAttribute("role", "alertdialog");
+    box.setAttribute("data-testid", "mp-about");
+    box.appendChild(el("div", "mp-dialog-title", appName()));
+    box.appendChild(el("div", "mp-dialog-content",
+      "A mini program running in the tradepay-sim container, a local stand-in for the wallet app.\n" + location.host));
+    var row = box.appendChild(el("div", "mp-dialog-buttons"));
+    var ok = row.appendChild(el("button", "mp-dialog-btn primary", "OK"));
+    ok.type = "button";
+    ok.setAttribute("data-testid", "mp-about-ok");
+    ok.addEventListener("click", function () { mask.parentNode.removeChild(mask); });
+    c.overlay.appendChild(mask);
+  }
+
+  // Leaving the mini program: the container shows it closed, with a way back in (a fresh
+  // launch, as reopening it from the wallet's home screen would be).
+  function closeApp() {
+    var c = ensureChrome();
+    var screen = el("div", "mp-closed");
+    screen.setAttribute("data-testid", "mp-closed");
+    screen.appendChild(el("div", "mp-closed-icon", appName().charAt(0)));
+    screen.appendChild(el("div", "mp-closed-title", appName() + " was closed"));
+    screen.appendChild(el("div", "mp-closed-text", "You left the mini program."));
+    var reopen = screen.appendChild(el("button", "mp-closed-reopen", "Reopen"));
+    reopen.type = "button";
+    reopen.setAttribute("data-testid", "mp-reopen");
+    reopen.addEventListener("click", function () { location.reload(); });
+    c.overlay.textContent = "";
+    c.overlay.appendChild(screen);
+    c.device.classList.add("mp-is-closed");
   }
 
   function tick() {
