@@ -233,12 +233,21 @@ def cmd_check_merchant(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+# What ``tradepay-sim --help`` says: plain text, each command listed once (by argparse).
+DESCRIPTION = (
+    "A local simulator of the mini program 'pay with paymentUrl' flow: a mini program client, a merchant "
+    "server, a wallet (API, cashier, signed notifications) and a console showing each journey's 20 steps."
+)
+EPILOG = (
+    "Run 'tradepay-sim COMMAND --help' for a command's options. Every option is also an environment "
+    "variable, named in that help (TRADEPAY_SIM_WALLET_PORT, ...); a flag wins over its variable."
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="tradepay-sim", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(prog="tradepay-sim", description=DESCRIPTION, epilog=EPILOG)
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     run = sub.add_parser(
         "run",
         help="start the simulator (the default command)",

@@ -135,8 +135,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     trace = sub.add_parser(
         "trace",
         help="print one journey's steps as a numbered list",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Print one journey (the merchant's order id) as a numbered list of its steps, as the "
+        "console draws them. Asks the console; when it is not running, gathers the steps from the apps "
+        "themselves.",
     )
     trace.add_argument("order_id", metavar="ORDER_ID", help="the merchant's order id (the mini program shows it)")
     trace.add_argument(

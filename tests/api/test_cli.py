@@ -12,7 +12,7 @@ import pytest
 from simulator.launch import cli
 from simulator.testing.sim import free_ports
 
-COMMANDS = ("run", "credentials", "reset", "trace")
+COMMANDS = ("run", "credentials", "reset", "trace", "check-merchant")
 
 
 def subparsers(parser):
@@ -34,7 +34,7 @@ def test_help_names_a_variable_for_every_option(command, capsys):
     assert options
     for action in options:
         assert re.search(
-            rf"\[env\s+TRADEPAY_SIM_{action.dest.upper()}\]|\[env\s+TRADEPAY_SIM_{command.upper()}_"
+            rf"\[env\s+TRADEPAY_SIM_{action.dest.upper()}\]|\[env\s+TRADEPAY_SIM_{command.upper().replace('-', '_')}_"
             rf"{action.dest.upper()}\]",
             action.help,
         ), action.dest
@@ -191,3 +191,27 @@ def test_the_wallets_own_process_builds_no_other_app(tmp_path):
         "runner.build_apps(s, startup.urls_of(s, {}), startup.credentials(s))"
     )
     assert _imported_after(code) == ["aiohttp", "jinja2", "wallet_mock", "simulator.launch.runner"]
+
+
+# reST markup (``x``, :func:, .. note::) and the packages' own module names do not
+# belong in a person's terminal.
+NOT_PLAIN = re.compile(
+    r"``|:(func|class|meth|mod|ref):|^\s*\.\. |\b(simulator|wallet_mock|merchant_server|miniprogram_mock)\.\w", re.M
+)
+
+
+@pytest.mark.parametrize("command", [None, *COMMANDS, "check-merchant"])
+def test_help_is_plain_text(command, capsys):
+    with pytest.raises(SystemExit) as exited:
+        cli.main([command, "--help"] if command else ["--help"])
+    assert exited.value.code == 0
+    out = capsys.readouterr().out
+    assert not NOT_PLAIN.search(out), NOT_PLAIN.search(out)
+
+
+def test_the_commands_are_listed_once(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    out = capsys.readouterr().out
+    for command in (*COMMANDS, "check-merchant"):
+        assert len(re.findall(rf"^\s+{re.escape(command)}\b", out, re.M)) == 1, (command, out)

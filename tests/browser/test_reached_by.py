@@ -75,6 +75,10 @@ async def test_the_public_host_is_in_every_url_and_the_journey_runs_there(tmp_pa
             shim = await r.text()
         assert f'"walletUrl":"{running.urls["wallet"]}"' in shim.replace(" ", "")
 
+        async with http.get(running.urls["console"]) as r:
+            console = await r.text()
+        assert running.urls["wallet"] in console and "127.0.0.1" not in console  # the console's links
+
         result = await _pay_from(page, running.urls["miniprogram"])
         assert result["resultCode"] == "9000"
         _, journey = await get_json(http, f"{running.urls['console']}/api/journeys/{result['orderId']}")
@@ -98,8 +102,13 @@ async def test_an_address_not_served_is_told_at_once_what_to_do(tmp_path, keys_t
         await notice.wait_for(timeout=5_000)
         assert time.monotonic() - started < 5
         text = await notice.text_content()
-        assert "http://127.0.0.3:" in text and running.urls["miniprogram"] in text and "--public-host" in text
+        assert (
+            "http://127.0.0.3:" in text and running.urls["miniprogram"] in text and "--allowed-hosts 127.0.0.3" in text
+        )
         assert await page.locator("[data-testid=cashier-frame]").count() == 0
+        SHOTS.mkdir(exist_ok=True)
+        await page.wait_for_timeout(400)  # the notice's fade-in, for the picture only
+        await page.screenshot(path=str(SHOTS / "address-not-served.png"))
         await page.get_by_test_id("mp-dialog-ok").click()
         await page.wait_for_url(pages.RESULT_PAGE, timeout=10_000)
         assert await page.get_by_test_id("result-code").text_content() == "6002"

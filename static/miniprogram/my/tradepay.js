@@ -67,8 +67,8 @@
     var host = location.hostname;
     var text = "This mini program was opened at " + here + ", an address the simulator was not told about, " +
       "so the wallet refuses to show its cashier inside it. Open it at " + homes[0] + location.pathname +
-      " instead, or restart the simulator with --public-host " + host +
-      " (TRADEPAY_SIM_PUBLIC_HOST) so that it serves this address.";
+      " instead, or restart the simulator with --allowed-hosts " + host + " so that it serves this address" +
+      " too (--public-host " + host + " to hand out this name in every URL).";
     if (global.console) global.console.warn("my.tradePay: " + text);
     shim.dialog({ title: "The cashier cannot open here", content: text }, [
       { text: "OK", value: true, primary: true, testid: "mp-dialog-ok" }
