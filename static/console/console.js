@@ -40,6 +40,7 @@
   function showHead(data) {
     var s = data.summary;
     TPS.testid("journey-title").textContent = s.orderId;
+    TPS.testid("journey-title").title = s.orderId; // cut with an ellipsis where it does not fit, never broken
     TPS.testid("journey-amount").textContent = s.amount || "";
     [["journey-status", s.statusBadge], ["journey-outcome", s.outcome && { label: s.outcome.code + " · " + s.outcome.label, tone: s.outcome.tone }]]
       .forEach(function (pair) {
@@ -58,7 +59,7 @@
     var ids = TPS.testid("journey-ids");
     ids.textContent = "";
     [["paymentRequestId", s.paymentRequestId], ["paymentId", s.paymentId]].forEach(function (pair) {
-      if (pair[1]) ids.appendChild(el("div", {}, [el("dt", { text: pair[0] }), el("dd", { className: "mono", text: pair[1] })]));
+      if (pair[1]) ids.appendChild(el("div", {}, [el("dt", { text: pair[0] }), el("dd", { className: "mono", text: pair[1], title: pair[1] })]));
     });
     TPS.testid("export-json").href = "/api/journeys/" + encodeURIComponent(s.orderId) + "/export";
     TPS.renderActions(TPS.testid("journey-actions"), data.actions);

@@ -62,6 +62,9 @@
     var n = lanes.length;
     var from = lanePosition(row.source, n), to = lanePosition(row.target, n);
     var tag = KIND_TAGS[row.kind] && row.shape !== "note" ? el("span", { className: "tag tag-" + row.kind, text: KIND_TAGS[row.kind] }) : null;
+    // Where the row goes, in words: shown instead of the lanes on a narrow screen.
+    var route = el("span", { className: "route", "data-testid": "row-route",
+      text: row.sourceLabel + (row.shape === "arrow" ? " \u2192 " + row.targetLabel : "") });
     var sub = el("span", { className: "sub" }, [
       tag,
       countTag(row),
@@ -70,6 +73,7 @@
     ]);
     if (row.shape === "note") {
       return el("div", { className: "note", style: "left:" + from + "%" }, [
+        route,
         el("span", { className: "note-title", text: row.summary }),
         countTag(row),
         row.httpLabel ? el("span", { className: "chip mono", text: row.httpLabel }) : null,
@@ -79,11 +83,12 @@
       var flip = row.source > (n - 1) / 2; // text goes where there is room
       return el("div", { className: "self" + (flip ? " flip" : ""), style: "--at:" + from + "%" }, [
         el("span", { className: "loop" }),
-        el("span", { className: "self-text" }, [el("span", { className: "label", text: row.title }), sub]),
+        el("span", { className: "self-text" }, [route, el("span", { className: "label", text: row.title }), sub]),
       ]);
     }
     var left = Math.min(from, to), width = Math.abs(to - from);
     return el("div", { className: "arrow " + (to > from ? "dir-right" : "dir-left"), style: "left:" + left + "%;width:" + width + "%" }, [
+      route,
       el("span", { className: "label", text: row.title }),
       el("span", { className: "line" }),
       sub,

@@ -33,7 +33,7 @@
         TPS.profileBadge(j.apiProfile, "journey-item-profile"),
         el("span", { className: "j-time", text: TPS.time(j.startedAt) }),
       ]),
-      el("div", { className: "j-id mono", text: j.orderId }),
+      el("div", { className: "j-id mono", text: j.orderId, title: j.orderId }),
       el("div", { className: "j-bottom" }, [
         progress(j.steps),
         el("span", { className: "j-count", text: j.stepCount + "/" + STEP_COUNT }),
