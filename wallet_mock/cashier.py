@@ -57,13 +57,14 @@ async def _page(
     wallet: Wallet = request.app[WALLET]
     accounts = []
     if p is not None:
+        locked = await store.locked_for_payment(wallet.db, p.payment_id)
         for row in await store.list_accounts(wallet.db, p.amount.currency):
             accounts.append(
                 _Account(
                     row.login_id,
                     row.display_name,
                     Money(row.balance or 0, p.amount.currency).format_display(),
-                    row.locked,
+                    row.account_id in locked,
                 )
             )
     closed_code = None

@@ -150,3 +150,15 @@ CREATE TABLE IF NOT EXISTS sim_state (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+
+-- Wrong payment passwords, counted per payment and account: five lock that account for
+-- that payment only, so one cashier link cannot lock a shared test account for everyone
+-- (issue 23). A table of its own: data folders made before it gain it.
+CREATE TABLE IF NOT EXISTS password_tries (
+    payment_id   TEXT NOT NULL,
+    account_id   TEXT NOT NULL REFERENCES accounts(account_id),
+    failed_tries INTEGER NOT NULL,
+    locked_at    TEXT,
+    PRIMARY KEY (payment_id, account_id)
+);
+CREATE INDEX IF NOT EXISTS password_tries_by_account ON password_tries (account_id);

@@ -583,24 +583,28 @@ class Wallet:
                 account = await store.get_account_by_login(tx, login_id)  # fresh: racing tries count
                 if account is None:
                     raise CashierError("USER_NOT_EXIST", "No such wallet account.")
-                if account.locked:
-                    self.journal.record(16, "refused: account locked", kind="fault", **ids)
+                if account.account_id in await store.locked_for_payment(tx, p.payment_id):
+                    self.journal.record(16, "refused: account locked for this payment", kind="fault", **ids)
                     raise CashierError(
                         "ACCOUNT_LOCKED",
-                        "This account is locked after too many wrong passwords.",
+                        "This account is locked for this payment after too many wrong passwords.",
                         http_status=403,
                         tries_left=0,
                     )
                 if not check_password(password, account.password_hash):
                     # The count must be committed: raise only after the transaction ends.
-                    tries = await store.record_password_failure(tx, account.account_id, MAX_PASSWORD_TRIES, now)
+                    # Per payment: a cashier link locks its own payment, never the account
+                    # for every other buyer of a shared sandbox.
+                    tries = await store.record_password_failure(
+                        tx, p.payment_id, account.account_id, MAX_PASSWORD_TRIES, now
+                    )
                     refusal = _wrong_password(max(MAX_PASSWORD_TRIES - tries, 0))
                     self.journal.record(
                         16, f"refused: wrong payment password ({refusal.tries_left} tries left)", kind="fault", **ids
                     )
                 else:
                     if account.failed_tries:
-                        await store.reset_password_failures(tx, account.account_id)
+                        await store.clear_password_tries(tx, p.payment_id)
                     forced = await self.queues.take(
                         tx, "forced_outcomes", control_store.take_outcome, p.client_id, p.payment_request_id
                     )

@@ -140,21 +140,31 @@ def _account(row, balance: int | None = None) -> Account:
     )
 
 
+# An account as listed: its wrong passwords are those of every payment still counting
+# them (password_tries), and it is locked while one payment refuses it.
+_ACCOUNT = (
+    "a.account_id, a.login_id, a.display_name, a.outcome, a.password_hash, a.position,"
+    " (SELECT COALESCE(SUM(t.failed_tries), 0) FROM password_tries t WHERE t.account_id = a.account_id)"
+    " AS failed_tries,"
+    " (SELECT MAX(t.locked_at) FROM password_tries t WHERE t.account_id = a.account_id) AS locked_at"
+)
+
+
 async def list_accounts(db: Reader, currency: str | None = None) -> list[Account]:
     """Every test account in the cashier's order; with ``currency``, each with its
     balance in it (0 where it holds none)."""
     if currency:
         rows = await db.fetchall(
-            "SELECT a.*, b.value AS balance FROM accounts a LEFT JOIN balances b"
+            f"SELECT {_ACCOUNT}, b.value AS balance FROM accounts a LEFT JOIN balances b"
             " ON b.account_id = a.account_id AND b.currency = ? ORDER BY a.position",
             (currency,),
         )
         return [_account(r, r["balance"] or 0) for r in rows]
-    return [_account(r) for r in await db.fetchall("SELECT * FROM accounts ORDER BY position")]
+    return [_account(r) for r in await db.fetchall(f"SELECT {_ACCOUNT} FROM accounts a ORDER BY position")]
 
 
 async def get_account_by_login(db: Reader, login_id: str) -> Account | None:
-    row = await db.fetchone("SELECT * FROM accounts WHERE login_id = ?", (login_id,))
+    row = await db.fetchone(f"SELECT {_ACCOUNT} FROM accounts a WHERE login_id = ?", (login_id,))
     return _account(row) if row else None
 
 
@@ -187,28 +197,45 @@ async def credit(tx: Transaction, account_id: str, amount: Money) -> None:
         )
 
 
-async def record_password_failure(tx: Transaction, account_id: str, max_tries: int, now: datetime) -> int:
-    """Count a wrong password; lock the account at ``max_tries``. Returns the count."""
+async def record_password_failure(
+    tx: Transaction, payment_id: str, account_id: str, max_tries: int, now: datetime
+) -> int:
+    """Count a wrong password of ``account_id`` on ``payment_id``; at ``max_tries`` the
+    account is locked for that payment. Returns the count."""
     row = await tx.fetchone(
-        "UPDATE accounts SET failed_tries = failed_tries + 1,"
-        " locked_at = CASE WHEN failed_tries + 1 >= ? THEN ? ELSE locked_at END WHERE account_id = ?"
-        " RETURNING failed_tries",
-        (max_tries, _t(now), account_id),
+        "INSERT INTO password_tries (payment_id, account_id, failed_tries, locked_at) VALUES (?, ?, 1,"
+        " CASE WHEN 1 >= ? THEN ? END) ON CONFLICT (payment_id, account_id) DO UPDATE SET"
+        " failed_tries = failed_tries + 1,"
+        " locked_at = CASE WHEN failed_tries + 1 >= ? THEN ? ELSE locked_at END RETURNING failed_tries",
+        (payment_id, account_id, max_tries, _t(now), max_tries, _t(now)),
     )
-    if row is None:
-        raise LookupError(f"no account {account_id}")
+    if row is None:  # an upsert returns its row: unreachable unless SQLite says otherwise
+        raise LookupError(f"no count of wrong passwords for {account_id} on {payment_id}")
     return row["failed_tries"]
 
 
+async def locked_for_payment(db: Reader, payment_id: str) -> set[str]:
+    """The account ids a payment refuses (too many wrong passwords on it)."""
+    rows = await db.fetchall(
+        "SELECT account_id FROM password_tries WHERE payment_id = ? AND locked_at IS NOT NULL", (payment_id,)
+    )
+    return {r["account_id"] for r in rows}
+
+
+async def clear_password_tries(tx: Transaction, payment_id: str) -> None:
+    """A payment paid: its wrong passwords stop counting."""
+    await tx.execute("DELETE FROM password_tries WHERE payment_id = ?", (payment_id,))
+
+
 async def unlock_account(tx: Transaction, login_id: str) -> Account | None:
-    """Open a locked account again, its wrong-password count back to 0; None if there is
-    no such account."""
+    """Open a locked account again on every payment, its wrong-password count back to 0;
+    None if there is no such account."""
+    await tx.execute(
+        "DELETE FROM password_tries WHERE account_id = (SELECT account_id FROM accounts WHERE login_id = ?)",
+        (login_id,),
+    )
     await tx.execute("UPDATE accounts SET failed_tries = 0, locked_at = NULL WHERE login_id = ?", (login_id,))
     return await get_account_by_login(tx, login_id)
-
-
-async def reset_password_failures(tx: Transaction, account_id: str) -> None:
-    await tx.execute("UPDATE accounts SET failed_tries = 0 WHERE account_id = ? AND failed_tries > 0", (account_id,))
 
 
 # --- payments ----------------------------------------------------------------------
@@ -686,6 +713,7 @@ async def reset(tx: Transaction) -> None:
     """Delete every payment and what hangs off it; balances go back to the seed."""
     tables = [r["name"] for r in await tx.fetchall("SELECT name FROM sqlite_master WHERE type = 'table'")]
     for table in (
+        "password_tries",
         "notification_attempts",
         "notifications",
         "refund_settlements",

@@ -153,21 +153,29 @@ async def test_bad_scopes_are_refused_in_the_control_apis_terms(sim, http):
 
 
 async def test_a_locked_account_is_unlocked_alone(sim, http, api):
+    """Five wrong passwords lock the account for that payment (issue 23: one cashier link
+    must not lock a shared account for everyone); the control API unlocks it."""
     wallet = sim.urls["wallet"]
     paid = await confirm(http, api, pay_body())
     assert paid == "9000"
+    created = await api.call("pay", pay_body())
+    cashier = await open_cashier(http, created.body["normalUrl"])
+    wrong = {"account": "buyer@sandbox.test", "password": "000000"}
     for _ in range(5):
-        await confirm(http, api, pay_body(), account="buyer@sandbox.test", password="000000")
+        await cashier_action(http, cashier, "confirm", wrong)
     _, accounts = await get_json(http, f"{wallet}/_sim/accounts")
     locked = next(a for a in accounts["accounts"] if a["loginId"] == "buyer@sandbox.test")
-    assert locked["locked"] is True
-    refused = await confirm(http, api, pay_body(), account="buyer@sandbox.test")
-    assert refused != "9000"
+    assert locked["locked"] is True and locked["failedPasswordTries"] == 5
+    right = {"account": "buyer@sandbox.test", "password": "111111"}
+    status, refused = await cashier_action(http, cashier, "confirm", right)
+    assert status == 403 and refused["error"]["code"] == "ACCOUNT_LOCKED"
+    assert await confirm(http, api, pay_body(), account="buyer@sandbox.test") == "9000", "other payments pay"
     status, account = await post(http, f"{wallet}/_sim/accounts/buyer@sandbox.test/unlock")
     assert status == 200 and account["locked"] is False and account["failedPasswordTries"] == 0
-    assert await confirm(http, api, pay_body(), account="buyer@sandbox.test") == "9000"
+    status, reply = await cashier_action(http, cashier, "confirm", right)
+    assert status == 200 and reply["resultCode"] == "9000", reply
     _, payments = await get_json(http, f"{wallet}/_sim/payments")
-    assert len(payments["payments"]) == 8, "nothing else was reset"
+    assert len(payments["payments"]) == 3, "nothing else was reset"
     status, missing = await post(http, f"{wallet}/_sim/accounts/nobody@sandbox.test/unlock")
     assert status == 404 and missing["error"]["code"] == "ACCOUNT_NOT_FOUND"
 

@@ -186,3 +186,21 @@ async def test_a_stored_unsendable_notification_fails_attempt_by_attempt_until_f
 async def _at_least(row, attempts: int, status: str | None = None):
     current = await row()
     return current if current["attempts"] >= attempts and (status is None or current["status"] == status) else None
+
+
+async def test_one_cashier_link_cannot_lock_the_shared_account_for_everyone(sim, http, api):
+    """Five wrong passwords on someone's cashier lock the account for that payment only:
+    another buyer's payment with the same (shared, default) test account still pays."""
+    mine = await open_cashier(http, (await api.call("pay", pay_body("300"))).body["normalUrl"])
+    theirs = await open_cashier(http, (await api.call("pay", pay_body("400"))).body["normalUrl"])
+    wrong = {"account": "buyer@sandbox.test", "password": "000000"}
+    replies = [await cashier_action(http, mine, "confirm", wrong) for _ in range(6)]
+    assert [r[1]["error"]["code"] for r in replies] == ["WRONG_PASSWORD"] * 4 + ["ACCOUNT_LOCKED"] * 2
+    status, reply = await cashier_action(
+        http, theirs, "confirm", {"account": "buyer@sandbox.test", "password": "111111"}
+    )
+    assert status == 200 and reply["resultCode"] == "9000", reply
+    # the locked payment's cashier shows the account locked; a fresh one does not
+    assert "· locked" in (await open_cashier(http, mine.url)).html
+    fresh = await open_cashier(http, (await api.call("pay", pay_body("500"))).body["normalUrl"])
+    assert "· locked" not in fresh.html

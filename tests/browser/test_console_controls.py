@@ -148,10 +148,10 @@ async def test_scoped_outcomes_are_queued_shown_and_removed_one_by_one(sim, http
 async def test_a_locked_account_is_unlocked_from_the_console(sim, http, page):
     from simulator.testing.journey import cashier_action, open_cashier
 
-    for _ in range(5):
-        async with http.post(f"{sim.urls['merchant']}/api/orders", json={"items": [{"goodsId": "latte"}]}) as r:
-            order = await r.json()
-        cashier = await open_cashier(http, order["paymentUrl"])
+    async with http.post(f"{sim.urls['merchant']}/api/orders", json={"items": [{"goodsId": "latte"}]}) as r:
+        order = await r.json()
+    cashier = await open_cashier(http, order["paymentUrl"])
+    for _ in range(5):  # five wrong passwords on one payment lock the account for it
         await cashier_action(http, cashier, "confirm", {"account": "risk@sandbox.test", "password": "000000"})
     await open_controls(page, sim.urls["console"])
     row = page.locator("[data-testid=account][data-login='risk@sandbox.test']")

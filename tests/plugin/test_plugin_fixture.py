@@ -95,9 +95,12 @@ def test_scoped_queues_removal_and_unlock_from_the_helpers(tradepay_sim):
     fault = tradepay_sim.fault("pay", "http_500", client_id=sandbox)
     tradepay_sim.remove_queued(fault)
     assert tradepay_sim.journey().result_code == "9000", "both removed before use"
-    for _ in range(5):
-        assert tradepay_sim.journey(password="000000").refusal["code"] in ("WRONG_PASSWORD", "ACCOUNT_LOCKED")
-    assert tradepay_sim.journey().refusal["code"] == "ACCOUNT_LOCKED"
+    refused = tradepay_sim.journey(password="000000")
+    assert refused.refusal["code"] == "WRONG_PASSWORD"
+    for _ in range(4):  # five wrong passwords on one payment lock the account for that payment
+        tradepay_sim.pay(payment_id=refused.payment_id, password="000000")
+    assert tradepay_sim.pay(payment_id=refused.payment_id).refusal["code"] == "ACCOUNT_LOCKED"
+    assert tradepay_sim.journey().result_code == "9000", "another payment is another attempt"
     unlocked = tradepay_sim.unlock("buyer@sandbox.test")
     assert (unlocked["loginId"], unlocked["locked"], unlocked["failedPasswordTries"]) == (
         "buyer@sandbox.test",
