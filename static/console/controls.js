@@ -35,7 +35,10 @@
     if (!items.length) list.appendChild(el("li", { className: "chip-empty", text: "None" }));
     items.forEach(function (item) {
       list.appendChild(el("li", { className: "chip" + (item.leftOver ? " left-over" : ""), "data-testid": "queued-entry", "data-left-over": String(!!item.leftOver) }, [
-        el("span", { className: "chip-text", text: describe(item) + scopeText(item) }),
+        el("span", { className: "chip-body" }, [
+          el("span", { className: "chip-text", text: describe(item) }),
+          scopeText(item) ? el("span", { className: "chip-scope", text: scopeText(item).replace(/^ · /, ""), title: scopeText(item).replace(/^ · /, "") }) : null,
+        ]),
         item.leftOver ? el("span", { className: "chip-mark", text: "earlier run", title: "queued before the wallet last started: a run that stopped may have left it" }) : null,
         el("button", { type: "button", className: "chip-remove", "data-testid": "queued-remove", "aria-label": "Remove", title: "Remove this entry", text: "×",
           onclick: function () { send("DELETE", WALLET + path + "/" + item.id, {}, function () { return "Removed"; }); } }),

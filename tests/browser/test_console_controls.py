@@ -126,7 +126,9 @@ async def test_scoped_outcomes_are_queued_shown_and_removed_one_by_one(sim, http
     await page.get_by_test_id("outcome-submit").click()
     await page.get_by_test_id("toast").filter(has_text="after 1 entry already queued for it").wait_for()
     entries = page.get_by_test_id("outcome-queue").get_by_test_id("queued-entry")
-    await entries.filter(has_text="USER_CANCEL · next 1 payment · payment PR-42").wait_for()
+    cancel = entries.filter(has_text="USER_CANCEL · next 1 payment")
+    await cancel.wait_for()
+    assert await cancel.locator(".chip-scope").text_content() == "payment PR-42"  # whole, on its own line
     _, queued = await get_json(http, f"{wallet}/_sim/outcomes")
     assert [(o["outcome"], o["paymentRequestId"]) for o in queued["outcomes"]] == [
         ("RISK_REJECT", "PR-42"),
