@@ -15,6 +15,7 @@ import json
 from aiohttp import web
 
 from simulator.core.signed_http import dump_json, signed_response_headers
+from simulator.core.web import MAX_REQUEST_BYTES
 
 from . import control_store, store
 from .errors import result
@@ -100,7 +101,10 @@ def api_fault_middleware(is_api_path, wallet_key):
 
 async def _ids_of(request: web.Request) -> dict:
     """The ids the call names, read without trusting it (it is not verified yet), so
-    that the console can show the fault in its journey."""
+    that the console can show the fault in its journey. A body over the size limit is not
+    read here: a failed read would leave the handler the rest of the stream, not a 413."""
+    if request.content_length is not None and request.content_length > MAX_REQUEST_BYTES:
+        return {}
     try:
         body = json.loads(await request.read())
     except (ValueError, UnicodeDecodeError, RecursionError, web.HTTPException):
