@@ -35,9 +35,9 @@ MESSAGES = {
     "METHOD_NOT_SUPPORTED": "The server does not implement the requested HTTP method.",
     "NO_INTERFACE_DEF": "API is not defined.",
     "ACCESS_DENIED": "Access is denied.",
-    # A call on an API profile the merchant does not use (Alipay+ and the mini program
-    # platform's common codes: "INVALID_API: The called API is invalid or not active").
-    "INVALID_API": "The called API is invalid or not active.",
+    # A call on an API profile the merchant does not use (the platform's common codes:
+    # "INVALID_API: API is invalid"; docs/wallet-api.md, "API profiles").
+    "INVALID_API": "The API is invalid for this client.",
     # The miniprogram profile's token API (applyToken).
     "INVALID_AUTH_CLIENT": "The auth client is invalid.",
     "EXPIRED_CODE": "The authorization code is no longer valid.",

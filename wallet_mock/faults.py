@@ -101,9 +101,9 @@ def api_fault_middleware(is_api_path, wallet_key):
 
 async def _ids_of(request: web.Request) -> dict:
     """The ids the call names, read without trusting it (it is not verified yet), so
-    that the console can show the fault in its journey. A body over the size limit is not
-    read here: a failed read would leave the handler the rest of the stream, not a 413."""
-    if request.content_length is not None and request.content_length > MAX_REQUEST_BYTES:
+    that the console can show the fault in its journey. A body that is too large (or of
+    unknown length) is not read here: the handler must meet it unread, to refuse it."""
+    if request.content_length is None or request.content_length > MAX_REQUEST_BYTES:
         return {}
     try:
         body = json.loads(await request.read())

@@ -116,6 +116,7 @@ def parse_pay(body: dict[str, Any], now: datetime) -> PayRequest:
     for i, item in enumerate(goods):
         text(item, "goodsName", required=False, max_len=256, where=f"order.goods[{i}].")
         money(item, "goodsUnitAmount", required=False, where=f"order.goods[{i}].")
+        parsing.check_quantity(item, f"order.goods[{i}].")
     return PayRequest(
         payment_request_id=payment_request_id,
         amount=amount,

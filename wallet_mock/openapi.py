@@ -165,13 +165,7 @@ def _schemas() -> dict:
                         "properties": {
                             "goodsName": _text(256),
                             "goodsUnitAmount": _ref("Amount"),
-                            "goodsQuantity": {
-                                "description": "A positive integer: a string of digits (the SDKs' type) or a number.",
-                                "oneOf": [
-                                    {"type": "string", "pattern": f"^[1-9][0-9]{{0,{MAX_QUANTITY_DIGITS - 1}}}$"},
-                                    {"type": "integer", "minimum": 1, "maximum": 10**MAX_QUANTITY_DIGITS - 1},
-                                ],
-                            },
+                            "goodsQuantity": _quantity(),
                         },
                     },
                 },
@@ -372,6 +366,16 @@ def _schemas() -> dict:
     } | _miniprogram_schemas()
 
 
+def _quantity() -> dict:
+    return {
+        "description": "A positive integer: a string of digits (the SDKs' type) or a number.",
+        "oneOf": [
+            {"type": "string", "pattern": f"^[1-9][0-9]{{0,{MAX_QUANTITY_DIGITS - 1}}}$"},
+            {"type": "integer", "minimum": 1, "maximum": 10**MAX_QUANTITY_DIGITS - 1},
+        ],
+    }
+
+
 def _extend_info() -> dict:
     return {
         "oneOf": [_text(4096), {"type": "object"}],
@@ -405,7 +409,11 @@ def _miniprogram_schemas() -> dict:
                     "maxItems": 100,
                     "items": {
                         "type": "object",
-                        "properties": {"goodsName": _text(256), "goodsUnitAmount": _ref("Amount")},
+                        "properties": {
+                            "goodsName": _text(256),
+                            "goodsUnitAmount": _ref("Amount"),
+                            "goodsQuantity": _quantity(),
+                        },
                     },
                 },
             },

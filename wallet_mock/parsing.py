@@ -359,7 +359,7 @@ def _terminal(env: dict, where: str, *, os_required: bool) -> str:
     return terminal
 
 
-def _quantity(item: dict, where: str) -> None:
+def check_quantity(item: dict, where: str) -> None:
     """goodsQuantity: a positive integer, as a string (the SDKs' type: "Value range: 1 -
     unlimited") or a JSON number."""
     value = item.get("goodsQuantity")
@@ -418,7 +418,7 @@ def _pay(
     for i, item in enumerate(goods):
         text(item, "goodsName", required=False, max_len=256, where=f"order.goods[{i}].")
         money(item, "goodsUnitAmount", required=False, where=f"order.goods[{i}].")
-        _quantity(item, f"order.goods[{i}].")
+        check_quantity(item, f"order.goods[{i}].")
     return PayRequest(
         payment_request_id=payment_request_id,
         amount=amount,

@@ -33,7 +33,7 @@ REASONS = {
     ),
     "ORDER_IS_CLOSED": (
         "Payment expired",
-        f"This payment expired before it was completed and has closed. {_NOTHING_TAKEN} Start a new payment from the shop.",
+        f"This payment expired before it was completed and can no longer be paid. {_NOTHING_TAKEN} Start a new payment from the shop.",
     ),
     "ORDER_IS_CANCELED": (
         "Cancelled by the merchant",

@@ -13,9 +13,10 @@ import aiohttp
 
 from .buyer import CashierError
 from .config import CheckConfig, ConfigError, load, parse
+from .context import ERROR, Context, Finding, ScenarioError
 from .report import Report
 from .sandbox import Sandbox, SandboxError
-from .scenarios import ERROR, SCENARIO_NAMES, SCENARIOS, Context, Finding, ScenarioError
+from .scenarios import SCENARIO_NAMES, SCENARIOS
 from .shop import Shop
 
 __all__ = ["SCENARIO_NAMES", "CheckConfig", "ConfigError", "Report", "load", "parse", "run_check"]

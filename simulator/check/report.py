@@ -9,8 +9,8 @@ import textwrap
 from dataclasses import asdict, dataclass, field
 from xml.etree import ElementTree as ET
 
+from .context import ERROR, FAIL, NOT_SEEN, PASS, Finding
 from .rules import RULES
-from .scenarios import ERROR, FAIL, NOT_SEEN, PASS, Finding
 
 MARKS = {PASS: "pass", FAIL: "FAIL", NOT_SEEN: "not seen", ERROR: "ERROR"}
 

@@ -148,6 +148,8 @@ async def serve_split(settings: settings_mod.Settings) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     settings = settings_mod.from_namespace(args)
     logs.configure(settings.log_format, settings.log_level)
+    if not processes.is_child():
+        _warn_if_shared(settings)
     try:
         return asyncio.run(serve(settings))
     except StartupError as exc:
@@ -163,6 +165,19 @@ def cmd_run(args: argparse.Namespace) -> int:
         # The connection whose set-up failed keeps its (non-daemon) aiosqlite thread
         # alive, so a normal exit would wait forever.
         os._exit(2)
+
+
+def _warn_if_shared(settings: settings_mod.Settings) -> None:
+    """Two runs on one data folder share its databases and its running.json: say so."""
+    found, _ = running.find(settings.data_dir)
+    if found is not None and found["pid"] != os.getpid():
+        print(
+            f"tradepay-sim: another simulator (process {found['pid']}, "
+            f"{', '.join(f'{a} {u}' for a, u in found['urls'].items())}) is running on the data folder "
+            f"{settings.data_dir}; its running.json will name this one. Stop it, or pass another --data-dir.",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def _located(args: argparse.Namespace, apps: tuple[str, ...]) -> tuple[settings_mod.Settings, dict[str, str]]:

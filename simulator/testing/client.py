@@ -266,12 +266,11 @@ class TradepaySim:
     ) -> JourneyResult:
         """A whole journey over HTTP, as the shop page and the cashier perform it: order,
         cashier, confirmation (``action="cancel"`` presses the cashier's ✕), result page.
-        ``outcome`` forces the confirmation's outcome first. Returns the ids, the
+        ``outcome`` forces the confirmation's outcome, for this payment alone (parallel
+        tests sharing the wallet do not take it). Returns the ids, the
         ``result_code`` the mini program got and the merchant's ``order``; when the cashier
         refuses the buyer (a wrong password, a locked account), ``result_code`` is None and
         ``refusal`` says why (``{"code": "WRONG_PASSWORD", "message", "triesLeft"}``)."""
-        if outcome is not None:
-            await _COROUTINES["force_outcome"](self, outcome)
         return await api_journey(
             self.background.session,
             self.urls,
@@ -280,6 +279,7 @@ class TradepaySim:
             password=password,
             action=action,
             report=report,
+            outcome=outcome,
         )
 
     @_blocking

@@ -151,15 +151,22 @@ async def api_journey(
     report: bool = True,
     action: str = "confirm",
     settle_timeout: float = 10.0,
+    outcome: str | None = None,
 ) -> JourneyResult:
     """Steps 1-18 and 20 as the mini program and the cashier perform them; step 19 (the
-    notification) follows on its own."""
+    notification) follows on its own. ``outcome`` is forced for this payment alone (its
+    paymentRequestId), so journeys of parallel tests sharing a wallet do not take it."""
     pressed = _now()
     async with session.post(f"{urls['merchant']}/api/orders", json={"items": list(items)}) as resp:
         order = await resp.json()
         if resp.status != 201:
             raise AssertionError(f"order creation failed: HTTP {resp.status} {order}")
     ids = {"orderId": order["orderId"], "paymentRequestId": order["paymentRequestId"]}
+    if outcome is not None:
+        forced = {"outcome": outcome, "paymentRequestId": order["paymentRequestId"]}
+        async with session.post(f"{urls['wallet']}/_sim/outcomes", json=forced) as resp:
+            if resp.status != 201:
+                raise AssertionError(f"forcing {outcome} failed: HTTP {resp.status} {await resp.text()}")
     if report:
         await report_step(session, urls["miniprogram"], step=1, at=pressed, summary="user pressed Pay", **ids)
         await report_step(

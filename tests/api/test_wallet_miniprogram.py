@@ -147,6 +147,8 @@ async def test_documented_errors_in_the_profiles_own_terms(sim, http):
         (mp_pay_body(productCode="BARTER"), "PARAM_ILLEGAL"),
         (mp_pay_body(paymentAmount={"currency": "USD", "value": "1.5"}), "PARAM_ILLEGAL"),
         (mp_pay_body(paymentAmount={"currency": "XTS", "value": "100"}), "CURRENCY_NOT_SUPPORT"),
+        (mp_pay_body(order={"goods": [{"goodsName": "latte", "goodsQuantity": "-5"}]}), "PARAM_ILLEGAL"),
+        (mp_pay_body(extendInfo="x" * 4097), "PARAM_ILLEGAL"),
     ):
         reply = await call(api, PAY, body, valid_request=False)
         assert (reply.status, reply.code) == ("F", code), (body, reply.body)

@@ -119,3 +119,25 @@ async def test_the_console_fits_a_phone_and_half_a_laptop(sim, http, browser, wi
         await page.screenshot(path=str(artifacts / f"console-{width}.png"), full_page=True)
     finally:
         await context.close()
+
+
+@pytest.mark.parametrize(("width", "height"), [(320, 568), (390, 844), (1366, 768)], ids=["320", "390", "1366"])
+async def test_the_result_page_shows_its_ids_whole_on_one_line(sim, browser, width, height):
+    from simulator.testing.pages import add_to_cart, open_shop, pay_in_cashier, press_pay, wait_for_status
+
+    context = await browser.new_context(viewport={"width": width, "height": height})
+    page = await context.new_page()
+    try:
+        await open_shop(page, sim.urls["miniprogram"])
+        await add_to_cart(page, 0)
+        await pay_in_cashier(await press_pay(page))
+        await wait_for_status(page, "PAID")
+        for testid in ("order-id", "payment-id"):
+            shown = page.get_by_test_id(testid)
+            one_line = await shown.evaluate(
+                "(el) => el.getClientRects().length === 1 && el.scrollWidth <= el.clientWidth + 1"
+                " && el.getBoundingClientRect().height < parseFloat(getComputedStyle(el).fontSize) * 2"
+            )
+            assert one_line, f"{testid} broken or cut: {await shown.text_content()}"
+    finally:
+        await context.close()

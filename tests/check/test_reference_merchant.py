@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from check_helpers import reference_config
+from check_helpers import TIME_SCALE, reference_config
 
 from simulator.check import SCENARIO_NAMES, parse, run_check
 from simulator.check.rules import RULES
-from simulator.testing.sim import get_json
+from simulator.testing.sim import get_json, running_sim
 
 
 async def queued(http, wallet: str) -> dict:
@@ -142,3 +142,14 @@ def test_the_config_in_the_docs_is_one_the_run_accepts():
         assert f"`{name}`" in page
     for rule in RULES:
         assert f"`{rule}`" in page
+
+
+async def test_the_reference_merchant_on_the_miniprogram_profile_passes_too(tmp_path, keys_template):
+    """The run knows the merchant only through its own API and notifications: the
+    platform's v2 wallet API (no PAYMENT_PENDING, paymentResult) changes nothing."""
+    async with running_sim(
+        tmp_path / "data", keys_from=keys_template, time_scale=TIME_SCALE, wallet_api="miniprogram"
+    ) as sim:
+        report = await run_check(parse(reference_config(sim.urls["merchant"])), wallet_url=sim.urls["wallet"])
+    assert [(f.scenario, f.rule, f.verdict, f.happened) for f in report.findings if f.verdict != "pass"] == []
+    assert {f.rule for f in report.findings} == set(RULES)

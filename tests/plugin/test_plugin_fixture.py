@@ -169,3 +169,10 @@ def test_check_merchant_runs_the_conformance_scenarios_against_a_merchant(tradep
     path = tmp_path / "merchant-check.json"
     path.write_text(json.dumps(config))
     assert tradepay_sim.check_merchant(str(path)).ok  # a path works as well
+
+
+def test_a_journeys_outcome_is_forced_for_its_payment_alone(tradepay_sim):
+    someone_elses = tradepay_sim.force_outcome("USER_CANCEL")  # another test's, queued first
+    journey = tradepay_sim.journey(outcome="RISK_REJECT")
+    assert journey.result_code == "4000", "the journey's own outcome, not the one queued before it"
+    assert tradepay_sim.remove_queued(someone_elses) == {"removed": someone_elses["id"]}, "left for its owner"

@@ -106,3 +106,17 @@ async def _recorded(data, pid):
         return json.loads((data / "running.json").read_text())["pid"] == pid
     except (OSError, ValueError):
         return False
+
+
+async def test_a_second_run_on_the_same_data_folder_is_warned_of(tmp_path):
+    first, first_urls = await start(tmp_path, "--processes", "1")
+    try:
+        second, _ = await start(tmp_path, "--processes", "1")
+        second.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(second.communicate(), 20)
+        assert f"another simulator (process {first.pid}," in err.decode()
+        assert first_urls["wallet"] in err.decode() and "pass another --data-dir" in err.decode()
+    finally:
+        first.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(first.communicate(), 20)
+    assert "another simulator" not in err.decode()
