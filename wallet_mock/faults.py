@@ -72,6 +72,8 @@ def api_fault_middleware(is_api_path, wallet_key):
         endpoint = op.name if op else request.path.rsplit("/", 1)[-1]
         ids = await _ids_of(request)
         client_id = request.headers.get("Client-Id") or None
+        if client_id is not None and not (len(client_id) <= 64 and client_id.isascii() and client_id.isprintable()):
+            client_id = None  # not a client id any merchant has (undecodable bytes): no scope to match
         async with wallet.db.transaction() as tx:
             if ids.get("payment_id") and not ids.get("payment_request_id") and client_id:
                 # inquiryPayment, cancelPayment and refund may name the payment by paymentId

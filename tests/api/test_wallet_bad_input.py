@@ -209,11 +209,11 @@ async def raw_exchange(base_url: str, request_head: bytes, body: bytes = b"{}") 
 async def test_garbage_headers_and_paths_get_signed_refusals_not_500(sim, api):
     before = await snapshot(sim)
     heads = [
-        b"POST /aps/api/v1/payments/pay HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nClient-Id: \xff\xfe\r\n"
+        b"POST /aps/api/v1/payments/pay HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nClient-Id: \xff\xfe\r\n"
         b"Request-Time: 2026-01-01T00:00:00Z\r\nSignature: algorithm=RSA256,keyVersion=1,signature=abc\r\n",
-        b"POST /aps/api/v1/payments/pay HTTP/1.1\r\nHost: x\r\nContent-Type: application/\xff\r\nClient-Id: caf\xc3\xa9\r\n",
-        b"POST /aps/api/v1/payments/%ff%00 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n",
-        b"POST /aps/api/v1/payments/p%C3%A9y?x=%ff HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"POST /aps/api/v1/payments/pay HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/\xff\r\nClient-Id: caf\xc3\xa9\r\n",
+        b"POST /aps/api/v1/payments/%ff%00 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n",
+        b"POST /aps/api/v1/payments/p%C3%A9y?x=%ff HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
         b"Signature: \xc3\xa9=\xff\r\nRequest-Time: \xff\r\n",
     ]
     for head in heads:
