@@ -1,6 +1,6 @@
 """The shop and the console at the window sizes people use (issue 20, points 4 and 5):
 the shop's checkout bar stays pinned and its last item takes a tap from 320x568 to
-1920x1080; the console works at 390 px (a phone) and 720 px (beside the shop): nothing
+1920x1080; the console works at 390 px (a phone), 720 px (beside the shop) and above: nothing
 wider than the window, ids on one line, rows that do not overlap, buttons whole."""
 
 import pytest
@@ -8,7 +8,7 @@ import pytest
 from simulator.testing.journey import api_journey
 
 SHOP_SIZES = [(320, 568), (390, 844), (1280, 720), (1280, 800), (1366, 768), (1920, 1080)]
-CONSOLE_SIZES = [(390, 844), (720, 900), (1366, 768)]
+CONSOLE_SIZES = [(390, 844), (720, 900), (900, 900), (1366, 768)]
 
 # Whether the centre of an item gets the tap, asked of the page's own (shadow) root.
 TAKES_THE_TAP = """(el) => {
@@ -85,7 +85,7 @@ LAYOUT = """() => {
   for (let i = 1; i < rows.length; i++) if (rows[i].top < rows[i - 1].bottom - 1) problems.push('rows ' + i + ' and ' + (i + 1) + ' overlap');
   // a row's texts stay in the diagram's box
   const box = document.querySelector('[data-testid=diagram]').getBoundingClientRect();
-  document.querySelectorAll('[data-testid=diagram-row] .label, [data-testid=diagram-row] .summary, [data-testid=diagram-row] .route').forEach((el) => {
+  document.querySelectorAll('[data-testid=diagram-row] .label, [data-testid=diagram-row] .sub, [data-testid=diagram-row] .route, [data-testid=diagram-row] .note').forEach((el) => {
     if (!visible(el)) return;
     const r = el.getBoundingClientRect();
     if (r.left < box.left - 1 || r.right > box.right + 1) problems.push('text out of the diagram: ' + el.textContent.slice(0, 40));
