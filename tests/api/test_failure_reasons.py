@@ -3,6 +3,7 @@ order carry a reason per Alipay+ resultCode (issue 20, point 6), so that insuffi
 balance, risk control and expiry never read alike."""
 
 import pytest
+from wallet_helpers import pay_body
 
 from simulator.testing.journey import api_journey, cashier_action, open_cashier
 from simulator.testing.sim import get_json, wait_for
@@ -45,3 +46,18 @@ async def test_a_paid_order_has_no_reason_and_an_open_one_neither(sim, http):
     assert paid.order["status"] == "PAID" and paid.order["reason"] is None
     cancelled = await api_journey(http, sim.urls, action="cancel")
     assert cancelled.order["status"] == "PAYING" and cancelled.order["reason"] is None
+
+
+async def test_a_payment_the_merchant_cancelled_says_so_in_the_cashier(sim, http, api):
+    created = await api.call("pay", pay_body())
+    assert (await api.call("cancelPayment", {"paymentId": created.body["paymentId"]})).code == "SUCCESS"
+    cashier = await open_cashier(http, created.body["normalUrl"])
+    assert "Cancelled by the merchant" in cashier.html and 'data-code="ORDER_IS_CANCELED"' in cashier.html
+    status, refused = await cashier_action(
+        http, cashier, "confirm", {"account": "buyer@sandbox.test", "password": "111111"}
+    )
+    assert status == 409 and refused["reason"] == {
+        "code": "ORDER_IS_CANCELED",
+        "title": "Cancelled by the merchant",
+        "message": "The merchant cancelled this payment. No money was taken.",
+    }
