@@ -48,7 +48,9 @@ def write_report(results: dict, path: Path) -> None:
         "",
         "Measured by `make bench` (`python -m bench`); this file is written by it. The decisions",
         "behind these figures, each in a note with its reason, and how to measure:",
-        "[performance.md](performance.md).",
+        "[performance.md](performance.md). This machine's speed moves by 2x from day to day:",
+        "to tell whether a change moved a figure, compare the two versions turn by turn",
+        "(`python -m bench.compare REV`), not this file with a run of another day.",
         "",
         f"Run at {results['when']} on: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, "
         f"Python {m['python']}"

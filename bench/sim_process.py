@@ -58,13 +58,14 @@ class SimProcess:
             self.proc.kill()
 
 
-def start(data_dir: Path, *extra: str) -> tuple[SimProcess, float]:
+def start(data_dir: Path, *extra: str, root: Path = ROOT) -> tuple[SimProcess, float]:
     """Start run_all.py on free ports; returns it and the seconds until every app it runs
-    answered."""
+    answered. ``root``: the checkout whose run_all.py runs (bench/compare.py runs another
+    version's)."""
     ports = ["--miniprogram-port", "0", "--merchant-port", "0", "--wallet-port", "0", "--console-port", "0"]
     args = [
         sys.executable,
-        str(ROOT / "run_all.py"),
+        str(root / "run_all.py"),
         "--data-dir",
         str(data_dir),
         "--log-level",
@@ -73,7 +74,7 @@ def start(data_dir: Path, *extra: str) -> tuple[SimProcess, float]:
         *extra,
     ]
     started = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=str(ROOT))
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=str(root))
     assert proc.stdout is not None and proc.stderr is not None  # PIPE above
     urls = {}
     names = {"mini program": "miniprogram", "merchant server": "merchant", "wallet": "wallet", "console": "console"}
