@@ -17,7 +17,7 @@ from typing import Any
 from simulator.core import auth_codes, jsonio
 from simulator.core.clock import iso
 
-from . import parsing
+from . import parsing, wire
 from .errors import ApiError, result
 from .models import InquiredPayment, JournalIds, Payment, PaymentStatus, Refund
 from .parsing import PayRequest, identifier, money, obj, text, url
@@ -230,33 +230,19 @@ def parse_refund(body: dict[str, Any], now: datetime | None = None) -> parsing.R
 
 
 def refund_reply(r: Refund) -> dict:
-    if r.result_code not in ("SUCCESS", "REFUND_IN_PROCESS"):
-        return {"result": result(r.result_code)}
-    body: dict[str, Any] = {
-        "result": result(r.result_code),
-        "refundId": r.refund_id,
-        "refundRequestId": r.refund_request_id,
-        "refundAmount": r.amount.to_wire(),
-    }
-    if r.refunded_at:
-        body["refundTime"] = iso(r.refunded_at)
+    """Alipay+'s refund reply (wire.refund_reply: the result by the refund's status, so a
+    replay after it settled says so) without paymentId, which v2 refunds do not echo."""
+    body = wire.refund_reply(r)
+    body.pop("paymentId", None)
     return body
 
 
 def inquiry_refund_reply(r: Refund) -> dict:
-    """inquiryRefund: refundId, refundRequestId, refundAmount, refundReason, refundTime and
-    refundStatus (PROCESSING, SUCCESS, FAIL)."""
-    body: dict[str, Any] = {
-        "result": result("SUCCESS"),
-        "refundId": r.refund_id,
-        "refundRequestId": r.refund_request_id,
-        "refundAmount": r.amount.to_wire(),
-        "refundStatus": r.status.value,
-    }
+    """inquiryRefund: Alipay+'s (refundId, refundRequestId, refundAmount, refundTime and
+    refundStatus PROCESSING, SUCCESS, FAIL) with the refundReason given."""
+    body = wire.inquiry_refund_reply(r)
     if r.reason:
         body["refundReason"] = r.reason
-    if r.refunded_at:
-        body["refundTime"] = iso(r.refunded_at)
     return body
 
 
