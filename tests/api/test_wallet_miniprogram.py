@@ -98,6 +98,37 @@ async def test_pay_inquire_cancel_refund_and_inquire_the_refund(sim, http):
     assert found.body["refundId"] == refunded.body["refundId"]
 
 
+async def test_an_asynchronous_refund_replayed_after_it_settled_gets_its_final_answer(sim, http):
+    """The refund reply is Alipay+'s less paymentId: REFUND_IN_PROCESS while the refund is,
+    SUCCESS with its refundTime once it has settled, to a replay of the request too."""
+    api = await mp(sim, http)
+    paid_body = await paid(api, http)
+    async with http.post(
+        f"{sim.urls['wallet']}/_sim/refunds/outcomes",
+        json={"outcome": "PROCESSING_THEN_SUCCESS", "paymentId": paid_body["paymentId"]},
+    ) as resp:
+        assert resp.status == 201, await resp.text()
+    refund = {
+        "refundRequestId": new_id("RF"),
+        "paymentId": paid_body["paymentId"],
+        "refundAmount": {"currency": "USD", "value": "300"},
+    }
+    processing = await call(api, REFUND, refund)
+    assert (processing.code, processing.status) == ("REFUND_IN_PROCESS", "U")
+    assert "refundTime" not in processing.body and "paymentId" not in processing.body
+    await advance(http, sim, 60)
+
+    async def settled():
+        found = await call(api, INQUIRY_REFUND, {"refundId": processing.body["refundId"]})
+        return found.body["refundStatus"] == "SUCCESS" or None
+
+    await wait_for(settled)
+    replayed = await call(api, REFUND, refund)
+    assert (replayed.code, replayed.status) == ("SUCCESS", "S")
+    assert replayed.body["refundId"] == processing.body["refundId"] and replayed.body["refundTime"]
+    assert "paymentId" not in replayed.body
+
+
 async def test_every_operation_is_idempotent(sim, http):
     api = await mp(sim, http)
     body = mp_pay_body("900")
