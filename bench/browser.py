@@ -56,7 +56,8 @@ READ_STAMPS = """() => [sessionStorage.getItem("tradepay-bench.pressedAt"),
 async def run(miniprogram_url: str, count: int = 10) -> dict:
     in_page, harness = [], []
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(**launch_options())
+        options = launch_options()
+        browser = await pw.chromium.launch(**options)
         page = await browser.new_page(viewport={"width": 1100, "height": 920})
         await page.add_init_script(STAMPS)
         for _ in range(count + 1):
@@ -74,5 +75,5 @@ async def run(miniprogram_url: str, count: int = 10) -> dict:
             in_page.append(float(paid) - float(pressed))
         await browser.close()
     # The first journey warms the browser's caches.
-    executable = Path(launch_options().get("executable_path") or "Playwright's download").name
+    executable = Path(options.get("executable_path") or "Playwright's download").name
     return {**summary(in_page[1:]), "harness": summary(harness[1:]), "executable": executable}

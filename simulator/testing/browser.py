@@ -85,11 +85,12 @@ def ensure() -> int:
     import subprocess
     import sys
 
-    as_root_on_debian = hasattr(os, "geteuid") and os.geteuid() == 0 and bool(shutil.which("apt-get"))
-    if os.environ.get(ENV) or find_chromium(headless=True) != find_chromium(headless=False):
-        print(f"chromium: {find_chromium()}")  # the variable's, or a headless shell
+    chosen, browser = find_chromium(headless=True), find_chromium(headless=False)
+    if chosen and (os.environ.get(ENV) or chosen != browser):  # the variable's, or a headless shell
+        print(f"chromium: {chosen}")
         return 0
-    if as_root_on_debian and not find_chromium():
+    as_root_on_debian = hasattr(os, "geteuid") and os.geteuid() == 0 and bool(shutil.which("apt-get"))
+    if as_root_on_debian and not browser:
         # The full browser (headed runs) and its headless shell (test runs, see above); the
         # shell is newer in Debian's archive than the browser: without it, the browser alone.
         print("chromium: none found; installing Debian's chromium and chromium-headless-shell", flush=True)
