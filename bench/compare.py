@@ -1,18 +1,17 @@
 """Two versions of the simulator on the same machine, in the same minutes: this checkout
 against a git revision, turn by turn.
 
-    python -m bench.compare REV [--rounds 4] [--growth-rounds 1]
+    python -m bench.compare REV [--rounds 3]
 
 This machine's speed moves by 2x and more from one day to the next (the bare aiohttp
 request: 0.054 ms on one day, 0.137 on another), so a figure in docs/benchmarks.md says
 little about a change measured on another day. Alternating the two versions within one
 run does: each round starts each version's run_all.py (in a git worktree of REV, in a
 temporary folder) and drives the same load at it with this checkout's load generators:
-the start-up time (keys already made; the median of three), 600 journeys at concurrency
-32 (the default process split), 3,000 signed pays at concurrency 32 against the wallet
-alone, and in the first round 10,000 journeys (the growth run: the last thousand against
-the first). The figures are printed as each version's median and range over the rounds;
-the order of the two alternates from round to round.
+the start-up time (keys already made; the median of three), 600 journeys at concurrency 32 (the default
+process split), 3,000 signed pays at concurrency 32 against the wallet alone, and 10,000
+journeys (the growth run: the last thousand against the first). The figures are printed
+as each version's median and range over the rounds; the order of the two alternates\nfrom round to round.
 """
 
 from __future__ import annotations
