@@ -54,14 +54,13 @@ lint: install-test
 	$(VENV)/bin/mypy
 
 ## The whole suite: unit, API, browser (headless Chromium), reliability, packaging and
-## plugin tests; then the example suite in docs/, a project of its own using the plugin.
+## plugin tests, the example suites in docs/ among them (tests/plugin/test_example_suites.py).
 test: install-test browser typecheck
 	$(PY) -m pytest -n 2 --dist worksteal $(PYTEST_ARGS)
-	$(MAKE) --no-print-directory example-suite
 
-## docs/example-suite (async) and docs/example-suite-sync (pytest-playwright's sync page),
-## each as its own pytest run (its pytest.ini, not ours). Schemathesis's plugin is not
-## needed there, and importing it alone takes seconds.
+## docs/example-suite (async) and docs/example-suite-sync (pytest-playwright's sync page)
+## alone, each as its own pytest run (its pytest.ini, not ours); make test runs them too.
+## Schemathesis's plugin is not needed there, and importing it alone takes seconds.
 example-suite: install-test browser
 	cd docs/example-suite && $(abspath $(PY)) -m pytest -p no:schemathesis -p no:hypothesispytest -p no:playwright -q
 	cd docs/example-suite-sync && $(abspath $(PY)) -m pytest -p no:schemathesis -p no:hypothesispytest -q
