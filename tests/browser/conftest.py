@@ -31,10 +31,16 @@ async def page(browser, request):
     page = await context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # What the page loaded, for a failing test's artifacts: every request's outcome.
+    network: list[str] = []
+    page.on("requestfailed", lambda r: network.append(f"FAILED {r.method} {r.url}: {r.failure}"))
+    page.on("response", lambda r: network.append(f"{r.status} {r.request.method} {r.url}"))
+    page.on("console", lambda m: network.append(f"console.{m.type}: {m.text}"))
     yield page
     if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
         ARTIFACTS.mkdir(exist_ok=True)
         await page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
+        (ARTIFACTS / f"{request.node.name}.network.txt").write_text("\n".join(network) + "\n")
     await context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
 
