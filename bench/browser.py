@@ -14,6 +14,7 @@ The figure through that helper is still reported, as what a test suite sees.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from playwright.async_api import async_playwright
 
@@ -55,7 +56,8 @@ READ_STAMPS = """() => [sessionStorage.getItem("tradepay-bench.pressedAt"),
 async def run(miniprogram_url: str, count: int = 10) -> dict:
     in_page, harness = [], []
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(**launch_options())
+        options = launch_options()
+        browser = await pw.chromium.launch(**options)
         page = await browser.new_page(viewport={"width": 1100, "height": 920})
         await page.add_init_script(STAMPS)
         for _ in range(count + 1):
@@ -73,4 +75,5 @@ async def run(miniprogram_url: str, count: int = 10) -> dict:
             in_page.append(float(paid) - float(pressed))
         await browser.close()
     # The first journey warms the browser's caches.
-    return {**summary(in_page[1:]), "harness": summary(harness[1:])}
+    executable = Path(options.get("executable_path") or "Playwright's download").name
+    return {**summary(in_page[1:]), "harness": summary(harness[1:]), "executable": executable}

@@ -172,7 +172,8 @@ def write_report(results: dict, path: Path) -> None:
             else ""
         )
         out.append(
-            f"- A browser journey in headless Chromium, from the press of Pay to the result page showing PAID, "
+            f"- A browser journey in headless Chromium ({b.get('executable', 'chromium')}), from the press of "
+            f"Pay to the result page showing PAID, "
             f"both moments taken by the page on its own clock: p50 {b['p50']:.0f} ms, p99 {b['p99']:.0f} ms "
             f"over {b['n']} journeys. The cashier's sheet rises for 200 ms and its success screen shows for "
             f"400 ms of that, as a wallet's do; the password is typed and Pay pressed as soon as they can be." + seen
