@@ -16,6 +16,14 @@
     live.querySelector(".live-text").textContent = text;
   }
 
+  // One pulse of the live dot for an event that arrived (restarted if one is running).
+  function beat() {
+    var dot = TPS.testid("console-live").querySelector(".live-dot");
+    dot.classList.remove("beat");
+    void dot.offsetWidth;
+    dot.classList.add("beat");
+  }
+
   function setApp(app, connected) {
     var link = document.querySelector('[data-testid="app-status"][data-app="' + app + '"]');
     if (link) {
@@ -135,6 +143,7 @@
       setApp(data.app, data.connected);
     });
     source.addEventListener("step", function (msg) {
+      beat();
       var event = JSON.parse(msg.data);
       var id = event.orderId;
       if (id && !state.known[id]) {

@@ -136,3 +136,23 @@ async def test_a_processing_payments_polls_show_as_one_row_with_a_count_that_gro
     assert await polls.count() == 1
     await polls.locator(".row-main").click()
     assert "paymentStatus" in await polls.get_by_test_id("http-response").text_content()
+
+
+RUNNING = (
+    "() => document.getAnimations().filter((a) => a.playState === 'running').map((a) => a.animationName || 'other')"
+)
+
+
+async def test_an_idle_console_draws_nothing_and_each_event_pulses_the_live_dot_once(sim, http, page):
+    """A console left open must not keep the browser drawing: an endless pulse of the live
+    dot cost 0.3 CPU-s a second. The dot is steady, and beats once when an event comes."""
+    await page.goto(sim.urls["console"])
+    await page.locator("[data-testid=console-live][data-state=live]").wait_for()
+    await page.wait_for_function(f"() => ({RUNNING})().length === 0", timeout=5_000)  # idle: nothing runs
+    dot = page.get_by_test_id("console-live").locator(".live-dot")
+    assert "beat" not in (await dot.get_attribute("class")).split()
+
+    await api_journey(http, sim.urls)
+    await page.locator("[data-testid=console-live] .live-dot.beat").wait_for()  # an event: one beat
+    await page.wait_for_function(f"() => ({RUNNING})().length === 0", timeout=5_000)  # and idle again
+    assert await page.get_by_test_id("console-live").get_attribute("data-state") == "live"
