@@ -19,6 +19,8 @@ from simulator.core.access import TOKEN_FILE
 from simulator.testing.journey import cashier_of, cashier_request
 from simulator.testing.sim import get_json, running_sim
 
+pytestmark = pytest.mark.netns  # a run of its own (netns_helpers: why)
+
 
 @pytest.fixture
 def network():
