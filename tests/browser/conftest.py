@@ -27,7 +27,14 @@ async def browser():
 
 @pytest_asyncio.fixture
 async def page(browser, request):
-    context = await browser.new_context(viewport={"width": 1100, "height": 920})
+    # Reduce Motion, as a user can ask of their system, unless the test is marked `motion`:
+    # the pages' entrance animations (the cashier's rising sheet, the dialogs' fades) then
+    # don't play, and Playwright's clicks don't wait for them to come to rest. Measured on
+    # tests/browser: 10-12 % less CPU. The journey and the screens keep them (docs/performance.md).
+    motion = request.node.get_closest_marker("motion") is not None
+    context = await browser.new_context(
+        viewport={"width": 1100, "height": 920}, reduced_motion="no-preference" if motion else "reduce"
+    )
     page = await context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))

@@ -2,6 +2,8 @@
 console open in another page of the same browser, and the list, the detail and the
 export work as a person uses them."""
 
+import pytest
+
 from simulator.testing.journey import api_journey
 from simulator.testing.sim import get_json
 
@@ -143,6 +145,7 @@ RUNNING = (
 )
 
 
+@pytest.mark.motion
 async def test_an_idle_console_draws_nothing_and_each_event_pulses_the_live_dot_once(sim, http, page):
     """A console left open must not keep the browser drawing: an endless pulse of the live
     dot cost 0.3 CPU-s a second. The dot is steady, and beats once when an event comes."""

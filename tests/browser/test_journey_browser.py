@@ -1,8 +1,13 @@
 """The whole journey clicked in headless Chromium: shop, cashier over the mini program,
 result page; then what the merchant and the journal say."""
 
+import pytest
+
 from simulator.core.steps import causal_order_problems
 from simulator.testing.sim import get_json, wait_for
+
+# The journey as a user without Reduce Motion clicks it: every animation plays.
+pytestmark = pytest.mark.motion
 
 
 async def test_click_through_the_whole_journey(sim, http, page, artifacts):
