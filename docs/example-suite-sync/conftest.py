@@ -18,4 +18,5 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": {"width": 390, "height": 844}}
+    # Reduce Motion: the cashier's sheet is there at once (docs/plugin.md).
+    return {**browser_context_args, "viewport": {"width": 390, "height": 844}, "reduced_motion": "reduce"}

@@ -18,7 +18,9 @@ async def browser():
 
 @pytest_asyncio.fixture
 async def page(browser):
-    context = await browser.new_context(viewport={"width": 1000, "height": 900})
+    # Reduce Motion: the cashier's sheet is there at once, and clicks don't wait for it to
+    # stop rising (docs/plugin.md). Leave it out to test the animations.
+    context = await browser.new_context(viewport={"width": 1000, "height": 900}, reduced_motion="reduce")
     page = await context.new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
