@@ -14,7 +14,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 from my_harness import PAGES, call, call_all, failed, log_of, open_harness, start, wait_done
 
-from simulator.testing.sim import running_sim
+from simulator.testing.sim import running_sim, wait_for
 
 MESSAGE_19 = "http status error"
 
@@ -106,11 +106,14 @@ class Upstream:
 
     async def saw_disconnect(self, tag: str, within: float = 2.0) -> bool:
         """Whether the request tagged so had its connection closed by the container."""
-        for _ in range(int(within / 0.05)):
-            if tag in self.disconnects:
-                return True
-            await asyncio.sleep(0.05)
-        return False
+
+        async def seen() -> bool:
+            return tag in self.disconnects
+
+        try:
+            return await wait_for(seen, timeout=within)
+        except TimeoutError:
+            return False
 
     async def start(self) -> None:
         app = web.Application()
