@@ -12,6 +12,7 @@ import string
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import signing
 from .signing import generate_key_pair, public_pem_of
 
 KEYS_DIR = "keys"
@@ -41,10 +42,26 @@ def _write_private(path: Path, text: str) -> None:
 
 
 def _load_or_make_key(keys: Path, name: str) -> str:
+    """The key's PEM, made on first start. Beside it, ``<name>_private.sha256``: the digest
+    of the PEM once it has been checked as a key (signing.vouch_for), so that the next
+    starts' processes skip cryptography's 55 ms check; an edited key no longer matches it
+    and is checked again."""
     path = keys / f"{name}_private.pem"
     if not path.exists():
         _write_private(path, generate_key_pair().private_pem)
-    return path.read_text()
+    text = path.read_text()
+    checked = keys / f"{name}_private.sha256"
+    digest = signing.key_digest(text)
+    try:
+        if checked.read_text().strip() == digest:
+            signing.vouch_for(text)
+            return text
+    except FileNotFoundError:
+        pass
+    signing.load_private_key(text)  # checks it (SignatureError, ValueError if it is no key)
+    checked.unlink(missing_ok=True)
+    _write_private(checked, digest + "\n")
+    return text
 
 
 def new_client_id() -> str:

@@ -78,6 +78,7 @@ class ProcessSigner(Signer):
 
     def __init__(self, private_pem: str, command: tuple[str, ...] = ()):
         super().__init__(private_pem)
+        signing.load_private_key(private_pem)  # checked here, so the child need not (_serve)
         self.command = command or (sys.executable, "-m", "simulator.core.signer")
         self._proc: asyncio.subprocess.Process | None = None
         self._to_child: asyncio.StreamWriter | None = None  # the child's stdin
@@ -226,6 +227,7 @@ def _serve(stdin_fd: int, stdout_fd: int) -> None:
         for data in _take_frames(buffer):
             if private_pem is None:
                 private_pem = data.decode()
+                signing.vouch_for(private_pem)  # the parent checked it (ProcessSigner.__init__)
                 signing.load_private_key(private_pem)  # parse once, before the first request
                 continue
             signature = signing.sign_content(private_pem, data).encode("ascii")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import unquote
@@ -35,6 +36,24 @@ class KeyPair:
     public_pem: str  # SubjectPublicKeyInfo ("BEGIN PUBLIC KEY")
 
 
+# Loading an RSA private key, cryptography checks it (its primes and CRT values): ~55 ms,
+# more than 20 signatures, paid by every process of every start for every key. A key is
+# checked once: the digests of keys made or checked already are kept here, and the data
+# folder keeps them beside its keys (credentials.py). Any other text, a key a user brings
+# or an edited file, is checked as before.
+_CHECKED: set[str] = set()
+
+
+def key_digest(private_pem: str) -> str:
+    return hashlib.sha256(private_pem.strip().encode()).hexdigest()
+
+
+def vouch_for(private_pem: str) -> None:
+    """Record ``private_pem`` as a valid key: loading it skips cryptography's check. Only
+    for a key made or checked already (by this process, or by the one that handed it over)."""
+    _CHECKED.add(key_digest(private_pem))
+
+
 def generate_key_pair(bits: int = 2048) -> KeyPair:
     key = rsa.generate_private_key(public_exponent=65537, key_size=bits)
     private_pem = key.private_bytes(
@@ -42,6 +61,7 @@ def generate_key_pair(bits: int = 2048) -> KeyPair:
         serialization.PrivateFormat.TraditionalOpenSSL,
         serialization.NoEncryption(),
     ).decode()
+    vouch_for(private_pem)
     public_pem = (
         key.public_key()
         .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
@@ -64,14 +84,16 @@ def load_private_key(pem: str) -> rsa.RSAPrivateKey:
     """Parse once, reuse: key parsing costs more than a signature."""
     text = pem.strip()
     label = "RSA PRIVATE KEY" if "-----BEGIN" in text or not text.startswith("MII") else "PRIVATE KEY"
+    checked = key_digest(text) in _CHECKED
     try:
-        key = serialization.load_pem_private_key(_pem(text, label), password=None)
+        key = serialization.load_pem_private_key(_pem(text, label), None, unsafe_skip_rsa_key_validation=checked)
     except ValueError:
         # Bare base64 may be PKCS#8 or PKCS#1; try the other label before giving up.
         other = "RSA PRIVATE KEY" if label == "PRIVATE KEY" else "PRIVATE KEY"
-        key = serialization.load_pem_private_key(_pem(text, other), password=None)
+        key = serialization.load_pem_private_key(_pem(text, other), None, unsafe_skip_rsa_key_validation=checked)
     if not isinstance(key, rsa.RSAPrivateKey):
         raise SignatureError("private key is not an RSA key")
+    _CHECKED.add(key_digest(text))
     return key
 
 
