@@ -3,6 +3,7 @@ console open in another page of the same browser, and the list, the detail and t
 export work as a person uses them."""
 
 import pytest
+from my_harness import POLL_MS
 
 from simulator.testing.journey import api_journey
 from simulator.testing.sim import get_json
@@ -36,14 +37,14 @@ async def test_a_journey_paid_in_another_page_draws_itself_live_in_step_order(si
     shop = await page.context.new_page()
     cashier = await pay_in_the_shop(shop, sim.urls["miniprogram"])
     # Half way (the cashier is open, nobody has paid): steps 1-13 drawn, 14-20 still pending.
-    await page.wait_for_function(f"() => ({RECORDED_STEPS})().includes(13)", timeout=10_000)
+    await page.wait_for_function(f"() => ({RECORDED_STEPS})().includes(13)", timeout=10_000, polling=POLL_MS)
     assert 17 not in await page.evaluate(RECORDED_STEPS)
     assert await page.locator('[data-testid=diagram-row][data-step="17"][data-kind=pending]').count() == 1
 
     await cashier.get_by_test_id("cashier-pay").click()
     await shop.get_by_test_id("result-status").filter(has_text="PAID").wait_for(timeout=10_000)
     order_id = await shop.get_by_test_id("order-id").text_content()
-    await page.wait_for_function(f"() => new Set(({RECORDED_STEPS})()).size === 20", timeout=15_000)
+    await page.wait_for_function(f"() => new Set(({RECORDED_STEPS})()).size === 20", timeout=15_000, polling=POLL_MS)
 
     assert await page.evaluate("window.__sameDocument") is True, "the console never reloaded"
     assert first_seen(await page.evaluate(RECORDED_STEPS)) == list(range(1, 21))
@@ -151,11 +152,13 @@ async def test_an_idle_console_draws_nothing_and_each_event_pulses_the_live_dot_
     dot cost 0.3 CPU-s a second. The dot is steady, and beats once when an event comes."""
     await page.goto(sim.urls["console"])
     await page.locator("[data-testid=console-live][data-state=live]").wait_for()
-    await page.wait_for_function(f"() => ({RUNNING})().length === 0", timeout=5_000)  # idle: nothing runs
+    await page.wait_for_function(
+        f"() => ({RUNNING})().length === 0", timeout=5_000, polling=POLL_MS
+    )  # idle: nothing runs
     dot = page.get_by_test_id("console-live").locator(".live-dot")
     assert "beat" not in (await dot.get_attribute("class")).split()
 
     await api_journey(http, sim.urls)
     await page.locator("[data-testid=console-live] .live-dot.beat").wait_for()  # an event: one beat
-    await page.wait_for_function(f"() => ({RUNNING})().length === 0", timeout=5_000)  # and idle again
+    await page.wait_for_function(f"() => ({RUNNING})().length === 0", timeout=5_000, polling=POLL_MS)  # and idle again
     assert await page.get_by_test_id("console-live").get_attribute("data-state") == "live"

@@ -10,6 +10,7 @@ import json
 
 import pytest_asyncio
 from mp_project import PROJECTS, open_page, style, text
+from my_harness import POLL_MS
 
 from simulator.testing.sim import running_sim
 
@@ -308,7 +309,7 @@ async def test_runtime_errors_reach_pageerror_and_the_page_keeps_running(mp_sim,
         await page.get_by_test_id("missing").click()
         await page.get_by_test_id("count").click()
         await page.get_by_test_id("counted").filter(has_text="101").wait_for()
-        await page.wait_for_function("getApp().globalData.errors.length >= 2")
+        await page.wait_for_function("getApp().globalData.errors.length >= 2", polling=POLL_MS)
         assert any("boom from a handler" in e for e in errors)
         assert any("async boom" in e for e in errors)
         assert any("noSuchHandler" in e and "is not defined in page pages/errors/errors" in e for e in errors)

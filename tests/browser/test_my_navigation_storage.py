@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from my_harness import call, failed, log_of, open_harness, succeeded
+from my_harness import POLL_MS, call, failed, log_of, open_harness, succeeded
 
 STACK = "JSON.parse(sessionStorage.getItem('__tradepay_sim_page_stack__'))"
 
@@ -12,7 +12,7 @@ async def go(page, run_id: str, api: str, options: dict, expected_path: str) -> 
     """A navigation: its callbacks (recorded before the page was left) and the new page."""
     async with page.expect_navigation():
         await page.evaluate("([id, api, o]) => start(id, api, o)", [run_id, api, options])
-    await page.wait_for_function("typeof window.runOf === 'function'")
+    await page.wait_for_function("typeof window.runOf === 'function'", polling=POLL_MS)
     assert await page.evaluate("location.pathname + location.search") == expected_path
     return await log_of(page, run_id)
 
@@ -72,7 +72,7 @@ async def test_storage_sync_and_async_forms(harness_sim, page):
     assert sorted(info[0][1]["keys"]) == ["cart", "user"] and info[0][1]["limitSize"] == 10240
     assert info[0][1]["currentSize"] >= 1
     await page.reload()  # storage outlives the page
-    await page.wait_for_function("typeof window.start === 'function'")
+    await page.wait_for_function("typeof window.start === 'function'", polling=POLL_MS)
     assert await page.evaluate("my.getStorageSync({key: 'cart'}).data.note") == "oat milk"
     assert await call(page, "rm", "removeStorage", {"key": "user"}) == succeeded({"success": True})
     assert await page.evaluate("my.getStorageInfoSync().keys") == ["cart"]
