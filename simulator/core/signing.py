@@ -84,7 +84,8 @@ def load_private_key(pem: str) -> rsa.RSAPrivateKey:
     """Parse once, reuse: key parsing costs more than a signature."""
     text = pem.strip()
     label = "RSA PRIVATE KEY" if "-----BEGIN" in text or not text.startswith("MII") else "PRIVATE KEY"
-    checked = key_digest(text) in _CHECKED
+    digest = key_digest(text)
+    checked = digest in _CHECKED
     try:
         key = serialization.load_pem_private_key(_pem(text, label), None, unsafe_skip_rsa_key_validation=checked)
     except ValueError:
@@ -93,7 +94,7 @@ def load_private_key(pem: str) -> rsa.RSAPrivateKey:
         key = serialization.load_pem_private_key(_pem(text, other), None, unsafe_skip_rsa_key_validation=checked)
     if not isinstance(key, rsa.RSAPrivateKey):
         raise SignatureError("private key is not an RSA key")
-    _CHECKED.add(key_digest(text))
+    _CHECKED.add(digest)
     return key
 
 

@@ -152,13 +152,13 @@ async def test_an_idle_console_draws_nothing_and_each_event_pulses_the_live_dot_
     dot cost 0.3 CPU-s a second. The dot is steady, and beats once when an event comes."""
     await page.goto(sim.urls["console"])
     await page.locator("[data-testid=console-live][data-state=live]").wait_for()
-    await page.wait_for_function(
-        f"() => ({RUNNING})().length === 0", timeout=5_000, polling=POLL_MS
-    )  # idle: nothing runs
+    # idle: nothing runs
+    await page.wait_for_function(f"() => ({RUNNING})().length === 0", timeout=5_000, polling=POLL_MS)
     dot = page.get_by_test_id("console-live").locator(".live-dot")
     assert "beat" not in (await dot.get_attribute("class")).split()
 
     await api_journey(http, sim.urls)
     await page.locator("[data-testid=console-live] .live-dot.beat").wait_for()  # an event: one beat
-    await page.wait_for_function(f"() => ({RUNNING})().length === 0", timeout=5_000, polling=POLL_MS)  # and idle again
+    # and idle again
+    await page.wait_for_function(f"() => ({RUNNING})().length === 0", timeout=5_000, polling=POLL_MS)
     assert await page.get_by_test_id("console-live").get_attribute("data-state") == "live"
