@@ -2,6 +2,8 @@
 console open in another page of the same browser, and the list, the detail and the
 export work as a person uses them."""
 
+import re
+
 import pytest
 from my_harness import POLL_MS
 
@@ -80,6 +82,9 @@ async def test_the_list_opens_the_journey_clicked_and_exports_it(sim, http, page
     items = page.get_by_test_id("journey-item")
     await items.nth(1).wait_for()
     assert [await items.nth(i).get_attribute("data-order-id") for i in range(2)] == [refused.order_id, paid.order_id]
+    # Each card tells when its journey started, on a 24-hour clock (util.js, TPS.time).
+    for i in range(2):
+        assert re.fullmatch(r"\d{2}:\d{2}:\d{2}", await items.nth(i).locator(".j-time").text_content())
     await page.get_by_test_id("journey-title").filter(has_text=refused.order_id).wait_for()
     assert await page.get_by_test_id("journey-outcome").text_content() == "4000 · Payment failed"
 
