@@ -40,3 +40,14 @@ async def sim(request, tmp_path, keys_template):
 async def http():
     async with aiohttp.ClientSession() as session:
         yield session
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """make test's second run (``-m netns``) reads only the test modules that name the
+    mark: to learn a test's marks pytest imports its module, and importing all of them
+    (Playwright, schemathesis, hypothesis...) was half of that run's time."""
+    if config.option.markexpr != "netns" or collection_path.suffix != ".py":
+        return None
+    if not collection_path.name.startswith("test_"):
+        return None
+    return "netns" not in collection_path.read_text(encoding="utf-8")
